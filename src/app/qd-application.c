@@ -1,0 +1,124 @@
+/* qd-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qd-application.h"
+#include "qd-window.h"
+
+struct _QdApplication
+{
+  AdwApplication  parent_instance;
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
+
+static void
+qd_application_activate (GApplication *app)
+{
+  QdApplication *self = QD_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (qd_window_new (self));
+  gtk_window_present (window);
+}
+
+static void
+qd_application_startup (GApplication *app)
+{
+  QdApplication *self = QD_APPLICATION (app);
+
+  G_APPLICATION_CLASS (qd_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+}
+
+static void
+qd_application_dispose (GObject *object)
+{
+  QdApplication *self = (QdApplication *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (qd_application_parent_class)->dispose (object);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  QdApplication *self = user_data;
+  const char *developers[] = { "The Quarantine Desk authors", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                         "application-name", _("Quarantine Desk"),
+                         "application-icon", APPLICATION_ID,
+                         "developer-name", _("The Quarantine Desk authors"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/quarantinedesk/quarantine-desk",
+                         "issue-url", "https://github.com/quarantinedesk/quarantine-desk/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developers", developers,
+                         /* Translators: your name and address, one per line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+qd_application_class_init (QdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = qd_application_dispose;
+  app_class->activate = qd_application_activate;
+  app_class->startup = qd_application_startup;
+}
+
+static void
+qd_application_init (QdApplication *self)
+{
+  const char *quit_accels[] = { "<primary>q", NULL };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+}
+
+QdApplication *
+qd_application_new (void)
+{
+  return g_object_new (QD_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}
+
+GSettings *
+qd_application_get_settings (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

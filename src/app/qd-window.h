@@ -1,0 +1,20 @@
+/* qd-window.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "qd-application.h"
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_WINDOW (qd_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (QdWindow, qd_window, QD, WINDOW, AdwApplicationWindow)
+
+QdWindow *qd_window_new (QdApplication *application);
+
+G_END_DECLS

@@ -1,0 +1,482 @@
+/* qd-item.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "qd-enums.h"
+#include "qd-error.h"
+#include "qd-item.h"
+#include "qd-json.h"
+
+struct _QdItem
+{
+  GObject     parent_instance;
+
+  char       *id;
+  QdFolder    folder;
+  GDateTime  *received_at;
+  char       *envelope_sender;
+  char       *from;
+  char       *from_name;
+  char       *from_address;
+  char       *recipient;
+  char       *subject;
+  gint64      size;
+  QdReason    reason;
+  QdCategory  category;
+  char       *policy_rule;
+  double      score;
+  char      **rules;
+  GDateTime  *expires_at;
+  QdActions   actions;
+  char       *status;
+};
+
+G_DEFINE_FINAL_TYPE (QdItem, qd_item, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_FOLDER,
+  PROP_RECEIVED_AT,
+  PROP_ENVELOPE_SENDER,
+  PROP_FROM,
+  PROP_FROM_NAME,
+  PROP_FROM_ADDRESS,
+  PROP_RECIPIENT,
+  PROP_SUBJECT,
+  PROP_SIZE,
+  PROP_REASON,
+  PROP_CATEGORY,
+  PROP_POLICY_RULE,
+  PROP_SCORE,
+  PROP_RULES,
+  PROP_EXPIRES_AT,
+  PROP_ACTIONS,
+  PROP_STATUS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+qd_item_finalize (GObject *object)
+{
+  QdItem *self = (QdItem *)object;
+
+  g_free (self->id);
+  g_clear_pointer (&self->received_at, g_date_time_unref);
+  g_free (self->envelope_sender);
+  g_free (self->from);
+  g_free (self->from_name);
+  g_free (self->from_address);
+  g_free (self->recipient);
+  g_free (self->subject);
+  g_free (self->policy_rule);
+  g_strfreev (self->rules);
+  g_clear_pointer (&self->expires_at, g_date_time_unref);
+  g_free (self->status);
+
+  G_OBJECT_CLASS (qd_item_parent_class)->finalize (object);
+}
+
+static void
+qd_item_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  QdItem *self = QD_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_string (value, self->id);
+      break;
+    case PROP_FOLDER:
+      g_value_set_enum (value, self->folder);
+      break;
+    case PROP_RECEIVED_AT:
+      g_value_set_boxed (value, self->received_at);
+      break;
+    case PROP_ENVELOPE_SENDER:
+      g_value_set_string (value, self->envelope_sender);
+      break;
+    case PROP_FROM:
+      g_value_set_string (value, self->from);
+      break;
+    case PROP_FROM_NAME:
+      g_value_set_string (value, self->from_name);
+      break;
+    case PROP_FROM_ADDRESS:
+      g_value_set_string (value, self->from_address);
+      break;
+    case PROP_RECIPIENT:
+      g_value_set_string (value, self->recipient);
+      break;
+    case PROP_SUBJECT:
+      g_value_set_string (value, self->subject);
+      break;
+    case PROP_SIZE:
+      g_value_set_int64 (value, self->size);
+      break;
+    case PROP_REASON:
+      g_value_set_enum (value, self->reason);
+      break;
+    case PROP_CATEGORY:
+      g_value_set_enum (value, self->category);
+      break;
+    case PROP_POLICY_RULE:
+      g_value_set_string (value, self->policy_rule);
+      break;
+    case PROP_SCORE:
+      g_value_set_double (value, self->score);
+      break;
+    case PROP_RULES:
+      g_value_set_boxed (value, self->rules);
+      break;
+    case PROP_EXPIRES_AT:
+      g_value_set_boxed (value, self->expires_at);
+      break;
+    case PROP_ACTIONS:
+      g_value_set_flags (value, self->actions);
+      break;
+    case PROP_STATUS:
+      g_value_set_string (value, self->status);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_item_class_init (QdItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = qd_item_finalize;
+  object_class->get_property = qd_item_get_property;
+
+  properties[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  properties[PROP_FOLDER] =
+    g_param_spec_enum ("folder", NULL, NULL, QD_TYPE_FOLDER, QD_FOLDER_QUARANTINE, flags);
+  properties[PROP_RECEIVED_AT] =
+    g_param_spec_boxed ("received-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_ENVELOPE_SENDER] =
+    g_param_spec_string ("envelope-sender", NULL, NULL, NULL, flags);
+  properties[PROP_FROM] = g_param_spec_string ("from", NULL, NULL, NULL, flags);
+  properties[PROP_FROM_NAME] = g_param_spec_string ("from-name", NULL, NULL, NULL, flags);
+  properties[PROP_FROM_ADDRESS] = g_param_spec_string ("from-address", NULL, NULL, NULL, flags);
+  properties[PROP_RECIPIENT] = g_param_spec_string ("recipient", NULL, NULL, NULL, flags);
+  properties[PROP_SUBJECT] = g_param_spec_string ("subject", NULL, NULL, NULL, flags);
+  properties[PROP_SIZE] = g_param_spec_int64 ("size", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_REASON] =
+    g_param_spec_enum ("reason", NULL, NULL, QD_TYPE_REASON, QD_REASON_SPAM, flags);
+  properties[PROP_CATEGORY] =
+    g_param_spec_enum ("category", NULL, NULL, QD_TYPE_CATEGORY, QD_CATEGORY_NONE, flags);
+  properties[PROP_POLICY_RULE] = g_param_spec_string ("policy-rule", NULL, NULL, NULL, flags);
+  properties[PROP_SCORE] =
+    g_param_spec_double ("score", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
+  properties[PROP_RULES] = g_param_spec_boxed ("rules", NULL, NULL, G_TYPE_STRV, flags);
+  properties[PROP_EXPIRES_AT] =
+    g_param_spec_boxed ("expires-at", NULL, NULL, G_TYPE_DATE_TIME, flags);
+  properties[PROP_ACTIONS] =
+    g_param_spec_flags ("actions", NULL, NULL, QD_TYPE_ACTIONS, 0, flags);
+  properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+qd_item_init (QdItem *self)
+{
+}
+
+static gboolean
+bad_field (GError     **error,
+           const char  *field)
+{
+  g_set_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE,
+               _("The gateway sent a message entry with a missing or invalid “%s”. "
+                 "The gateway may be running an incompatible version; "
+                 "contact your administrator."),
+               field);
+  return FALSE;
+}
+
+/**
+ * qd_item_new_from_json:
+ * @object: one entry of the gateway's "items" array
+ *
+ * Builds an item from the gateway's JSON, checking every field the
+ * application relies on, so a malformed answer is reported once here
+ * instead of surfacing as odd values in the UI.
+ */
+QdItem *
+qd_item_new_from_json (JsonObject  *object,
+                       GError     **error)
+{
+  g_autoptr(QdItem) self = NULL;
+  const char *str;
+  int v;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  self = g_object_new (QD_TYPE_ITEM, NULL);
+
+  if (!(self->id = qd_json_dup_string (object, "id")) || self->id[0] == '\0')
+    return bad_field (error, "id"), NULL;
+  if (!qd_enum_from_nick (QD_TYPE_FOLDER, qd_json_get_string (object, "folder"), &v))
+    return bad_field (error, "folder"), NULL;
+  self->folder = v;
+  if (!(self->received_at = qd_json_dup_date_time (object, "received_at")))
+    return bad_field (error, "received_at"), NULL;
+  if (!qd_enum_from_nick (QD_TYPE_REASON, qd_json_get_string (object, "reason"), &v))
+    return bad_field (error, "reason"), NULL;
+  self->reason = v;
+  if (!qd_category_from_string (qd_json_get_string (object, "category"), &self->category))
+    return bad_field (error, "category"), NULL;
+
+  self->envelope_sender = qd_json_dup_string (object, "envelope_sender");
+  self->from = qd_json_dup_string (object, "from");
+  self->from_name = qd_json_dup_string (object, "from_name");
+  self->from_address = qd_json_dup_string (object, "from_address");
+  self->recipient = qd_json_dup_string (object, "recipient");
+  self->subject = qd_json_dup_string (object, "subject");
+  self->policy_rule = qd_json_dup_string (object, "policy_rule");
+  self->status = qd_json_dup_string (object, "status");
+  self->size = qd_json_get_int (object, "size", 0);
+  self->score = qd_json_get_double (object, "score", 0.0);
+  self->rules = qd_json_dup_strv (object, "rules");
+  self->expires_at = qd_json_dup_date_time (object, "expires_at");
+
+  if (self->from_address == NULL)
+    self->from_address = g_strdup (self->envelope_sender);
+
+  if (json_object_has_member (object, "actions"))
+    {
+      JsonNode *node = json_object_get_member (object, "actions");
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return bad_field (error, "actions"), NULL;
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          QdActions action;
+
+          str = json_node_get_string (json_array_get_element (array, i));
+          /* Actions a newer gateway knows and we do not are ignored, not fatal. */
+          if (qd_action_from_string (str, &action))
+            self->actions |= action;
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_date (JsonBuilder *builder,
+          const char  *name,
+          GDateTime   *value)
+{
+  g_autofree char *str = value != NULL ? g_date_time_format_iso8601 (value) : NULL;
+
+  add_string (builder, name, str);
+}
+
+/**
+ * qd_item_to_json:
+ *
+ * Writes the item as the gateway sent it (same member names), so
+ * `qdesk list --json` can be fed to anything that speaks the API.
+ */
+void
+qd_item_to_json (QdItem      *self,
+                 JsonBuilder *builder)
+{
+  g_return_if_fail (QD_IS_ITEM (self));
+
+  json_builder_begin_object (builder);
+  add_string (builder, "id", self->id);
+  add_string (builder, "folder", qd_folder_to_string (self->folder));
+  add_date (builder, "received_at", self->received_at);
+  add_string (builder, "envelope_sender", self->envelope_sender);
+  add_string (builder, "from", self->from);
+  add_string (builder, "from_name", self->from_name);
+  add_string (builder, "from_address", self->from_address);
+  add_string (builder, "recipient", self->recipient);
+  add_string (builder, "subject", self->subject);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, self->size);
+  add_string (builder, "reason", qd_reason_to_string (self->reason));
+  add_string (builder, "category", qd_category_to_string (self->category));
+  add_string (builder, "policy_rule", self->policy_rule);
+  json_builder_set_member_name (builder, "score");
+  json_builder_add_double_value (builder, self->score);
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->rules != NULL && self->rules[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->rules[i]);
+  json_builder_end_array (builder);
+  add_date (builder, "expires_at", self->expires_at);
+  json_builder_set_member_name (builder, "actions");
+  json_builder_begin_array (builder);
+  for (guint bit = 1; bit <= QD_ACTION_APPROVE_SENDER; bit <<= 1)
+    if (self->actions & bit)
+      json_builder_add_string_value (builder, qd_action_to_string (bit));
+  json_builder_end_array (builder);
+  add_string (builder, "status", self->status);
+  json_builder_end_object (builder);
+}
+
+const char *
+qd_item_get_id (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->id;
+}
+
+QdFolder
+qd_item_get_folder (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->folder;
+}
+
+GDateTime *
+qd_item_get_received_at (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->received_at;
+}
+
+const char *
+qd_item_get_envelope_sender (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->envelope_sender;
+}
+
+const char *
+qd_item_get_from (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->from;
+}
+
+const char *
+qd_item_get_from_name (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->from_name;
+}
+
+const char *
+qd_item_get_from_address (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->from_address;
+}
+
+const char *
+qd_item_get_recipient (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->recipient;
+}
+
+const char *
+qd_item_get_subject (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->subject;
+}
+
+gint64
+qd_item_get_size (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->size;
+}
+
+QdReason
+qd_item_get_reason (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->reason;
+}
+
+QdCategory
+qd_item_get_category (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->category;
+}
+
+const char *
+qd_item_get_policy_rule (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->policy_rule;
+}
+
+double
+qd_item_get_score (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->score;
+}
+
+const char * const *
+qd_item_get_rules (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return (const char * const *)self->rules;
+}
+
+GDateTime *
+qd_item_get_expires_at (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->expires_at;
+}
+
+QdActions
+qd_item_get_actions (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), 0);
+  return self->actions;
+}
+
+const char *
+qd_item_get_status (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->status;
+}
+
+gboolean
+qd_item_can (QdItem    *self,
+             QdActions  action)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), FALSE);
+  return (self->actions & action) == action;
+}

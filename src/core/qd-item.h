@@ -1,0 +1,45 @@
+/* qd-item.h — one message held by the gateway
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "qd-types.h"
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_ITEM (qd_item_get_type ())
+
+G_DECLARE_FINAL_TYPE (QdItem, qd_item, QD, ITEM, GObject)
+
+QdItem             *qd_item_new_from_json     (JsonObject  *object,
+                                               GError     **error);
+void                qd_item_to_json           (QdItem      *self,
+                                               JsonBuilder *builder);
+
+const char         *qd_item_get_id            (QdItem *self);
+QdFolder            qd_item_get_folder        (QdItem *self);
+GDateTime          *qd_item_get_received_at   (QdItem *self);
+const char         *qd_item_get_envelope_sender (QdItem *self);
+const char         *qd_item_get_from          (QdItem *self);
+const char         *qd_item_get_from_name     (QdItem *self);
+const char         *qd_item_get_from_address  (QdItem *self);
+const char         *qd_item_get_recipient     (QdItem *self);
+const char         *qd_item_get_subject       (QdItem *self);
+gint64              qd_item_get_size          (QdItem *self);
+QdReason            qd_item_get_reason        (QdItem *self);
+QdCategory          qd_item_get_category      (QdItem *self);
+const char         *qd_item_get_policy_rule   (QdItem *self);
+double              qd_item_get_score         (QdItem *self);
+const char * const *qd_item_get_rules         (QdItem *self);
+GDateTime          *qd_item_get_expires_at    (QdItem *self);
+QdActions           qd_item_get_actions       (QdItem *self);
+const char         *qd_item_get_status        (QdItem *self);
+
+gboolean            qd_item_can               (QdItem    *self,
+                                               QdActions  action);
+
+G_END_DECLS

@@ -1,0 +1,171 @@
+/* qd-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-json.h"
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member,
+            JsonNodeType type)
+{
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, member);
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
+    return NULL;
+  return node;
+}
+
+const char *
+qd_json_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+char *
+qd_json_dup_string (JsonObject *object,
+                    const char *member)
+{
+  return g_strdup (qd_json_get_string (object, member));
+}
+
+gint64
+qd_json_get_int (JsonObject *object,
+                 const char *member,
+                 gint64      fallback)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  if (node == NULL)
+    return fallback;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return (gint64)json_node_get_double (node);
+    default:
+      return fallback;
+    }
+}
+
+double
+qd_json_get_double (JsonObject *object,
+                    const char *member,
+                    double      fallback)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  if (node == NULL)
+    return fallback;
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      return (double)json_node_get_int (node);
+    case G_TYPE_DOUBLE:
+      return json_node_get_double (node);
+    default:
+      return fallback;
+    }
+}
+
+gboolean
+qd_json_get_boolean (JsonObject *object,
+                     const char *member,
+                     gboolean    fallback)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fallback;
+  return json_node_get_boolean (node);
+}
+
+JsonObject *
+qd_json_get_object (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_OBJECT);
+
+  return node != NULL ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+qd_json_get_array (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_ARRAY);
+
+  return node != NULL ? json_node_get_array (node) : NULL;
+}
+
+char **
+qd_json_dup_strv (JsonObject *object,
+                  const char *member)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array = qd_json_get_array (object, member);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (node));
+    }
+  return g_strv_builder_end (builder);
+}
+
+GDateTime *
+qd_json_dup_date_time (JsonObject *object,
+                       const char *member)
+{
+  const char *str = qd_json_get_string (object, member);
+
+  if (str == NULL)
+    return NULL;
+  return g_date_time_new_from_iso8601 (str, NULL);
+}
+
+JsonObject *
+qd_json_parse_object (const char  *data,
+                      gssize       length,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "expected a JSON object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+char *
+qd_json_to_string (JsonBuilder *builder,
+                   gboolean     pretty)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, pretty);
+  return json_generator_to_data (generator, NULL);
+}

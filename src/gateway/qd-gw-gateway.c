@@ -1,0 +1,1186 @@
+/* qd-gw-gateway.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "qd-enums.h"
+#include "qd-gw-error.h"
+#include "qd-gw-gateway.h"
+#include "qd-gw-intake.h"
+#include "qd-gw-maildir.h"
+#include "qd-gw-rspamd.h"
+#include "qd-gw-throttle.h"
+#include "qd-mail.h"
+
+struct _QdGwGateway
+{
+  GObject       parent_instance;
+  QdGwConfig    config;
+  QdGwStore    *store;
+  QdGwRspamd   *rspamd;
+  QdGwThrottle *user_throttle;
+  QdGwThrottle *peer_throttle;
+  char         *dummy_hash;
+};
+
+G_DEFINE_FINAL_TYPE (QdGwGateway, qd_gw_gateway, G_TYPE_OBJECT)
+
+void
+qd_gw_config_init (QdGwConfig *config)
+{
+  memset (config, 0, sizeof *config);
+  config->name = g_strdup ("qd-gateway");
+  config->submission_address = g_strdup ("spam-submissions@gateway.example");
+  config->rspamd_url = g_strdup ("http://127.0.0.1:11333");
+  config->max_message_bytes = 2000000;
+  config->max_sample_age_days = 5;
+  config->session_ttl = 3600;
+  config->max_batch = 1000;
+  config->max_page_size = 500;
+  config->max_request_bytes = 1024 * 1024;
+  config->max_classify_bytes = 10 * 1024 * 1024;
+  config->max_sender_list = 1000;
+  config->retention_days = 30;
+  config->spam_threshold = 6.0;
+  config->login_max_failures_user = 5;
+  config->login_max_failures_peer = 20;
+  config->login_window = 300;
+}
+
+void
+qd_gw_config_clear (QdGwConfig *config)
+{
+  g_clear_pointer (&config->name, g_free);
+  g_clear_pointer (&config->data_dir, g_free);
+  g_clear_pointer (&config->submission_address, g_free);
+  g_clear_pointer (&config->rspamd_url, g_free);
+  g_clear_pointer (&config->smtp_host, g_free);
+}
+
+static void
+qd_gw_gateway_finalize (GObject *object)
+{
+  QdGwGateway *self = (QdGwGateway *)object;
+
+  qd_gw_config_clear (&self->config);
+  g_clear_object (&self->store);
+  g_clear_object (&self->rspamd);
+  g_clear_pointer (&self->user_throttle, qd_gw_throttle_free);
+  g_clear_pointer (&self->peer_throttle, qd_gw_throttle_free);
+  g_free (self->dummy_hash);
+
+  G_OBJECT_CLASS (qd_gw_gateway_parent_class)->finalize (object);
+}
+
+static void
+qd_gw_gateway_class_init (QdGwGatewayClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = qd_gw_gateway_finalize;
+}
+
+static void
+qd_gw_gateway_init (QdGwGateway *self)
+{
+}
+
+static gboolean
+ensure_directory (const char  *path,
+                  GError     **error)
+{
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   "cannot create %s: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+hash_password (const char *password)
+{
+  char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+  struct crypt_data data = { 0 };
+
+  if (crypt_gensalt_rn ("$y$", 0, NULL, 0, salt, sizeof salt) == NULL)
+    return NULL;
+  if (crypt_rn (password, salt, &data, sizeof data) == NULL)
+    return NULL;
+  return g_strdup (data.output);
+}
+
+static gboolean
+password_matches (const char *password,
+                  const char *hash)
+{
+  struct crypt_data data = { 0 };
+  gsize len;
+  guint8 diff = 0;
+
+  if (crypt_rn (password, hash, &data, sizeof data) == NULL || data.output[0] == '*')
+    return FALSE;
+  len = strlen (hash);
+  if (strlen (data.output) != len)
+    return FALSE;
+  /* Constant time, so the comparison does not tell how much matched. */
+  for (gsize i = 0; i < len; i++)
+    diff |= data.output[i] ^ hash[i];
+  return diff == 0;
+}
+
+/**
+ * qd_gw_gateway_new:
+ * @config: (transfer full): taken over and cleared
+ */
+QdGwGateway *
+qd_gw_gateway_new (QdGwConfig  *config,
+                   GError     **error)
+{
+  g_autoptr(QdGwGateway) self = g_object_new (QD_TYPE_GW_GATEWAY, NULL);
+  g_autofree char *db_path = NULL;
+  g_autofree char *messages = NULL;
+  g_autofree char *submissions = NULL;
+
+  g_return_val_if_fail (config->data_dir != NULL, NULL);
+
+  self->config = *config;
+  memset (config, 0, sizeof *config);
+
+  qd_mail_init ();
+
+  messages = g_build_filename (self->config.data_dir, "messages", NULL);
+  submissions = g_build_filename (self->config.data_dir, "submissions", NULL);
+  if (!ensure_directory (self->config.data_dir, error) ||
+      !ensure_directory (messages, error) ||
+      !ensure_directory (submissions, error))
+    return NULL;
+
+  db_path = g_build_filename (self->config.data_dir, "gateway.db", NULL);
+  self->store = qd_gw_store_open (db_path, error);
+  if (self->store == NULL)
+    return NULL;
+
+  self->rspamd = qd_gw_rspamd_new (self->config.rspamd_url);
+  self->user_throttle = qd_gw_throttle_new (self->config.login_max_failures_user,
+                                            self->config.login_window);
+  self->peer_throttle = qd_gw_throttle_new (self->config.login_max_failures_peer,
+                                            self->config.login_window);
+  self->dummy_hash = hash_password ("not a password");
+
+  return g_steal_pointer (&self);
+}
+
+const QdGwConfig *
+qd_gw_gateway_get_config (QdGwGateway *self)
+{
+  return &self->config;
+}
+
+QdGwStore *
+qd_gw_gateway_get_store (QdGwGateway *self)
+{
+  return self->store;
+}
+
+/* The SMTP intake's address, as /info announces it. */
+void
+qd_gw_gateway_set_intake (QdGwGateway *self,
+                          const char  *host,
+                          guint16      port)
+{
+  g_free (self->config.smtp_host);
+  self->config.smtp_host = g_strdup (host);
+  self->config.smtp_port = port;
+}
+
+char *
+qd_gw_gateway_message_path (QdGwGateway *self,
+                            gint64       item_id)
+{
+  g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT ".eml", item_id);
+
+  return g_build_filename (self->config.data_dir, "messages", name, NULL);
+}
+
+char *
+qd_gw_gateway_mailbox_path (QdGwGateway *self,
+                            const char  *username)
+{
+  return g_build_filename (self->config.data_dir, "mail", username, NULL);
+}
+
+static gboolean
+valid_username (const char *username)
+{
+  /* User names become directory names: keep them to a safe alphabet. */
+  if (username == NULL || username[0] == '\0' || username[0] == '.' || strlen (username) > 64)
+    return FALSE;
+  for (const char *p = username; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-' && *p != '@')
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+qd_gw_gateway_add_user (QdGwGateway  *self,
+                        const char   *username,
+                        const char   *address,
+                        const char   *display_name,
+                        const char   *password,
+                        GError      **error)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *mailbox = NULL;
+
+  if (!valid_username (username))
+    {
+      g_set_error (error, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                   "“%s” is not a valid user name: use letters, digits, “.”, “_”, “-” and “@”",
+                   username);
+      return FALSE;
+    }
+  if (!qd_gw_parse_sender_entry (address, NULL) || address[0] == '@')
+    {
+      g_set_error (error, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                   "“%s” is not a mail address", address);
+      return FALSE;
+    }
+  if (password == NULL || password[0] == '\0')
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                           "the password is empty");
+      return FALSE;
+    }
+
+  hash = hash_password (password);
+  if (hash == NULL)
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_INTERNAL, "cannot hash the password");
+      return FALSE;
+    }
+  mailbox = qd_gw_gateway_mailbox_path (self, username);
+  if (!qd_gw_maildir_ensure (mailbox, error))
+    return FALSE;
+  return qd_gw_store_add_user (self->store, username, address, display_name, hash, error) != 0;
+}
+
+/* ingest */
+
+static const char *
+default_policy_rule (QdReason   reason,
+                     QdCategory category)
+{
+  switch (reason)
+    {
+    case QD_REASON_GRAYMAIL:
+      switch (category)
+        {
+        case QD_CATEGORY_MARKETING:
+          return "Graymail: marketing and newsletters";
+        case QD_CATEGORY_SOCIAL:
+          return "Graymail: social network notifications";
+        case QD_CATEGORY_FORUM:
+          return "Graymail: forum notifications";
+        case QD_CATEGORY_BULK:
+          return "Graymail: bulk mail";
+        case QD_CATEGORY_NONE:
+        default:
+          return "Graymail";
+        }
+    case QD_REASON_SPAM:
+      return "Anti-spam: spam";
+    case QD_REASON_PHISHING:
+      return "Anti-spam: phishing";
+    case QD_REASON_MALWARE:
+      return "Anti-malware";
+    case QD_REASON_POLICY:
+    default:
+      return "Content policy";
+    }
+}
+
+static gboolean
+write_file_atomically (const char  *path,
+                       GBytes      *bytes,
+                       GError     **error)
+{
+  return g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes),
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+static char *
+rules_to_json (const char * const *rules)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; rules != NULL && rules[i] != NULL; i++)
+    json_builder_add_string_value (builder, rules[i]);
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+static void
+fill_from_message (QdGwItem     *item,
+                   GMimeMessage *message)
+{
+  InternetAddressList *from;
+  InternetAddressList *to;
+
+  item->subject = qd_mail_get_header_text (GMIME_OBJECT (message), "Subject");
+  item->from_header = qd_mail_get_header_text (GMIME_OBJECT (message), "From");
+  from = g_mime_message_get_from (message);
+  if (from != NULL && internet_address_list_length (from) > 0)
+    {
+      InternetAddress *address = internet_address_list_get_address (from, 0);
+
+      if (INTERNET_ADDRESS_IS_MAILBOX (address))
+        {
+          const char *name = internet_address_get_name (address);
+
+          item->from_name = name != NULL && name[0] ? g_strdup (name) : NULL;
+          item->from_address = g_ascii_strdown (
+            internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)), -1);
+        }
+    }
+  to = g_mime_message_get_to (message);
+  if (to != NULL && internet_address_list_length (to) > 0)
+    {
+      InternetAddress *address = internet_address_list_get_address (to, 0);
+
+      if (INTERNET_ADDRESS_IS_MAILBOX (address))
+        item->recipient = g_strdup (
+          internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address)));
+    }
+}
+
+/**
+ * qd_gw_gateway_ingest:
+ *
+ * Holds one message for a user, as the gateway's policy would have.
+ *
+ * Returns: the new item's id as text; "discarded" when the sender is on
+ * the user's blocked list; "delivered" when on the approved list.
+ */
+char *
+qd_gw_gateway_ingest (QdGwGateway              *self,
+                      const char               *username,
+                      const QdGwIngestOptions  *options,
+                      GBytes                   *message,
+                      GError                  **error)
+{
+  g_autoptr(QdGwUser) user = NULL;
+  g_autoptr(GMimeMessage) parsed = NULL;
+  g_autoptr(QdGwItem) item = g_new0 (QdGwItem, 1);
+  g_autofree char *path = NULL;
+  g_autofree char *mailbox = NULL;
+  g_autofree char *name = NULL;
+  gboolean already;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  user = qd_gw_store_find_user (self->store, username);
+  if (user == NULL)
+    {
+      g_set_error (error, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND, "no user “%s”", username);
+      return NULL;
+    }
+  parsed = qd_mail_parse (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  if (parsed == NULL)
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                           "not a mail message");
+      return NULL;
+    }
+
+  item->user_id = user->id;
+  item->folder = options->folder;
+  item->reason = options->reason;
+  item->category = options->reason == QD_REASON_GRAYMAIL ? options->category : QD_CATEGORY_NONE;
+  item->policy_rule = g_strdup (options->policy_rule ? options->policy_rule
+                                : default_policy_rule (item->reason, item->category));
+  item->score = options->score;
+  item->rules_json = rules_to_json (options->rules);
+  item->received_at = options->received_at != 0 ? options->received_at : now;
+  item->expires_at = item->received_at + (gint64)self->config.retention_days * 24 * 3600;
+  item->size = g_bytes_get_size (message);
+  fill_from_message (item, parsed);
+  item->envelope_sender = g_strdup (options->envelope_sender ? options->envelope_sender
+                                    : item->from_address);
+  if (item->recipient == NULL)
+    item->recipient = g_strdup (user->address);
+
+  mailbox = qd_gw_gateway_mailbox_path (self, username);
+  if (!qd_gw_maildir_ensure (mailbox, error))
+    return NULL;
+
+  if (item->from_address != NULL &&
+      qd_gw_store_sender_listed (self->store, QD_GW_LIST_BLOCKED, user->id, item->from_address))
+    return g_strdup ("discarded");
+
+  if (item->from_address != NULL &&
+      qd_gw_store_sender_listed (self->store, QD_GW_LIST_APPROVED, user->id, item->from_address))
+    {
+      g_autofree char *tmp = g_build_filename (mailbox, "tmp", "incoming", NULL);
+      g_autofree char *direct = g_strdup_printf ("%" G_GINT64_FORMAT ".D%u.qd-gateway",
+                                                 now, g_random_int ());
+
+      if (!write_file_atomically (tmp, message, error) ||
+          !qd_gw_maildir_deliver (mailbox, QD_GW_MAILDIR_INBOX, direct, tmp, FALSE, &already,
+                                  error))
+        return NULL;
+      g_unlink (tmp);
+      return g_strdup ("delivered");
+    }
+
+  /* The row first, for its id; the file before the commit, so a committed
+   * item always has its original. */
+  if (!qd_gw_store_begin (self->store, error))
+    return NULL;
+  if (qd_gw_store_add_item (self->store, item, error) == 0)
+    goto fail;
+  path = qd_gw_gateway_message_path (self, item->id);
+  if (!write_file_atomically (path, message, error))
+    goto fail;
+  if (item->folder == QD_FOLDER_JUNK)
+    {
+      name = qd_gw_maildir_file_name (item->received_at, item->id);
+      if (!qd_gw_maildir_deliver (mailbox, QD_GW_MAILDIR_JUNK, name, path, FALSE, &already,
+                                  error) ||
+          !qd_gw_store_set_item_maildir_name (self->store, item->id, name, error))
+        goto fail;
+    }
+  if (!qd_gw_store_commit (self->store, error))
+    goto fail;
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, item->id);
+
+fail:
+  qd_gw_store_rollback (self->store);
+  if (path != NULL)
+    g_unlink (path);
+  return NULL;
+}
+
+/* sessions */
+
+static char *
+token_digest (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+static char *
+new_token (void)
+{
+  guint8 random[32];
+  g_autofree char *b64 = NULL;
+  gsize filled = 0;
+
+  while (filled < sizeof random)
+    {
+      gssize n = getrandom (random + filled, sizeof random - filled, 0);
+
+      if (n < 0 && errno != EINTR)
+        g_error ("no randomness for session tokens: %s", g_strerror (errno));
+      if (n > 0)
+        filled += n;
+    }
+  b64 = g_base64_encode (random, sizeof random);
+  /* base64url without padding */
+  g_strdelimit (b64, "+", '-');
+  g_strdelimit (b64, "/", '_');
+  return g_strndup (b64, strcspn (b64, "="));
+}
+
+char *
+qd_gw_gateway_sign_in (QdGwGateway  *self,
+                       const char   *username,
+                       const char   *password,
+                       const char   *peer,
+                       gint64       *expires_at,
+                       QdGwUser    **out_user,
+                       gint64       *retry_after,
+                       GError      **error)
+{
+  g_autoptr(QdGwUser) user = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *digest = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 wait;
+
+  *retry_after = 0;
+  wait = MAX (qd_gw_throttle_check (self->user_throttle, username, now),
+              qd_gw_throttle_check (self->peer_throttle, peer, now));
+  if (wait > 0)
+    {
+      *retry_after = wait;
+      g_set_error (error, QD_GW_ERROR, QD_GW_ERROR_RATE_LIMITED,
+                   "Too many failed sign-ins. Try again in %" G_GINT64_FORMAT " seconds.", wait);
+      return NULL;
+    }
+
+  user = qd_gw_store_find_user (self->store, username);
+  /* Hash even for unknown users, so timing does not reveal who exists. */
+  if (!password_matches (password, user != NULL ? user->password_hash : self->dummy_hash) ||
+      user == NULL)
+    {
+      qd_gw_throttle_fail (self->user_throttle, username, now);
+      qd_gw_throttle_fail (self->peer_throttle, peer, now);
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_AUTH_FAILED,
+                           "Wrong user name or password.");
+      return NULL;
+    }
+  qd_gw_throttle_clear (self->user_throttle, username);
+
+  qd_gw_store_purge_sessions (self->store, now);
+  token = new_token ();
+  digest = token_digest (token);
+  *expires_at = now + self->config.session_ttl;
+  if (!qd_gw_store_add_session (self->store, digest, user->id, *expires_at, error))
+    return NULL;
+  *out_user = g_steal_pointer (&user);
+  return g_steal_pointer (&token);
+}
+
+gint64
+qd_gw_gateway_authenticate (QdGwGateway  *self,
+                            const char   *token,
+                            gint64       *expires_at,
+                            GError      **error)
+{
+  g_autofree char *digest = NULL;
+  gint64 user_id;
+  gint64 expires;
+
+  if (token == NULL || token[0] == '\0')
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_UNAUTHORIZED,
+                           "Sign in first: no bearer token.");
+      return 0;
+    }
+  digest = token_digest (token);
+  if (!qd_gw_store_find_session (self->store, digest, &user_id, &expires))
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_UNAUTHORIZED,
+                           "The token is unknown or was signed out. Sign in again.");
+      return 0;
+    }
+  if (expires <= g_get_real_time () / G_USEC_PER_SEC)
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_SESSION_EXPIRED,
+                           "The session has expired. Sign in again.");
+      return 0;
+    }
+  if (expires_at != NULL)
+    *expires_at = expires;
+  return user_id;
+}
+
+void
+qd_gw_gateway_sign_out (QdGwGateway *self,
+                        const char  *token)
+{
+  g_autofree char *digest = token_digest (token);
+
+  qd_gw_store_delete_session (self->store, digest);
+}
+
+/* sender entries */
+
+/**
+ * qd_gw_parse_sender_entry:
+ * @normalized: (out) (optional): the entry in lower case
+ *
+ * An entry is a mail address or "@domain". Kept strict: these strings
+ * end up compared with every incoming sender.
+ */
+gboolean
+qd_gw_parse_sender_entry (const char  *text,
+                          char       **normalized)
+{
+  const char *at;
+  gsize len;
+
+  if (text == NULL)
+    return FALSE;
+  len = strlen (text);
+  at = strchr (text, '@');
+  if (len < 3 || len > 254 || at == NULL || strchr (at + 1, '@') != NULL)
+    return FALSE;
+  if (!g_utf8_validate (text, len, NULL))
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if ((guchar)*p <= ' ' || strchr ("<>()[]\\,;:\"", *p) != NULL)
+      return FALSE;
+  if (strchr (at + 1, '.') == NULL || at[1] == '.' || text[len - 1] == '.')
+    return FALSE;
+  if (normalized != NULL)
+    *normalized = g_utf8_strdown (text, -1);
+  return TRUE;
+}
+
+/* actions */
+
+typedef struct
+{
+  const char *id;
+  QdGwItem   *item;       /* NULL when the id failed validation */
+  const char *result;     /* the success word, or NULL */
+  gboolean    changed;    /* the action was carried out now */
+  GError     *error;
+} ActionResult;
+
+static void
+action_result_clear (ActionResult *r)
+{
+  g_clear_pointer (&r->item, qd_gw_item_free);
+  g_clear_error (&r->error);
+}
+
+static gboolean
+parse_item_id (const char *text,
+               gint64     *id)
+{
+  guint64 value;
+
+  /* Digits only: an id never becomes a path or SQL text. */
+  if (text == NULL || text[0] < '1' || text[0] > '9' || strlen (text) > 18)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  value = g_ascii_strtoull (text, NULL, 10);
+  *id = (gint64)value;
+  return TRUE;
+}
+
+static const char *
+already_word (QdActions action)
+{
+  switch (action)
+    {
+    case QD_ACTION_RELEASE:
+      return "already_released";
+    case QD_ACTION_REQUEST_RELEASE:
+      return "already_requested";
+    case QD_ACTION_MOVE_TO_INBOX:
+      return "already_moved";
+    case QD_ACTION_DELETE:
+    case QD_ACTION_BLOCK_SENDER:
+    default:
+      return "already_deleted";
+    }
+}
+
+static const char *
+done_status (QdActions action)
+{
+  switch (action)
+    {
+    case QD_ACTION_RELEASE:
+      return QD_GW_STATUS_RELEASED;
+    case QD_ACTION_REQUEST_RELEASE:
+      return QD_GW_STATUS_RELEASE_REQUESTED;
+    case QD_ACTION_MOVE_TO_INBOX:
+      return QD_GW_STATUS_MOVED;
+    case QD_ACTION_DELETE:
+    case QD_ACTION_BLOCK_SENDER:
+    default:
+      return QD_GW_STATUS_DELETED;
+    }
+}
+
+/* Sorts one item into: already done, not possible, or to do. */
+static void
+triage (ActionResult *r,
+        QdActions     action)
+{
+  const char *status = r->item->status;
+
+  if (g_str_equal (status, done_status (action)))
+    {
+      r->result = already_word (action);
+      return;
+    }
+  if (!(qd_gw_item_get_actions (r->item) & action))
+    {
+      g_set_error (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_ALLOWED,
+                   r->item->folder == QD_FOLDER_JUNK && action == QD_ACTION_RELEASE
+                   ? "This message is in Junk: move it to the inbox instead."
+                   : "This action is not allowed for this message.");
+      return;
+    }
+  if (g_str_equal (status, QD_GW_STATUS_GONE))
+    {
+      g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_GONE_FROM_JUNK,
+                           "The message is no longer in your Junk folder: it was moved or "
+                           "deleted in your mail program.");
+      return;
+    }
+  if (!g_str_equal (status, QD_GW_STATUS_HELD) &&
+      !g_str_equal (status, QD_GW_STATUS_RELEASE_REQUESTED) &&
+      !g_str_equal (status, QD_GW_STATUS_RELEASING))
+    {
+      g_set_error (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND,
+                   "The message is no longer held (it is %s).", status);
+      return;
+    }
+}
+
+static void
+perform (QdGwGateway  *self,
+         const char   *mailbox,
+         ActionResult *r,
+         QdActions     action)
+{
+  QdGwItem *item = r->item;
+  g_autoptr(GError) error = NULL;
+  gboolean already = FALSE;
+
+  switch (action)
+    {
+    case QD_ACTION_RELEASE:
+      {
+        g_autofree char *source = qd_gw_gateway_message_path (self, item->id);
+        g_autofree char *name = qd_gw_maildir_file_name (item->received_at, item->id);
+        /* An item marked "releasing" may have been delivered before the
+         * gateway stopped: look for it everywhere before delivering. */
+        gboolean careful = g_str_equal (item->status, QD_GW_STATUS_RELEASING);
+
+        if (!qd_gw_maildir_deliver (mailbox, QD_GW_MAILDIR_INBOX, name, source, careful,
+                                    &already, &error))
+          {
+            g_warning ("release of item %" G_GINT64_FORMAT ": %s", item->id, error->message);
+            g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_DELIVERY_FAILED,
+                                 "The message could not be delivered to your inbox. "
+                                 "Nothing was changed; try again.");
+            return;
+          }
+        r->result = "released";
+        break;
+      }
+    case QD_ACTION_MOVE_TO_INBOX:
+      if (!qd_gw_maildir_move_to_inbox (mailbox, item->maildir_name, &already, &error))
+        {
+          if (g_error_matches (error, QD_GW_MAILDIR_ERROR, QD_GW_MAILDIR_ERROR_GONE))
+            {
+              qd_gw_store_set_item_status (self->store, item->id, QD_GW_STATUS_GONE, NULL);
+              g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_GONE_FROM_JUNK,
+                                   "The message is no longer in your Junk folder: it was "
+                                   "moved or deleted in your mail program.");
+            }
+          else
+            g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_DELIVERY_FAILED,
+                                 "The message could not be moved to your inbox. "
+                                 "Nothing was changed; try again.");
+          return;
+        }
+      r->result = "moved";
+      break;
+    case QD_ACTION_DELETE:
+    case QD_ACTION_BLOCK_SENDER:
+      if (item->folder == QD_FOLDER_JUNK && item->maildir_name != NULL)
+        qd_gw_maildir_remove (mailbox, QD_GW_MAILDIR_JUNK, item->maildir_name, NULL);
+      else
+        {
+          g_autofree char *path = qd_gw_gateway_message_path (self, item->id);
+
+          g_unlink (path);
+        }
+      r->result = action == QD_ACTION_DELETE ? "deleted" : "blocked";
+      break;
+    case QD_ACTION_REQUEST_RELEASE:
+      r->result = "requested";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+add_result_json (JsonBuilder  *builder,
+                 ActionResult *r)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, r->id);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, r->error == NULL);
+  if (r->error == NULL)
+    {
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_string_value (builder, r->result);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, qd_gw_error_code_string (r->error->code));
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, r->error->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+}
+
+/**
+ * qd_gw_gateway_act:
+ * @ids: (element-type utf8): distinct ids, at most max_batch of them
+ *
+ * Carries out one action on a batch. Releases are first marked
+ * "releasing" and committed, then delivered, then marked "released": if
+ * the gateway dies in between, a repeated release finds the delivered file
+ * instead of delivering it twice.
+ *
+ * Returns: the answer's JSON (results, succeeded, failed)
+ */
+JsonNode *
+qd_gw_gateway_act (QdGwGateway *self,
+                   gint64       user_id,
+                   QdActions    action,
+                   GPtrArray   *ids,
+                   gboolean     approve_sender)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(QdGwUser) user = qd_gw_store_get_user (self->store, user_id);
+  g_autofree char *mailbox = NULL;
+  g_autofree ActionResult *results = g_new0 (ActionResult, ids->len);
+  g_autoptr(GError) error = NULL;
+  guint succeeded = 0;
+
+  g_return_val_if_fail (user != NULL, NULL);
+  mailbox = qd_gw_gateway_mailbox_path (self, user->username);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      ActionResult *r = &results[i];
+      gint64 id;
+
+      r->id = g_ptr_array_index (ids, i);
+      if (!parse_item_id (r->id, &id) ||
+          (r->item = qd_gw_store_get_item (self->store, user_id, id)) == NULL)
+        {
+          g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND,
+                               "No such message.");
+          continue;
+        }
+      triage (r, action);
+    }
+
+  /* Step 1: mark the releases in flight. */
+  if (action == QD_ACTION_RELEASE && qd_gw_store_begin (self->store, &error))
+    {
+      for (guint i = 0; i < ids->len; i++)
+        if (results[i].item != NULL && results[i].result == NULL && results[i].error == NULL &&
+            !g_str_equal (results[i].item->status, QD_GW_STATUS_RELEASING))
+          qd_gw_store_set_item_status (self->store, results[i].item->id,
+                                       QD_GW_STATUS_RELEASING, NULL);
+      qd_gw_store_commit (self->store, &error);
+    }
+  if (error != NULL)
+    g_warning ("cannot mark releases: %s", error->message);
+
+  /* Step 2: the mailbox. */
+  for (guint i = 0; i < ids->len; i++)
+    if (results[i].item != NULL && results[i].result == NULL && results[i].error == NULL)
+      {
+        perform (self, mailbox, &results[i], action);
+        results[i].changed = results[i].error == NULL;
+      }
+
+  /* Step 3: record what happened, and the sender lists. */
+  if (qd_gw_store_begin (self->store, &error))
+    {
+      for (guint i = 0; i < ids->len; i++)
+        {
+          ActionResult *r = &results[i];
+
+          if (r->item == NULL)
+            continue;
+          if (r->changed)
+            qd_gw_store_set_item_status (self->store, r->item->id, done_status (action), NULL);
+          else if (r->error != NULL && action == QD_ACTION_RELEASE &&
+                   r->error->code == QD_GW_ERROR_DELIVERY_FAILED)
+            qd_gw_store_set_item_status (self->store, r->item->id, QD_GW_STATUS_HELD, NULL);
+
+          if (r->error == NULL && r->item->from_address != NULL)
+            {
+              if (action == QD_ACTION_BLOCK_SENDER)
+                qd_gw_store_add_sender (self->store, QD_GW_LIST_BLOCKED, user_id,
+                                        r->item->from_address, NULL, NULL);
+              else if (approve_sender &&
+                       (action == QD_ACTION_RELEASE || action == QD_ACTION_MOVE_TO_INBOX) &&
+                       (qd_gw_item_get_actions (r->item) & QD_ACTION_APPROVE_SENDER))
+                qd_gw_store_add_sender (self->store, QD_GW_LIST_APPROVED, user_id,
+                                        r->item->from_address, NULL, NULL);
+            }
+        }
+      qd_gw_store_commit (self->store, &error);
+    }
+  if (error != NULL)
+    g_warning ("cannot record actions: %s", error->message);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      add_result_json (builder, &results[i]);
+      if (results[i].error == NULL)
+        succeeded++;
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "succeeded");
+  json_builder_add_int_value (builder, succeeded);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, ids->len - succeeded);
+  json_builder_end_object (builder);
+
+  for (guint i = 0; i < ids->len; i++)
+    action_result_clear (&results[i]);
+
+  return json_builder_get_root (builder);
+}
+
+/* classify */
+
+typedef struct
+{
+  gboolean reported;
+  gboolean graymail_markers;
+} ClassifyData;
+
+static gboolean
+has_bulk_markers (GMimeMessage *message)
+{
+  g_autofree char *precedence = NULL;
+
+  if (message == NULL)
+    return FALSE;
+  if (g_mime_object_get_header (GMIME_OBJECT (message), "List-Unsubscribe") != NULL)
+    return TRUE;
+  precedence = g_strdup (g_mime_object_get_header (GMIME_OBJECT (message), "Precedence"));
+  if (precedence == NULL)
+    return FALSE;
+  g_strstrip (precedence);
+  return g_ascii_strcasecmp (precedence, "bulk") == 0 ||
+         g_ascii_strcasecmp (precedence, "list") == 0;
+}
+
+static gboolean
+is_spam_action (const char *action)
+{
+  return g_strcmp0 (action, "reject") == 0 || g_strcmp0 (action, "add header") == 0 ||
+         g_strcmp0 (action, "rewrite subject") == 0 || g_strcmp0 (action, "soft reject") == 0;
+}
+
+static void
+classify_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdGwGateway *self = g_task_get_source_object (task);
+  ClassifyData *data = g_task_get_task_data (task);
+  g_autoptr(QdGwCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *verdict;
+  double score;
+
+  check = qd_gw_rspamd_check_finish (QD_GW_RSPAMD (object), result, &error);
+  if (check == NULL)
+    {
+      g_warning ("classifier unavailable: %s", error->message);
+      g_task_return_new_error (task, QD_GW_ERROR, QD_GW_ERROR_CLASSIFIER_UNAVAILABLE,
+                               "The spam classifier cannot be reached. Try again later.");
+      return;
+    }
+
+  score = check->score + (data->reported ? 10.0 : 0.0);
+  if (data->reported || is_spam_action (check->action) || score >= self->config.spam_threshold)
+    verdict = "spam";
+  else if (data->graymail_markers)
+    verdict = "graymail";
+  else
+    verdict = "clean";
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "classified_as_spam");
+  json_builder_add_boolean_value (builder, g_str_equal (verdict, "spam"));
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_add_string_value (builder, verdict);
+  json_builder_set_member_name (builder, "score");
+  json_builder_add_double_value (builder, score);
+  json_builder_set_member_name (builder, "threshold");
+  json_builder_add_double_value (builder, self->config.spam_threshold);
+  json_builder_set_member_name (builder, "action");
+  json_builder_add_string_value (builder, check->action);
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  if (data->reported)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "QD_REPORTED_SAMPLE");
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, 10.0);
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, "Matches a sample reported as missed spam");
+      json_builder_end_object (builder);
+    }
+  for (guint i = 0; i < check->symbols->len; i++)
+    {
+      QdGwSymbol *symbol = g_ptr_array_index (check->symbols, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, symbol->name);
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, symbol->score);
+      json_builder_set_member_name (builder, "description");
+      if (symbol->description != NULL)
+        json_builder_add_string_value (builder, symbol->description);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "reported");
+  json_builder_add_boolean_value (builder, data->reported);
+  json_builder_end_object (builder);
+
+  g_task_return_pointer (task, json_builder_get_root (builder), (GDestroyNotify)json_node_unref);
+}
+
+void
+qd_gw_gateway_classify_async (QdGwGateway         *self,
+                              GBytes              *message,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GMimeMessage) parsed = NULL;
+  g_autofree char *digest = NULL;
+  ClassifyData *data = g_new0 (ClassifyData, 1);
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (message, &size);
+
+  g_task_set_source_tag (task, qd_gw_gateway_classify_async);
+  g_task_set_task_data (task, data, g_free);
+
+  parsed = size > 0 ? qd_mail_parse (bytes, size) : NULL;
+  if (parsed == NULL || g_mime_object_get_header_list (GMIME_OBJECT (parsed)) == NULL ||
+      g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (parsed))) == 0)
+    {
+      g_task_return_new_error (task, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                               "The body is not a mail message.");
+      return;
+    }
+
+  digest = qd_mail_sample_digest (bytes, size);
+  data->reported = qd_gw_store_is_reported (self->store, digest);
+  data->graymail_markers = has_bulk_markers (parsed);
+
+  qd_gw_rspamd_check_async (self->rspamd, message, cancellable, classify_cb,
+                            g_steal_pointer (&task));
+}
+
+JsonNode *
+qd_gw_gateway_classify_finish (QdGwGateway   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* submissions */
+
+gboolean
+qd_gw_gateway_receive_submission (QdGwGateway  *self,
+                                  const char   *mail_from,
+                                  const char   *rcpt_to,
+                                  GBytes       *message,
+                                  gint64       *submission_id,
+                                  GError      **error)
+{
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  gint64 id;
+
+  name = g_strdup_printf ("%" G_GINT64_FORMAT "-%08x.eml", g_date_time_to_unix (now),
+                          g_random_int ());
+  path = g_build_filename (self->config.data_dir, "submissions", name, NULL);
+  if (!write_file_atomically (path, message, error))
+    return FALSE;
+
+  samples = qd_gw_intake_evaluate (message, now, self->config.max_sample_age_days);
+
+  if (!qd_gw_store_begin (self->store, error))
+    return FALSE;
+  id = qd_gw_store_add_submission (self->store, g_date_time_to_unix (now), mail_from, rcpt_to,
+                                   g_bytes_get_size (message), name,
+                                   samples->len > 0 ? "received" : "no_samples", error);
+  if (id == 0)
+    goto fail;
+  for (guint i = 0; i < samples->len; i++)
+    {
+      QdGwSample *sample = g_ptr_array_index (samples, i);
+
+      sample->submission_id = id;
+      if (!qd_gw_store_add_sample (self->store, sample, error))
+        goto fail;
+    }
+  if (!qd_gw_store_commit (self->store, error))
+    goto fail;
+
+  if (submission_id != NULL)
+    *submission_id = id;
+  return TRUE;
+
+fail:
+  qd_gw_store_rollback (self->store);
+  return FALSE;
+}
+
+/* expiry */
+
+guint
+qd_gw_gateway_purge_expired (QdGwGateway *self)
+{
+  g_autoptr(GPtrArray) expired = NULL;
+  guint purged = 0;
+
+  expired = qd_gw_store_expired_items (self->store, g_get_real_time () / G_USEC_PER_SEC);
+  for (guint i = 0; i < expired->len; i++)
+    {
+      QdGwItem *item = g_ptr_array_index (expired, i);
+      g_autofree char *path = qd_gw_gateway_message_path (self, item->id);
+
+      if (item->folder == QD_FOLDER_QUARANTINE)
+        g_unlink (path);
+      if (qd_gw_store_set_item_status (self->store, item->id, QD_GW_STATUS_DELETED, NULL))
+        purged++;
+    }
+  return purged;
+}
