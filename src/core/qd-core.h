@@ -5,9 +5,18 @@
 
 #pragma once
 
+#include "qd-api-client.h"
+#include "qd-batch-result.h"
 #include "qd-enums.h"
 #include "qd-error.h"
+#include "qd-gateway-info.h"
+#include "qd-html-text.h"
 #include "qd-item.h"
+#include "qd-item-list.h"
 #include "qd-json.h"
+#include "qd-keyring.h"
 #include "qd-mail.h"
+#include "qd-message-view.h"
+#include "qd-query.h"
 #include "qd-types.h"
+#include "qd-verdict.h"

@@ -197,6 +197,25 @@ qd_item_init (QdItem *self)
 {
 }
 
+/**
+ * qd_item_new_placeholder:
+ *
+ * A row not loaded yet: lists show it as "Loading…" until its page
+ * arrives and the real item replaces it.
+ */
+QdItem *
+qd_item_new_placeholder (void)
+{
+  return g_object_new (QD_TYPE_ITEM, NULL);
+}
+
+gboolean
+qd_item_is_placeholder (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), FALSE);
+  return self->id == NULL;
+}
+
 static gboolean
 bad_field (GError     **error,
            const char  *field)

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (QdItem, qd_item, QD, ITEM, GObject)
 
 QdItem             *qd_item_new_from_json     (JsonObject  *object,
                                                GError     **error);
+QdItem             *qd_item_new_placeholder   (void);
+gboolean            qd_item_is_placeholder    (QdItem      *self);
 void                qd_item_to_json           (QdItem      *self,
                                                JsonBuilder *builder);
 

@@ -49,9 +49,9 @@ typedef enum /*< flags >*/
 
 typedef enum
 {
-  QD_VERDICT_CLEAN,
-  QD_VERDICT_GRAYMAIL,
-  QD_VERDICT_SPAM,
+  QD_VERDICT_KIND_CLEAN,
+  QD_VERDICT_KIND_GRAYMAIL,
+  QD_VERDICT_KIND_SPAM,
 } QdVerdictKind;
 
 const char *qd_enum_to_nick   (GType        enum_type,

@@ -21,7 +21,8 @@ static const char usage[] =
   "Usage:\n"
   "  qd-gateway serve --data DIR --listen HOST:PORT [--smtp-listen HOST:PORT] [--rspamd URL]\n"
   "                   [--tls-cert FILE --tls-key FILE] [--name NAME] [--submission-address ADDR]\n"
-  "                   [--session-ttl SECONDS] [--max-batch N] [--spam-threshold X]\n"
+  "                   [--session-ttl SECONDS] [--max-batch N] [--max-page-size N]\n"
+  "                   [--spam-threshold X]\n"
   "                   [--ready-file FILE]\n"
   "  qd-gateway user add --data DIR NAME --address ADDR [--display-name NAME]\n"
   "                   (the password is the first line of standard input)\n"
@@ -182,6 +183,7 @@ cmd_serve (int    argc,
   g_autofree char *url = NULL;
   int session_ttl = 0;
   int max_batch = 0;
+  int max_page_size = 0;
   double spam_threshold = 0;
   guint16 port = 0;
   guint16 smtp_port = 0;
@@ -199,6 +201,7 @@ cmd_serve (int    argc,
       "Where missed spam is submitted", "ADDR" },
     { "session-ttl", 0, 0, G_OPTION_ARG_INT, &session_ttl, "Session lifetime", "SECONDS" },
     { "max-batch", 0, 0, G_OPTION_ARG_INT, &max_batch, "Most ids per action", "N" },
+    { "max-page-size", 0, 0, G_OPTION_ARG_INT, &max_page_size, "Most items per page", "N" },
     { "spam-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &spam_threshold, "Spam score", "X" },
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Written when listening", "FILE" },
     { NULL }
@@ -241,6 +244,8 @@ cmd_serve (int    argc,
     config.session_ttl = session_ttl;
   if (max_batch > 0)
     config.max_batch = max_batch;
+  if (max_page_size > 0)
+    config.max_page_size = max_page_size;
   if (spam_threshold > 0)
     config.spam_threshold = spam_threshold;
 
@@ -335,7 +340,8 @@ cmd_user (int    argc,
   qd_gw_config_init (&config);
   gateway = open_gateway (&config, data_dir, &error);
   if (gateway == NULL ||
-      !qd_gw_gateway_add_user (gateway, argv[2], address, display_name, password, &error))
+      !qd_gw_gateway_add_user (gateway, argv[2], address, display_name, password, FALSE,
+                               &error))
     return fail (error);
   return 0;
 }
@@ -462,7 +468,7 @@ cmd_seed_demo (int    argc,
   if (gateway == NULL)
     return fail (error);
   /* Demo only: a well-known password for a throwaway local account. */
-  if (!qd_gw_gateway_add_user (gateway, "demo", address, "Demo User", "demo", &error))
+  if (!qd_gw_gateway_add_user (gateway, "demo", address, "Demo User", "demo", TRUE, &error))
     return fail (error);
 
   messages = qd_gw_demo_generate (count, address, "Demo User", now, 20261123);

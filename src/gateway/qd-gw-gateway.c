@@ -237,6 +237,7 @@ qd_gw_gateway_add_user (QdGwGateway  *self,
                         const char   *address,
                         const char   *display_name,
                         const char   *password,
+                        gboolean      replace,
                         GError      **error)
 {
   g_autofree char *hash = NULL;
@@ -271,7 +272,8 @@ qd_gw_gateway_add_user (QdGwGateway  *self,
   mailbox = qd_gw_gateway_mailbox_path (self, username);
   if (!qd_gw_maildir_ensure (mailbox, error))
     return FALSE;
-  return qd_gw_store_add_user (self->store, username, address, display_name, hash, error) != 0;
+  return qd_gw_store_add_user (self->store, username, address, display_name, hash, replace,
+                               error) != 0;
 }
 
 /* ingest */
@@ -625,7 +627,7 @@ qd_gw_parse_sender_entry (const char  *text,
   if (!g_utf8_validate (text, len, NULL))
     return FALSE;
   for (const char *p = text; *p; p++)
-    if ((guchar)*p <= ' ' || strchr ("<>()[]\\,;:\"", *p) != NULL)
+    if ((guchar)*p <= ' ' || strchr ("<>()[]\\,;:\"*?", *p) != NULL)
       return FALSE;
   if (strchr (at + 1, '.') == NULL || at[1] == '.' || text[len - 1] == '.')
     return FALSE;

@@ -59,6 +59,7 @@ gboolean          qd_gw_gateway_add_user       (QdGwGateway   *self,
                                                 const char    *address,
                                                 const char    *display_name,
                                                 const char    *password,
+                                                gboolean       replace,
                                                 GError       **error);
 
 typedef struct

@@ -219,9 +219,18 @@ static JsonObject *
 read_json_body (Request *req)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
   g_autoptr(GError) error = NULL;
   JsonObject *object;
+
+  if (type != NULL && g_ascii_strcasecmp (type, "application/json") != 0)
+    {
+      respond_error (req->msg, QD_GW_ERROR_UNSUPPORTED_MEDIA_TYPE,
+                     "Send the body as application/json.");
+      return NULL;
+    }
 
   object = qd_json_parse_object (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                  &error);
@@ -1070,6 +1079,18 @@ server_cb (SoupServer        *server,
       respond_error (msg, QD_GW_ERROR_NOT_FOUND, "No such path.");
       return;
     }
+  /* A NUL byte would silently cut a parameter short once decoded. */
+  {
+    const char *raw_query = g_uri_get_query (soup_server_message_get_uri (msg));
+
+    if (raw_query != NULL && strstr (raw_query, "%00") != NULL)
+      {
+        respond_error_full (msg, QD_GW_ERROR_INVALID_PARAMETER, NULL, 0,
+                            "A parameter contains a NUL byte.");
+        return;
+      }
+  }
+
   rest = path + strlen (API_PREFIX "/");
   segments = g_strsplit (rest, "/", 8);
   req.msg = msg;

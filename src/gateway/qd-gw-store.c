@@ -244,14 +244,27 @@ qd_gw_store_add_user (QdGwStore   *self,
                       const char  *address,
                       const char  *display_name,
                       const char  *password_hash,
+                      gboolean     replace,
                       GError     **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
+  sqlite3_stmt *stmt;
+  gint64 user_id;
+
+  if (!replace)
+    {
+      g_autoptr(QdGwUser) existing = qd_gw_store_find_user (self, username);
+
+      if (existing != NULL)
+        {
+          g_set_error (error, QD_GW_STORE_ERROR, SQLITE_CONSTRAINT,
+                       "the user “%s” exists already", username);
+          return 0;
+        }
+    }
+  stmt = prepare (self,
     "INSERT INTO users (username, address, display_name, password_hash) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (username) DO UPDATE SET address = excluded.address,"
     " display_name = excluded.display_name, password_hash = excluded.password_hash");
-  gint64 user_id;
-
   bind_text (stmt, 1, username);
   bind_text (stmt, 2, address);
   bind_text (stmt, 3, display_name);

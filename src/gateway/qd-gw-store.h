@@ -120,6 +120,7 @@ gint64     qd_gw_store_add_user       (QdGwStore    *self,
                                        const char   *address,
                                        const char   *display_name,
                                        const char   *password_hash,
+                                       gboolean      replace,
                                        GError      **error);
 QdGwUser  *qd_gw_store_find_user      (QdGwStore    *self,
                                        const char   *username);

@@ -61,11 +61,13 @@ def source_root() -> Path:
 
 
 def build_root() -> Path:
+    """The meson build directory (meson's test environment sets QD_BUILD_ROOT)."""
     env = os.environ.get("QD_BUILD_ROOT")
-    if env:
-        return Path(env)
-    guess = source_root() / "_build"
-    return guess
+    if not env:
+        sys.stderr.write("FAIL: set QD_BUILD_ROOT to the meson build directory "
+                         "(and QD_SOURCE_ROOT to the source tree)\n")
+        sys.exit(1)
+    return Path(env)
 
 
 def gateway_binary() -> Path:
@@ -895,6 +897,19 @@ class Gateway:
         if display_name is not None:
             args += ["--display-name", display_name]
         self.run(*args, input=password + "\n")
+
+    _user_serial = 0
+
+    def new_user(self, prefix: str = "user", password: str | None = None,
+                 address: str | None = None, display_name: str | None = None
+                 ) -> tuple[str, str, str]:
+        """Add a user with a unique name; (name, password, address)."""
+        Gateway._user_serial += 1
+        name = f"{prefix}{Gateway._user_serial}"
+        password = password or f"pw-{name}-Secret!"
+        address = address or f"{name}@example.com"
+        self.add_user(name, password, address, display_name)
+        return name, password, address
 
     def write_file(self, data: bytes, suffix: str = ".eml") -> Path:
         self._files += 1

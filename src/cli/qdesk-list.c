@@ -1,0 +1,440 @@
+/* qdesk-list.c — list and show
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "qdesk.h"
+
+/* The filter options shared by list and --all-matching. */
+static struct
+{
+  char *folder;
+  char *reason;
+  char *category;
+  char *since;
+  char *until;
+  char *search;
+} filters;
+
+static GOptionEntry filter_entries[] = {
+  { "folder", 0, 0, G_OPTION_ARG_STRING, &filters.folder, N_("quarantine (default) or junk"),
+    N_("FOLDER") },
+  { "reason", 0, 0, G_OPTION_ARG_STRING, &filters.reason,
+    N_("graymail, spam, phishing, malware, policy (comma-separated)"), N_("REASON") },
+  { "category", 0, 0, G_OPTION_ARG_STRING, &filters.category,
+    N_("marketing, social, forum, bulk (comma-separated)"), N_("CATEGORY") },
+  { "since", 0, 0, G_OPTION_ARG_STRING, &filters.since, N_("Received at or after"), N_("TIME") },
+  { "until", 0, 0, G_OPTION_ARG_STRING, &filters.until, N_("Received before"), N_("TIME") },
+  { "search", 0, 0, G_OPTION_ARG_STRING, &filters.search, N_("Text in the sender or subject"),
+    N_("TEXT") },
+};
+
+static gboolean
+parse_list (const char  *text,
+            const char  *option,
+            gboolean     category,
+            guint       *bits,
+            GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+
+  *bits = 0;
+  if (text == NULL)
+    return TRUE;
+  parts = g_strsplit (text, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      QdReason reason;
+      QdCategory cat;
+      const char *word = g_strstrip (parts[i]);
+
+      if (!category && qd_reason_from_string (word, &reason))
+        *bits |= 1u << reason;
+      else if (category && qd_category_from_string (word, &cat) && cat != QD_CATEGORY_NONE)
+        *bits |= 1u << cat;
+      else
+        {
+          g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                       _("--%s: “%s” is not one of the known values"), option, word);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_time_option (const char  *text,
+                   const char  *option,
+                   GDateTime  **out,
+                   GError     **error)
+{
+  *out = NULL;
+  if (text == NULL)
+    return TRUE;
+  *out = qd_parse_user_time (text);
+  if (*out == NULL)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--%s: “%s” is not a time; write 2026-06-07T19:00:00+09:00 or "
+                     "“2026-06-07 19:00”"), option, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+qdesk_filter_build (QdQuery **query,
+                    GError  **error)
+{
+  g_autoptr(QdQuery) q = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(GDateTime) since = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  QdFolder folder = QD_FOLDER_QUARANTINE;
+  guint bits;
+
+  if (filters.folder != NULL && !qd_folder_from_string (filters.folder, &folder))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--folder must be quarantine or junk"));
+      return FALSE;
+    }
+  qd_query_set_folder (q, folder);
+  if (!parse_list (filters.reason, "reason", FALSE, &bits, error))
+    return FALSE;
+  qd_query_set_reasons (q, bits);
+  if (!parse_list (filters.category, "category", TRUE, &bits, error))
+    return FALSE;
+  qd_query_set_categories (q, bits);
+  if (!parse_time_option (filters.since, "since", &since, error) ||
+      !parse_time_option (filters.until, "until", &until, error))
+    return FALSE;
+  qd_query_set_since (q, since);
+  qd_query_set_until (q, until);
+  qd_query_set_search (q, filters.search);
+  *query = g_steal_pointer (&q);
+  return TRUE;
+}
+
+/**
+ * qdesk_with_filters:
+ *
+ * Returns: (transfer full): a command's own options followed by the filters
+ */
+GOptionEntry *
+qdesk_with_filters (const GOptionEntry *own,
+                    gsize               n_own)
+{
+  GOptionEntry *all = g_new0 (GOptionEntry, n_own + G_N_ELEMENTS (filter_entries) + 1);
+
+  memcpy (all, own, n_own * sizeof (GOptionEntry));
+  memcpy (all + n_own, filter_entries, sizeof filter_entries);
+  return all;
+}
+
+static guint
+page_size_for (QdeskContext *ctx)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QdGatewayInfo) info = NULL;
+
+  qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
+  info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), NULL);
+  return info != NULL ? info->max_page_size : 100;
+}
+
+/* Fetches pages in order, handing each to @each; stops after @max items
+ * (0 = all). */
+static gboolean
+for_each_page (QdeskContext  *ctx,
+               QdQuery       *query,
+               guint          max,
+               gboolean     (*each) (QdItemPage *page, gpointer data),
+               gpointer       data,
+               GError       **error)
+{
+  g_autofree char *cursor = NULL;
+  guint page_size = page_size_for (ctx);
+  guint seen = 0;
+
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(QdItemPage) page = NULL;
+      guint want = max > 0 ? MIN (page_size, max - seen) : page_size;
+
+      qd_api_client_list_async (ctx->client, query, cursor, want, NULL, qdesk_store_result,
+                                &result);
+      page = qd_api_client_list_finish (ctx->client, qdesk_wait (&result), error);
+      if (page == NULL)
+        return FALSE;
+      seen += page->items->len;
+      g_free (cursor);
+      cursor = g_steal_pointer (&page->next_cursor);
+      if (!each (page, data))
+        break;
+    }
+  while (cursor != NULL && (max == 0 || seen < max));
+  return TRUE;
+}
+
+typedef struct
+{
+  gboolean json;
+  gboolean first;
+  gboolean header_done;
+  guint    printed;
+  gint64   total;
+} ListOutput;
+
+static void
+print_item_json (QdItem *item)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *text = NULL;
+
+  qd_item_to_json (item, builder);
+  text = qd_json_to_string (builder, FALSE);
+  fputs (text, stdout);
+}
+
+static void
+print_item_row (QdItem *item)
+{
+  g_autofree char *received = qdesk_format_time (qd_item_get_received_at (item));
+  g_autofree char *size = g_format_size (qd_item_get_size (item));
+  g_autofree char *reason = NULL;
+  g_autofree char *id = qdesk_fit (qd_item_get_id (item), 8);
+  g_autofree char *from = qdesk_fit (qd_item_get_from_address (item), 30);
+  g_autofree char *why = NULL;
+  g_autofree char *size_cell = NULL;
+  g_autofree char *subject = qdesk_fit (qd_item_get_subject (item), 40);
+
+  if (qd_item_get_category (item) != QD_CATEGORY_NONE)
+    reason = g_strdup_printf ("%s: %s", qd_reason_get_label (qd_item_get_reason (item)),
+                              qd_category_get_label (qd_item_get_category (item)));
+  else
+    reason = g_strdup (qd_reason_get_label (qd_item_get_reason (item)));
+  why = qdesk_fit (reason, 26);
+  size_cell = qdesk_fit (size, 9);
+  g_print ("%s  %s  %s  %s  %s  %s\n", id, received, from, why, size_cell, subject);
+}
+
+static gboolean
+print_page (QdItemPage *page,
+            gpointer    data)
+{
+  ListOutput *out = data;
+
+  out->total = page->total;
+  if (out->json)
+    {
+      if (!out->header_done)
+        {
+          g_print ("{\n  \"total\": %" G_GINT64_FORMAT ",\n  \"items\": [", page->total);
+          out->header_done = TRUE;
+        }
+      for (guint i = 0; i < page->items->len; i++)
+        {
+          fputs (out->printed > 0 ? ",\n    " : "\n    ", stdout);
+          print_item_json (g_ptr_array_index (page->items, i));
+          out->printed++;
+        }
+    }
+  else
+    {
+      if (!out->header_done && page->items->len > 0)
+        {
+          g_autofree char *h1 = qdesk_fit (_("ID"), 8);
+          g_autofree char *h2 = qdesk_fit (_("Received"), 16);
+          g_autofree char *h3 = qdesk_fit (_("From"), 30);
+          g_autofree char *h4 = qdesk_fit (_("Reason"), 26);
+          g_autofree char *h5 = qdesk_fit (_("Size"), 9);
+
+          g_print ("%s  %s  %s  %s  %s  %s\n", h1, h2, h3, h4, h5, _("Subject"));
+          out->header_done = TRUE;
+        }
+      for (guint i = 0; i < page->items->len; i++)
+        print_item_row (g_ptr_array_index (page->items, i));
+      out->printed += page->items->len;
+    }
+  fflush (stdout);
+  return TRUE;
+}
+
+int
+qdesk_cmd_list (QdeskContext  *ctx,
+                int            argc,
+                char         **argv)
+{
+  int limit = 0;
+  gboolean all = FALSE;
+  gboolean json = FALSE;
+  const GOptionEntry own[] = {
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
+      N_("N") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
+  };
+  g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdQuery) query = NULL;
+  ListOutput out = { 0 };
+
+  if (!qdesk_parse ("list", NULL, entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (argc > 1)
+    return qdesk_usage_error ("list", _("unexpected arguments; filters are options"));
+  if (all && limit > 0)
+    return qdesk_usage_error ("list", _("give either --limit or --all"));
+  if (limit < 0)
+    return qdesk_usage_error ("list", _("--limit must be positive"));
+  if (!qdesk_filter_build (&query, &error))
+    return qdesk_usage_error ("list", error->message);
+  if (qdesk_connect (ctx, TRUE, &error) == NULL)
+    return qdesk_fail (error);
+
+  out.json = json;
+  if (!for_each_page (ctx, query, all ? 0 : (limit > 0 ? (guint)limit : 50), print_page, &out,
+                      &error))
+    {
+      if (json && out.header_done)
+        g_print ("\n  ]\n}\n");
+      return qdesk_fail (error);
+    }
+
+  if (json)
+    {
+      if (!out.header_done)
+        g_print ("{\n  \"total\": %" G_GINT64_FORMAT ",\n  \"items\": [", out.total);
+      g_print ("\n  ]\n}\n");
+    }
+  else if (out.printed == 0)
+    g_print (_("No held messages match.\n"));
+  else if (out.total > (gint64)out.printed)
+    g_print (_("%u of %" G_GINT64_FORMAT " messages shown; use --all for every one.\n"),
+             out.printed, out.total);
+  return QDESK_EXIT_OK;
+}
+
+static gboolean
+collect_page (QdItemPage *page,
+              gpointer    data)
+{
+  GStrvBuilder *ids = data;
+
+  for (guint i = 0; i < page->items->len; i++)
+    g_strv_builder_add (ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
+  return TRUE;
+}
+
+GStrv
+qdesk_collect_ids (QdeskContext  *ctx,
+                   QdQuery       *query,
+                   GError       **error)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  if (!for_each_page (ctx, query, 0, collect_page, ids, error))
+    return NULL;
+  return g_strv_builder_end (ids);
+}
+
+static void
+print_field (const char *label,
+             const char *value)
+{
+  g_autofree char *cell = qdesk_fit (label, 14);
+
+  if (value != NULL && value[0] != '\0')
+    g_print ("%s%s\n", cell, value);
+}
+
+int
+qdesk_cmd_show (QdeskContext  *ctx,
+                int            argc,
+                char         **argv)
+{
+  gboolean raw = FALSE;
+  GOptionEntry entries[] = {
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &raw, N_("Write the original message, byte for byte"),
+      NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) item_result = NULL;
+  g_autoptr(GAsyncResult) raw_result = NULL;
+  g_autoptr(QdItem) item = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(QdMessageView) view = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *held = NULL;
+
+  if (!qdesk_parse ("show", _("ID"), entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (argc != 2)
+    return qdesk_usage_error ("show", _("give one message id"));
+  if (qdesk_connect (ctx, TRUE, &error) == NULL)
+    return qdesk_fail (error);
+
+  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qdesk_store_result, &raw_result);
+  bytes = qd_api_client_get_raw_finish (ctx->client, qdesk_wait (&raw_result), &error);
+  if (bytes == NULL)
+    return qdesk_fail (error);
+  if (raw)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (bytes, &size);
+
+      /* Bytes as stored: the terminal is the caller's business here. */
+      if (fwrite (data, 1, size, stdout) != size)
+        return QDESK_EXIT_PARTIAL;
+      return QDESK_EXIT_OK;
+    }
+
+  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qdesk_store_result, &item_result);
+  item = qd_api_client_get_item_finish (ctx->client, qdesk_wait (&item_result), &error);
+  if (item == NULL)
+    return qdesk_fail (error);
+
+  view = qd_message_view_new (bytes);
+  received = qdesk_format_time (qd_item_get_received_at (item));
+  if (qd_item_get_category (item) != QD_CATEGORY_NONE)
+    held = g_strdup_printf ("%s: %s — %s (%.1f)", qd_reason_get_label (qd_item_get_reason (item)),
+                            qd_category_get_label (qd_item_get_category (item)),
+                            qd_item_get_policy_rule (item), qd_item_get_score (item));
+  else
+    held = g_strdup_printf ("%s — %s (%.1f)", qd_reason_get_label (qd_item_get_reason (item)),
+                            qd_item_get_policy_rule (item), qd_item_get_score (item));
+
+  print_field (_("From:"), view->from);
+  print_field (_("Sender:"), qd_item_get_envelope_sender (item));
+  print_field (_("Reply-To:"), view->reply_to);
+  print_field (_("To:"), view->to);
+  print_field (_("Cc:"), view->cc);
+  print_field (_("Received:"), received);
+  print_field (_("Subject:"), view->subject);
+  print_field (_("Held as:"), held);
+  for (guint i = 0; i < view->attachments->len; i++)
+    {
+      QdAttachment *a = g_ptr_array_index (view->attachments, i);
+      g_autofree char *size = g_format_size (a->size);
+      g_autofree char *line = g_strdup_printf ("%s (%s, %s)", a->filename[0] ? a->filename : "—",
+                                               a->content_type, size);
+
+      print_field (i == 0 ? _("Attachments:") : "", line);
+    }
+  if (view->n_remote > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "(%u remote image or resource was not loaded.)\n",
+                          "(%u remote images or resources were not loaded.)\n",
+                          view->n_remote), view->n_remote);
+  g_print ("\n%s\n", view->text);
+  return QDESK_EXIT_OK;
+}

@@ -1,0 +1,380 @@
+/* qdesk-main.c — qdesk, the command-line front end of libqd-core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+#include "qdesk.h"
+
+static const struct {
+  const char   *name;
+  QdeskCommand  run;
+} commands[] = {
+  { "login", qdesk_cmd_login },
+  { "logout", qdesk_cmd_logout },
+  { "info", qdesk_cmd_info },
+  { "list", qdesk_cmd_list },
+  { "show", qdesk_cmd_show },
+  { "release", qdesk_cmd_release },
+  { "move-to-inbox", qdesk_cmd_move_to_inbox },
+  { "delete", qdesk_cmd_delete },
+  { "block-sender", qdesk_cmd_block_sender },
+  { "senders", qdesk_cmd_senders },
+  { "check", qdesk_cmd_check },
+};
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "%s",
+           _("Usage: qdesk [--gateway URL] [--ca-file FILE] COMMAND [OPTIONS]\n"
+             "\n"
+             "Commands:\n"
+             "  login --user NAME [--password-stdin]   sign in and remember the gateway\n"
+             "  logout                                 sign out and forget the password\n"
+             "  info [--json]                          what the gateway is and its rules\n"
+             "  list [FILTERS] [--limit N | --all] [--json]\n"
+             "                                         held messages\n"
+             "  show ID [--raw]                        headers and text of a message\n"
+             "  release [--approve-sender] ID...       deliver to your inbox\n"
+             "  release --all-matching FILTERS         …every message matching the filters\n"
+             "  move-to-inbox ID...                    move out of Junk\n"
+             "  delete ID...                           delete for good\n"
+             "  block-sender ID...                     block the senders and delete\n"
+             "  senders approved|blocked [add ADDR | remove ADDR]\n"
+             "                                         your sender lists\n"
+             "  check FILE [--json]                    is this message classified as spam?\n"
+             "\n"
+             "Filters: --folder quarantine|junk --reason R[,R] --category C[,C]\n"
+             "         --since TIME --until TIME --search TEXT\n"
+             "Times are ISO 8601 or local “YYYY-MM-DD HH:MM”.\n"
+             "\n"
+             "Exit status: 0 success, 1 some messages failed, 2 usage error,\n"
+             "3 sign-in or session problem, 4 network or certificate problem.\n"));
+}
+
+int
+qdesk_fail (const GError *error)
+{
+  g_printerr ("qdesk: %s\n", error->message);
+  if (error->domain != QD_ERROR)
+    return QDESK_EXIT_PARTIAL;
+  switch (error->code)
+    {
+    case QD_ERROR_AUTH_FAILED:
+    case QD_ERROR_SESSION_EXPIRED:
+    case QD_ERROR_NOT_SIGNED_IN:
+    case QD_ERROR_RATE_LIMITED:
+      return QDESK_EXIT_SESSION;
+    case QD_ERROR_NETWORK:
+    case QD_ERROR_TLS:
+    case QD_ERROR_INSECURE_URL:
+      return QDESK_EXIT_NETWORK;
+    default:
+      return QDESK_EXIT_PARTIAL;
+    }
+}
+
+int
+qdesk_usage_error (const char *command,
+                   const char *message)
+{
+  g_printerr ("qdesk %s: %s\n", command, message);
+  g_printerr (_("Run “qdesk --help” for the commands and their options.\n"));
+  return QDESK_EXIT_USAGE;
+}
+
+gboolean
+qdesk_parse (const char    *command,
+             const char    *parameters,
+             GOptionEntry  *entries,
+             int           *argc,
+             char        ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      qdesk_usage_error (command, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+qdesk_store_result (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/**
+ * qdesk_wait:
+ *
+ * Runs the main context until an async call has stored its result.
+ */
+GAsyncResult *
+qdesk_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+token_changed_cb (QdApiClient *client,
+                  gpointer     user_data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *token = qd_api_client_get_token (client);
+  const char *user = qd_api_client_get_username (client);
+  const char *server = qd_api_client_get_base_url (client);
+
+  /* The token is a secret too: the keyring, never a file. */
+  if (user == NULL)
+    return;
+  if (token != NULL)
+    qd_keyring_store_sync (QD_SECRET_GATEWAY_TOKEN, server, user, token, &error);
+  else
+    qd_keyring_clear_sync (QD_SECRET_GATEWAY_TOKEN, server, user, &error);
+  if (error != NULL)
+    g_printerr ("qdesk: %s\n", error->message);
+}
+
+/**
+ * qdesk_connect:
+ * @need_session: whether the command acts as the signed-in user
+ *
+ * A client for the configured gateway, with the stored session.
+ */
+QdApiClient *
+qdesk_connect (QdeskContext  *ctx,
+               gboolean       need_session,
+               GError       **error)
+{
+  g_autoptr(QdApiClient) client = NULL;
+  const char *timeout = g_getenv ("QD_HTTP_TIMEOUT");
+
+  if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
+    {
+      g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                           _("No gateway is set. Sign in first: "
+                             "qdesk --gateway URL login --user NAME"));
+      return NULL;
+    }
+  client = qd_api_client_new (ctx->gateway_url, error);
+  if (client == NULL || !qd_api_client_set_ca_file (client, ctx->ca_file, error))
+    return NULL;
+  if (timeout != NULL)
+    qd_api_client_set_timeout (client, (guint)g_ascii_strtoull (timeout, NULL, 10));
+
+  if (need_session)
+    {
+      g_autoptr(GError) local_error = NULL;
+      char *token = NULL;
+
+      if (ctx->username == NULL || ctx->username[0] == '\0')
+        {
+          g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                               _("You are not signed in. Sign in first: "
+                                 "qdesk login --user NAME"));
+          return NULL;
+        }
+      qd_api_client_set_username (client, ctx->username);
+      token = qd_keyring_lookup_sync (QD_SECRET_GATEWAY_TOKEN, qd_api_client_get_base_url (client),
+                                      ctx->username, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      qd_api_client_set_token (client, token);
+      if (token != NULL)
+        qd_secret_free (token);
+    }
+  g_signal_connect (client, "token-changed", G_CALLBACK (token_changed_cb), NULL);
+  ctx->client = g_object_ref (client);
+  return g_steal_pointer (&client);
+}
+
+void
+qdesk_print_json (JsonBuilder *builder)
+{
+  g_autofree char *json = qd_json_to_string (builder, TRUE);
+
+  g_print ("%s\n", json);
+}
+
+char *
+qdesk_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("—");
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/**
+ * qdesk_fit:
+ *
+ * @text cut or padded to @columns terminal cells; wide (CJK) characters
+ * take two.
+ */
+static guint
+cell_width (gunichar c)
+{
+  return g_unichar_iswide (c) ? 2 : g_unichar_iszerowidth (c) ? 0 : 1;
+}
+
+char *
+qdesk_fit (const char *text,
+           guint       columns)
+{
+  g_autofree char *safe = qd_text_make_safe (text != NULL ? text : "", -1);
+  GString *out = g_string_new (NULL);
+  guint total = 0;
+  guint width = 0;
+
+  g_strdelimit (safe, "\n\t", ' ');
+  for (const char *p = safe; *p; p = g_utf8_next_char (p))
+    total += cell_width (g_utf8_get_char (p));
+
+  for (const char *p = safe; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* Too long: keep one cell for the ellipsis. */
+      if (total > columns && width + cell_width (c) > columns - 1)
+        {
+          g_string_append (out, "…");
+          width++;
+          break;
+        }
+      g_string_append_unichar (out, c);
+      width += cell_width (c);
+    }
+  for (; width < columns; width++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
+/* --gateway and --ca-file may stand before or after the command. */
+static void
+take_global_options (QdeskContext  *ctx,
+                     int           *argc,
+                     char         **argv)
+{
+  int out = 1;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      const char *names[] = { "--gateway", "--ca-file" };
+      char **targets[] = { &ctx->gateway_url, &ctx->ca_file };
+      gboolean taken = FALSE;
+
+      for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+        {
+          gsize len = strlen (names[n]);
+
+          if (g_str_equal (argv[i], names[n]) && i + 1 < *argc)
+            {
+              g_free (*targets[n]);
+              *targets[n] = g_strdup (argv[++i]);
+              taken = TRUE;
+            }
+          else if (strncmp (argv[i], names[n], len) == 0 && argv[i][len] == '=')
+            {
+              g_free (*targets[n]);
+              *targets[n] = g_strdup (argv[i] + len + 1);
+              taken = TRUE;
+            }
+        }
+      if (!taken)
+        argv[out++] = argv[i];
+    }
+  argv[out] = NULL;
+  *argc = out;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  QdeskContext ctx = { 0 };
+  const char *command;
+  gboolean found = FALSE;
+  int status = QDESK_EXIT_USAGE;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  qd_mail_init ();
+
+  take_global_options (&ctx, &argc, argv);
+  if (argc < 2)
+    {
+      print_help (stderr);
+      return QDESK_EXIT_USAGE;
+    }
+  command = argv[1];
+  if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||
+      g_str_equal (command, "help"))
+    {
+      print_help (stdout);
+      return QDESK_EXIT_OK;
+    }
+
+  schema = g_settings_schema_source_lookup (g_settings_schema_source_get_default (),
+                                            APPLICATION_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_printerr (_("qdesk: the settings schema %s is not installed. Install Quarantine Desk, "
+                    "or set GSETTINGS_SCHEMA_DIR to the build's data directory.\n"),
+                  APPLICATION_ID);
+      return QDESK_EXIT_USAGE;
+    }
+  ctx.settings = g_settings_new (APPLICATION_ID);
+  if (ctx.gateway_url == NULL)
+    ctx.gateway_url = g_settings_get_string (ctx.settings, "gateway-url");
+  if (ctx.ca_file == NULL)
+    ctx.ca_file = g_settings_get_string (ctx.settings, "ca-file");
+  ctx.username = g_settings_get_string (ctx.settings, "username");
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (command, commands[i].name))
+      {
+        /* The command's options are parsed with the command as argv[0]. */
+        status = commands[i].run (&ctx, argc - 1, argv + 1);
+        found = TRUE;
+        break;
+      }
+  if (!found)
+    {
+      g_printerr (_("qdesk: unknown command “%s”\n"), command);
+      print_help (stderr);
+    }
+
+  g_settings_sync ();
+  g_clear_object (&ctx.client);
+  g_clear_object (&ctx.settings);
+  g_free (ctx.gateway_url);
+  g_free (ctx.ca_file);
+  g_free (ctx.username);
+  return status;
+}

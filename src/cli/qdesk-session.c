@@ -1,0 +1,223 @@
+/* qdesk-session.c — login, logout, info
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "qdesk.h"
+
+static char *
+read_password (gboolean    from_stdin,
+               const char *prompt)
+{
+  char buffer[1024];
+  struct termios saved;
+  gboolean echo_off = FALSE;
+  char *line;
+
+  if (!from_stdin)
+    {
+      if (!isatty (STDIN_FILENO))
+        return NULL;
+      fprintf (stderr, "%s", prompt);
+      fflush (stderr);
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          struct termios quiet = saved;
+
+          quiet.c_lflag &= ~ECHO;
+          echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+  line = fgets (buffer, sizeof buffer, stdin);
+  if (echo_off)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      fprintf (stderr, "\n");
+    }
+  if (line == NULL)
+    return NULL;
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  line = g_strdup (buffer);
+  memset (buffer, 0, sizeof buffer);
+  return line;
+}
+
+int
+qdesk_cmd_login (QdeskContext  *ctx,
+                 int            argc,
+                 char         **argv)
+{
+  g_autofree char *user = NULL;
+  gboolean password_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("User name on the gateway"), N_("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("Read the password from the first line of standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdApiClient) client = NULL;
+  g_autoptr(QdAccount) account = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *prompt = NULL;
+  char *password;
+
+  if (!qdesk_parse ("login", NULL, entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (user == NULL)
+    user = g_strdup (ctx->username);
+  if (user == NULL || user[0] == '\0')
+    return qdesk_usage_error ("login", _("give your user name with --user NAME"));
+
+  client = qdesk_connect (ctx, FALSE, &error);
+  if (client == NULL)
+    return qdesk_fail (error);
+
+  prompt = g_strdup_printf (_("Password for %s at %s: "), user, qd_api_client_get_base_url (client));
+  password = read_password (password_stdin, prompt);
+  if (password == NULL || password[0] == '\0')
+    {
+      g_free (password);
+      return qdesk_usage_error ("login", _("no password: type it at the prompt, or pass "
+                                           "--password-stdin and write it to standard input"));
+    }
+
+  qd_api_client_sign_in_async (client, user, password, NULL, qdesk_store_result, &result);
+  account = qd_api_client_sign_in_finish (client, qdesk_wait (&result), &error);
+  if (account == NULL)
+    {
+      memset (password, 0, strlen (password));
+      g_free (password);
+      return qdesk_fail (error);
+    }
+
+  /* Remember where and who; the password goes to the keyring only. */
+  g_settings_set_string (ctx->settings, "gateway-url", qd_api_client_get_base_url (client));
+  g_settings_set_string (ctx->settings, "username", user);
+  g_settings_set_string (ctx->settings, "ca-file", ctx->ca_file != NULL ? ctx->ca_file : "");
+  if (!qd_keyring_store_sync (QD_SECRET_GATEWAY_PASSWORD, qd_api_client_get_base_url (client),
+                              user, password, &error))
+    g_printerr (_("qdesk: signed in, but the password could not be kept: %s\n"),
+                error->message);
+  memset (password, 0, strlen (password));
+  g_free (password);
+
+  g_print (_("Signed in to %s as %s (%s).\n"), qd_api_client_get_base_url (client), user,
+           account->address != NULL ? account->address : user);
+  return QDESK_EXIT_OK;
+}
+
+int
+qdesk_cmd_logout (QdeskContext  *ctx,
+                  int            argc,
+                  char         **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
+  g_autoptr(QdApiClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  const char *server;
+
+  if (!qdesk_parse ("logout", NULL, NULL, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  client = qdesk_connect (ctx, TRUE, &error);
+  if (client == NULL)
+    return qdesk_fail (error);
+  server = qd_api_client_get_base_url (client);
+
+  qd_api_client_set_renew_from_keyring (client, FALSE);
+  qd_api_client_sign_out_async (client, NULL, qdesk_store_result, &result);
+  if (!qd_api_client_sign_out_finish (client, qdesk_wait (&result), &error))
+    g_printerr (_("qdesk: the gateway did not confirm the sign-out (%s); the session is "
+                  "forgotten here anyway.\n"), error->message);
+
+  /* Forget the secrets whatever the gateway said. */
+  if (!qd_keyring_clear_sync (QD_SECRET_GATEWAY_TOKEN, server, ctx->username, &keyring_error) ||
+      !qd_keyring_clear_sync (QD_SECRET_GATEWAY_PASSWORD, server, ctx->username, &keyring_error))
+    return qdesk_fail (keyring_error);
+  g_print (_("Signed out of %s; the stored password was removed.\n"), server);
+  return QDESK_EXIT_OK;
+}
+
+static char *
+format_size (gint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_DEFAULT);
+}
+
+int
+qdesk_cmd_info (QdeskContext  *ctx,
+                int            argc,
+                char         **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdApiClient) client = NULL;
+  g_autoptr(QdGatewayInfo) info = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *size = NULL;
+
+  if (!qdesk_parse ("info", NULL, entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  client = qdesk_connect (ctx, FALSE, &error);
+  if (client == NULL)
+    return qdesk_fail (error);
+  qd_api_client_get_info_async (client, NULL, qdesk_store_result, &result);
+  info = qd_api_client_get_info_finish (client, qdesk_wait (&result), &error);
+  if (info == NULL)
+    return qdesk_fail (error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "gateway_name");
+      json_builder_add_string_value (builder, info->gateway_name);
+      json_builder_set_member_name (builder, "gateway_version");
+      json_builder_add_string_value (builder, info->gateway_version);
+      json_builder_set_member_name (builder, "submission_address");
+      json_builder_add_string_value (builder, info->submission_address);
+      json_builder_set_member_name (builder, "max_message_bytes");
+      json_builder_add_int_value (builder, info->max_message_bytes);
+      json_builder_set_member_name (builder, "max_sample_age_days");
+      json_builder_add_int_value (builder, info->max_sample_age_days);
+      json_builder_set_member_name (builder, "smtp_host");
+      json_builder_add_string_value (builder, info->smtp_host);
+      json_builder_set_member_name (builder, "smtp_port");
+      json_builder_add_int_value (builder, info->smtp_port);
+      json_builder_set_member_name (builder, "smtp_security");
+      json_builder_add_string_value (builder, info->smtp_security);
+      json_builder_set_member_name (builder, "max_batch_ids");
+      json_builder_add_int_value (builder, info->max_batch_ids);
+      json_builder_end_object (builder);
+      qdesk_print_json (builder);
+      return QDESK_EXIT_OK;
+    }
+
+  size = format_size (info->max_message_bytes);
+  g_print (_("Gateway:            %s %s\n"), info->gateway_name ? info->gateway_name : "—",
+           info->gateway_version ? info->gateway_version : "");
+  g_print (_("Address:            %s\n"), qd_api_client_get_base_url (client));
+  g_print (_("Report spam to:     %s\n"),
+           info->submission_address ? info->submission_address : _("(not announced)"));
+  g_print (_("Submission limit:   under %s per message, samples at most %u days old\n"),
+           size, info->max_sample_age_days);
+  if (info->smtp_host != NULL)
+    g_print (_("Submission server:  %s:%u (%s)\n"), info->smtp_host, info->smtp_port,
+             info->smtp_security);
+  g_print (_("Largest batch:      %u messages per request\n"), info->max_batch_ids);
+  return QDESK_EXIT_OK;
+}

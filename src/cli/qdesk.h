@@ -1,0 +1,78 @@
+/* qdesk.h — what every qdesk command shares
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "qd-core.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses, as documented in `qdesk --help`. */
+enum {
+  QDESK_EXIT_OK = 0,
+  QDESK_EXIT_PARTIAL = 1,    /* some ids or samples failed */
+  QDESK_EXIT_USAGE = 2,
+  QDESK_EXIT_SESSION = 3,    /* sign-in or session problems */
+  QDESK_EXIT_NETWORK = 4,    /* network or TLS problems */
+};
+
+typedef struct
+{
+  GSettings   *settings;
+  char        *gateway_url;   /* --gateway, else the settings */
+  char        *ca_file;       /* --ca-file, else the settings */
+  char        *username;
+  gboolean     json;
+  QdApiClient *client;
+} QdeskContext;
+
+typedef int (*QdeskCommand) (QdeskContext  *ctx,
+                             int            argc,
+                             char         **argv);
+
+/* qdesk-main.c */
+int           qdesk_fail            (const GError  *error);
+int           qdesk_usage_error     (const char    *command,
+                                     const char    *message);
+gboolean      qdesk_parse           (const char    *command,
+                                     const char    *parameters,
+                                     GOptionEntry  *entries,
+                                     int           *argc,
+                                     char        ***argv);
+QdApiClient  *qdesk_connect         (QdeskContext  *ctx,
+                                     gboolean       need_session,
+                                     GError       **error);
+GAsyncResult *qdesk_wait            (GAsyncResult **slot);
+void          qdesk_store_result    (GObject       *object,
+                                     GAsyncResult  *result,
+                                     gpointer       user_data);
+void          qdesk_print_json      (JsonBuilder   *builder);
+char         *qdesk_format_time     (GDateTime     *time);
+char         *qdesk_fit             (const char    *text,
+                                     guint          columns);
+
+/* qdesk-session.c */
+int qdesk_cmd_login   (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_logout  (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_info    (QdeskContext *ctx, int argc, char **argv);
+
+/* qdesk-list.c */
+int qdesk_cmd_list    (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_show    (QdeskContext *ctx, int argc, char **argv);
+GOptionEntry *qdesk_with_filters   (const GOptionEntry *own, gsize n_own);
+gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
+GStrv         qdesk_collect_ids    (QdeskContext *ctx, QdQuery *query, GError **error);
+
+/* qdesk-actions.c */
+int qdesk_cmd_release       (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_move_to_inbox (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_delete        (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_block_sender  (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_senders       (QdeskContext *ctx, int argc, char **argv);
+
+/* qdesk-check.c */
+int qdesk_cmd_check   (QdeskContext *ctx, int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,1454 @@
+/* qd-api-client.c — one libsoup session per gateway; every call async
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "qd-api-client.h"
+#include "qd-error.h"
+#include "qd-json.h"
+#include "qd-keyring.h"
+
+struct _QdApiClient
+{
+  GObject        parent_instance;
+
+  char          *base_url;    /* without a trailing slash */
+  char          *host;
+  SoupSession   *session;
+  GTlsDatabase  *extra_ca;
+  char          *username;
+  char          *token;
+  QdGatewayInfo *info;
+  gboolean       renew_from_keyring;
+};
+
+G_DEFINE_FINAL_TYPE (QdApiClient, qd_api_client, G_TYPE_OBJECT)
+
+enum {
+  TOKEN_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+qd_account_free (QdAccount *account)
+{
+  g_free (account->username);
+  g_free (account->address);
+  g_free (account->display_name);
+  g_clear_pointer (&account->expires_at, g_date_time_unref);
+  g_free (account);
+}
+
+void
+qd_item_page_free (QdItemPage *page)
+{
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_cursor);
+  g_free (page);
+}
+
+void
+qd_sender_free (QdSender *sender)
+{
+  g_free (sender->address);
+  g_clear_pointer (&sender->added_at, g_date_time_unref);
+  g_free (sender);
+}
+
+static void
+qd_api_client_finalize (GObject *object)
+{
+  QdApiClient *self = (QdApiClient *)object;
+
+  g_free (self->base_url);
+  g_free (self->host);
+  g_clear_object (&self->session);
+  g_clear_object (&self->extra_ca);
+  g_free (self->username);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  g_clear_pointer (&self->info, qd_gateway_info_unref);
+
+  G_OBJECT_CLASS (qd_api_client_parent_class)->finalize (object);
+}
+
+static void
+qd_api_client_class_init (QdApiClientClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = qd_api_client_finalize;
+
+  /**
+   * QdApiClient::token-changed:
+   *
+   * A new token after signing in or a transparent renewal, so that a
+   * front end can keep it (in the keyring, never in a file).
+   */
+  signals[TOKEN_CHANGED] = g_signal_new ("token-changed", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+}
+
+static void
+qd_api_client_init (QdApiClient *self)
+{
+  self->renew_from_keyring = TRUE;
+  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
+                                                 "timeout", 30,
+                                                 "idle-timeout", 60,
+                                                 "max-conns-per-host", 4,
+                                                 NULL);
+}
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * qd_api_client_check_url:
+ *
+ * https everywhere; plain http only to this computer, where nothing
+ * crosses a network.
+ */
+gboolean
+qd_api_client_check_url (const char  *url,
+                         GError     **error)
+{
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (uri == NULL || host == NULL || host[0] == '\0' ||
+      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("“%s” is not a web address. Enter the gateway’s address, such as "
+                     "https://gateway.example.com."),
+                   url != NULL ? url : "");
+      return FALSE;
+    }
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !host_is_loopback (host))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INSECURE_URL,
+                   _("Quarantine Desk connects to gateways only over https, so that your "
+                     "password and mail cannot be read on the way. Use https://%s, or ask "
+                     "your administrator for the gateway’s secure address."),
+                   host);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+QdApiClient *
+qd_api_client_new (const char  *base_url,
+                   GError     **error)
+{
+  g_autoptr(QdApiClient) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  gsize len;
+
+  if (!qd_api_client_check_url (base_url, error))
+    return NULL;
+
+  self = g_object_new (QD_TYPE_API_CLIENT, NULL);
+  self->base_url = g_strdup (base_url);
+  len = strlen (self->base_url);
+  while (len > 0 && self->base_url[len - 1] == '/')
+    self->base_url[--len] = '\0';
+  /* A base URL given with the API path still names the gateway. */
+  if (g_str_has_suffix (self->base_url, "/api/v1"))
+    self->base_url[len - strlen ("/api/v1")] = '\0';
+  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  self->host = g_strdup (g_uri_get_host (uri));
+  return g_steal_pointer (&self);
+}
+
+const char *
+qd_api_client_get_base_url (QdApiClient *self)
+{
+  g_return_val_if_fail (QD_IS_API_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/**
+ * qd_api_client_set_ca_file:
+ *
+ * An extra certificate authority, trusted besides the system's (a
+ * company's own CA). Certificates are still checked for expiry and host.
+ */
+gboolean
+qd_api_client_set_ca_file (QdApiClient  *self,
+                           const char   *ca_file,
+                           GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (QD_IS_API_CLIENT (self), FALSE);
+
+  g_clear_object (&self->extra_ca);
+  if (ca_file == NULL || ca_file[0] == '\0')
+    return TRUE;
+  self->extra_ca = g_tls_file_database_new (ca_file, &local_error);
+  if (self->extra_ca == NULL)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_TLS,
+                   _("The certificate authority file “%s” cannot be read: %s. Choose a PEM "
+                     "file with your company’s certificate authority."),
+                   ca_file, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+qd_api_client_set_timeout (QdApiClient *self,
+                           guint        seconds)
+{
+  g_return_if_fail (QD_IS_API_CLIENT (self));
+  g_object_set (self->session, "timeout", seconds, NULL);
+}
+
+const char *
+qd_api_client_get_username (QdApiClient *self)
+{
+  g_return_val_if_fail (QD_IS_API_CLIENT (self), NULL);
+  return self->username;
+}
+
+void
+qd_api_client_set_username (QdApiClient *self,
+                            const char  *username)
+{
+  g_return_if_fail (QD_IS_API_CLIENT (self));
+  g_free (self->username);
+  self->username = g_strdup (username);
+}
+
+const char *
+qd_api_client_get_token (QdApiClient *self)
+{
+  g_return_val_if_fail (QD_IS_API_CLIENT (self), NULL);
+  return self->token;
+}
+
+static void
+replace_token (QdApiClient *self,
+               const char  *token)
+{
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+void
+qd_api_client_set_token (QdApiClient *self,
+                         const char  *token)
+{
+  g_return_if_fail (QD_IS_API_CLIENT (self));
+  replace_token (self, token);
+}
+
+/**
+ * qd_api_client_set_renew_from_keyring:
+ *
+ * Whether an expired session is renewed, once, with the password stored
+ * in the keyring (the default).
+ */
+void
+qd_api_client_set_renew_from_keyring (QdApiClient *self,
+                                      gboolean     renew)
+{
+  g_return_if_fail (QD_IS_API_CLIENT (self));
+  self->renew_from_keyring = renew;
+}
+
+QdGatewayInfo *
+qd_api_client_get_cached_info (QdApiClient *self)
+{
+  g_return_val_if_fail (QD_IS_API_CLIENT (self), NULL);
+  return self->info;
+}
+
+/* errors */
+
+static char *
+describe_tls_problem (GTlsCertificateFlags flags)
+{
+  if (flags & G_TLS_CERTIFICATE_EXPIRED)
+    return g_strdup (_("its certificate has expired"));
+  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return g_strdup (_("its certificate is not valid yet"));
+  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return g_strdup (_("its certificate is for another host name (wrong host)"));
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return g_strdup (_("its certificate is not signed by an authority this computer trusts "
+                       "(unknown issuer)"));
+  if (flags & G_TLS_CERTIFICATE_REVOKED)
+    return g_strdup (_("its certificate has been revoked"));
+  if (flags & G_TLS_CERTIFICATE_INSECURE)
+    return g_strdup (_("its certificate uses insecure cryptography"));
+  return g_strdup (_("its certificate is not valid"));
+}
+
+static GError *
+tls_error (QdApiClient          *self,
+           GTlsCertificateFlags  flags)
+{
+  g_autofree char *problem = describe_tls_problem (flags);
+
+  return g_error_new (QD_ERROR, QD_ERROR_TLS,
+                      _("The connection to %s was refused because %s. Nothing was sent. If "
+                        "your company uses its own certificate authority, add it in "
+                        "Preferences; otherwise tell your administrator."),
+                      self->host, problem);
+}
+
+static GError *
+network_error (QdApiClient  *self,
+               const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
+                        _("The gateway at %s did not answer in time. Try again later; if it "
+                          "keeps happening, tell your administrator."),
+                        self->host);
+  return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
+                      _("Cannot reach the gateway at %s (%s). Check your network connection "
+                        "and the gateway address, then try again."),
+                      self->host, error->message);
+}
+
+static GError *
+http_error (QdApiClient *self,
+            guint        status,
+            GBytes      *body,
+            const char  *retry_after)
+{
+  g_autoptr(JsonObject) root = NULL;
+  JsonObject *err = NULL;
+  const char *code = NULL;
+
+  if (body != NULL)
+    root = qd_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (root != NULL && (err = qd_json_get_object (root, "error")) != NULL)
+    code = qd_json_get_string (err, "code");
+
+  if (status == 401 && g_strcmp0 (code, "auth_failed") == 0)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_AUTH_FAILED,
+                                _("The user name or password is wrong. Check them and try "
+                                  "again."));
+  if (status == 401)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                                _("Your session with the gateway has ended. Sign in again."));
+  if (status == 429)
+    {
+      gint64 seconds = err != NULL ? qd_json_get_int (err, "retry_after", 0) : 0;
+
+      if (seconds <= 0 && retry_after != NULL)
+        seconds = g_ascii_strtoll (retry_after, NULL, 10);
+      seconds = MAX (seconds, 60);
+      return g_error_new (QD_ERROR, QD_ERROR_RATE_LIMITED,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "Too many failed attempts to sign in. Wait %d minute, "
+                                       "then try again.",
+                                       "Too many failed attempts to sign in. Wait %d minutes, "
+                                       "then try again.",
+                                       (gulong)((seconds + 59) / 60)),
+                          (int)((seconds + 59) / 60));
+    }
+  if (status == 404 && code == NULL)
+    return g_error_new (QD_ERROR, QD_ERROR_BAD_RESPONSE,
+                        _("%s does not answer like a mail gateway. Check the gateway "
+                          "address."),
+                        self->base_url);
+  if (status == 404)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_NOT_FOUND,
+                                _("The message is no longer on the gateway: it may have been "
+                                  "released, deleted or expired. Refresh the list."));
+  if (status == 413)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_INVALID_INPUT,
+                                _("The gateway refused the request because it is too large."));
+  if (status == 503 && g_strcmp0 (code, "classifier_unavailable") == 0)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_UNAVAILABLE,
+                                _("The gateway’s spam classifier is not available right now. "
+                                  "Try again later."));
+  if (status >= 400 && status < 500)
+    return g_error_new (QD_ERROR, QD_ERROR_INVALID_INPUT,
+                        _("The gateway refused the request (%s). Update Quarantine Desk or "
+                          "tell your administrator."),
+                        code != NULL ? code : soup_status_get_phrase (status));
+  return g_error_new (QD_ERROR, QD_ERROR_GATEWAY,
+                      _("The gateway had a problem (HTTP %u). Try again later; if it keeps "
+                        "happening, tell your administrator."),
+                      status);
+}
+
+static GError *
+bad_response_error (QdApiClient *self)
+{
+  return g_error_new (QD_ERROR, QD_ERROR_BAD_RESPONSE,
+                      _("The answer from %s could not be understood. Check that the address "
+                        "is your gateway’s, or tell your administrator."),
+                      self->host);
+}
+
+/* requests */
+
+typedef enum
+{
+  ANSWER_JSON,     /* a JsonNode, or NULL for 204 */
+  ANSWER_BYTES,    /* the body as it came */
+} AnswerKind;
+
+typedef struct
+{
+  char       *method;
+  char       *path;          /* below /api/v1, with query */
+  GBytes     *body;
+  char       *content_type;
+  gboolean    auth;
+  gboolean    renewed;
+  AnswerKind  answer;
+  SoupMessage *msg;
+} Request;
+
+static void
+request_free (Request *req)
+{
+  g_free (req->method);
+  g_free (req->path);
+  g_clear_pointer (&req->body, g_bytes_unref);
+  g_free (req->content_type);
+  g_clear_object (&req->msg);
+  g_free (req);
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  QdApiClient *self = user_data;
+  g_autoptr(GSocketConnectable) identity = NULL;
+  GUri *uri = soup_message_get_uri (msg);
+  GTlsCertificateFlags flags;
+
+  /* Only an unknown issuer can be fixed by the extra authority; an
+   * expired certificate or a wrong host stays refused. */
+  if (self->extra_ca == NULL || errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return FALSE;
+  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
+  flags = g_tls_database_verify_chain (self->extra_ca, certificate,
+                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                       identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  return flags == 0;
+}
+
+static void send_request (GTask *task);
+
+static void
+renew_sign_in_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(QdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = qd_api_client_sign_in_finish (QD_API_CLIENT (object), result, &error);
+  if (account == NULL)
+    {
+      g_debug ("renewing the session failed: %s", error->message);
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                               _("Your session with the gateway has ended and could not be "
+                                 "renewed. Sign in again."));
+      return;
+    }
+  send_request (g_steal_pointer (&task));
+}
+
+static void
+renew_lookup_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  char *password = qd_keyring_lookup_finish (result, &error);
+
+  if (password == NULL)
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                               _("Your session with the gateway has ended. Sign in again."));
+      return;
+    }
+  qd_api_client_sign_in_async (self, self->username, password, g_task_get_cancellable (task),
+                               renew_sign_in_cb, g_steal_pointer (&task));
+  qd_secret_free (password);
+}
+
+static void
+response_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR || flags != 0)
+        g_task_return_error (task, tls_error (self, flags));
+      else
+        g_task_return_error (task, network_error (self, error));
+      return;
+    }
+
+  status = soup_message_get_status (req->msg);
+  if (status == 401 && req->auth && !req->renewed && self->renew_from_keyring &&
+      self->username != NULL)
+    {
+      g_autoptr(JsonObject) root = qd_json_parse_object (g_bytes_get_data (body, NULL),
+                                                         g_bytes_get_size (body), NULL);
+      JsonObject *err = qd_json_get_object (root, "error");
+
+      /* Renewed once; a second expiry in a row is reported. */
+      if (g_strcmp0 (qd_json_get_string (err, "code"), "session_expired") == 0)
+        {
+          req->renewed = TRUE;
+          qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, self->base_url, self->username,
+                                   g_task_get_cancellable (task), renew_lookup_cb,
+                                   g_steal_pointer (&task));
+          return;
+        }
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
+
+      g_task_return_error (task, http_error (self, status, body,
+                                             soup_message_headers_get_one (headers,
+                                                                           "Retry-After")));
+      return;
+    }
+
+  if (req->answer == ANSWER_BYTES)
+    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify)g_bytes_unref);
+  else if (status == SOUP_STATUS_NO_CONTENT || g_bytes_get_size (body) == 0)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      JsonNode *root;
+
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                       g_bytes_get_size (body), NULL) ||
+          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_task_return_error (task, bad_response_error (self));
+          return;
+        }
+      g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify)json_node_unref);
+    }
+}
+
+static void
+send_request (GTask *task)
+{
+  QdApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  g_autofree char *url = g_strconcat (self->base_url, "/api/v1/", req->path, NULL);
+  SoupMessageHeaders *headers;
+
+  g_clear_object (&req->msg);
+  req->msg = soup_message_new (req->method, url);
+  if (req->msg == NULL)
+    {
+      g_task_return_error (task, bad_response_error (self));
+      g_object_unref (task);
+      return;
+    }
+  headers = soup_message_get_request_headers (req->msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (req->auth && self->token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", self->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+  if (req->body != NULL)
+    soup_message_set_request_body_from_bytes (req->msg, req->content_type, req->body);
+  g_signal_connect_object (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
+                           self, 0);
+
+  soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), response_cb, task);
+}
+
+/* Starts a request; its GTask returns a JsonNode (or NULL) or GBytes. */
+typedef enum
+{
+  REQUEST_PUBLIC   = 0,
+  REQUEST_AUTH     = 1 << 0,   /* send the token */
+  REQUEST_NO_RENEW = 1 << 1,   /* never sign in again for this one */
+} RequestFlags;
+
+static void
+request_async (QdApiClient         *self,
+               const char          *method,
+               const char          *path,
+               GBytes              *body,
+               const char          *content_type,
+               RequestFlags         flags,
+               AnswerKind           answer,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *req = g_new0 (Request, 1);
+
+  req->method = g_strdup (method);
+  req->path = g_strdup (path);
+  req->body = body != NULL ? g_bytes_ref (body) : NULL;
+  req->content_type = g_strdup (content_type);
+  req->auth = (flags & REQUEST_AUTH) != 0;
+  req->renewed = (flags & REQUEST_NO_RENEW) != 0;
+  req->answer = answer;
+  g_task_set_task_data (task, req, (GDestroyNotify)request_free);
+
+  if (req->auth && self->token == NULL &&
+      !(self->renew_from_keyring && self->username != NULL))
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                               _("You are not signed in to the gateway. Sign in first."));
+      g_object_unref (task);
+      return;
+    }
+  send_request (task);
+}
+
+static GBytes *
+json_body (JsonBuilder *builder)
+{
+  g_autofree char *text = qd_json_to_string (builder, FALSE);
+  gsize len = strlen (text);
+
+  return g_bytes_new_take (g_steal_pointer (&text), len);
+}
+
+/* Finishes a request_async() whose answer is a JSON object. */
+static JsonNode *
+request_finish (QdApiClient   *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* GET /info */
+
+static void
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  QdGatewayInfo *info;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                               : bad_response_error (self));
+      return;
+    }
+  info = qd_gateway_info_new_from_json (json_node_get_object (root), &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_pointer (&self->info, qd_gateway_info_unref);
+  self->info = qd_gateway_info_ref (info);
+  g_task_return_pointer (task, info, (GDestroyNotify)qd_gateway_info_unref);
+}
+
+void
+qd_api_client_get_info_async (QdApiClient         *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, qd_api_client_get_info_async);
+  request_async (self, "GET", "info", NULL, NULL, REQUEST_PUBLIC, ANSWER_JSON, cancellable, info_cb, task);
+}
+
+QdGatewayInfo *
+qd_api_client_get_info_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* /session */
+
+static QdAccount *
+account_from_json (JsonObject *object)
+{
+  QdAccount *account = g_new0 (QdAccount, 1);
+  JsonObject *user = qd_json_get_object (object, "user");
+
+  account->username = qd_json_dup_string (user, "username");
+  account->address = qd_json_dup_string (user, "address");
+  account->display_name = qd_json_dup_string (user, "display_name");
+  account->expires_at = qd_json_dup_date_time (object, "expires_at");
+  return account;
+}
+
+static void
+sign_in_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *token;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                               : bad_response_error (self));
+      return;
+    }
+  token = qd_json_get_string (json_node_get_object (root), "token");
+  if (token == NULL || token[0] == '\0')
+    {
+      g_task_return_error (task, bad_response_error (self));
+      return;
+    }
+  replace_token (self, token);
+  g_free (self->username);
+  self->username = g_strdup (g_task_get_task_data (task));
+  g_signal_emit (self, signals[TOKEN_CHANGED], 0);
+  g_task_return_pointer (task, account_from_json (json_node_get_object (root)),
+                         (GDestroyNotify)qd_account_free);
+}
+
+void
+qd_api_client_sign_in_async (QdApiClient         *self,
+                             const char          *username,
+                             const char          *password,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GBytes) body = NULL;
+
+  g_task_set_source_tag (task, qd_api_client_sign_in_async);
+  g_task_set_task_data (task, g_strdup (username), g_free);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_end_object (builder);
+  body = json_body (builder);
+
+  request_async (self, "POST", "session", body, "application/json", REQUEST_PUBLIC, ANSWER_JSON,
+                 cancellable, sign_in_cb, task);
+}
+
+QdAccount *
+qd_api_client_sign_in_finish (QdApiClient   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+sign_out_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = request_finish (self, result, &error);
+  /* Forget the token whatever the gateway said: it is unusable either way. */
+  replace_token (self, NULL);
+  g_signal_emit (self, signals[TOKEN_CHANGED], 0);
+  if (error != NULL && !g_error_matches (error, QD_ERROR, QD_ERROR_SESSION_EXPIRED))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+qd_api_client_sign_out_async (QdApiClient         *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, qd_api_client_sign_out_async);
+  if (self->token == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  /* Signing out must not sign in again to do it. */
+  request_async (self, "DELETE", "session", NULL, NULL, REQUEST_AUTH | REQUEST_NO_RENEW,
+                 ANSWER_JSON, cancellable, sign_out_cb, task);
+}
+
+gboolean
+qd_api_client_sign_out_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+account_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL)
+    g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                             : bad_response_error (self));
+  else
+    g_task_return_pointer (task, account_from_json (json_node_get_object (root)),
+                           (GDestroyNotify)qd_account_free);
+}
+
+void
+qd_api_client_get_account_async (QdApiClient         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  request_async (self, "GET", "session", NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable, account_cb,
+                 task);
+}
+
+QdAccount *
+qd_api_client_get_account_finish (QdApiClient   *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* GET /messages: the page is parsed in a worker thread, so a window
+ * stays smooth while 500 items become objects. */
+
+static void
+parse_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GBytes *body = task_data;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(QdItemPage) page = g_new0 (QdItemPage, 1);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  JsonArray *items;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (items = qd_json_get_array ((object = json_node_get_object (root)), "items")) == NULL)
+    {
+      g_task_return_error (task, bad_response_error (source_object));
+      return;
+    }
+
+  page->items = g_ptr_array_new_full (json_array_get_length (items), g_object_unref);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      QdItem *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (item = qd_item_new_from_json (json_node_get_object (node), &error)) == NULL)
+        {
+          g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                                   : bad_response_error (source_object));
+          return;
+        }
+      g_ptr_array_add (page->items, item);
+    }
+  page->next_cursor = qd_json_dup_string (object, "next_cursor");
+  page->total = qd_json_get_int (object, "total", page->items->len);
+  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify)qd_item_page_free);
+}
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GBytes *body = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, body, (GDestroyNotify)g_bytes_unref);
+  g_task_run_in_thread (task, parse_page_thread);
+}
+
+void
+qd_api_client_list_async (QdApiClient         *self,
+                          const QdQuery       *query,
+                          const char          *cursor,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *params = qd_query_to_string (query, cursor, limit);
+  g_autofree char *path = g_strconcat ("messages?", params, NULL);
+
+  g_task_set_source_tag (task, qd_api_client_list_async);
+  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable, list_cb, task);
+}
+
+QdItemPage *
+qd_api_client_list_finish (QdApiClient   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* GET /messages/{id} and /raw */
+
+static char *
+item_path (const char *id,
+           const char *suffix)
+{
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+
+  return g_strconcat ("messages/", escaped, suffix, NULL);
+}
+
+static void
+item_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  QdItem *item;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL)
+    {
+      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                               : bad_response_error (self));
+      return;
+    }
+  item = qd_item_new_from_json (json_node_get_object (root), &error);
+  if (item == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, item, g_object_unref);
+}
+
+void
+qd_api_client_get_item_async (QdApiClient         *self,
+                              const char          *id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *path = item_path (id, "");
+
+  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable, item_cb, task);
+}
+
+QdItem *
+qd_api_client_get_item_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+qd_api_client_get_raw_async (QdApiClient         *self,
+                             const char          *id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autofree char *path = item_path (id, "/raw");
+
+  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable, callback,
+                 user_data);
+}
+
+GBytes *
+qd_api_client_get_raw_finish (QdApiClient   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* POST /messages/{action}, in batches of the gateway's stated size */
+
+typedef struct
+{
+  QdActions       action;
+  GStrv           ids;
+  guint           n_ids;
+  guint           next;        /* first id not yet sent */
+  guint           batch_size;
+  gboolean        approve_sender;
+  QdProgressFunc  progress;
+  gpointer        progress_data;
+  QdBatchResult  *result;
+} ActData;
+
+static void
+act_data_free (ActData *data)
+{
+  g_strfreev (data->ids);
+  g_clear_pointer (&data->result, qd_batch_result_unref);
+  g_free (data);
+}
+
+static void act_next_batch (GTask *task);
+
+static void
+act_batch_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  ActData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  guint sent = MIN (data->batch_size, data->n_ids - data->next);
+
+  root = request_finish (self, result, &error);
+  if (root == NULL || !qd_batch_result_add_json (data->result, json_node_get_object (root), NULL))
+    {
+      g_autofree char *why = NULL;
+
+      if (error == NULL)
+        error = bad_response_error (self);
+      /* The batch in flight may or may not have been carried out. */
+      why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see whether this "
+                               "message was handled."), error->message);
+      qd_batch_result_add_not_attempted (data->result,
+                                         (const char * const *)data->ids + data->next, sent,
+                                         why);
+      data->next += sent;
+      qd_batch_result_add_not_attempted (data->result,
+                                         (const char * const *)data->ids + data->next,
+                                         data->n_ids - data->next,
+                                         _("Not attempted, because the gateway stopped "
+                                           "answering."));
+      data->next = data->n_ids;
+      /* A batch that failed before anything was done is an error; later
+       * ones return what was done. */
+      if (data->result->succeeded + data->result->failed == 0)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, qd_batch_result_ref (data->result),
+                               (GDestroyNotify)qd_batch_result_unref);
+      return;
+    }
+  data->next += sent;
+  if (data->progress != NULL)
+    data->progress (data->next, data->n_ids, data->progress_data);
+  act_next_batch (g_steal_pointer (&task));
+}
+
+static void
+act_next_batch (GTask *task)
+{
+  QdApiClient *self = g_task_get_source_object (task);
+  ActData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *path = NULL;
+  guint end;
+
+  if (data->next >= data->n_ids)
+    {
+      g_task_return_pointer (task, qd_batch_result_ref (data->result),
+                             (GDestroyNotify)qd_batch_result_unref);
+      g_object_unref (task);
+      return;
+    }
+  /* Cancelling stops between batches, never inside one, so that every id
+   * is either done, failed, or not attempted: nothing is half-known. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      qd_batch_result_add_not_attempted (data->result,
+                                         (const char * const *)data->ids + data->next,
+                                         data->n_ids - data->next,
+                                         _("Not attempted: stopped before this message."));
+      data->next = data->n_ids;
+      g_task_return_pointer (task, qd_batch_result_ref (data->result),
+                             (GDestroyNotify)qd_batch_result_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  builder = json_builder_new ();
+  end = MIN (data->n_ids, data->next + data->batch_size);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ids");
+  json_builder_begin_array (builder);
+  for (guint i = data->next; i < end; i++)
+    json_builder_add_string_value (builder, data->ids[i]);
+  json_builder_end_array (builder);
+  if (data->action == QD_ACTION_RELEASE || data->action == QD_ACTION_MOVE_TO_INBOX)
+    {
+      json_builder_set_member_name (builder, "approve_sender");
+      json_builder_add_boolean_value (builder, data->approve_sender);
+    }
+  json_builder_end_object (builder);
+  body = json_body (builder);
+  path = g_strconcat ("messages/", qd_action_to_string (data->action), NULL);
+
+  request_async (self, "POST", path, body, "application/json", REQUEST_AUTH, ANSWER_JSON, NULL,
+                 act_batch_cb, task);
+}
+
+static void
+act_info_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  ActData *data = g_task_get_task_data (task);
+  g_autoptr(QdGatewayInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &error);
+  if (info == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  data->batch_size = info->max_batch_ids;
+  act_next_batch (task);
+}
+
+/**
+ * qd_api_client_act_async:
+ * @ids: the ids to act on; duplicates are sent once
+ * @progress: (nullable): told after each batch
+ * @cancellable: stops the action between batches; the result then lists
+ *   the ids not attempted
+ *
+ * Carries out @action on any number of ids, in batches no larger than
+ * the gateway's stated limit, one after another.
+ */
+void
+qd_api_client_act_async (QdApiClient         *self,
+                         QdActions            action,
+                         const char * const  *ids,
+                         gboolean             approve_sender,
+                         QdProgressFunc       progress,
+                         gpointer             progress_data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  ActData *data = g_new0 (ActData, 1);
+
+  g_return_if_fail (qd_action_to_string (action) != NULL && action != QD_ACTION_APPROVE_SENDER);
+
+  g_task_set_source_tag (task, qd_api_client_act_async);
+  /* A cancelled batch action still reports what was done. */
+  g_task_set_check_cancellable (task, FALSE);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (g_hash_table_add (seen, (gpointer)ids[i]))
+      g_strv_builder_add (builder, ids[i]);
+  data->ids = g_strv_builder_end (builder);
+  data->n_ids = g_strv_length (data->ids);
+  data->action = action;
+  data->approve_sender = approve_sender;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->result = qd_batch_result_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
+
+  if (self->info != NULL)
+    {
+      data->batch_size = self->info->max_batch_ids;
+      act_next_batch (task);
+    }
+  else
+    qd_api_client_get_info_async (self, NULL, act_info_cb, task);
+}
+
+QdBatchResult *
+qd_api_client_act_finish (QdApiClient   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* sender lists */
+
+static const char *
+sender_list_path (QdSenderList list)
+{
+  return list == QD_SENDER_LIST_APPROVED ? "approved-senders" : "blocked-senders";
+}
+
+static void
+senders_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) senders = NULL;
+  JsonArray *array;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL ||
+      (array = qd_json_get_array (json_node_get_object (root), "senders")) == NULL)
+    {
+      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                               : bad_response_error (self));
+      return;
+    }
+  senders = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_sender_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      QdSender *sender;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          qd_json_get_string (json_node_get_object (node), "address") == NULL)
+        continue;
+      sender = g_new0 (QdSender, 1);
+      sender->address = qd_json_dup_string (json_node_get_object (node), "address");
+      sender->added_at = qd_json_dup_date_time (json_node_get_object (node), "added_at");
+      g_ptr_array_add (senders, sender);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&senders), (GDestroyNotify)g_ptr_array_unref);
+}
+
+void
+qd_api_client_list_senders_async (QdApiClient         *self,
+                                  QdSenderList         list,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  request_async (self, "GET", sender_list_path (list), NULL, NULL, REQUEST_AUTH, ANSWER_JSON,
+                 cancellable, senders_cb, task);
+}
+
+GPtrArray *
+qd_api_client_list_senders_finish (QdApiClient   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+change_sender_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  root = request_finish (QD_API_CLIENT (object), result, &error);
+  if (error != NULL && g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
+    g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND,
+                             _("That address is not on the list."));
+  else if (error != NULL && g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
+    g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                             _("The gateway did not accept the entry. Enter a mail address "
+                               "such as news@example.com, or @example.com for a whole "
+                               "domain; if the list is full, remove an entry first."));
+  else if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+qd_api_client_change_sender_async (QdApiClient         *self,
+                                   QdSenderList         list,
+                                   const char          *address,
+                                   gboolean             add,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  if (add)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(GBytes) body = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "address");
+      json_builder_add_string_value (builder, address);
+      json_builder_end_object (builder);
+      body = json_body (builder);
+      request_async (self, "POST", sender_list_path (list), body, "application/json", TRUE,
+                     ANSWER_JSON, cancellable, change_sender_cb, task);
+    }
+  else
+    {
+      g_autofree char *escaped = g_uri_escape_string (address, NULL, FALSE);
+      g_autofree char *path = g_strconcat (sender_list_path (list), "/", escaped, NULL);
+
+      request_async (self, "DELETE", path, NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable,
+                     change_sender_cb, task);
+    }
+}
+
+gboolean
+qd_api_client_change_sender_finish (QdApiClient   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* POST /classify */
+
+static void
+classify_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  QdVerdict *verdict;
+
+  root = request_finish (self, result, &error);
+  if (root == NULL)
+    {
+      if (g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
+        g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                                 _("The gateway could not read this file as a mail message. "
+                                   "Save the message from your mail program as .eml and try "
+                                   "again."));
+      else
+        g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
+                                                 : bad_response_error (self));
+      return;
+    }
+  verdict = qd_verdict_new_from_json (json_node_get_object (root), &error);
+  if (verdict == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, verdict, (GDestroyNotify)qd_verdict_unref);
+}
+
+void
+qd_api_client_classify_async (QdApiClient         *self,
+                              GBytes              *message,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  request_async (self, "POST", "classify", message, "message/rfc822", REQUEST_AUTH, ANSWER_JSON,
+                 cancellable, classify_cb, task);
+}
+
+QdVerdict *
+qd_api_client_classify_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,444 @@
+/* qd-item-list.c — pages are fetched in order, as the view asks for rows
+ *
+ * The gateway pages by key, so page N needs the cursor of page N−1: rows
+ * far below the loaded part are placeholders until the pages before
+ * them have arrived. The model never holds more than what was asked for.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-item-list.h"
+
+struct _QdItemList
+{
+  GObject       parent_instance;
+
+  QdApiClient  *client;
+  QdQuery      *query;
+  guint         page_size;
+
+  GPtrArray    *items;          /* loaded, in the gateway's order */
+  guint         n_items;        /* what the model reports: loaded + known not loaded */
+  gint64        total;
+  char         *next_cursor;
+  gboolean      complete;
+  gboolean      started;
+  guint         wanted;         /* load until this position is loaded */
+  GHashTable   *placeholders;   /* position -> QdItem */
+  GCancellable *cancellable;
+  GError       *error;
+  gboolean      replacing;      /* a refresh: the old rows stay until the new page */
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (QdItemList, qd_item_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_COMPLETE,
+  PROP_TOTAL,
+  PROP_N_ITEMS,
+  PROP_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  PAGE_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void load_more (QdItemList *self);
+
+static GType
+qd_item_list_get_item_type (GListModel *model)
+{
+  return QD_TYPE_ITEM;
+}
+
+static guint
+qd_item_list_get_n_items (GListModel *model)
+{
+  return QD_ITEM_LIST (model)->n_items;
+}
+
+static gpointer
+qd_item_list_get_item (GListModel *model,
+                       guint       position)
+{
+  QdItemList *self = QD_ITEM_LIST (model);
+  QdItem *placeholder;
+
+  if (position >= self->n_items)
+    return NULL;
+  if (position < self->items->len)
+    return g_object_ref (g_ptr_array_index (self->items, position));
+
+  /* Not loaded yet: ask for it, and stand in meanwhile. */
+  placeholder = g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position));
+  if (placeholder == NULL)
+    {
+      placeholder = qd_item_new_placeholder ();
+      g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (position), placeholder);
+    }
+  if (!self->replacing)
+    {
+      self->wanted = MAX (self->wanted, position);
+      load_more (self);
+    }
+  return g_object_ref (placeholder);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = qd_item_list_get_item_type;
+  iface->get_n_items = qd_item_list_get_n_items;
+  iface->get_item = qd_item_list_get_item;
+}
+
+static void
+set_error (QdItemList   *self,
+           const GError *error)
+{
+  g_clear_error (&self->error);
+  if (error != NULL)
+    self->error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+static void
+page_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(QdItemList) self = user_data;
+  g_autoptr(QdItemPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  guint old_n = self->n_items;
+  guint first_changed;
+  guint new_n;
+
+  page = qd_api_client_list_finish (QD_API_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->cancellable);
+
+  if (page == NULL)
+    {
+      set_error (self, error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+      return;
+    }
+  if (self->error != NULL)
+    set_error (self, NULL);
+
+  if (self->replacing)
+    {
+      /* The first page of a refresh replaces everything at once. */
+      g_ptr_array_set_size (self->items, 0);
+      self->replacing = FALSE;
+      first_changed = 0;
+    }
+  else
+    first_changed = self->items->len;
+
+  g_ptr_array_extend_and_steal (self->items, g_steal_pointer (&page->items));
+  g_free (self->next_cursor);
+  self->next_cursor = g_steal_pointer (&page->next_cursor);
+  self->complete = self->next_cursor == NULL;
+  self->total = page->total;
+
+  /* Rows beyond the loaded ones stand for what the gateway counts. */
+  new_n = self->complete ? self->items->len : MAX ((guint)self->total, self->items->len);
+  self->n_items = new_n;
+  g_hash_table_remove_all (self->placeholders);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), first_changed, old_n - first_changed,
+                              new_n - first_changed);
+  if (old_n != new_n)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+  if (self->complete)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+  g_signal_emit (self, signals[PAGE_LOADED], 0);
+
+  if (!self->complete && self->wanted >= self->items->len)
+    load_more (self);
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+load_more (QdItemList *self)
+{
+  gboolean was_loading = self->cancellable != NULL;
+
+  if (self->cancellable != NULL || (self->complete && self->started))
+    return;
+  self->started = TRUE;
+  self->cancellable = g_cancellable_new ();
+  qd_api_client_list_async (self->client, self->query, self->next_cursor, self->page_size,
+                            self->cancellable, page_cb, g_object_ref (self));
+  if (!was_loading)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+qd_item_list_dispose (GObject *object)
+{
+  QdItemList *self = (QdItemList *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (qd_item_list_parent_class)->dispose (object);
+}
+
+static void
+qd_item_list_finalize (GObject *object)
+{
+  QdItemList *self = (QdItemList *)object;
+
+  g_clear_pointer (&self->query, qd_query_unref);
+  g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->placeholders);
+  g_free (self->next_cursor);
+  g_clear_error (&self->error);
+
+  G_OBJECT_CLASS (qd_item_list_parent_class)->finalize (object);
+}
+
+static void
+qd_item_list_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  QdItemList *self = QD_ITEM_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, qd_item_list_get_loading (self));
+      break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, self->complete);
+      break;
+    case PROP_TOTAL:
+      g_value_set_int64 (value, self->total);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->n_items);
+      break;
+    case PROP_ERROR:
+      g_value_set_boxed (value, self->error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_item_list_class_init (QdItemListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = qd_item_list_dispose;
+  object_class->finalize = qd_item_list_finalize;
+  object_class->get_property = qd_item_list_get_property;
+
+  properties[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
+  properties[PROP_COMPLETE] = g_param_spec_boolean ("complete", NULL, NULL, FALSE, flags);
+  properties[PROP_TOTAL] = g_param_spec_int64 ("total", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_ERROR] = g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * QdItemList::page-loaded:
+   *
+   * A page arrived and its rows are in the model.
+   */
+  signals[PAGE_LOADED] = g_signal_new ("page-loaded", G_TYPE_FROM_CLASS (klass),
+                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+qd_item_list_init (QdItemList *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+}
+
+/**
+ * qd_item_list_new:
+ * @page_size: items per request; 0 for the gateway's default
+ *
+ * The first page is requested at once; later ones when rows past the
+ * loaded ones are asked for.
+ */
+QdItemList *
+qd_item_list_new (QdApiClient *client,
+                  QdQuery     *query,
+                  guint        page_size)
+{
+  QdItemList *self = g_object_new (QD_TYPE_ITEM_LIST, NULL);
+
+  self->client = g_object_ref (client);
+  self->query = qd_query_ref (query);
+  self->page_size = page_size;
+  load_more (self);
+  return self;
+}
+
+QdQuery *
+qd_item_list_get_query (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), NULL);
+  return self->query;
+}
+
+/**
+ * qd_item_list_set_query:
+ *
+ * Lists another selection: the rows shown stay until the new first page
+ * replaces them, so a filter change never flashes an empty list.
+ */
+void
+qd_item_list_set_query (QdItemList *self,
+                        QdQuery    *query)
+{
+  g_return_if_fail (QD_IS_ITEM_LIST (self));
+
+  if (query != self->query)
+    {
+      qd_query_unref (self->query);
+      self->query = qd_query_ref (query);
+    }
+  qd_item_list_refresh (self);
+}
+
+void
+qd_item_list_refresh (QdItemList *self)
+{
+  g_return_if_fail (QD_IS_ITEM_LIST (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->next_cursor, g_free);
+  self->complete = FALSE;
+  self->started = FALSE;
+  self->wanted = 0;
+  self->replacing = self->n_items > 0;
+  if (!self->replacing)
+    g_ptr_array_set_size (self->items, 0);
+  load_more (self);
+}
+
+gboolean
+qd_item_list_get_loading (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
+  return self->cancellable != NULL;
+}
+
+gboolean
+qd_item_list_get_complete (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
+  return self->complete;
+}
+
+gint64
+qd_item_list_get_total (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
+  return self->total;
+}
+
+guint
+qd_item_list_get_n_loaded (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
+  return self->replacing ? 0 : self->items->len;
+}
+
+const GError *
+qd_item_list_get_error (QdItemList *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), NULL);
+  return self->error;
+}
+
+/**
+ * qd_item_list_load_all:
+ *
+ * Loads every page, one after another (for "select all matching").
+ */
+void
+qd_item_list_load_all (QdItemList *self)
+{
+  g_return_if_fail (QD_IS_ITEM_LIST (self));
+
+  self->wanted = G_MAXUINT;
+  if (self->error != NULL)
+    set_error (self, NULL);
+  load_more (self);
+}
+
+/**
+ * qd_item_list_remove_ids:
+ *
+ * Takes the messages a finished action dealt with out of the list.
+ *
+ * Returns: how many rows were removed
+ */
+guint
+qd_item_list_remove_ids (QdItemList         *self,
+                         const char * const *ids)
+{
+  g_autoptr(GHashTable) gone = g_hash_table_new (g_str_hash, g_str_equal);
+  guint removed = 0;
+
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    g_hash_table_add (gone, (gpointer)ids[i]);
+
+  /* From the end, so positions before the current one stay valid. */
+  for (guint i = self->items->len; i > 0; i--)
+    {
+      guint end = i;
+      guint start;
+
+      if (!g_hash_table_contains (gone, qd_item_get_id (g_ptr_array_index (self->items, i - 1))))
+        continue;
+      while (i > 1 &&
+             g_hash_table_contains (gone, qd_item_get_id (g_ptr_array_index (self->items, i - 2))))
+        i--;
+      start = i - 1;
+      g_ptr_array_remove_range (self->items, start, end - start);
+      self->n_items -= end - start;
+      removed += end - start;
+      g_hash_table_remove_all (self->placeholders);
+      g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, 0);
+    }
+  if (removed > 0)
+    {
+      self->total = MAX (0, self->total - (gint64)removed);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
+  return removed;
+}

@@ -1,0 +1,34 @@
+/* qd-item-list.h — held messages as a GListModel that loads pages on demand
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "qd-api-client.h"
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_ITEM_LIST (qd_item_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (QdItemList, qd_item_list, QD, ITEM_LIST, GObject)
+
+QdItemList    *qd_item_list_new         (QdApiClient  *client,
+                                         QdQuery      *query,
+                                         guint         page_size);
+QdQuery       *qd_item_list_get_query   (QdItemList   *self);
+void           qd_item_list_set_query   (QdItemList   *self,
+                                         QdQuery      *query);
+void           qd_item_list_refresh     (QdItemList   *self);
+gboolean       qd_item_list_get_loading (QdItemList   *self);
+gboolean       qd_item_list_get_complete (QdItemList  *self);
+gint64         qd_item_list_get_total   (QdItemList   *self);
+guint          qd_item_list_get_n_loaded (QdItemList  *self);
+const GError  *qd_item_list_get_error   (QdItemList   *self);
+void           qd_item_list_load_all    (QdItemList   *self);
+guint          qd_item_list_remove_ids  (QdItemList   *self,
+                                         const char * const *ids);
+
+G_END_DECLS

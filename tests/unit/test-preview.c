@@ -1,0 +1,127 @@
+/* test-preview.c — held mail as safe text: HTML stripped, nothing fetched
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-core.h"
+
+static void
+test_html_basic (void)
+{
+  guint remote = 99;
+  g_autofree char *text = qd_html_to_text (
+    "<html><head><title>x</title><style>p{color:red}</style></head>"
+    "<body><p>Hello &amp; welcome,<br>friend&nbsp;&#x263A;</p>"
+    "<script>alert('x')</script><ul><li>one</li><li>two</li></ul>"
+    "<img src=\"http://tracker.example/p.png\" alt=\"\" width=1>"
+    "<a href=\"https://examp1e-bank.com/login\">Log in to Example Bank</a>"
+    "<a href=\"javascript:steal()\">click</a><!-- <p>hidden</p> --></body></html>",
+    -1, &remote);
+
+  g_assert_nonnull (strstr (text, "Hello & welcome,\nfriend ☺"));
+  g_assert_nonnull (strstr (text, "• one"));
+  g_assert_nonnull (strstr (text, "• two"));
+  /* the real target of a link is shown beside its text */
+  g_assert_nonnull (strstr (text, "Log in to Example Bank <https://examp1e-bank.com/login>"));
+  /* scripts, styles, comments and javascript: targets never come through */
+  g_assert_null (strstr (text, "alert"));
+  g_assert_null (strstr (text, "color:red"));
+  g_assert_null (strstr (text, "hidden"));
+  g_assert_null (strstr (text, "javascript"));
+  g_assert_null (strstr (text, "<img"));
+  g_assert_cmpuint (remote, ==, 1);
+}
+
+static void
+test_html_hostile (void)
+{
+  const char *inputs[] = {
+    "<", "<<<>>>", "<a href=", "<p", "&#99999999;", "&#x110000;", "&;", "<script>never closed",
+    "<a href=\"http://x\">unterminated", "\xff\xfe<b>broken utf-8\xc3</b>", "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autofree char *text = qd_html_to_text (inputs[i], -1, NULL);
+
+      g_assert_nonnull (text);
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+    }
+}
+
+static void
+test_safe_text (void)
+{
+  /* A right-to-left override would show "gpj.exe" for "exe.jpg". */
+  g_autofree char *text = qd_text_make_safe ("invoice\xe2\x80\xaegpj.exe\x07\x1b[31m\r\nok", -1);
+
+  g_assert_cmpstr (text, ==, "invoice[U+202E]gpj.exe[31m\nok");
+}
+
+static GBytes *
+load (const char *name)
+{
+  g_autofree char *path = g_build_filename (TEST_DATA_DIR, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *data;
+  gsize len;
+
+  g_file_get_contents (path, &data, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, len);
+}
+
+static void
+test_view_html_only (void)
+{
+  g_autoptr(GBytes) raw = load ("html-with-remote-images.eml");
+  g_autoptr(QdMessageView) view = qd_message_view_new (raw);
+
+  g_assert_cmpstr (view->subject, ==, "週末限定セールのお知らせ");
+  g_assert_cmpstr (view->from_address, ==, "news@shop.example");
+  g_assert_true (view->text_from_html);
+  g_assert_nonnull (strstr (view->text, "今週末だけ"));
+  g_assert_cmpuint (view->n_remote, ==, 2);
+  g_assert_cmpuint (view->attachments->len, ==, 1);
+  {
+    QdAttachment *a = g_ptr_array_index (view->attachments, 0);
+
+    g_assert_cmpstr (a->filename, ==, "coupon.pdf");
+    g_assert_cmpstr (a->content_type, ==, "application/pdf");
+    g_assert_cmpuint (a->size, >, 0);
+  }
+  g_assert_true (g_str_has_prefix (view->headers, "Received: "));
+  g_assert_null (strstr (view->headers, "<html"));
+}
+
+static void
+test_view_garbage (void)
+{
+  const char junk[] = "\x00\x01\x02 not a message at all \xff";
+  g_autoptr(GBytes) raw = g_bytes_new (junk, sizeof junk);
+  g_autoptr(QdMessageView) view = qd_message_view_new (raw);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(QdMessageView) nothing = qd_message_view_new (empty);
+
+  g_assert_nonnull (view->text);
+  g_assert_true (g_utf8_validate (view->headers, -1, NULL));
+  g_assert_cmpstr (nothing->text, ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  qd_mail_init ();
+
+  g_test_add_func ("/preview/html-basic", test_html_basic);
+  g_test_add_func ("/preview/html-hostile", test_html_hostile);
+  g_test_add_func ("/preview/safe-text", test_safe_text);
+  g_test_add_func ("/preview/view-html-only", test_view_html_only);
+  g_test_add_func ("/preview/view-garbage", test_view_garbage);
+
+  return g_test_run ();
+}
