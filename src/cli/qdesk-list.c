@@ -323,27 +323,17 @@ qdesk_cmd_list (QdeskContext  *ctx,
   return QDESK_EXIT_OK;
 }
 
-static gboolean
-collect_page (QdItemPage *page,
-              gpointer    data)
-{
-  GStrvBuilder *ids = data;
-
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
-  return TRUE;
-}
-
 GStrv
 qdesk_collect_ids (QdeskContext  *ctx,
                    QdQuery       *query,
                    GError       **error)
 {
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (!for_each_page (ctx, query, 0, collect_page, ids, error))
-    return NULL;
-  return g_strv_builder_end (ids);
+  /* The page size comes from /info, which the client learns first. */
+  page_size_for (ctx);
+  qd_api_client_list_ids_async (ctx->client, query, NULL, qdesk_store_result, &result);
+  return qd_api_client_list_ids_finish (ctx->client, qdesk_wait (&result), error);
 }
 
 static void

@@ -501,7 +501,7 @@ renew_lookup_cb (GObject      *object,
       return;
     }
   qd_api_client_sign_in_async (self, self->username, password, g_task_get_cancellable (task),
-                               renew_sign_in_cb, g_steal_pointer (&task));
+                               renew_sign_in_cb, g_object_ref (task));
   qd_secret_free (password);
 }
 
@@ -545,7 +545,7 @@ response_cb (GObject      *object,
           req->renewed = TRUE;
           qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, self->base_url, self->username,
                                    g_task_get_cancellable (task), renew_lookup_cb,
-                                   g_steal_pointer (&task));
+                                   g_object_ref (task));
           return;
         }
     }
@@ -979,6 +979,84 @@ QdItemPage *
 qd_api_client_list_finish (QdApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* every id matching a query, page after page ("all matching the filter") */
+
+typedef struct
+{
+  QdQuery      *query;
+  GStrvBuilder *ids;
+  guint         page_size;
+} ListIds;
+
+static void
+list_ids_free (ListIds *data)
+{
+  qd_query_unref (data->query);
+  g_strv_builder_unref (data->ids);
+  g_free (data);
+}
+
+static void
+list_ids_page_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
+  ListIds *data = g_task_get_task_data (task);
+  g_autoptr(QdItemPage) page = NULL;
+  GError *error = NULL;
+
+  page = qd_api_client_list_finish (self, result, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < page->items->len; i++)
+    g_strv_builder_add (data->ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
+  if (page->next_cursor == NULL)
+    {
+      g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
+      return;
+    }
+  qd_api_client_list_async (self, data->query, page->next_cursor, data->page_size,
+                            g_task_get_cancellable (task), list_ids_page_cb,
+                            g_object_ref (task));
+}
+
+/**
+ * qd_api_client_list_ids_async:
+ *
+ * The ids of every message matching @query, in the query's order.
+ */
+void
+qd_api_client_list_ids_async (QdApiClient         *self,
+                              const QdQuery       *query,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ListIds *data = g_new0 (ListIds, 1);
+
+  g_task_set_source_tag (task, qd_api_client_list_ids_async);
+  data->query = qd_query_copy (query);
+  data->ids = g_strv_builder_new ();
+  data->page_size = self->info != NULL ? self->info->max_page_size : 100;
+  g_task_set_task_data (task, data, (GDestroyNotify)list_ids_free);
+  qd_api_client_list_async (self, data->query, NULL, data->page_size, cancellable,
+                            list_ids_page_cb, task);
+}
+
+GStrv
+qd_api_client_list_ids_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -122,6 +122,15 @@ QdItemPage    *qd_api_client_list_finish    (QdApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
+void           qd_api_client_list_ids_async (QdApiClient         *self,
+                                             const QdQuery       *query,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GStrv          qd_api_client_list_ids_finish (QdApiClient        *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+
 void           qd_api_client_get_item_async (QdApiClient         *self,
                                              const char          *id,
                                              GCancellable        *cancellable,

@@ -18,5 +18,6 @@
 #include "qd-mail.h"
 #include "qd-message-view.h"
 #include "qd-query.h"
+#include "qd-session.h"
 #include "qd-types.h"
 #include "qd-verdict.h"

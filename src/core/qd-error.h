@@ -27,6 +27,8 @@ typedef enum
   QD_ERROR_BAD_RESPONSE,     /* the gateway's answer could not be understood */
   QD_ERROR_INVALID_INPUT,    /* the request was refused as malformed */
   QD_ERROR_UNAVAILABLE,      /* a service behind the gateway is down */
+  QD_ERROR_SMTP,             /* the SMTP server refused for good (5xx) */
+  QD_ERROR_STORAGE,          /* the local store cannot be read or written */
 } QdErrorCode;
 
 GQuark qd_error_quark (void);

@@ -198,6 +198,42 @@ qd_message_view_new (GBytes *raw)
   return self;
 }
 
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  g_task_return_pointer (task, qd_message_view_new (task_data),
+                         (GDestroyNotify)qd_message_view_unref);
+}
+
+/**
+ * qd_message_view_new_async:
+ *
+ * Parses in a worker thread: a hostile message may be large or deep, and
+ * the window must not wait for it.
+ */
+void
+qd_message_view_new_async (GBytes              *raw,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, qd_message_view_new_async);
+  g_task_set_task_data (task, g_bytes_ref (raw), (GDestroyNotify)g_bytes_unref);
+  g_task_run_in_thread (task, parse_thread);
+}
+
+QdMessageView *
+qd_message_view_new_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 QdMessageView *
 qd_message_view_ref (QdMessageView *self)
 {

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +37,12 @@ typedef struct
 
 GType          qd_message_view_get_type (void) G_GNUC_CONST;
 QdMessageView *qd_message_view_new      (GBytes        *raw);
+void           qd_message_view_new_async  (GBytes              *raw,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+QdMessageView *qd_message_view_new_finish (GAsyncResult        *result,
+                                           GError             **error);
 QdMessageView *qd_message_view_ref      (QdMessageView *self);
 void           qd_message_view_unref    (QdMessageView *self);
 

@@ -28,7 +28,7 @@ static const char usage[] =
   "                   (the password is the first line of standard input)\n"
   "  qd-gateway ingest --data DIR --user NAME --folder quarantine|junk --reason REASON\n"
   "                   [--category CATEGORY] [--received ISO8601] [--policy-rule TEXT]\n"
-  "                   [--score X] FILE...\n"
+  "                   [--score X] [--envelope-sender ADDR] FILE...\n"
   "  qd-gateway seed-demo --data DIR [--count N] [--samples DIR]\n"
   "  qd-gateway submissions --data DIR --json\n";
 
@@ -359,6 +359,7 @@ cmd_ingest (int    argc,
   g_autofree char *category = NULL;
   g_autofree char *received = NULL;
   g_autofree char *policy_rule = NULL;
+  g_autofree char *envelope_sender = NULL;
   double score = 0;
   GOptionEntry entries[] = {
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
@@ -369,6 +370,8 @@ cmd_ingest (int    argc,
     { "received", 0, 0, G_OPTION_ARG_STRING, &received, "Receipt time", "ISO8601" },
     { "policy-rule", 0, 0, G_OPTION_ARG_STRING, &policy_rule, "Policy rule", "TEXT" },
     { "score", 0, 0, G_OPTION_ARG_DOUBLE, &score, "Spam score", "X" },
+    { "envelope-sender", 0, 0, G_OPTION_ARG_STRING, &envelope_sender,
+      "SMTP MAIL FROM (default: the From address)", "ADDR" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -399,6 +402,7 @@ cmd_ingest (int    argc,
       options.received_at = g_date_time_to_unix (dt);
     }
   options.policy_rule = policy_rule;
+  options.envelope_sender = envelope_sender;
   options.score = score;
 
   qd_gw_config_init (&config);

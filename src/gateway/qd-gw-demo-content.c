@@ -1,9 +1,10 @@
-/* qd-gw-demo-content.c — the demo's senders and what they write
+/* qd-gw-demo-content.c — the demo's senders, what they write and attach
  *
  * Every brand, person and domain here is invented; domains are reserved
  * names (.example, .test, example.jp and their subdomains) so nothing in a
  * demo or a screenshot points at a real company. Japanese texts avoid
- * characters outside JIS X 0208 so they survive ISO-2022-JP.
+ * characters outside JIS X 0208 so they survive ISO-2022-JP. Attachments
+ * are well-formed but inert: the "programs" are text.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -1295,8 +1296,8 @@ const char * const qd_gw_demo_people_ja[] = {
 };
 const guint qd_gw_demo_n_people_ja = G_N_ELEMENTS (qd_gw_demo_people_ja);
 
-/* The list footer, by category (graymail only). */
-const QdGwDemoFooter qd_gw_demo_footers[] = {
+/* The list footer of graymail, by category. */
+const QdGwDemoFooter qd_gw_demo_footers[QD_CATEGORY_BULK + 1] = {
   [QD_CATEGORY_MARKETING] = {
     "You are receiving this email because you subscribed to news from {brand} with {email}.",
     "本メールは、{brand}のメールマガジンにご登録いただいた方にお送りしています。" },
@@ -1311,8 +1312,8 @@ const QdGwDemoFooter qd_gw_demo_footers[] = {
     "You received this message because {email} is on our mailing list.",
     "本メールは、配信リストにご登録いただいている方にお送りしています。" },
 };
-/* Missed spam: no bulk headers
-, no links to bad hosts, plain text. What a
+
+/* Missed spam: no bulk headers, no links to bad hosts, plain text. What a
  * classifier lets through and a person still calls spam. */
 const QdGwDemoSample qd_gw_demo_samples[] = {
   {
@@ -1460,7 +1461,7 @@ qd_gw_demo_zip_new (const QdGwDemoZipEntry *entries,
                     guint                   n_entries,
                     gboolean                encrypted,
                     GDateTime              *when,
-                    GRand                  *rand)
+                    GRand                  *rng)
 {
   GByteArray *out = g_byte_array_new ();
   g_autoptr(GByteArray) directory = g_byte_array_new ();
@@ -1493,7 +1494,7 @@ qd_gw_demo_zip_new (const QdGwDemoZipEntry *entries,
       g_byte_array_append (out, (const guint8 *) entries[i].name, name_length);
       if (encrypted)
         for (guint32 k = 0; k < stored; k++)
-          put_le (out, g_rand_int (rand), 1);
+          put_le (out, g_rand_int (rng), 1);
       else
         g_byte_array_append (out, data, length);
 

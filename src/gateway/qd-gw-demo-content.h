@@ -106,6 +106,6 @@ GBytes *qd_gw_demo_zip_new     (const QdGwDemoZipEntry *entries,
                                 guint                   n_entries,
                                 gboolean                encrypted,
                                 GDateTime              *when,
-                                GRand                  *rand);
+                                GRand                  *rng);
 
 G_END_DECLS

@@ -1,11 +1,10 @@
 /* qd-gw-demo.c — held mail for the demo: believable, varied, reproducible
  *
- * Messages are real MIME built with GMime (what a gateway would have
- * received), not strings glued together, so the client's parser, preview
- * and submission code meet the same structures as in production: nested
- * multiparts, RFC 2047 headers, ISO-2022-JP and UTF-8 bodies, base64
- * attachments. Everything random comes from one GRand seeded by the
- * caller: the same seed and "now" give the same bytes.
+ * Messages are real MIME built with GMime, as a gateway would have
+ * received them, so the client's parser and preview meet what production
+ * brings: nested multiparts, RFC 2047 headers, ISO-2022-JP and UTF-8
+ * bodies, base64 attachments. Everything random comes from one GRand
+ * seeded by the caller: the same seed and "now" give the same bytes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +15,7 @@
 #include <glib/gstdio.h>
 #include <gmime/gmime.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "qd-gw-demo.h"
@@ -27,45 +27,78 @@
 #define BURST_SHARE     0.15  /* of marketing graymail: the false-positive wave */
 #define N_GROUPS        (5 * 5 * 2)
 
-/* What the gateway decided, and how often: the demo's mix. */
+/* What the gateway decided, and how often. */
 typedef struct
 {
   QdReason    reason;
   QdCategory  category;
   double      share;        /* of all messages */
-  double      junk;         /* chance the policy filed it in Junk instead of quarantine */
+  double      junk;         /* chance the policy filed it in Junk, not quarantine */
   double      score_min;
   double      score_max;
   const char *rules;        /* always matched */
-  const char *extra_rules;  /* some of these */
+  const char *extra_rules;  /* each matched now and then */
   const char *policy_rule;
 } DemoKind;
 
 static const DemoKind kinds[] = {
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_MARKETING, 0.26, 0.12, 2.0, 6.0,
-    "GRAYMAIL_MARKETING_IP HAS_LIST_UNSUB", "BULK_HEADER HTML_IMAGE_RATIO_02 TRACKING_PIXEL MANY_LINKS",
-    "Graymail: marketing and newsletters" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_SOCIAL, 0.12, 0.25, 2.0, 5.0,
-    "GRAYMAIL_SOCIAL_IP HAS_LIST_UNSUB", "NOTIFICATION_PATTERN TRACKING_PIXEL",
-    "Graymail: social network notifications" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_FORUM, 0.09, 0.15, 2.0, 4.5,
-    "GRAYMAIL_FORUM_IP HAS_LIST_ID", "PRECEDENCE_LIST NOTIFICATION_PATTERN HAS_LIST_UNSUB",
-    "Graymail: forum notifications" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_BULK, 0.10, 0.15, 2.5, 6.0,
-    "GRAYMAIL_BULK_IP PRECEDENCE_BULK", "HAS_LIST_UNSUB BULK_SENDER_REPUTATION",
-    "Graymail: bulk mail" },
-  { QD_REASON_SPAM, QD_CATEGORY_NONE, 0.28, 0.45, 8.0, 25.0,
-    "BAYES_SPAM", "RCVD_IN_DNSBL URIBL_BLACK R_SPF_SOFTFAIL FROM_NEQ_ENVFROM HFILTER_HOSTNAME_UNKNOWN DMARC_NA",
-    "Spam: high confidence" },
-  { QD_REASON_PHISHING, QD_CATEGORY_NONE, 0.08, 0.05, 18.0, 40.0,
-    "PHISHING_URL", "DMARC_POLICY_REJECT R_SPF_FAIL URL_DISPLAY_MISMATCH NEW_DOMAIN",
-    "Phishing: high confidence" },
-  { QD_REASON_MALWARE, QD_CATEGORY_NONE, 0.03, 0.0, 40.0, 80.0,
-    "MALWARE_ATTACHMENT", "SANDBOX_MALICIOUS MIME_BAD_EXTENSION",
-    "Malware: attachment scan" },
-  { QD_REASON_POLICY, QD_CATEGORY_NONE, 0.04, 0.0, 0.0, 3.0,
-    "", "EXTERNAL_SENDER",
-    "Policy: content rules" },
+  {
+    .reason = QD_REASON_GRAYMAIL, .category = QD_CATEGORY_MARKETING,
+    .share = 0.26, .junk = 0.12, .score_min = 2.0, .score_max = 6.0,
+    .rules = "GRAYMAIL_MARKETING_IP HAS_LIST_UNSUB",
+    .extra_rules = "BULK_HEADER HTML_IMAGE_RATIO_02 TRACKING_PIXEL MANY_LINKS",
+    .policy_rule = "Graymail: marketing and newsletters",
+  },
+  {
+    .reason = QD_REASON_GRAYMAIL, .category = QD_CATEGORY_SOCIAL,
+    .share = 0.12, .junk = 0.25, .score_min = 2.0, .score_max = 5.0,
+    .rules = "GRAYMAIL_SOCIAL_IP HAS_LIST_UNSUB",
+    .extra_rules = "NOTIFICATION_PATTERN TRACKING_PIXEL",
+    .policy_rule = "Graymail: social network notifications",
+  },
+  {
+    .reason = QD_REASON_GRAYMAIL, .category = QD_CATEGORY_FORUM,
+    .share = 0.09, .junk = 0.15, .score_min = 2.0, .score_max = 4.5,
+    .rules = "GRAYMAIL_FORUM_IP HAS_LIST_ID",
+    .extra_rules = "PRECEDENCE_LIST NOTIFICATION_PATTERN HAS_LIST_UNSUB",
+    .policy_rule = "Graymail: forum notifications",
+  },
+  {
+    .reason = QD_REASON_GRAYMAIL, .category = QD_CATEGORY_BULK,
+    .share = 0.10, .junk = 0.15, .score_min = 2.5, .score_max = 6.0,
+    .rules = "GRAYMAIL_BULK_IP PRECEDENCE_BULK",
+    .extra_rules = "HAS_LIST_UNSUB BULK_SENDER_REPUTATION",
+    .policy_rule = "Graymail: bulk mail",
+  },
+  {
+    .reason = QD_REASON_SPAM, .category = QD_CATEGORY_NONE,
+    .share = 0.28, .junk = 0.45, .score_min = 8.0, .score_max = 25.0,
+    .rules = "BAYES_SPAM",
+    .extra_rules = "RCVD_IN_DNSBL URIBL_BLACK R_SPF_SOFTFAIL FROM_NEQ_ENVFROM "
+                   "HFILTER_HOSTNAME_UNKNOWN DMARC_NA",
+    .policy_rule = "Spam: high confidence",
+  },
+  {
+    .reason = QD_REASON_PHISHING, .category = QD_CATEGORY_NONE,
+    .share = 0.08, .junk = 0.05, .score_min = 18.0, .score_max = 40.0,
+    .rules = "PHISHING_URL",
+    .extra_rules = "DMARC_POLICY_REJECT R_SPF_FAIL URL_DISPLAY_MISMATCH NEW_DOMAIN",
+    .policy_rule = "Phishing: high confidence",
+  },
+  {
+    .reason = QD_REASON_MALWARE, .category = QD_CATEGORY_NONE,
+    .share = 0.03, .junk = 0.0, .score_min = 40.0, .score_max = 80.0,
+    .rules = "MALWARE_ATTACHMENT",
+    .extra_rules = "SANDBOX_MALICIOUS MIME_BAD_EXTENSION",
+    .policy_rule = "Malware: attachment scan",
+  },
+  {
+    .reason = QD_REASON_POLICY, .category = QD_CATEGORY_NONE,
+    .share = 0.04, .junk = 0.0, .score_min = 0.0, .score_max = 3.0,
+    .rules = "",
+    .extra_rules = "EXTERNAL_SENDER",
+    .policy_rule = "Policy: content rules",
+  },
 };
 
 static const char * const months_en[] = {
@@ -95,25 +128,38 @@ typedef struct
   const char         *domain;
   char               *name;
   char               *first;
-  char               *verp;       /* demo=example.com, for VERP envelope senders */
-  char               *mx;         /* the gateway host that writes the topmost Received */
+  char               *verp;      /* demo=example.com, for VERP envelope senders */
+  char               *mx;        /* the gateway host: the topmost Received is its own */
   GMimeFormatOptions *format;
-  GArray             *groups[N_GROUPS];
+  GArray             *groups[N_GROUPS];  /* template indices by kind and language */
 } Generator;
 
-/* One message being written. */
+/* One message being written: its {placeholder} values and addresses. */
 typedef struct
 {
   const QdGwDemoTemplate *template;
   gboolean                japanese;
+  GDateTime              *received_at;
+  GTimeZone              *sender_tz;
+  GDateTime              *event;         /* {date}: when a sale ends, an event starts */
   const char             *person;
   const char             *person2;
-  char                    n[8], id[16], pct[8], year[8], r[8], tok[24];
-  char                   *amount, *date, *month, *subject, *brand;
-  GDateTime              *received_at;
-  GDateTime              *event;       /* {date}: when a sale ends or an event happens */
-  GTimeZone              *sender_tz;
-  char                   *from_address, *from_domain, *envelope, *env_domain, *href;
+  char                    n[8];
+  char                    id[16];
+  char                    pct[8];
+  char                    year[8];
+  char                    r[8];
+  char                    tok[24];
+  char                   *amount;
+  char                   *date;
+  char                   *month;
+  char                   *subject;
+  char                   *brand;         /* the From display name */
+  char                   *from_address;
+  char                   *from_domain;
+  char                   *envelope;
+  char                   *env_domain;
+  char                   *href;          /* where the message's main link goes */
   const char             *charset;
   GMimeContentEncoding    encoding;
 } Draft;
@@ -202,13 +248,13 @@ generator_clear (Generator *gen)
 static void
 draft_clear (Draft *d)
 {
+  g_clear_pointer (&d->sender_tz, g_time_zone_unref);
+  g_clear_pointer (&d->event, g_date_time_unref);
   g_free (d->amount);
   g_free (d->date);
   g_free (d->month);
   g_free (d->subject);
   g_free (d->brand);
-  g_clear_pointer (&d->event, g_date_time_unref);
-  g_clear_pointer (&d->sender_tz, g_time_zone_unref);
   g_free (d->from_address);
   g_free (d->from_domain);
   g_free (d->envelope);
@@ -218,7 +264,8 @@ draft_clear (Draft *d)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Draft, draft_clear)
 
-/* Random helpers */
+/* Chance. One draw per statement: the order of arguments is not fixed in
+ * C, and the output must not depend on the compiler. */
 
 static gboolean
 chance (Generator *gen,
@@ -267,19 +314,13 @@ random_token (Generator  *gen,
   out[length] = '\0';
 }
 
-static double
-round_score (double score)
-{
-  return floor (score * 10.0 + 0.5) / 10.0;
-}
-
-/* Text helpers */
+/* Text */
 
 static const char *
 lookup (const Generator *gen,
         const Draft     *d,
         const char      *key,
-        gsize            len)
+        gsize            length)
 {
   static const char * const keys[] = {
     "name", "first", "email", "domain", "verp", "person", "person2", "n", "id", "pct",
@@ -293,12 +334,12 @@ lookup (const Generator *gen,
 
   G_STATIC_ASSERT (G_N_ELEMENTS (keys) == G_N_ELEMENTS (values));
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    if (strlen (keys[i]) == len && memcmp (keys[i], key, len) == 0)
+    if (strlen (keys[i]) == length && memcmp (keys[i], key, length) == 0)
       return values[i];
   return NULL;
 }
 
-/* Fills {placeholders}; anything else in braces is kept as written. */
+/* Fills {placeholders}; anything else in braces stays as written. */
 static char *
 expand (const Generator *gen,
         const Draft     *d,
@@ -310,8 +351,8 @@ expand (const Generator *gen,
   while (*p != '\0')
     {
       const char *open = strchr (p, '{');
-      const char *close;
-      const char *value = NULL;
+      const char *close = open != NULL ? strchr (open, '}') : NULL;
+      const char *value = close != NULL ? lookup (gen, d, open + 1, close - open - 1) : NULL;
 
       if (open == NULL)
         {
@@ -319,19 +360,8 @@ expand (const Generator *gen,
           break;
         }
       g_string_append_len (out, p, open - p);
-      close = strchr (open, '}');
-      if (close != NULL)
-        value = lookup (gen, d, open + 1, close - open - 1);
-      if (value != NULL)
-        {
-          g_string_append (out, value);
-          p = close + 1;
-        }
-      else
-        {
-          g_string_append_c (out, '{');
-          p = open + 1;
-        }
+      g_string_append (out, value != NULL ? value : "{");
+      p = value != NULL ? close + 1 : open + 1;
     }
   return g_string_free (out, FALSE);
 }
@@ -339,30 +369,27 @@ expand (const Generator *gen,
 static char *
 format_thousands (guint value)
 {
-  if (value >= 1000000)
-    return g_strdup_printf ("%u,%03u,%03u", value / 1000000, value / 1000 % 1000, value % 1000);
   if (value >= 1000)
     return g_strdup_printf ("%u,%03u", value / 1000, value % 1000);
   return g_strdup_printf ("%u", value);
 }
 
-/* Not g_date_time_format (): month and day names must not follow the
- * locale the gateway happens to run in. */
+/* Not g_date_time_format (): the names must not follow the locale the
+ * gateway happens to run in. */
 static char *
 format_date (GDateTime *date,
              gboolean   japanese)
 {
   int weekday = g_date_time_get_day_of_week (date) - 1;
+  int month = g_date_time_get_month (date);
+  int day = g_date_time_get_day_of_month (date);
 
   if (japanese)
-    return g_strdup_printf ("%d月%d日（%s）", g_date_time_get_month (date),
-                            g_date_time_get_day_of_month (date), weekdays_ja[weekday]);
-  return g_strdup_printf ("%s, %s %d", weekdays_en[weekday],
-                          months_en[g_date_time_get_month (date) - 1],
-                          g_date_time_get_day_of_month (date));
+    return g_strdup_printf ("%d月%d日（%s）", month, day, weekdays_ja[weekday]);
+  return g_strdup_printf ("%s, %s %d", weekdays_en[weekday], months_en[month - 1], day);
 }
 
-/* Wraps English prose at 72 columns as a mail client would; quoted
+/* Wraps English prose at 72 columns as a mail program would; quoted
  * lines stay as they are, and Japanese has no spaces to break at. */
 static void
 append_wrapped (GString    *out,
@@ -393,25 +420,67 @@ append_wrapped (GString    *out,
     }
 }
 
+static char *
+domain_of (const char *address)
+{
+  const char *at = strrchr (address, '@');
+
+  return g_strdup (at != NULL ? at + 1 : address);
+}
+
+static char *
+local_part_of (const char *address)
+{
+  const char *at = strrchr (address, '@');
+
+  return at != NULL ? g_strndup (address, at - address) : g_strdup (address);
+}
+
+static char *
+url_host (const char *url)
+{
+  const char *start = strstr (url, "://");
+
+  start = start != NULL ? start + 3 : url;
+  return g_strndup (start, strcspn (start, "/?#"));
+}
+
+/* RFC 2047 */
+
 static gboolean
 is_jis (const char *charset)
 {
   return g_ascii_strcasecmp (charset, "ISO-2022-JP") == 0;
 }
 
+static char *
+to_charset (const char *text,
+            gssize      length,
+            const char *charset,
+            gsize      *bytes_length)
+{
+  if (is_jis (charset))
+    return g_convert (text, length, charset, "UTF-8", NULL, bytes_length, NULL);
+  if (length < 0)
+    length = strlen (text);
+  *bytes_length = length;
+  return g_strndup (text, length);
+}
+
 static gboolean
 jis_can_encode (const char *text)
 {
-  g_autofree char *converted = g_convert (text, -1, "ISO-2022-JP", "UTF-8", NULL, NULL, NULL);
+  gsize length;
+  g_autofree char *converted = to_charset (text, -1, "ISO-2022-JP", &length);
 
   return converted != NULL;
 }
 
-/* Where an RFC 2047 "B" word starting at @p ends: as far as fits a
- * 76-column line, and, short of the end of the text, only where its bytes
- * fill whole base64 quanta. GMime 3.2.13 joins adjacent words before
- * decoding and loses everything after a padded one (GMime issue 133).
- * %NULL when there is no such place. */
+/* Where a "B" word starting at @p ends: as far as fits a 76-column line
+ * and, short of the end of the text, only where its bytes fill whole
+ * base64 quanta. GMime 3.2.13 joins adjacent words before decoding and
+ * loses everything after a padded one (GMime issue 133). %NULL when
+ * there is no such place. */
 static const char *
 b_word_end (const char *p,
             gboolean    jis)
@@ -441,20 +510,6 @@ b_word_end (const char *p,
   return *p == '\0' ? p : unpadded;
 }
 
-static char *
-to_charset (const char *text,
-            gssize      length,
-            const char *charset,
-            gsize      *bytes_length)
-{
-  if (is_jis (charset))
-    return g_convert (text, length, charset, "UTF-8", NULL, bytes_length, NULL);
-  if (length < 0)
-    length = strlen (text);
-  *bytes_length = length;
-  return g_strndup (text, length);
-}
-
 static void
 append_q (GString      *out,
           const guchar *bytes,
@@ -464,15 +519,15 @@ append_q (GString      *out,
     {
       if (bytes[i] == ' ')
         g_string_append_c (out, '_');
-      else if (g_ascii_isalnum (bytes[i]) || (bytes[i] != '\0' && strchr ("!*+-/", bytes[i]) != NULL))
+      else if (g_ascii_isalnum (bytes[i]) || (bytes[i] != '\0' && strchr ("!*+-/", bytes[i])))
         g_string_append_c (out, bytes[i]);
       else
         g_string_append_printf (out, "=%02X", bytes[i]);
     }
 }
 
-/* Where a "Q" word starting at @p ends, for the rare stretch no "B" word
- * can carry unpadded (ASCII followed by three-byte characters in UTF-8). */
+/* Where a "Q" word starting at @p ends: for the rare stretch no "B" word
+ * carries unpadded (ASCII, then three-byte characters, in UTF-8). */
 static const char *
 q_word_end (const char *p,
             const char *charset)
@@ -483,10 +538,9 @@ q_word_end (const char *p,
     {
       const char *next = g_utf8_next_char (end);
       g_autoptr(GString) q = g_string_new (NULL);
-      g_autofree char *bytes = NULL;
       gsize length;
+      g_autofree char *bytes = to_charset (p, next - p, charset, &length);
 
-      bytes = to_charset (p, next - p, charset, &length);
       append_q (q, (const guchar *) bytes, length);
       if (q->len > 52)
         break;
@@ -495,8 +549,8 @@ q_word_end (const char *p,
   return end;
 }
 
-/* RFC 2047 words for a header, each converted on its own so that every
- * ISO-2022-JP word ends in ASCII mode, and split only between characters. */
+/* Words converted one by one, so each ISO-2022-JP word ends in ASCII
+ * mode, and cut only between characters. */
 static char *
 encode_words (const char *text,
               const char *charset)
@@ -541,8 +595,8 @@ add_header (GMimeObject *object,
   g_mime_object_append_header (object, name, value, NULL);
 }
 
-/* A header written exactly as given, folded by the caller: GMime would
- * RFC 2047-encode long tokens such as the URLs of List-Unsubscribe. */
+/* A header exactly as given, folded by the caller: GMime would encode
+ * long tokens such as the URLs of List-Unsubscribe as RFC 2047 words. */
 static void
 add_raw_header (GMimeObject *object,
                 const char  *name,
@@ -550,14 +604,14 @@ add_raw_header (GMimeObject *object,
 {
   GMimeHeaderList *headers = g_mime_object_get_header_list (object);
   g_autofree char *raw = g_strdup_printf (" %s\n", folded);
+  GMimeHeader *header;
 
   add_header (object, name, "-");
-  g_mime_header_set_raw_value (g_mime_header_list_get_header_at (headers,
-                                   g_mime_header_list_get_count (headers) - 1), raw);
+  header = g_mime_header_list_get_header_at (headers, g_mime_header_list_get_count (headers) - 1);
+  g_mime_header_set_raw_value (header, raw);
 }
 
-/* GMime would write ISO-2022-JP as "Q" words; Japanese mailers write
- * "B" words, so non-ASCII headers are encoded here. */
+/* GMime writes ISO-2022-JP as "Q" words; Japanese mailers use "B". */
 static void
 add_text_header (GMimeObject *object,
                  const char  *name,
@@ -609,8 +663,8 @@ format_header_date (GDateTime *date,
   return g_mime_utils_header_format_date (local);
 }
 
-/* Received dates as MTAs write them, with the zone's name in a comment:
- * a Postfix date without one is a sign of forgery to classifiers. */
+/* As MTAs write them, with the zone's name in a comment: classifiers take
+ * a Postfix date without one for forgery (rspamd's INVALID_POSTFIX_RECEIVED). */
 static char *
 format_received_date (GDateTime *date,
                       GTimeZone *tz)
@@ -633,6 +687,7 @@ format_received_date (GDateTime *date,
   return g_strdup_printf ("%s (%s)", formatted, name);
 }
 
+/* Addresses from the ranges reserved for documentation (RFC 5737). */
 static char *
 documentation_ip (guint hash)
 {
@@ -642,23 +697,29 @@ documentation_ip (guint hash)
 }
 
 /* Two or three hops, newest first: the gateway's, the sender's outbound
- * relay, sometimes the sender's own submission. Dates step back a few
- * seconds per hop and are written in each host's own time zone. */
+ * relay, sometimes the sender's own submission; spam comes straight from
+ * a client. Each hop a few seconds earlier, in its host's time zone.
+ * Returns the time of the oldest hop. */
 static GDateTime *
-add_received (Generator  *gen,
+add_received (Generator   *gen,
               GMimeObject *object,
-              GDateTime  *received_at,
-              GTimeZone  *sender_tz,
-              const char *relay_domain,
-              gboolean    botnet,
-              gboolean    stable_ip)
+              GDateTime   *received_at,
+              GTimeZone   *sender_tz,
+              const char  *relay_domain,
+              gboolean     botnet,
+              gboolean     stable_ip)
 {
   static const char * const prefixes[] = { "mta", "o", "out", "smtp-out", "mx-out" };
   static const char alnum[] = "0123456789ABCDEFGHIJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
   static const char hex[] = "0123456789ABCDEF";
+  static const char tls[] = "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t";
   guint hash = g_str_hash (relay_domain);
-  g_autofree char *relay = g_strdup_printf ("%s%u.%s", prefixes[hash % 5], 1 + pick (gen, 24), relay_domain);
-  g_autofree char *ip = documentation_ip (stable_ip ? hash : g_rand_int (gen->rand));
+  guint relay_number = 1 + pick (gen, 24);
+  guint ip_hash = stable_ip ? hash : g_rand_int (gen->rand);
+  g_autofree char *relay = g_strdup_printf ("%s%u.%s", prefixes[hash % G_N_ELEMENTS (prefixes)],
+                                            relay_number, relay_domain);
+  g_autofree char *app = g_strdup_printf ("app%02u.%s", hash % 40, relay_domain);
+  g_autofree char *ip = documentation_ip (ip_hash);
   g_autofree char *top_date = format_received_date (received_at, gen->tz);
   g_autoptr(GDateTime) hop2 = g_date_time_add_seconds (received_at, -1.0 - pick (gen, 6));
   g_autofree char *hop2_date = format_received_date (hop2, sender_tz);
@@ -668,76 +729,242 @@ add_received (Generator  *gen,
   g_autofree char *second = NULL;
   guint octet3 = pick (gen, 250);
   guint octet4 = 2 + pick (gen, 250);
-  char qid[16], qid2[12];
+  char qid[16];
+  char qid2[12];
 
-  random_token (gen, qid + 1, 13, alnum);
   qid[0] = '4';
+  random_token (gen, qid + 1, 13, alnum);
   random_token (gen, qid2, 10, hex);
 
-  top = g_strdup_printf ("from %s (%s [%s])\n\t%sby %s (qd-gateway) with %s id %s\n\tfor <%s>; %s",
-                         relay, relay, ip,
-                         botnet ? "" : "(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\n\t",
-                         gen->mx, botnet ? "ESMTP" : "ESMTPS", qid, gen->address, top_date);
+  top = g_strdup_printf ("from %s (%s [%s])\n\t%sby %s (qd-gateway) with %s id %s\n"
+                         "\tfor <%s>; %s",
+                         relay, relay, ip, botnet ? "" : tls, gen->mx,
+                         botnet ? "ESMTP" : "ESMTPS", qid, gen->address, top_date);
   add_raw_header (object, "Received", top);
 
   if (botnet)
     {
       g_autofree char *client = documentation_ip (g_rand_int (gen->rand));
 
-      second = g_strdup_printf ("from [%s] (unknown [%s])\n\tby %s with ESMTPA id %s\n\tfor <%s>; %s",
+      second = g_strdup_printf ("from [%s] (unknown [%s])\n\tby %s with ESMTPA id %s\n"
+                                "\tfor <%s>; %s",
                                 client, client, relay, qid2, gen->address, hop2_date);
       add_raw_header (object, "Received", second);
       return g_date_time_ref (hop2);
     }
 
-  second = g_strdup_printf ("from app%02u.%s (app%02u.%s [10.%u.%u.%u])\n\tby %s (Postfix) "
-                            "with ESMTP id %s\n\tfor <%s>; %s",
-                            hash % 40, relay_domain, hash % 40, relay_domain,
-                            hash % 250, octet3, octet4,
-                            relay, qid2, gen->address, hop2_date);
+  second = g_strdup_printf ("from %s (%s [10.%u.%u.%u])\n\tby %s (Postfix) with ESMTP id %s\n"
+                            "\tfor <%s>; %s",
+                            app, app, hash % 250, octet3, octet4, relay, qid2, gen->address,
+                            hop2_date);
   add_raw_header (object, "Received", second);
   if (chance (gen, 0.5))
     {
       g_autofree char *third = NULL;
 
       random_token (gen, qid2, 10, hex);
-      third = g_strdup_printf ("from localhost (localhost [127.0.0.1])\n\tby app%02u.%s "
-                               "(Postfix) with ESMTP id %s\n\tfor <%s>; %s",
-                               hash % 40, relay_domain, qid2, gen->address, hop3_date);
+      third = g_strdup_printf ("from localhost (localhost [127.0.0.1])\n\tby %s (Postfix) "
+                               "with ESMTP id %s\n\tfor <%s>; %s",
+                               app, qid2, gen->address, hop3_date);
       add_raw_header (object, "Received", third);
     }
   return g_date_time_ref (hop3);
 }
 
-static char *
-domain_of (const char *address)
+static void
+add_authentication_results (Generator   *gen,
+                            GMimeObject *object,
+                            QdReason     reason,
+                            const char  *env_domain,
+                            const char  *from_domain)
 {
-  const char *at = strrchr (address, '@');
+  const char *spf = "pass";
+  const char *dkim = "pass";
+  const char *dmarc = "pass";
+  g_autofree char *dkim_result = NULL;
+  g_autofree char *value = NULL;
 
-  return g_strdup (at != NULL ? at + 1 : address);
+  switch (reason)
+    {
+    case QD_REASON_SPAM:
+      spf = chance (gen, 0.5) ? "softfail" : "pass";
+      dkim = "none";
+      dmarc = "none";
+      break;
+    case QD_REASON_PHISHING:
+    case QD_REASON_MALWARE:
+      spf = "fail";
+      dkim = "none";
+      dmarc = "fail";
+      break;
+    case QD_REASON_POLICY:
+      dkim = chance (gen, 0.5) ? "pass" : "none";
+      break;
+    case QD_REASON_GRAYMAIL:
+    default:
+      break;
+    }
+  dkim_result = g_str_equal (dkim, "none") ? g_strdup (dkim)
+                                            : g_strdup_printf ("%s header.d=%s", dkim, from_domain);
+  value = g_strdup_printf ("%s;\n\tspf=%s smtp.mailfrom=%s;\n\tdkim=%s;\n\tdmarc=%s header.from=%s",
+                           gen->mx, spf, env_domain, dkim_result, dmarc, from_domain);
+  add_raw_header (object, "Authentication-Results", value);
 }
 
 static char *
-url_host (const char *url)
+unsubscribe_url (const Draft *d)
 {
-  const char *start = strstr (url, "://");
-
-  start = start != NULL ? start + 3 : url;
-  return g_strndup (start, strcspn (start, "/?#"));
+  return g_strdup_printf ("https://%s/unsubscribe/%s", d->env_domain, d->tok);
 }
 
+static void
+add_list_headers (GMimeObject *object,
+                  const Draft *d)
+{
+  const QdGwDemoTemplate *t = d->template;
+  g_autofree char *local = local_part_of (d->from_address);
+  g_autofree char *unsubscribe = unsubscribe_url (d);
+  g_autofree char *list_unsubscribe = NULL;
+
+  list_unsubscribe = g_strdup_printf ("<mailto:unsubscribe-%s@%s?subject=unsubscribe>,\n <%s>",
+                                      d->tok, d->env_domain, unsubscribe);
+  if (t->reason == QD_REASON_GRAYMAIL)
+    {
+      g_autofree char *list_id = NULL;
+
+      if (g_str_is_ascii (d->brand))
+        list_id = g_strdup_printf ("\"%s\" <%s.%s>", d->brand, local, d->from_domain);
+      else
+        list_id = g_strdup_printf ("<%s.%s>", local, d->from_domain);
+      add_header (object, "List-Id", list_id);
+    }
+  add_raw_header (object, "List-Unsubscribe", list_unsubscribe);
+  if (t->category != QD_CATEGORY_FORUM)
+    add_header (object, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  if (t->reason == QD_REASON_GRAYMAIL)
+    add_header (object, "Precedence", t->category == QD_CATEGORY_FORUM ? "list" : "bulk");
+}
+
+/* Each kind of sender has its own habit. */
 static char *
-local_part_of (const char *address)
+message_id (Generator   *gen,
+            QdReason     reason,
+            const Draft *d,
+            GDateTime   *date)
 {
-  const char *at = strrchr (address, '@');
+  static const char hex[] = "0123456789abcdef";
+  char random[17];
 
-  return at != NULL ? g_strndup (address, at - address) : g_strdup (address);
+  random_token (gen, random, 16, hex);
+  switch (reason)
+    {
+    case QD_REASON_GRAYMAIL:
+      return g_strdup_printf ("<%" G_GINT64_FORMAT "%03u.%s@%s>", g_date_time_to_unix (date),
+                              pick (gen, 1000), d->tok, d->env_domain);
+    case QD_REASON_SPAM:
+    case QD_REASON_PHISHING:
+    case QD_REASON_MALWARE:
+      return g_strdup_printf ("<%.8s$%.8s@%s>", random, random + 8, d->from_domain);
+    case QD_REASON_POLICY:
+    default:
+      {
+        g_autoptr(GDateTime) utc = g_date_time_to_utc (date);
+        g_autofree char *stamp = g_date_time_format (utc, "%Y%m%d%H%M%S");
+
+        return g_strdup_printf ("<%s.%s@%s>", stamp, random, d->from_domain);
+      }
+    }
 }
+
+/* Drafts */
+
+/* The {placeholder} values and the sender's clock. */
+static void
+draft_init (Generator  *gen,
+            Draft      *d,
+            gboolean    japanese,
+            GDateTime  *received_at,
+            const char *sender_key)
+{
+  static const char lower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static const int offsets[] = { -7, -4, 0, 8, 10 };  /* zones without summer time */
+  const char * const *people = japanese ? qd_gw_demo_people_ja : qd_gw_demo_people_en;
+  guint n_people = japanese ? qd_gw_demo_n_people_ja : qd_gw_demo_n_people_en;
+  guint person = pick (gen, n_people);
+  guint other = pick (gen, n_people - 1);
+  guint days_later = 3 + pick (gen, 8);
+  g_autoptr(GDateTime) day = g_date_time_add_days (received_at, days_later);
+  g_autofree char *amount = NULL;
+
+  memset (d, 0, sizeof *d);
+  d->japanese = japanese;
+  d->received_at = received_at;
+  d->person = people[person];
+  d->person2 = people[(person + 1 + other) % n_people];
+  g_snprintf (d->n, sizeof d->n, "%u", 2 + pick (gen, 18));
+  g_snprintf (d->id, sizeof d->id, "%u", 10000 + pick (gen, 990000));
+  g_snprintf (d->pct, sizeof d->pct, "%u", 10 + 5 * pick (gen, 9));
+  g_snprintf (d->year, sizeof d->year, "%d", g_date_time_get_year (received_at));
+  random_token (gen, d->r, 5, lower);
+  random_token (gen, d->tok, 16, alnum);
+
+  if (japanese)
+    {
+      guint thousands = 3 + pick (gen, 95);
+
+      amount = format_thousands (1000 * thousands + 100 * pick (gen, 10));
+      d->amount = g_strconcat (amount, "円", NULL);
+      d->sender_tz = g_time_zone_new_offset (9 * 3600);
+      d->event = g_date_time_new (d->sender_tz, g_date_time_get_year (day),
+                                  g_date_time_get_month (day),
+                                  g_date_time_get_day_of_month (day), 15, 0, 0);
+    }
+  else
+    {
+      guint dollars = 49 + pick (gen, 4950);
+      /* A sender keeps its clock; throwaway spam hosts do not. */
+      guint zone = sender_key != NULL ? g_str_hash (sender_key) : g_rand_int (gen->rand);
+
+      amount = format_thousands (dollars);
+      d->amount = g_strdup_printf ("$%s.%02u", amount, pick (gen, 100));
+      d->sender_tz = g_time_zone_new_offset (3600 * offsets[zone % G_N_ELEMENTS (offsets)]);
+      d->event = g_date_time_new_utc (g_date_time_get_year (day), g_date_time_get_month (day),
+                                      g_date_time_get_day_of_month (day), 17, 0, 0);
+    }
+  d->date = format_date (d->event, japanese);
+  d->month = japanese ? g_strdup_printf ("%d月", g_date_time_get_month (received_at))
+                      : g_strdup (months_en[g_date_time_get_month (received_at) - 1]);
+}
+
+static void
+draft_set_template (Generator              *gen,
+                    Draft                  *d,
+                    const QdGwDemoTemplate *t)
+{
+  guint n_subjects = 0;
+
+  d->template = t;
+  d->brand = expand (gen, d, t->from_name);
+  d->from_address = expand (gen, d, t->from_address);
+  d->from_domain = domain_of (d->from_address);
+  d->envelope = expand (gen, d, t->envelope != NULL ? t->envelope : t->from_address);
+  d->env_domain = domain_of (d->envelope);
+  if (t->link != NULL)
+    d->href = expand (gen, d, t->link);
+  else
+    d->href = g_strdup_printf ("https://click.%s/ls/click?upn=%s", d->env_domain, d->tok);
+  while (n_subjects < G_N_ELEMENTS (t->subjects) && t->subjects[n_subjects] != NULL)
+    n_subjects++;
+  d->subject = expand (gen, d, t->subjects[pick (gen, n_subjects)]);
+}
+
+/* Attachments */
 
 /* RFC 5545: CRLF lines folded at 75 octets, never inside a character. */
 static void
-ics_line (GString    *out,
-          const char *line)
+append_ics_line (GString    *out,
+                 const char *line)
 {
   gsize width = 0;
 
@@ -756,9 +983,23 @@ ics_line (GString    *out,
   g_string_append (out, "\r\n");
 }
 
+static void G_GNUC_PRINTF (2, 3)
+append_ics_printf (GString    *out,
+                   const char *format,
+                   ...)
+{
+  va_list args;
+  g_autofree char *line = NULL;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  append_ics_line (out, line);
+}
+
 static GBytes *
-make_ics (Generator *gen,
-          Draft     *d)
+ics_new (Generator   *gen,
+         const Draft *d)
 {
   GString *out = g_string_new (NULL);
   g_autoptr(GDateTime) start = g_date_time_to_utc (d->event);
@@ -767,71 +1008,77 @@ make_ics (Generator *gen,
   g_autofree char *start_s = g_date_time_format (start, "%Y%m%dT%H%M%SZ");
   g_autofree char *end_s = g_date_time_format (end, "%Y%m%dT%H%M%SZ");
   g_autofree char *stamp_s = g_date_time_format (stamp, "%Y%m%dT%H%M%SZ");
-  char *lines[] = {
-    g_strdup ("BEGIN:VCALENDAR"),
-    g_strdup ("VERSION:2.0"),
-    g_strdup_printf ("PRODID:-//%s//Events//%s", d->from_domain, d->japanese ? "JA" : "EN"),
-    g_strdup ("METHOD:REQUEST"),
-    g_strdup ("BEGIN:VEVENT"),
-    g_strdup_printf ("UID:%s@%s", d->tok, d->from_domain),
-    g_strdup_printf ("DTSTAMP:%s", stamp_s),
-    g_strdup_printf ("DTSTART:%s", start_s),
-    g_strdup_printf ("DTEND:%s", end_s),
-    g_strdup_printf ("SUMMARY:%s", d->subject),
-    g_strdup_printf ("DESCRIPTION:%s", d->href),
-    g_strdup_printf ("ORGANIZER;CN=\"%s\":mailto:%s", d->brand, d->from_address),
-    g_strdup_printf ("ATTENDEE;CN=\"%s\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:%s",
-                     gen->name, gen->address),
-    g_strdup ("STATUS:CONFIRMED"),
-    g_strdup ("SEQUENCE:0"),
-    g_strdup ("END:VEVENT"),
-    g_strdup ("END:VCALENDAR"),
-  };
+  /* Commas and semicolons separate values in iCalendar text. */
+  g_autofree char *summary = g_strdelimit (g_strdup (d->subject), ",;", ' ');
 
-  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
-    {
-      /* Commas and semicolons are separators in text values. */
-      if (g_str_has_prefix (lines[i], "SUMMARY:"))
-        {
-          g_autofree char *value = g_strdup (lines[i] + 8);
-
-          g_strdelimit (value, ",;", ' ');
-          g_free (lines[i]);
-          lines[i] = g_strconcat ("SUMMARY:", value, NULL);
-        }
-      ics_line (out, lines[i]);
-      g_free (lines[i]);
-    }
+  append_ics_line (out, "BEGIN:VCALENDAR");
+  append_ics_line (out, "VERSION:2.0");
+  append_ics_printf (out, "PRODID:-//%s//Events//%s", d->from_domain, d->japanese ? "JA" : "EN");
+  append_ics_line (out, "METHOD:REQUEST");
+  append_ics_line (out, "BEGIN:VEVENT");
+  append_ics_printf (out, "UID:%s@%s", d->tok, d->from_domain);
+  append_ics_printf (out, "DTSTAMP:%s", stamp_s);
+  append_ics_printf (out, "DTSTART:%s", start_s);
+  append_ics_printf (out, "DTEND:%s", end_s);
+  append_ics_printf (out, "SUMMARY:%s", summary);
+  append_ics_printf (out, "DESCRIPTION:%s", d->href);
+  append_ics_printf (out, "ORGANIZER;CN=\"%s\":mailto:%s", d->brand, d->from_address);
+  append_ics_printf (out, "ATTENDEE;CN=\"%s\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
+                     "RSVP=TRUE:mailto:%s", gen->name, gen->address);
+  append_ics_line (out, "STATUS:CONFIRMED");
+  append_ics_line (out, "SEQUENCE:0");
+  append_ics_line (out, "END:VEVENT");
+  append_ics_line (out, "END:VCALENDAR");
   return g_string_free_to_bytes (out);
 }
 
+static GBytes *
+macro_workbook_new (Generator   *gen,
+                    const Draft *d)
+{
+  static const char types_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<Types><Override PartName=\"/xl/workbook.xml\" "
+    "ContentType=\"application/vnd.ms-excel.sheet.macroEnabled.main+xml\"/></Types>\n";
+  static const char workbook_xml[] = "<workbook><sheets/></workbook>\n";
+  static const char project_bin[] = "placeholder: no macro code\n";
+  g_autoptr(GBytes) types = g_bytes_new_static (types_xml, strlen (types_xml));
+  g_autoptr(GBytes) workbook = g_bytes_new_static (workbook_xml, strlen (workbook_xml));
+  g_autoptr(GBytes) project = g_bytes_new_static (project_bin, strlen (project_bin));
+  QdGwDemoZipEntry entries[] = {
+    { "[Content_Types].xml", types },
+    { "xl/workbook.xml", workbook },
+    { "xl/vbaProject.bin", project },
+  };
+
+  return qd_gw_demo_zip_new (entries, G_N_ELEMENTS (entries), FALSE, d->received_at, gen->rand);
+}
+
 static GMimeObject *
-attachment_new (Generator *gen,
-                Draft     *d)
+attachment_new (Generator   *gen,
+                const Draft *d)
 {
   const QdGwDemoTemplate *t = d->template;
   g_autofree char *file_name = expand (gen, d, t->attachment_name);
-  g_autofree char *stem = g_strndup (file_name, strrchr (file_name, '.') - file_name);
+  const char *dot = strrchr (file_name, '.');
+  g_autofree char *stem = g_strndup (file_name, dot != NULL ? dot - file_name : -1);
+  const char *title = g_str_is_ascii (stem) ? stem : "Document";
+  const char *type = "application/octet-stream";
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GMimeStream) stream = NULL;
   g_autoptr(GMimeDataWrapper) content = NULL;
-  const char *type = "application/octet-stream";
-  g_autofree char *major = NULL;
+  g_auto(GStrv) type_parts = NULL;
   GMimePart *part;
 
   switch (t->attachment)
     {
     case QD_GW_DEMO_ATTACH_PDF:
-      {
-        g_autofree char *title = g_strdelimit (g_strdup (stem), "_", ' ');
-
-        type = "application/pdf";
-        bytes = qd_gw_demo_pdf_new (g_str_is_ascii (title) ? title : "Document");
-      }
+      type = "application/pdf";
+      bytes = qd_gw_demo_pdf_new (title);
       break;
     case QD_GW_DEMO_ATTACH_ICS:
       type = "text/calendar";
-      bytes = make_ics (gen, d);
+      bytes = ics_new (gen, d);
       break;
     case QD_GW_DEMO_ATTACH_IMAGE:
       type = "image/png";
@@ -845,8 +1092,7 @@ attachment_new (Generator *gen,
       {
         gboolean encrypted = t->attachment == QD_GW_DEMO_ATTACH_ENCRYPTED_ZIP;
         g_autofree char *inner = g_strconcat (stem, encrypted ? ".pdf" : ".pdf.exe", NULL);
-        g_autoptr(GBytes) data = encrypted ? qd_gw_demo_pdf_new (g_str_is_ascii (stem) ? stem : "Document")
-                                           : qd_gw_demo_program_new ();
+        g_autoptr(GBytes) data = encrypted ? qd_gw_demo_pdf_new (title) : qd_gw_demo_program_new ();
         QdGwDemoZipEntry entry = { inner, data };
 
         type = chance (gen, 0.3) ? "application/x-zip-compressed" : "application/zip";
@@ -854,33 +1100,16 @@ attachment_new (Generator *gen,
       }
       break;
     case QD_GW_DEMO_ATTACH_MACRO_DOC:
-      {
-        static const char types_xml[] =
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types><Override PartName=\"/xl/workbook.xml\" "
-          "ContentType=\"application/vnd.ms-excel.sheet.macroEnabled.main+xml\"/></Types>\n";
-        static const char workbook_xml[] = "<workbook><sheets/></workbook>\n";
-        static const char project_bin[] = "placeholder: no macro code\n";
-        g_autoptr(GBytes) types = g_bytes_new_static (types_xml, strlen (types_xml));
-        g_autoptr(GBytes) workbook = g_bytes_new_static (workbook_xml, strlen (workbook_xml));
-        g_autoptr(GBytes) project = g_bytes_new_static (project_bin, strlen (project_bin));
-        QdGwDemoZipEntry entries[] = {
-          { "[Content_Types].xml", types },
-          { "xl/workbook.xml", workbook },
-          { "xl/vbaProject.bin", project },
-        };
-
-        type = "application/vnd.ms-excel.sheet.macroEnabled.12";
-        bytes = qd_gw_demo_zip_new (entries, G_N_ELEMENTS (entries), FALSE, d->received_at,
-                                     gen->rand);
-      }
+      type = "application/vnd.ms-excel.sheet.macroEnabled.12";
+      bytes = macro_workbook_new (gen, d);
       break;
     case QD_GW_DEMO_ATTACH_NONE:
     default:
       g_assert_not_reached ();
     }
 
-  major = g_strndup (type, strchr (type, '/') - type);
-  part = g_mime_part_new_with_type (major, strchr (type, '/') + 1);
+  type_parts = g_strsplit (type, "/", 2);
+  part = g_mime_part_new_with_type (type_parts[0], type_parts[1]);
   if (t->attachment == QD_GW_DEMO_ATTACH_ICS)
     {
       g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "UTF-8");
@@ -888,7 +1117,8 @@ attachment_new (Generator *gen,
     }
   g_mime_object_set_disposition (GMIME_OBJECT (part), "attachment");
   g_mime_part_set_filename (part, file_name);
-  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (bytes, NULL),
+                                              g_bytes_get_size (bytes));
   content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   g_mime_part_set_content (part, content);
   g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
@@ -898,42 +1128,45 @@ attachment_new (Generator *gen,
 /* Bodies */
 
 static GMimeObject *
-text_part_new (const char          *subtype,
-               const char          *text,
-               const char          *charset,
-               GMimeContentEncoding encoding)
+text_part_new (const char           *subtype,
+               const char           *text,
+               const char           *charset,
+               GMimeContentEncoding  encoding)
 {
   GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
   g_autoptr(GMimeStream) stream = NULL;
   g_autoptr(GMimeDataWrapper) content = NULL;
-  g_autofree char *converted = NULL;
-  gsize length = strlen (text);
+  gsize length;
+  g_autofree char *bytes = to_charset (text, -1, charset, &length);
 
-  if (is_jis (charset))
+  /* The tables are meant to be JIS-safe: this is a fault in them. */
+  if (bytes == NULL)
     {
-      converted = g_convert (text, -1, charset, "UTF-8", NULL, &length, NULL);
-      /* The tables are meant to be JIS-safe; this is a fault in them. */
-      if (converted == NULL)
-        g_critical ("demo text not representable in ISO-2022-JP: %.40s", text);
+      g_critical ("Demo text not representable in %s: %.40s", charset, text);
+      charset = "UTF-8";
+      bytes = to_charset (text, -1, charset, &length);
     }
-  stream = g_mime_stream_mem_new_with_buffer (converted != NULL ? converted : text, length);
+  stream = g_mime_stream_mem_new_with_buffer (bytes, length);
   content = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
   g_mime_part_set_content (GMIME_PART (part), content);
-  g_mime_text_part_set_charset (part, converted != NULL || !is_jis (charset) ? charset : "UTF-8");
+  g_mime_text_part_set_charset (part, charset);
   g_mime_part_set_content_encoding (GMIME_PART (part), encoding);
   return GMIME_OBJECT (part);
 }
 
 static char *
-unsubscribe_url (const Draft *d)
+footer_text (Generator   *gen,
+             const Draft *d)
 {
-  return g_strdup_printf ("https://%s/unsubscribe/%s", d->env_domain, d->tok);
+  const QdGwDemoFooter *footer = &qd_gw_demo_footers[d->template->category];
+
+  return expand (gen, d, d->japanese ? footer->ja : footer->en);
 }
 
 static char *
-compose_text (Generator  *gen,
-              Draft      *d,
-              const char *body)
+compose_text (Generator   *gen,
+              const Draft *d,
+              const char  *body)
 {
   const QdGwDemoTemplate *t = d->template;
   GString *out = g_string_new (NULL);
@@ -945,16 +1178,17 @@ compose_text (Generator  *gen,
 
   if (t->reason == QD_REASON_GRAYMAIL)
     {
-      g_autofree char *footer = expand (gen, d, d->japanese ? qd_gw_demo_footers[t->category].ja
-                                                            : qd_gw_demo_footers[t->category].en);
+      g_autofree char *footer = footer_text (gen, d);
       g_autofree char *unsubscribe = unsubscribe_url (d);
 
       g_string_append (out, "\n-- \n");
       append_wrapped (out, footer, !d->japanese);
-      g_string_append_printf (out, d->japanese ? "\n配信停止：%s\n" : "\nUnsubscribe: %s\n", unsubscribe);
+      g_string_append_printf (out, d->japanese ? "\n配信停止：%s\n" : "\nUnsubscribe: %s\n",
+                              unsubscribe);
       if (t->category == QD_CATEGORY_MARKETING)
         g_string_append_printf (out, d->japanese ? "〒100-0000 東京都千代田区サンプル町1-2-3 %s\n"
-                                                 : "%s, 100 Example Avenue, Springfield\n", d->brand);
+                                                 : "%s, 100 Example Avenue, Springfield\n",
+                                d->brand);
     }
   return g_string_free (out, FALSE);
 }
@@ -983,13 +1217,34 @@ append_html_paragraphs (GString    *out,
     }
 }
 
-/* Newsletter-style HTML: a table layout with inline styles, remote logo
- * and hero images, a button and a tracking pixel, as bulk senders do.
- * Spam gets a cruder page. */
+/* Spam: a banner image and a shouting link. */
+static void
+append_spam_html (GString     *out,
+                  const Draft *d,
+                  const char  *body,
+                  const char  *title,
+                  const char  *color)
+{
+  g_autofree char *host = url_host (d->href);
+
+  g_string_append_printf (out,
+      "<body style=\"font-family:Arial,sans-serif;font-size:16px\">\n<center>\n"
+      "<a href=\"%s\"><img src=\"http://%s/img/banner%s.jpg\" width=\"560\" height=\"300\" "
+      "alt=\"%s\" border=\"0\"></a>\n</center>\n",
+      d->href, host, d->n, title);
+  append_html_paragraphs (out, body);
+  if (d->template->action != NULL)
+    g_string_append_printf (out, "<p style=\"text-align:center;font-size:22px\"><a href=\"%s\" "
+                            "style=\"color:%s;font-weight:bold\">%s</a></p>\n",
+                            d->href, color, d->template->action);
+}
+
+/* Newsletter HTML: a table layout with inline styles, remote logo and
+ * hero images, a button and a tracking pixel, as bulk senders write it. */
 static char *
-compose_html (Generator  *gen,
-              Draft      *d,
-              const char *body)
+compose_html (Generator   *gen,
+              const Draft *d,
+              const char  *body)
 {
   const QdGwDemoTemplate *t = d->template;
   const char *color = t->color != NULL ? t->color : "#495057";
@@ -1004,21 +1259,9 @@ compose_html (Generator  *gen,
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       "<title>%s</title>\n</head>\n",
       d->japanese ? "ja" : "en", d->charset, title);
-
   if (t->reason == QD_REASON_SPAM)
     {
-      g_autofree char *host = url_host (d->href);
-
-      g_string_append_printf (out,
-          "<body style=\"font-family:Arial,sans-serif;font-size:16px\">\n<center>\n"
-          "<a href=\"%s\"><img src=\"http://%s/img/banner%s.jpg\" width=\"560\" height=\"300\" "
-          "alt=\"%s\" border=\"0\"></a>\n</center>\n",
-          d->href, host, d->n, title);
-      append_html_paragraphs (out, body);
-      if (t->action != NULL)
-        g_string_append_printf (out, "<p style=\"text-align:center;font-size:22px\"><a href=\"%s\" "
-                                "style=\"color:%s;font-weight:bold\">%s</a></p>\n",
-                                d->href, color, t->action);
+      append_spam_html (out, d, body, title, color);
       g_string_append (out, "</body>\n</html>\n");
       return g_string_free (out, FALSE);
     }
@@ -1030,13 +1273,14 @@ compose_html (Generator  *gen,
       "<table role=\"presentation\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" "
       "style=\"background:#ffffff;font-family:Helvetica,Arial,sans-serif;font-size:15px;"
       "line-height:1.6;color:#343a40\">\n"
-      "<tr><td style=\"background:%s;padding:16px 24px\"><img src=\"http://images.%s/email/logo.png\" "
-      "width=\"160\" height=\"40\" alt=\"%s\" style=\"display:block\"></td></tr>\n",
+      "<tr><td style=\"background:%s;padding:16px 24px\">"
+      "<img src=\"http://images.%s/email/logo.png\" width=\"160\" height=\"40\" alt=\"%s\" "
+      "style=\"display:block\"></td></tr>\n",
       color, d->from_domain, brand);
   if (t->category == QD_CATEGORY_MARKETING)
     g_string_append_printf (out,
-        "<tr><td><a href=\"%s\"><img src=\"http://images.%s/email/%s/%.8s/hero.jpg\" width=\"600\" "
-        "height=\"280\" alt=\"\" style=\"display:block;border:0\"></a></td></tr>\n",
+        "<tr><td><a href=\"%s\"><img src=\"http://images.%s/email/%s/%.8s/hero.jpg\" "
+        "width=\"600\" height=\"280\" alt=\"\" style=\"display:block;border:0\"></a></td></tr>\n",
         d->href, d->from_domain, d->year, d->tok);
   g_string_append (out, "<tr><td style=\"padding:24px\">\n");
   append_html_paragraphs (out, body);
@@ -1050,15 +1294,15 @@ compose_html (Generator  *gen,
                         "font-size:12px;color:#868e96\">\n");
   if (graymail)
     {
-      g_autofree char *footer = expand (gen, d, d->japanese ? qd_gw_demo_footers[t->category].ja
-                                                            : qd_gw_demo_footers[t->category].en);
+      g_autofree char *footer = footer_text (gen, d);
       g_autofree char *escaped = g_markup_escape_text (footer, -1);
       g_autofree char *unsubscribe = unsubscribe_url (d);
 
-      g_string_append_printf (out, "%s<br>\n<a href=\"%s\" style=\"color:#868e96\">%s</a> | "
-                              "<a href=\"https://%s/preferences/%s\" style=\"color:#868e96\">%s</a>\n",
-                              escaped, unsubscribe, d->japanese ? "配信停止" : "Unsubscribe",
-                              d->env_domain, d->tok, d->japanese ? "配信設定の変更" : "Email preferences");
+      g_string_append_printf (out,
+          "%s<br>\n<a href=\"%s\" style=\"color:#868e96\">%s</a> | "
+          "<a href=\"https://%s/preferences/%s\" style=\"color:#868e96\">%s</a>\n",
+          escaped, unsubscribe, d->japanese ? "配信停止" : "Unsubscribe",
+          d->env_domain, d->tok, d->japanese ? "配信設定の変更" : "Email preferences");
     }
   else
     g_string_append_printf (out, "&copy; %s %s\n", d->year, brand);
@@ -1068,6 +1312,71 @@ compose_html (Generator  *gen,
                             "alt=\"\" style=\"display:none\">\n", d->env_domain, d->tok);
   g_string_append (out, "</body>\n</html>\n");
   return g_string_free (out, FALSE);
+}
+
+static void
+set_boundary (Generator      *gen,
+              GMimeMultipart *multipart)
+{
+  static const char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  guint number = 10000 + pick (gen, 90000);
+  char token[25];
+  g_autofree char *boundary = NULL;
+
+  random_token (gen, token, 24, alnum);
+  boundary = g_strdup_printf ("----=_Part_%u_%s", number, token);
+  g_mime_multipart_set_boundary (multipart, boundary);
+}
+
+/* Plain, HTML or both; with an attachment, all inside multipart/mixed. */
+static GMimeObject *
+body_new (Generator      *gen,
+          const Draft    *d,
+          const char     *body,
+          QdGwDemoLayout  layout)
+{
+  g_autoptr(GMimeObject) plain = NULL;
+  g_autoptr(GMimeObject) html = NULL;
+  GMimeObject *part;
+
+  if (layout != QD_GW_DEMO_LAYOUT_HTML)
+    {
+      g_autofree char *text = compose_text (gen, d, body);
+      gboolean ascii = !d->japanese && g_str_is_ascii (text);
+
+      plain = text_part_new ("plain", text, ascii ? "us-ascii" : d->charset,
+                             ascii ? GMIME_CONTENT_ENCODING_7BIT : d->encoding);
+    }
+  if (layout != QD_GW_DEMO_LAYOUT_PLAIN)
+    {
+      g_autofree char *markup = compose_html (gen, d, body);
+
+      html = text_part_new ("html", markup, d->charset, d->encoding);
+    }
+  if (plain != NULL && html != NULL)
+    {
+      GMimeMultipart *alternative = g_mime_multipart_new_with_subtype ("alternative");
+
+      set_boundary (gen, alternative);
+      g_mime_multipart_add (alternative, plain);
+      g_mime_multipart_add (alternative, html);
+      part = GMIME_OBJECT (alternative);
+    }
+  else
+    part = g_object_ref (plain != NULL ? plain : html);
+
+  if (d->template->attachment != QD_GW_DEMO_ATTACH_NONE)
+    {
+      GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
+      g_autoptr(GMimeObject) attachment = attachment_new (gen, d);
+
+      set_boundary (gen, mixed);
+      g_mime_multipart_add (mixed, part);
+      g_mime_multipart_add (mixed, attachment);
+      g_object_unref (part);
+      part = GMIME_OBJECT (mixed);
+    }
+  return part;
 }
 
 static GBytes *
@@ -1082,195 +1391,6 @@ serialize (Generator   *gen,
   return g_bytes_new (array->data, array->len);
 }
 
-static void
-set_boundary (Generator      *gen,
-              GMimeMultipart *multipart)
-{
-  static const char alnum[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-  char token[25];
-  g_autofree char *boundary = NULL;
-
-  random_token (gen, token, 24, alnum);
-  boundary = g_strdup_printf ("----=_Part_%u_%s", pick (gen, 90000) + 10000, token);
-  g_mime_multipart_set_boundary (multipart, boundary);
-}
-
-static char *
-message_id (Generator  *gen,
-            QdReason    reason,
-            Draft      *d,
-            GDateTime  *date)
-{
-  static const char hex[] = "0123456789abcdef";
-  char random[17];
-
-  random_token (gen, random, 16, hex);
-  switch (reason)
-    {
-    case QD_REASON_GRAYMAIL:
-      return g_strdup_printf ("<%" G_GINT64_FORMAT "%03u.%s@%s>", g_date_time_to_unix (date),
-                              pick (gen, 1000), d->tok, d->env_domain);
-    case QD_REASON_SPAM:
-    case QD_REASON_PHISHING:
-    case QD_REASON_MALWARE:
-      return g_strdup_printf ("<%.8s$%.8s@%s>", random, random + 8, d->from_domain);
-    case QD_REASON_POLICY:
-    default:
-      {
-        g_autoptr(GDateTime) utc = g_date_time_to_utc (date);
-        g_autofree char *stamp = g_date_time_format (utc, "%Y%m%d%H%M%S");
-
-        return g_strdup_printf ("<%s.%s@%s>", stamp, random, d->from_domain);
-      }
-    }
-}
-
-static void
-add_list_headers (GMimeObject *object,
-                  Draft       *d)
-{
-  const QdGwDemoTemplate *t = d->template;
-  g_autofree char *local = local_part_of (d->from_address);
-  g_autofree char *unsubscribe = unsubscribe_url (d);
-  g_autofree char *list_id = NULL;
-  g_autofree char *list_unsubscribe = NULL;
-
-  list_unsubscribe = g_strdup_printf ("<mailto:unsubscribe-%s@%s?subject=unsubscribe>,\n <%s>",
-                                      d->tok, d->env_domain, unsubscribe);
-  if (t->reason == QD_REASON_GRAYMAIL)
-    {
-      list_id = g_str_is_ascii (d->brand)
-                ? g_strdup_printf ("\"%s\" <%s.%s>", d->brand, local, d->from_domain)
-                : g_strdup_printf ("<%s.%s>", local, d->from_domain);
-      add_header (object, "List-Id", list_id);
-    }
-  add_raw_header (object, "List-Unsubscribe", list_unsubscribe);
-  if (t->category != QD_CATEGORY_FORUM)
-    add_header (object, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-  if (t->reason == QD_REASON_GRAYMAIL)
-    add_header (object, "Precedence", t->category == QD_CATEGORY_FORUM ? "list" : "bulk");
-}
-
-static void
-add_authentication_results (Generator   *gen,
-                            GMimeObject *object,
-                            QdReason     reason,
-                            const char  *mx,
-                            const char  *env_domain,
-                            const char  *from_domain)
-{
-  const char *spf = "pass", *dkim = "pass", *dmarc = "pass";
-  g_autofree char *dkim_result = NULL;
-  g_autofree char *value = NULL;
-
-  switch (reason)
-    {
-    case QD_REASON_SPAM:
-      spf = chance (gen, 0.5) ? "softfail" : "pass";
-      dkim = "none";
-      dmarc = "none";
-      break;
-    case QD_REASON_PHISHING:
-    case QD_REASON_MALWARE:
-      spf = "fail";
-      dkim = "none";
-      dmarc = "fail";
-      break;
-    case QD_REASON_POLICY:
-      dkim = chance (gen, 0.5) ? "pass" : "none";
-      break;
-    case QD_REASON_GRAYMAIL:
-    default:
-      break;
-    }
-  dkim_result = g_str_equal (dkim, "none") ? g_strdup (dkim)
-                                            : g_strdup_printf ("%s header.d=%s", dkim, from_domain);
-  value = g_strdup_printf ("%s;\n\tspf=%s smtp.mailfrom=%s;\n\tdkim=%s;\n\tdmarc=%s header.from=%s",
-                           mx, spf, env_domain, dkim_result, dmarc, from_domain);
-  add_raw_header (object, "Authentication-Results", value);
-}
-
-/* The {placeholder} values and the sender's clock for one message. */
-static void
-draft_init (Generator  *gen,
-            Draft      *d,
-            gboolean    japanese,
-            GDateTime  *received_at,
-            const char *sender_key)
-{
-  static const char lower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  static const int offsets[] = { -7, -4, 0, 8, 10 };  /* zones without summer time */
-  const char * const *people = japanese ? qd_gw_demo_people_ja : qd_gw_demo_people_en;
-  guint n_people = japanese ? qd_gw_demo_n_people_ja : qd_gw_demo_n_people_en;
-  guint person = pick (gen, n_people);
-  guint other = pick (gen, n_people - 1);
-  g_autoptr(GDateTime) day = NULL;
-  g_autofree char *amount = NULL;
-
-  memset (d, 0, sizeof *d);
-  d->japanese = japanese;
-  d->received_at = received_at;
-  d->person = people[person];
-  d->person2 = people[(person + 1 + other) % n_people];
-  g_snprintf (d->n, sizeof d->n, "%u", 2 + pick (gen, 18));
-  g_snprintf (d->id, sizeof d->id, "%u", 10000 + pick (gen, 990000));
-  g_snprintf (d->pct, sizeof d->pct, "%u", 10 + 5 * pick (gen, 9));
-  g_snprintf (d->year, sizeof d->year, "%d", g_date_time_get_year (received_at));
-  random_token (gen, d->r, 5, lower);
-  random_token (gen, d->tok, 16, alnum);
-
-  if (japanese)
-    {
-      guint thousands = 3 + pick (gen, 95);
-
-      amount = format_thousands (1000 * thousands + 100 * pick (gen, 10));
-      d->amount = g_strconcat (amount, "円", NULL);
-      d->sender_tz = g_time_zone_new_offset (9 * 3600);
-    }
-  else
-    {
-      guint dollars = 49 + pick (gen, 4950);
-
-      amount = format_thousands (dollars);
-      d->amount = g_strdup_printf ("$%s.%02u", amount, pick (gen, 100));
-      /* A sender keeps its clock; throwaway spam hosts do not. */
-      d->sender_tz = g_time_zone_new_offset (3600 * offsets[(sender_key != NULL ? g_str_hash (sender_key)
-                                                             : g_rand_int (gen->rand)) % 5]);
-    }
-
-  /* An event or a sale's end: a few days later, at a plausible hour. */
-  day = g_date_time_add_days (received_at, 3 + pick (gen, 8));
-  d->event = japanese
-    ? g_date_time_new (d->sender_tz, g_date_time_get_year (day), g_date_time_get_month (day),
-                       g_date_time_get_day_of_month (day), 15, 0, 0)
-    : g_date_time_new_utc (g_date_time_get_year (day), g_date_time_get_month (day),
-                           g_date_time_get_day_of_month (day), 17, 0, 0);
-  d->date = format_date (d->event, japanese);
-  d->month = japanese ? g_strdup_printf ("%d月", g_date_time_get_month (received_at))
-                      : g_strdup (months_en[g_date_time_get_month (received_at) - 1]);
-}
-
-static void
-draft_set_template (Generator              *gen,
-                    Draft                  *d,
-                    const QdGwDemoTemplate *t)
-{
-  guint n_subjects = 0;
-
-  d->template = t;
-  d->brand = expand (gen, d, t->from_name);
-  d->from_address = expand (gen, d, t->from_address);
-  d->from_domain = domain_of (d->from_address);
-  d->envelope = expand (gen, d, t->envelope != NULL ? t->envelope : t->from_address);
-  d->env_domain = domain_of (d->envelope);
-  d->href = t->link != NULL ? expand (gen, d, t->link)
-                            : g_strdup_printf ("https://click.%s/ls/click?upn=%s", d->env_domain, d->tok);
-  while (n_subjects < G_N_ELEMENTS (t->subjects) && t->subjects[n_subjects] != NULL)
-    n_subjects++;
-  d->subject = expand (gen, d, t->subjects[pick (gen, n_subjects)]);
-}
-
 /* The message as the gateway received it. */
 static GBytes *
 build_message (Generator              *gen,
@@ -1279,6 +1399,8 @@ build_message (Generator              *gen,
                QdGwDemoMessage        *item,
                gboolean               *html_only)
 {
+  gboolean legitimate = t->reason == QD_REASON_GRAYMAIL || t->reason == QD_REASON_POLICY;
+  gboolean botnet = t->reason == QD_REASON_SPAM || t->reason == QD_REASON_MALWARE;
   g_auto(Draft) d = { 0 };
   g_autoptr(GMimeMessage) message = g_mime_message_new (FALSE);
   GMimeObject *object = GMIME_OBJECT (message);
@@ -1291,43 +1413,37 @@ build_message (Generator              *gen,
   g_autofree char *return_path = NULL;
   QdGwDemoLayout layout = t->layout;
 
-  gboolean scam = t->reason != QD_REASON_GRAYMAIL && t->reason != QD_REASON_POLICY;
-
-  draft_init (gen, &d, japanese, item->received_at, scam ? NULL : t->from_address);
+  draft_init (gen, &d, japanese, item->received_at, legitimate ? t->from_address : NULL);
   draft_set_template (gen, &d, t);
   body = expand (gen, &d, t->body);
 
-  if (japanese)
+  d.charset = "UTF-8";
+  d.encoding = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+  if (japanese && chance (gen, 0.5) && jis_can_encode (body) && jis_can_encode (d.subject)
+      && jis_can_encode (d.brand))
     {
-      gboolean jis = chance (gen, 0.5) && jis_can_encode (body) && jis_can_encode (d.subject)
-                     && jis_can_encode (d.brand);
-
-      d.charset = jis ? "ISO-2022-JP" : "UTF-8";
-      d.encoding = jis ? GMIME_CONTENT_ENCODING_7BIT
-                       : chance (gen, 0.6) ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_8BIT;
+      d.charset = "ISO-2022-JP";
+      d.encoding = GMIME_CONTENT_ENCODING_7BIT;
     }
-  else
-    {
-      d.charset = "UTF-8";
-      d.encoding = GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
-    }
-  if (layout == QD_GW_DEMO_LAYOUT_ALTERNATIVE && t->category == QD_CATEGORY_MARKETING && chance (gen, 0.12))
+  else if (japanese)
+    d.encoding = chance (gen, 0.6) ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_8BIT;
+  if (layout == QD_GW_DEMO_LAYOUT_ALTERNATIVE && t->category == QD_CATEGORY_MARKETING
+      && chance (gen, 0.12))
     layout = QD_GW_DEMO_LAYOUT_HTML;
   item->envelope_sender = g_strdup (d.envelope);
 
-  /* Trace and authentication headers come first, newest on top. */
+  /* Trace and authentication first, newest on top, as delivered. */
   return_path = g_strdup_printf ("<%s>", d.envelope);
   add_header (object, "Return-Path", return_path);
-  add_authentication_results (gen, object, t->reason, gen->mx, d.env_domain, d.from_domain);
-  sent = add_received (gen, object, item->received_at, d.sender_tz, d.env_domain,
-                       t->reason == QD_REASON_SPAM || t->reason == QD_REASON_MALWARE,
-                       t->reason == QD_REASON_GRAYMAIL || t->reason == QD_REASON_POLICY);
+  add_authentication_results (gen, object, t->reason, d.env_domain, d.from_domain);
+  sent = add_received (gen, object, item->received_at, d.sender_tz, d.env_domain, botnet,
+                       legitimate);
 
   date = g_date_time_add_seconds (sent, -20.0 - pick (gen, 130));
   date_value = format_header_date (date, d.sender_tz);
   add_header (object, "Date", date_value);
   add_mailbox_header (object, "From", d.brand, d.from_address, d.charset);
-  if (t->reason == QD_REASON_GRAYMAIL || t->reason == QD_REASON_POLICY)
+  if (legitimate)
     add_mailbox_header (object, "To", gen->name, gen->address, d.charset);
   else
     add_header (object, "To", gen->address);
@@ -1340,56 +1456,13 @@ build_message (Generator              *gen,
 
       add_header (object, "Reply-To", reply_to);
     }
+  /* Some spam pretends to be a newsletter. */
   if (t->reason == QD_REASON_GRAYMAIL || (t->reason == QD_REASON_SPAM && chance (gen, 0.3)))
     add_list_headers (object, &d);
   add_header (object, "MIME-Version", "1.0");
 
-  /* The body: plain, HTML or both, wrapped with any attachment. */
-  {
-    g_autoptr(GMimeObject) plain = NULL;
-    g_autoptr(GMimeObject) html = NULL;
-
-    if (layout != QD_GW_DEMO_LAYOUT_HTML)
-      {
-        g_autofree char *text = compose_text (gen, &d, body);
-        GMimeContentEncoding encoding = d.encoding;
-
-        if (!japanese && g_str_is_ascii (text))
-          encoding = GMIME_CONTENT_ENCODING_7BIT;
-        plain = text_part_new ("plain", text, !japanese && g_str_is_ascii (text) ? "us-ascii" : d.charset,
-                               encoding);
-      }
-    if (layout != QD_GW_DEMO_LAYOUT_PLAIN)
-      {
-        g_autofree char *markup = compose_html (gen, &d, body);
-
-        html = text_part_new ("html", markup, d.charset, d.encoding);
-      }
-    if (plain != NULL && html != NULL)
-      {
-        GMimeMultipart *alternative = g_mime_multipart_new_with_subtype ("alternative");
-
-        set_boundary (gen, alternative);
-        g_mime_multipart_add (alternative, plain);
-        g_mime_multipart_add (alternative, html);
-        body_part = GMIME_OBJECT (alternative);
-      }
-    else
-      body_part = g_object_ref (plain != NULL ? plain : html);
-  }
-  if (t->attachment != QD_GW_DEMO_ATTACH_NONE)
-    {
-      GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
-      g_autoptr(GMimeObject) attachment = attachment_new (gen, &d);
-
-      set_boundary (gen, mixed);
-      g_mime_multipart_add (mixed, body_part);
-      g_mime_multipart_add (mixed, attachment);
-      g_set_object (&body_part, GMIME_OBJECT (mixed));
-      g_object_unref (mixed);
-    }
+  body_part = body_new (gen, &d, body, layout);
   g_mime_message_set_mime_part (message, body_part);
-
   *html_only = layout == QD_GW_DEMO_LAYOUT_HTML;
   return serialize (gen, object);
 }
@@ -1403,24 +1476,26 @@ classify (Generator              *gen,
           gboolean                html_only)
 {
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func (g_free);
-  const char *lists[] = { kind->rules, t->rules };
+  g_autofree char *matched = g_strjoin (" ", kind->rules, t->rules != NULL ? t->rules : "", NULL);
+  g_auto(GStrv) names = g_strsplit (matched, " ", -1);
   g_auto(GStrv) extra = g_strsplit (kind->extra_rules, " ", -1);
-  double low = kind->score_min, high = kind->score_max;
+  double low = kind->score_min;
+  double high = kind->score_max;
   const char *policy_rule = t->policy_rule != NULL ? t->policy_rule : kind->policy_rule;
+  double score;
 
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    {
-      g_auto(GStrv) names = g_strsplit (lists[i] != NULL ? lists[i] : "", " ", -1);
-
-      for (guint k = 0; names[k] != NULL; k++)
-        if (*names[k] != '\0')
-          g_ptr_array_add (rules, g_strdup (names[k]));
-    }
+  for (guint i = 0; names[i] != NULL; i++)
+    if (*names[i] != '\0')
+      g_ptr_array_add (rules, g_strdup (names[i]));
   if (html_only && item->reason == QD_REASON_GRAYMAIL)
     g_ptr_array_add (rules, g_strdup ("MIME_HTML_ONLY"));
   for (guint i = 0; extra[i] != NULL; i++)
-    if (chance (gen, 0.35) && !g_ptr_array_find_with_equal_func (rules, extra[i], g_str_equal, NULL))
-      g_ptr_array_add (rules, g_strdup (extra[i]));
+    {
+      gboolean present = g_ptr_array_find_with_equal_func (rules, extra[i], g_str_equal, NULL);
+
+      if (chance (gen, 0.35) && !present)
+        g_ptr_array_add (rules, g_strdup (extra[i]));
+    }
   g_ptr_array_add (rules, NULL);
 
   /* The folder follows from the policy that matched. */
@@ -1435,13 +1510,16 @@ classify (Generator              *gen,
   else if (item->reason == QD_REASON_PHISHING && item->folder == QD_FOLDER_JUNK)
     policy_rule = "Phishing: suspected";
 
+  score = g_rand_double_range (gen->rand, low, high);
+  item->score = floor (score * 10.0 + 0.5) / 10.0;
   item->rules = (char **) g_ptr_array_steal (rules, NULL);
-  item->score = round_score (g_rand_double_range (gen->rand, low, high));
   item->policy_rule = g_strdup (policy_rule);
 }
 
 /* Times */
 
+/* Spread over the last DEMO_DAYS days, more on recent ones: what a user
+ * sees first is busy. */
 static GDateTime *
 pick_received_at (Generator    *gen,
                   const guint8 *hours)
@@ -1450,17 +1528,18 @@ pick_received_at (Generator    *gen,
   g_autoptr(GDateTime) newest = g_date_time_add_minutes (gen->now, -2);
   guint8 days[DEMO_DAYS];
 
-  /* More mail in recent days: what a user sees first is busy. */
   for (guint i = 0; i < DEMO_DAYS; i++)
     days[i] = 20 - i;
 
   for (int attempt = 0; attempt < 16; attempt++)
     {
-      g_autoptr(GDateTime) day = g_date_time_add_days (gen->now, -(int) pick_weighted (gen, days, DEMO_DAYS));
+      guint days_ago = pick_weighted (gen, days, DEMO_DAYS);
+      g_autoptr(GDateTime) day = g_date_time_add_days (gen->now, -(int) days_ago);
       guint hour = pick_weighted (gen, hours, 24);
       guint minute = pick (gen, 60);
       guint second = pick (gen, 60);
-      GDateTime *t = g_date_time_new (gen->tz, g_date_time_get_year (day), g_date_time_get_month (day),
+      GDateTime *t = g_date_time_new (gen->tz, g_date_time_get_year (day),
+                                      g_date_time_get_month (day),
                                       g_date_time_get_day_of_month (day), hour, minute, second);
 
       if (g_date_time_compare (t, oldest) > 0 && g_date_time_compare (t, newest) <= 0)
@@ -1474,41 +1553,20 @@ static int
 compare_plans (gconstpointer a,
                gconstpointer b)
 {
-  const Plan *pa = a, *pb = b;
+  const Plan *pa = a;
+  const Plan *pb = b;
   int order = g_date_time_compare (pa->item->received_at, pb->item->received_at);
 
   return order != 0 ? order : (pa->order > pb->order) - (pa->order < pb->order);
 }
 
-GPtrArray *
-qd_gw_demo_generate (guint       count,
-                     const char *recipient_address,
-                     const char *recipient_name,
-                     GDateTime  *now,
-                     guint32     seed)
+/* Exact shares, then shuffled: even a small count shows the whole mix. */
+static guint *
+assign_kinds (Generator *gen,
+              guint      count)
 {
-  Generator gen;
-  g_autoptr(GArray) plans = NULL;
-  g_autoptr(GDateTime) burst_day = NULL;
-  g_autoptr(GDateTime) burst_start = NULL;
-  g_autofree guint *slots = NULL;
-  GPtrArray *messages;
+  guint *slots = g_new (guint, MAX (count, 1));
 
-  g_return_val_if_fail (recipient_address != NULL && strchr (recipient_address, '@') != NULL, NULL);
-  g_return_val_if_fail (now != NULL, NULL);
-
-  generator_init (&gen, recipient_address, recipient_name, now, seed);
-  plans = g_array_sized_new (FALSE, TRUE, sizeof (Plan), count);
-  messages = g_ptr_array_new_full (count, (GDestroyNotify) qd_gw_demo_message_free);
-
-  /* The incident: 19:00 to 21:00 local time, two days ago. */
-  burst_day = g_date_time_add_days (now, -2);
-  burst_start = g_date_time_new (gen.tz, g_date_time_get_year (burst_day),
-                                 g_date_time_get_month (burst_day),
-                                 g_date_time_get_day_of_month (burst_day), 19, 0, 0);
-
-  /* Exact shares, then shuffled: even a small count shows the whole mix. */
-  slots = g_new (guint, MAX (count, 1));
   for (guint i = 0; i < count; i++)
     {
       double position = (i + 0.5) / count;
@@ -1525,49 +1583,85 @@ qd_gw_demo_generate (guint       count,
     }
   for (guint i = count; i > 1; i--)
     {
-      guint j = pick (&gen, i);
+      guint j = pick (gen, i);
       guint swap = slots[i - 1];
 
       slots[i - 1] = slots[j];
       slots[j] = swap;
     }
+  return slots;
+}
 
+GPtrArray *
+qd_gw_demo_generate (guint       count,
+                     const char *recipient_address,
+                     const char *recipient_name,
+                     GDateTime  *now,
+                     guint32     seed)
+{
+  Generator gen;
+  g_autoptr(GArray) plans = NULL;
+  g_autoptr(GDateTime) burst_day = NULL;
+  g_autoptr(GDateTime) burst_start = NULL;
+  g_autofree guint *slots = NULL;
+  GPtrArray *messages;
+
+  g_return_val_if_fail (recipient_address != NULL, NULL);
+  g_return_val_if_fail (strchr (recipient_address, '@') != NULL, NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  generator_init (&gen, recipient_address, recipient_name, now, seed);
+  plans = g_array_sized_new (FALSE, TRUE, sizeof (Plan), count);
+  messages = g_ptr_array_new_full (count, (GDestroyNotify) qd_gw_demo_message_free);
+
+  /* The incident: 19:00 to 21:00 local time, two days ago. */
+  burst_day = g_date_time_add_days (now, -2);
+  burst_start = g_date_time_new (gen.tz, g_date_time_get_year (burst_day),
+                                 g_date_time_get_month (burst_day),
+                                 g_date_time_get_day_of_month (burst_day), 19, 0, 0);
+
+  slots = assign_kinds (&gen, count);
   for (guint i = 0; i < count; i++)
     {
       const DemoKind *kind = &kinds[slots[i]];
       gboolean japanese = chance (&gen, JAPANESE_SHARE);
-      GArray *group = gen.groups[group_of (kind->reason, kind->category, japanese)];
       gboolean burst = kind->category == QD_CATEGORY_MARKETING && chance (&gen, BURST_SHARE);
+      GArray *group = gen.groups[group_of (kind->reason, kind->category, japanese)];
       QdGwDemoMessage *item = g_new0 (QdGwDemoMessage, 1);
       Plan plan = { item, NULL, kind, japanese, i };
 
       if (group->len == 0)
         {
-          plan.japanese = japanese = !japanese;
-          group = gen.groups[group_of (kind->reason, kind->category, japanese)];
+          plan.japanese = !japanese;
+          group = gen.groups[group_of (kind->reason, kind->category, plan.japanese)];
         }
       g_assert (group->len > 0);
       plan.template = &qd_gw_demo_templates[g_array_index (group, guint, pick (&gen, group->len))];
       item->reason = kind->reason;
       item->category = kind->category;
-      /* The wave quarantined mail; it never went to Junk. */
-      item->folder = !burst && chance (&gen, kind->junk) ? QD_FOLDER_JUNK : QD_FOLDER_QUARANTINE;
-      if (burst)
-        item->received_at = g_date_time_add_seconds (burst_start, g_rand_double_range (gen.rand, 0, 7200));
+      /* The wave quarantined legitimate mail; none of it went to Junk. */
+      if (!burst && chance (&gen, kind->junk))
+        item->folder = QD_FOLDER_JUNK;
       else
-        item->received_at = pick_received_at (&gen, kind->reason == QD_REASON_GRAYMAIL
-                                                     || kind->reason == QD_REASON_POLICY
-                                                     ? hours_daytime : hours_any);
+        item->folder = QD_FOLDER_QUARANTINE;
+      if (burst)
+        item->received_at = g_date_time_add_seconds (burst_start, pick (&gen, 7200));
+      else if (kind->reason == QD_REASON_GRAYMAIL || kind->reason == QD_REASON_POLICY)
+        item->received_at = pick_received_at (&gen, hours_daytime);
+      else
+        item->received_at = pick_received_at (&gen, hours_any);
       g_array_append_val (plans, plan);
     }
 
+  /* Oldest first, as a gateway would have ingested them. */
   g_array_sort (plans, compare_plans);
   for (guint i = 0; i < plans->len; i++)
     {
       Plan *plan = &g_array_index (plans, Plan, i);
       gboolean html_only = FALSE;
 
-      plan->item->data = build_message (&gen, plan->template, plan->japanese, plan->item, &html_only);
+      plan->item->data = build_message (&gen, plan->template, plan->japanese, plan->item,
+                                        &html_only);
       classify (&gen, plan->item, plan->kind, plan->template, html_only);
       g_ptr_array_add (messages, plan->item);
     }
@@ -1576,60 +1670,55 @@ qd_gw_demo_generate (guint       count,
   return messages;
 }
 
-/* Samples of missed spam */
-
+/* Samples of missed spam: plain text mail from its sender's server, as
+ * it reached the user's mailbox. */
 static GBytes *
 build_sample (Generator            *gen,
               const QdGwDemoSample *sample)
 {
+  guint jitter = pick (gen, 1800);
+  g_autoptr(GDateTime) received_at = g_date_time_add_seconds (
+      gen->now, -3600.0 * sample->age_hours - jitter);
+  const char *header_charset = is_jis (sample->charset) ? sample->charset : "UTF-8";
+  GMimeContentEncoding encoding = GMIME_CONTENT_ENCODING_7BIT;
   g_auto(Draft) d = { 0 };
   g_autoptr(GMimeMessage) message = g_mime_message_new (FALSE);
   GMimeObject *object = GMIME_OBJECT (message);
-  g_autoptr(GDateTime) received_at = g_date_time_add_seconds (gen->now,
-                                         -3600.0 * sample->age_hours - pick (gen, 1800));
   g_autoptr(GDateTime) sent = NULL;
   g_autoptr(GDateTime) date = NULL;
   g_autoptr(GMimeObject) part = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *return_path = NULL;
   g_autofree char *date_value = NULL;
   g_autofree char *id = NULL;
   g_autofree char *subject = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *body = NULL;
-  GString *wrapped = g_string_new (NULL);
-  const char *charset;
-  GMimeContentEncoding encoding;
 
   draft_init (gen, &d, sample->japanese, received_at, sample->from_address);
   d.from_address = g_strdup (sample->from_address);
   d.from_domain = domain_of (sample->from_address);
   subject = expand (gen, &d, sample->subject);
   body = expand (gen, &d, sample->body);
-  append_wrapped (wrapped, body, !sample->japanese);
-  g_string_append_c (wrapped, '\n');
-  text = g_string_free (wrapped, FALSE);
-
-  /* One Japanese sample in each encoding, as Japanese mail comes. */
-  charset = !sample->japanese ? (g_str_is_ascii (text) ? "us-ascii" : "UTF-8")
-            : sample->age_hours < 60 ? "ISO-2022-JP" : "UTF-8";
-  encoding = is_jis (charset) || g_str_is_ascii (text) ? GMIME_CONTENT_ENCODING_7BIT
-             : sample->japanese ? GMIME_CONTENT_ENCODING_BASE64 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+  append_wrapped (text, body, !sample->japanese);
+  g_string_append_c (text, '\n');
+  if (g_str_equal (sample->charset, "UTF-8"))
+    encoding = sample->japanese ? GMIME_CONTENT_ENCODING_BASE64
+                                : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
 
   return_path = g_strdup_printf ("<%s>", sample->from_address);
   add_header (object, "Return-Path", return_path);
-  add_authentication_results (gen, object, QD_REASON_POLICY, gen->mx, d.from_domain, d.from_domain);
+  add_authentication_results (gen, object, QD_REASON_POLICY, d.from_domain, d.from_domain);
   sent = add_received (gen, object, received_at, d.sender_tz, d.from_domain, FALSE, TRUE);
   date = g_date_time_add_seconds (sent, -30.0 - pick (gen, 90));
   date_value = format_header_date (date, d.sender_tz);
   add_header (object, "Date", date_value);
-  add_mailbox_header (object, "From", sample->from_name, sample->from_address,
-                      is_jis (charset) ? charset : "UTF-8");
+  add_mailbox_header (object, "From", sample->from_name, sample->from_address, header_charset);
   add_header (object, "To", gen->address);
-  add_text_header (object, "Subject", subject, is_jis (charset) ? charset : "UTF-8");
+  add_text_header (object, "Subject", subject, header_charset);
   id = message_id (gen, QD_REASON_POLICY, &d, date);
   add_header (object, "Message-ID", id);
   add_header (object, "MIME-Version", "1.0");
-  part = text_part_new ("plain", text, charset, encoding);
+  part = text_part_new ("plain", text->str, sample->charset, encoding);
   g_mime_message_set_mime_part (message, part);
   return serialize (gen, object);
 }
@@ -1644,7 +1733,8 @@ qd_gw_demo_write_samples (const char  *directory,
   gboolean ok = TRUE;
 
   g_return_val_if_fail (directory != NULL, FALSE);
-  g_return_val_if_fail (recipient_address != NULL && strchr (recipient_address, '@') != NULL, FALSE);
+  g_return_val_if_fail (recipient_address != NULL, FALSE);
+  g_return_val_if_fail (strchr (recipient_address, '@') != NULL, FALSE);
   g_return_val_if_fail (now != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1657,7 +1747,7 @@ qd_gw_demo_write_samples (const char  *directory,
       return FALSE;
     }
 
-  /* A fixed seed: the samples are the same on every run. */
+  /* A fixed seed: the same samples on every run. */
   generator_init (&gen, recipient_address, NULL, now, 5);
   for (guint i = 0; ok && i < qd_gw_demo_n_samples; i++)
     {
@@ -1665,7 +1755,8 @@ qd_gw_demo_write_samples (const char  *directory,
       g_autoptr(GBytes) data = build_sample (&gen, sample);
       g_autofree char *path = g_build_filename (directory, sample->file_name, NULL);
 
-      ok = g_file_set_contents (path, g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
+      ok = g_file_set_contents (path, g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                                error);
     }
   generator_clear (&gen);
   return ok;

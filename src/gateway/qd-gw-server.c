@@ -232,6 +232,15 @@ read_json_body (Request *req)
       return NULL;
     }
 
+  /* json-glib hands strings out as C strings: an escaped NUL would cut an
+   * id or address short ("12\u0000x" becoming "12"), so none is accepted. */
+  if (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "\\u0000") != NULL ||
+      memchr (g_bytes_get_data (bytes, NULL), '\0', g_bytes_get_size (bytes)) != NULL)
+    {
+      respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST,
+                     "The body contains a NUL character, which no value may hold.");
+      return NULL;
+    }
   object = qd_json_parse_object (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                  &error);
   if (object == NULL)

@@ -54,13 +54,20 @@ class UserAdd(h.GatewayTestCase):
             if path.is_file():
                 self.assertNotIn(b"Very-Distinct-Password-4711", path.read_bytes(), path)
 
-    def test_duplicate_user_fails(self):
+    def test_adding_an_existing_user(self):
+        # Not specified whether `user add` refuses an existing name or updates
+        # it; either way the result is one consistent user.
         self.gw.add_user("grace", "first-pw", "grace@example.com")
         proc = self.gw.run("user", "add", "--data", self.gw.data_dir, "grace",
                            "--address", "grace2@example.com", input="second-pw\n", check=False)
-        self.assertNotEqual(proc.returncode, 0)
-        self.assertOk(self.sign_in("grace", "first-pw"))
-        self.assertError(self.sign_in("grace", "second-pw"), 401, "auth_failed")
+        if proc.returncode != 0:
+            new_pw, old_pw, address = "first-pw", "second-pw", "grace@example.com"
+        else:
+            new_pw, old_pw, address = "second-pw", "first-pw", "grace2@example.com"
+        r = self.sign_in("grace", new_pw)
+        self.assertOk(r)
+        self.assertEqual(r.body["user"]["address"], address)
+        self.assertError(self.sign_in("grace", old_pw), 401, "auth_failed")
 
     def test_missing_address_fails(self):
         proc = self.gw.run("user", "add", "--data", self.gw.data_dir, "heidi", input="pw\n",
@@ -201,6 +208,75 @@ class SeedDemo(h.GatewayTestCase):
         me = self.api.get("/session").body["user"]
         self.assertEqual(me["username"], "demo")
         self.assertTrue(me["address"])
+
+
+class Serve(h.GatewayTestCase):
+    """`serve`: stops cleanly on a signal; the data directory outlives it."""
+
+    def test_sigterm_and_sigint_stop_it(self):
+        for sig in (h.signal.SIGTERM, h.signal.SIGINT):
+            with self.subTest(signal=sig.name), h.Gateway() as gw:
+                gw.start()
+                proc = gw.proc
+                proc.send_signal(sig)
+                try:
+                    code = proc.wait(timeout=10)
+                finally:
+                    gw.kill()
+                self.assertEqual(code, 0, f"exit status after {sig.name}\n{gw.log_tail()}")
+
+    def test_restart_keeps_everything(self):
+        with h.Gateway() as gw:
+            user, pw, address = gw.new_user("keep")
+            [item_id] = gw.ingest(user, "quarantine", "spam", [h.personal_message(to=address)])
+            gw.start()
+            api = gw.login(user, pw)
+            self.assertOk(api.post("/approved-senders", {"address": "friend@example.org"}), 201)
+            self.assertEqual(gw.stop(), 0)
+            gw.start()
+            api = gw.login(user, pw)
+            self.assertEqual(self.ids(api.list()), [item_id])
+            self.assertEqual([s["address"] for s in api.get("/approved-senders").body["senders"]],
+                             ["friend@example.org"])
+
+    def test_killed_gateway_restarts_consistent(self):
+        with h.Gateway() as gw:
+            user, pw, address = gw.new_user("kill")
+            ids = gw.ingest(user, "quarantine", "spam",
+                            [h.personal_message(to=address, subject=f"K {i}") for i in range(20)])
+            gw.start()
+            api = gw.login(user, pw)
+            r = api.act("release", ids[:10])
+            self.assertEqual(r.body["succeeded"], 10)
+            gw.kill()  # SIGKILL: no chance to clean up
+            gw.start()
+            api = gw.login(user, pw)
+            self.assertEqual(sorted(self.ids(api.list()), key=int), ids[10:])
+            self.assertEqual(len(gw.maildir_files(user)), 10)
+            r = api.act("release", ids)
+            results = [x["result"] for x in r.body["results"]]
+            self.assertEqual(results, ["already_released"] * 10 + ["released"] * 10)
+            self.assertEqual(len(gw.maildir_files(user)), 20)
+
+    def test_ready_file(self):
+        with h.Gateway() as gw:
+            gw.start(smtp=True)
+            self.assertLessEqual({"url", "http_port", "smtp_port"}, set(gw.ready))
+            self.assertEqual(gw.ready["url"], f"http://127.0.0.1:{gw.http_port}")
+            self.assertIsInstance(gw.ready["smtp_port"], int)
+            self.assertNotEqual(gw.ready["smtp_port"], gw.http_port)
+            gw.stop()
+            gw.start()
+            self.assertIsNone(gw.ready["smtp_port"])
+            self.assertOk(gw.api().get("/info", token=None))
+
+    def test_bad_options_fail(self):
+        with h.Gateway() as gw:
+            for args in (["--listen", "nonsense"], ["--listen", "127.0.0.1:0", "--max-batch", "x"],
+                         ["--listen", "127.0.0.1:0", "--smtp-listen", "nowhere"]):
+                with self.subTest(args=args):
+                    proc = gw.run("serve", "--data", gw.data_dir, *args, check=False, timeout=30)
+                    self.assertNotEqual(proc.returncode, 0)
 
 
 class Submissions(h.GatewayTestCase):

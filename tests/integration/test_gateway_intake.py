@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import os
 import smtplib
+import socket
 import sys
 from pathlib import Path
 
@@ -122,6 +123,52 @@ class Intake(h.GatewayTestCase):
         self.assertEqual(conn.noop()[0], 250)
         self.assertEqual(conn.quit()[0], 221)
 
+    def test_pipelining(self):
+        """MAIL, RCPT and DATA in one write, as PIPELINING allows."""
+        mail_from = self.reporter()
+        spl = sample("pipelined minutes")
+        message = h.make_submission([spl], from_=mail_from)
+        with socket.create_connection(("127.0.0.1", self.gw.smtp_port), timeout=30) as sock:
+            f = sock.makefile("rb")
+
+            def reply():
+                lines = []
+                while True:
+                    line = f.readline()
+                    self.assertTrue(line, "the server closed the connection")
+                    lines.append(line)
+                    if line[3:4] != b"-":
+                        return int(line[:3]), lines
+
+            self.assertEqual(reply()[0], 220)
+            sock.sendall(b"EHLO client.example.com\r\n")
+            code, lines = reply()
+            self.assertEqual(code, 250)
+            self.assertIn(b"PIPELINING", b"".join(lines).upper())
+            sock.sendall(f"MAIL FROM:<{mail_from}>\r\nRCPT TO:<{SUBMISSION_ADDRESS}>\r\n"
+                         "DATA\r\n".encode())
+            self.assertEqual([reply()[0] for _ in range(3)], [250, 250, 354])
+            body = message.replace(b"\r\n.", b"\r\n..")  # dot-stuffing by hand
+            sock.sendall(body + b".\r\n")
+            self.assertEqual(reply()[0], 250)
+            sock.sendall(b"QUIT\r\n")
+            self.assertEqual(reply()[0], 221)
+        sub = self.recorded(mail_from)
+        self.assertIn(sub["samples"][0]["sha256"], h.sample_digests(spl))
+        self.assertLearned(spl)
+
+    def test_bad_sequence(self):
+        conn = self.smtp()
+        conn.ehlo()
+        self.assertEqual(conn.rcpt(SUBMISSION_ADDRESS)[0], 503, "RCPT before MAIL")
+        self.assertEqual(conn.mail("a@example.com")[0], 250)
+        with self.assertRaises(smtplib.SMTPDataError) as cm:  # DATA without a recipient
+            conn.data(b"Subject: x\r\n\r\nx\r\n")
+        self.assertIn(cm.exception.smtp_code, (503, 554))
+        code, _ = conn.docmd("FROBNICATE")
+        self.assertIn(code, (500, 502))
+        self.assertEqual(conn.noop()[0], 250)
+
     def test_wrong_recipient_is_550(self):
         conn = self.smtp()
         with self.assertRaises(smtplib.SMTPRecipientsRefused) as cm:
@@ -166,9 +213,8 @@ class Intake(h.GatewayTestCase):
         conn.ehlo()
         self.assertEqual(conn.mail(mail_from)[0], 250)  # no SIZE parameter
         self.assertEqual(conn.rcpt(SUBMISSION_ADDRESS)[0], 250)
-        with self.assertRaises(smtplib.SMTPDataError) as cm:
-            conn.data(big)
-        self.assertEqual(cm.exception.smtp_code, 552)
+        code, _ = conn.data(big)  # the reply after the final dot
+        self.assertEqual(code, 552)
         self.assertNotIn(mail_from, [s.get("mail_from") for s in self.gw.submissions()])
         # The session goes on.
         self.assertEqual(conn.rset()[0], 250)
@@ -287,6 +333,25 @@ class Intake(h.GatewayTestCase):
         self.assertEqual([s["status"] for s in sub["samples"]], ["refused", "accepted"], sub)
         self.assertNotLearned(old)
         self.assertLearned(new)
+
+    def test_archive_is_not_a_sample(self):
+        import base64
+        import io
+        import zipfile
+        spl = sample("zipped minutes")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("sample.eml", spl)
+        mail_from = self.reporter()
+        msg = h.make_submission([], from_=mail_from)
+        boundary = msg.split(b'boundary="', 1)[1].split(b'"', 1)[0]
+        zpart = (b"--" + boundary + b"\r\nContent-Type: application/zip; name=\"sample.zip\"\r\n"
+                 b"Content-Transfer-Encoding: base64\r\n\r\n" +
+                 base64.encodebytes(buf.getvalue()).replace(b"\n", b"\r\n") + b"\r\n")
+        msg = msg.replace(b"--" + boundary + b"--", zpart + b"--" + boundary + b"--")
+        sub = self.submit(msg, mail_from)
+        self.assertEqual([s for s in sub["samples"] if s["status"] == "accepted"], [], sub)
+        self.assertNotLearned(spl)
 
     def test_message_without_samples(self):
         mail_from = self.reporter()

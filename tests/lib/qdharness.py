@@ -171,10 +171,12 @@ except OSError:  # pragma: no cover
 
 
 def _child_setup() -> None:
-    # Runs in the child between fork and exec: die with the test process even
-    # when it is SIGKILLed (meson's timeout), so nothing outlives a test.
+    # Runs in the child between fork and exec: be told to stop when the test
+    # process dies, even SIGKILLed (meson's timeout), so nothing outlives a
+    # test. SIGTERM rather than SIGKILL: rspamd's main process then stops its
+    # workers too.
     if _libc is not None:
-        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 _children: set[subprocess.Popen] = set()

@@ -89,10 +89,11 @@ class DesktopSession:
 
     def _start_bus(self) -> None:
         require_program("dbus-daemon", "dbus")
-        log = open(self.root / "dbus.log", "wb")
-        proc = self._spawn(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-                           stdout=subprocess.PIPE, stderr=log)
+        with open(self.root / "dbus.log", "wb") as log:
+            proc = self._spawn(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                               stdout=subprocess.PIPE, stderr=log)
         line = proc.stdout.readline().decode().strip()
+        proc.stdout.close()
         if not line:
             raise AssertionError("dbus-daemon did not print its address")
         self.bus_address = line
@@ -101,9 +102,9 @@ class DesktopSession:
     def _start_keyring(self) -> None:
         require_program("gnome-keyring-daemon", "gnome-keyring")
         require_program("secret-tool", "libsecret-tools")
-        log = open(self.root / "keyring.log", "wb")
-        proc = self._spawn(["gnome-keyring-daemon", "--unlock", "--components=secrets",
-                            "--foreground"], stdin=subprocess.PIPE, stdout=log, stderr=log)
+        with open(self.root / "keyring.log", "wb") as log:
+            proc = self._spawn(["gnome-keyring-daemon", "--unlock", "--components=secrets",
+                                "--foreground"], stdin=subprocess.PIPE, stdout=log, stderr=log)
         proc.stdin.write(self._keyring_password.encode())
         proc.stdin.close()
         # Ready when the Secret Service answers on the bus.

@@ -109,7 +109,10 @@ decode_words_strictly (const char *raw)
             {
               if (*c == '=' && g_ascii_isxdigit (c[1]) && g_ascii_isxdigit (c[2]))
                 {
-                  g_string_append_c (q, g_ascii_xdigit_value (c[1]) << 4 | g_ascii_xdigit_value (c[2]));
+                  int high = g_ascii_xdigit_value (c[1]);
+                  int low = g_ascii_xdigit_value (c[2]);
+
+                  g_string_append_c (q, high << 4 | low);
                   c += 2;
                 }
               else
@@ -143,7 +146,7 @@ assert_header_encoding (GMimeObject *object,
       g_autofree char *phrase = g_strndup (raw, strchr (raw, '<') - raw);
 
       decoded = decode_words_strictly (phrase);
-      g_assert_true (g_str_has_prefix (gmime, decoded) || strstr (gmime, decoded) != NULL);
+      g_assert_nonnull (strstr (gmime, decoded));
       return;
     }
   for (const char *line = raw; line != NULL; line = strchr (line + 1, '\n'))
@@ -304,9 +307,8 @@ test_messages (Fixture       *fixture,
       for (guint k = 0; m->rules[k] != NULL; k++)
         g_assert_true (is_rule_name (m->rules[k]));
 
+      collect_types (object, g_mime_message_get_mime_part (message), seen);
       g_mime_message_foreach (message, collect_types, seen);
-      g_hash_table_add (seen, g_ascii_strdown (g_mime_content_type_get_mime_type (
-          g_mime_object_get_content_type (g_mime_message_get_mime_part (message))), -1));
       if (g_strstr_len (data, length, "<img src=\"http://images.") != NULL)
         remote_images++;
     }
@@ -366,7 +368,8 @@ static void
 test_deterministic (Fixture       *fixture,
                     gconstpointer  user_data)
 {
-  g_autoptr(GPtrArray) again = qd_gw_demo_generate (COUNT, RECIPIENT, "Demo User", fixture->now, 20261123);
+  g_autoptr(GPtrArray) again = qd_gw_demo_generate (COUNT, RECIPIENT, "Demo User", fixture->now,
+                                                    20261123);
   g_autoptr(GPtrArray) other = qd_gw_demo_generate (COUNT, RECIPIENT, "Demo User", fixture->now, 7);
   guint differ = 0;
 
@@ -381,7 +384,8 @@ test_deterministic (Fixture       *fixture,
       g_assert_cmpint (a->folder, ==, b->folder);
       g_assert_cmpfloat (a->score, ==, b->score);
       g_assert_cmpstr (a->policy_rule, ==, b->policy_rule);
-      g_assert_true (g_strv_equal ((const char * const *) a->rules, (const char * const *) b->rules));
+      g_assert_true (g_strv_equal ((const char * const *) a->rules,
+                                   (const char * const *) b->rules));
       g_assert_true (g_date_time_equal (a->received_at, b->received_at));
       if (!g_bytes_equal (a->data, c->data))
         differ++;

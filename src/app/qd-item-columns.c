@@ -1,0 +1,271 @@
+/* qd-item-columns.c — cells built in code, bound to immutable QdItems
+ *
+ * Sorting is the gateway's: a click on a header only says which column
+ * and which way. GTK 4.8 cannot tell that (gtk_column_view_sorter_* came
+ * in 4.10), so qd_item_columns_get_sort() asks the view's sorter itself,
+ * with columns whose sorters answer a probe.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qd-format.h"
+#include "qd-item-columns.h"
+
+typedef enum
+{
+  COLUMN_RECEIVED,
+  COLUMN_FROM,
+  COLUMN_SUBJECT,
+  COLUMN_REASON,
+  COLUMN_SIZE,
+  N_COLUMNS
+} Column;
+
+static const QdSortColumn sort_of_column[N_COLUMNS] = {
+  [COLUMN_RECEIVED] = QD_SORT_RECEIVED_AT,
+  [COLUMN_FROM] = QD_SORT_FROM,
+  [COLUMN_SUBJECT] = QD_SORT_SUBJECT,
+  [COLUMN_REASON] = -1,
+  [COLUMN_SIZE] = QD_SORT_SIZE,
+};
+
+/* The column whose sorter answers "larger" during a probe; -1 otherwise. */
+static int probe_mark = -1;
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  if (probe_mark < 0)
+    return GTK_ORDERING_EQUAL;
+  return GPOINTER_TO_INT (user_data) == probe_mark ? GTK_ORDERING_LARGER : GTK_ORDERING_SMALLER;
+}
+
+static GtkWidget *
+dim_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "caption");
+  return label;
+}
+
+static GtkWidget *
+plain_label (void)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  return label;
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  GtkWidget *child;
+
+  if (column == COLUMN_FROM)
+    {
+      GtkWidget *name = plain_label ();
+      GtkWidget *address = dim_label ();
+
+      child = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      gtk_widget_add_css_class (name, "heading");
+      gtk_box_append (GTK_BOX (child), name);
+      gtk_box_append (GTK_BOX (child), address);
+    }
+  else
+    {
+      child = plain_label ();
+      if (column == COLUMN_SIZE)
+        gtk_label_set_xalign (GTK_LABEL (child), 1);
+      if (column == COLUMN_RECEIVED || column == COLUMN_SIZE)
+        gtk_widget_add_css_class (child, "numeric");
+    }
+  gtk_list_item_set_child (list_item, child);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *list_item,
+         gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_INT (user_data);
+  QdItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  g_autofree char *text = NULL;
+
+  if (qd_item_is_placeholder (item))
+    {
+      if (column == COLUMN_FROM)
+        {
+          gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (child)), _("Loading…"));
+          gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), "");
+        }
+      else
+        gtk_label_set_text (GTK_LABEL (child), "");
+      return;
+    }
+
+  switch (column)
+    {
+    case COLUMN_RECEIVED:
+      text = qd_format_when (qd_item_get_received_at (item));
+      gtk_label_set_text (GTK_LABEL (child), text);
+      break;
+    case COLUMN_FROM:
+      {
+        const char *name = qd_item_get_from_name (item);
+        const char *address = qd_item_get_from_address (item);
+        g_autofree char *safe_name = qd_text_make_safe (name != NULL ? name : address, -1);
+        g_autofree char *safe_address = qd_text_make_safe (address, -1);
+        g_autofree char *description = NULL;
+
+        gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (child)), safe_name);
+        /* The address is always shown: look-alikes hide behind names. */
+        gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), safe_address);
+        /* One sentence for a screen reader: sender, subject, reason. */
+        text = qd_format_reason (item);
+        description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), safe_name, safe_address,
+                                       qd_item_get_subject (item) ? qd_item_get_subject (item)
+                                                                  : "",
+                                       text);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+        break;
+      }
+    case COLUMN_SUBJECT:
+      text = qd_text_make_safe (qd_item_get_subject (item) ? qd_item_get_subject (item)
+                                                           : _("(no subject)"), -1);
+      gtk_label_set_text (GTK_LABEL (child), text);
+      break;
+    case COLUMN_REASON:
+      text = qd_format_reason (item);
+      gtk_label_set_text (GTK_LABEL (child), text);
+      break;
+    case COLUMN_SIZE:
+      text = qd_format_size (qd_item_get_size (item));
+      gtk_label_set_text (GTK_LABEL (child), text);
+      break;
+    case N_COLUMNS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static GtkColumnViewColumn *
+add_column (GtkColumnView *view,
+            Column         column,
+            const char    *title,
+            gboolean       expand,
+            int            fixed_width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  if ((int)sort_of_column[column] >= 0)
+    {
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare,
+                                                                       GINT_TO_POINTER (column),
+                                                                       NULL));
+
+      gtk_column_view_column_set_sorter (col, sorter);
+    }
+  g_object_set_data (G_OBJECT (col), "qd-column", GINT_TO_POINTER (column));
+  gtk_column_view_append_column (view, col);
+  return col;
+}
+
+void
+qd_item_columns_add (GtkColumnView *view)
+{
+  g_autoptr(GtkColumnViewColumn) received = NULL;
+
+  received = add_column (view, COLUMN_RECEIVED, _("Received"), FALSE, 130);
+  g_object_unref (add_column (view, COLUMN_FROM, _("From"), FALSE, 220));
+  g_object_unref (add_column (view, COLUMN_SUBJECT, _("Subject"), TRUE, -1));
+  g_object_unref (add_column (view, COLUMN_REASON, _("Reason"), FALSE, 180));
+  g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 80));
+  gtk_column_view_sort_by_column (view, received, GTK_SORT_DESCENDING);
+}
+
+/**
+ * qd_item_columns_get_sort:
+ *
+ * Which column the person sorted by, and which way.
+ *
+ * Returns: %FALSE when no column is sorted
+ */
+gboolean
+qd_item_columns_get_sort (GtkColumnView *view,
+                          QdSortColumn  *sort,
+                          gboolean      *descending)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(QdItem) a = qd_item_new_placeholder ();
+  g_autoptr(GtkColumnViewColumn) first_sortable = NULL;
+  GtkOrdering results[N_COLUMNS] = { 0 };
+  int larger = 0;
+  int last_larger = -1;
+  int last_smaller = -1;
+
+  if (sorter == NULL || gtk_sorter_get_order (sorter) == GTK_SORTER_ORDER_NONE)
+    return FALSE;
+
+  /* Each column answers "larger" in turn and the others "smaller": the
+   * view's answer is its primary column's, turned by the direction. So
+   * the primary column is the one whose turn changes the answer. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
+      Column c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (col), "qd-column"));
+
+      if (gtk_column_view_column_get_sorter (col) == NULL)
+        continue;
+      probe_mark = c;
+      results[c] = gtk_sorter_compare (sorter, a, a);
+      probe_mark = -1;
+      if (results[c] == GTK_ORDERING_LARGER)
+        {
+          larger++;
+          last_larger = c;
+        }
+      else if (results[c] == GTK_ORDERING_SMALLER)
+        last_smaller = c;
+    }
+
+  if (last_larger < 0 && last_smaller < 0)
+    return FALSE;
+  /* Ascending: only the primary says "larger". Descending: only it says "smaller". */
+  if (larger == 1)
+    {
+      *sort = sort_of_column[last_larger];
+      *descending = FALSE;
+    }
+  else
+    {
+      *sort = sort_of_column[last_smaller];
+      *descending = TRUE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,354 @@
+/* qd-preview-pane.c — text only: no HTML engine, no network, no opening
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "qd-format.h"
+#include "qd-preview-pane.h"
+
+struct _QdPreviewPane
+{
+  AdwBin          parent_instance;
+
+  GtkStack       *stack;
+  GtkSpinner     *spinner;
+  AdwStatusPage  *error_page;
+  GtkLabel       *subject_label;
+  GtkListBox     *header_list;
+  GtkLabel       *remote_label;
+  GtkListBox     *attachment_list;
+  GtkTextView    *body_view;
+
+  QdApiClient    *client;
+  QdItem         *item;
+  QdMessageView  *view;
+  GCancellable   *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (QdPreviewPane, qd_preview_pane, ADW_TYPE_BIN)
+
+static void load (QdPreviewPane *self);
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+/* A "Name: value" row; the value can be selected and copied. */
+static GtkWidget *
+add_field (GtkListBox *list,
+           const char *name,
+           const char *value,
+           const char *css_class)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *key = gtk_label_new (name);
+  GtkWidget *val = gtk_label_new (value);
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_xalign (GTK_LABEL (key), 0);
+  gtk_label_set_yalign (GTK_LABEL (key), 0);
+  gtk_label_set_width_chars (GTK_LABEL (key), 9);
+  gtk_widget_add_css_class (key, "dim-label");
+  gtk_label_set_xalign (GTK_LABEL (val), 0);
+  gtk_label_set_wrap (GTK_LABEL (val), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (val), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (val), TRUE);
+  gtk_widget_set_hexpand (val, TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (val, css_class);
+  gtk_box_append (GTK_BOX (box), key);
+  gtk_box_append (GTK_BOX (box), val);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_list_box_append (list, row);
+  return val;
+}
+
+static gboolean
+same_address (const char *a,
+              const char *b)
+{
+  return a != NULL && b != NULL && g_ascii_strcasecmp (a, b) == 0;
+}
+
+static void
+show_view (QdPreviewPane *self)
+{
+  QdMessageView *view = self->view;
+  QdItem *item = self->item;
+  g_autofree char *subject = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *held = NULL;
+  const char * const *rules = qd_item_get_rules (item);
+  const char *address = view->from_address != NULL ? view->from_address
+                                                   : qd_item_get_from_address (item);
+
+  subject = g_strdup (view->subject != NULL ? view->subject : _("(no subject)"));
+  gtk_label_set_text (self->subject_label, subject);
+
+  clear_list (self->header_list);
+  /* The address comes first and plainly: a display name proves nothing. */
+  add_field (self->header_list, _("From"), address != NULL ? address : _("(no address)"),
+             "heading");
+  if (view->from != NULL && !same_address (view->from, address))
+    add_field (self->header_list, _("Name"), view->from, NULL);
+  if (qd_item_get_envelope_sender (item) != NULL &&
+      !same_address (qd_item_get_envelope_sender (item), address))
+    add_field (self->header_list, _("Sender"), qd_item_get_envelope_sender (item), NULL);
+  if (view->reply_to != NULL && strstr (view->reply_to, address != NULL ? address : "") == NULL)
+    {
+      g_autofree char *warning = g_strdup_printf (_("%s — replies go to another address"),
+                                                  view->reply_to);
+
+      add_field (self->header_list, _("Reply-To"), warning, "warning");
+    }
+  add_field (self->header_list, _("To"),
+             view->to != NULL ? view->to : (qd_item_get_recipient (item) ?: ""), NULL);
+  date = qd_format_full_date (qd_item_get_received_at (item));
+  add_field (self->header_list, _("Received"), date, NULL);
+  from = qd_format_reason (item);
+  held = g_strdup_printf (_("%s — %s, score %.1f"), from,
+                          qd_item_get_policy_rule (item) ? qd_item_get_policy_rule (item) : "",
+                          qd_item_get_score (item));
+  add_field (self->header_list, _("Held as"), held, NULL);
+  if (rules != NULL && rules[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (", ", (char **)rules);
+
+      add_field (self->header_list, _("Rules"), joined, "caption");
+    }
+
+  if (view->n_remote > 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u remote image or resource was not loaded, so the "
+                                      "sender cannot tell that you read this.",
+                                      "%u remote images or resources were not loaded, so the "
+                                      "sender cannot tell that you read this.",
+                                      view->n_remote),
+                         view->n_remote);
+
+      gtk_label_set_text (self->remote_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_label), view->n_remote > 0);
+
+  clear_list (self->attachment_list);
+  for (guint i = 0; i < view->attachments->len; i++)
+    {
+      QdAttachment *attachment = g_ptr_array_index (view->attachments, i);
+      g_autofree char *size = qd_format_size (attachment->size);
+      g_autofree char *details = g_strdup_printf ("%s, %s", attachment->content_type, size);
+
+      /* Listed so the person knows what came with it; never opened. */
+      add_field (self->attachment_list, _("Attachment"),
+                 attachment->filename[0] != '\0' ? attachment->filename : _("(no name)"), NULL);
+      add_field (self->attachment_list, "", details, "dim-label");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->attachment_list), view->attachments->len > 0);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
+                            view->text[0] != '\0' ? view->text : _("(This message has no text.)"),
+                            -1);
+  gtk_stack_set_visible_child_name (self->stack, "message");
+}
+
+static void
+show_error (QdPreviewPane *self,
+            const GError  *error)
+{
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+static void
+parsed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(QdPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  QdMessageView *view = qd_message_view_new_finish (result, &error);
+
+  gtk_spinner_stop (self->spinner);
+  if (view == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error);
+      return;
+    }
+  g_clear_pointer (&self->view, qd_message_view_unref);
+  self->view = view;
+  show_view (self);
+}
+
+static void
+raw_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(QdPreviewPane) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = qd_api_client_get_raw_finish (QD_API_CLIENT (object), result, &error);
+
+  if (raw == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_spinner_stop (self->spinner);
+          show_error (self, error);
+        }
+      return;
+    }
+  qd_message_view_new_async (raw, self->cancellable, parsed_cb, g_object_ref (self));
+}
+
+static void
+load (QdPreviewPane *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->item == NULL || self->client == NULL || qd_item_is_placeholder (self->item))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  gtk_spinner_start (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  qd_api_client_get_raw_async (self->client, qd_item_get_id (self->item), self->cancellable,
+                               raw_cb, g_object_ref (self));
+}
+
+static void
+retry_cb (QdPreviewPane *self)
+{
+  load (self);
+}
+
+static void
+view_original_cb (QdPreviewPane *self)
+{
+  GtkWidget *window;
+  GtkWidget *toolbar;
+  GtkWidget *scrolled;
+  GtkWidget *text;
+  GtkWidget *header;
+
+  if (self->view == NULL)
+    return;
+
+  window = adw_window_new ();
+  gtk_window_set_title (GTK_WINDOW (window), _("Original Headers"));
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 520);
+
+  toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (toolbar), header);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  text = gtk_text_view_new ();
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (text), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (text), TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (text), GTK_WRAP_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (text), 12);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (text), 12);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (text), 12);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (text)),
+                            self->view->headers, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Original headers"), -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), text);
+  gtk_box_append (GTK_BOX (toolbar), scrolled);
+  adw_window_set_content (ADW_WINDOW (window), toolbar);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+qd_preview_pane_dispose (GObject *object)
+{
+  QdPreviewPane *self = (QdPreviewPane *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  g_clear_object (&self->item);
+  g_clear_pointer (&self->view, qd_message_view_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_PREVIEW_PANE);
+
+  G_OBJECT_CLASS (qd_preview_pane_parent_class)->dispose (object);
+}
+
+static void
+qd_preview_pane_class_init (QdPreviewPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = qd_preview_pane_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/qd-preview-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, spinner);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, error_page);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, header_list);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, remote_label);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, attachment_list);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, body_view);
+  gtk_widget_class_bind_template_callback (widget_class, retry_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_original_cb);
+}
+
+static void
+qd_preview_pane_init (QdPreviewPane *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * qd_preview_pane_show:
+ * @item: (nullable): the message to show, or %NULL for none
+ */
+void
+qd_preview_pane_show (QdPreviewPane *self,
+                      QdApiClient   *client,
+                      QdItem        *item)
+{
+  g_return_if_fail (QD_IS_PREVIEW_PANE (self));
+
+  if (item == self->item && client == self->client)
+    return;
+  g_set_object (&self->client, client);
+  g_set_object (&self->item, item);
+  g_clear_pointer (&self->view, qd_message_view_unref);
+  load (self);
+}
+
+QdItem *
+qd_preview_pane_get_item (QdPreviewPane *self)
+{
+  g_return_val_if_fail (QD_IS_PREVIEW_PANE (self), NULL);
+  return self->item;
+}

@@ -1,0 +1,60 @@
+/* qd-session.h — signing in and out, and the client of the signed-in user
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "qd-api-client.h"
+
+G_BEGIN_DECLS
+
+#define QD_TYPE_SESSION (qd_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (QdSession, qd_session, QD, SESSION, GObject)
+
+QdSession     *qd_session_new              (GSettings           *settings);
+QdApiClient   *qd_session_get_client       (QdSession           *self);
+QdAccount     *qd_session_get_account      (QdSession           *self);
+QdGatewayInfo *qd_session_get_info         (QdSession           *self);
+gboolean       qd_session_get_signed_in    (QdSession           *self);
+
+void           qd_session_probe_async      (QdSession           *self,
+                                            const char          *url,
+                                            const char          *ca_file,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+QdGatewayInfo *qd_session_probe_finish     (QdSession           *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+void           qd_session_sign_in_async    (QdSession           *self,
+                                            const char          *url,
+                                            const char          *username,
+                                            const char          *password,
+                                            gboolean             remember,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       qd_session_sign_in_finish   (QdSession           *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+void           qd_session_restore_async    (QdSession           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       qd_session_restore_finish   (QdSession           *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+void           qd_session_sign_out_async   (QdSession           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean       qd_session_sign_out_finish  (QdSession           *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+G_END_DECLS
