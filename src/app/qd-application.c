@@ -14,6 +14,7 @@ struct _QdApplication
 {
   AdwApplication  parent_instance;
   GSettings      *settings;
+  QdSession      *session;
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -37,6 +38,7 @@ qd_application_startup (GApplication *app)
   G_APPLICATION_CLASS (qd_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->session = qd_session_new (self->settings);
   gtk_window_set_default_icon_name (APPLICATION_ID);
 }
 
@@ -45,6 +47,7 @@ qd_application_dispose (GObject *object)
 {
   QdApplication *self = (QdApplication *)object;
 
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (qd_application_parent_class)->dispose (object);
@@ -99,11 +102,22 @@ qd_application_class_init (QdApplicationClass *klass)
 static void
 qd_application_init (QdApplication *self)
 {
-  const char *quit_accels[] = { "<primary>q", NULL };
+  /* Every accelerator in one place; the shortcuts window lists them. */
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.quit", { "<primary>q", NULL } },
+    { "win.search", { "<primary>f", NULL } },
+    { "win.refresh", { "<primary>r", "F5", NULL } },
+    { "win.show-help-overlay", { "<primary>question", NULL } },
+  };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
+                                           accels[i].accels);
 }
 
 QdApplication *
@@ -121,4 +135,11 @@ qd_application_get_settings (QdApplication *self)
 {
   g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+QdSession *
+qd_application_get_session (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
+  return self->session;
 }

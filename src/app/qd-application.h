@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "qd-core.h"
+
 G_BEGIN_DECLS
 
 #define QD_TYPE_APPLICATION (qd_application_get_type ())
@@ -15,5 +17,6 @@ G_DECLARE_FINAL_TYPE (QdApplication, qd_application, QD, APPLICATION, AdwApplica
 
 QdApplication *qd_application_new          (void);
 GSettings     *qd_application_get_settings (QdApplication *self);
+QdSession     *qd_application_get_session  (QdApplication *self);
 
 G_END_DECLS

@@ -200,11 +200,11 @@ qd_item_columns_add (GtkColumnView *view)
 {
   g_autoptr(GtkColumnViewColumn) received = NULL;
 
-  received = add_column (view, COLUMN_RECEIVED, _("Received"), FALSE, 130);
-  g_object_unref (add_column (view, COLUMN_FROM, _("From"), FALSE, 220));
+  received = add_column (view, COLUMN_RECEIVED, _("Received"), FALSE, 120);
+  g_object_unref (add_column (view, COLUMN_FROM, _("From"), FALSE, 200));
   g_object_unref (add_column (view, COLUMN_SUBJECT, _("Subject"), TRUE, -1));
-  g_object_unref (add_column (view, COLUMN_REASON, _("Reason"), FALSE, 180));
-  g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 80));
+  g_object_unref (add_column (view, COLUMN_REASON, _("Reason"), FALSE, 160));
+  g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 70));
   gtk_column_view_sort_by_column (view, received, GTK_SORT_DESCENDING);
 }
 
@@ -215,6 +215,31 @@ qd_item_columns_add (GtkColumnView *view)
  *
  * Returns: %FALSE when no column is sorted
  */
+/**
+ * qd_item_columns_set_compact:
+ *
+ * In a narrow window only when, who and what are shown.
+ */
+void
+qd_item_columns_set_compact (GtkColumnView *view,
+                             gboolean       compact)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
+      Column c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (col), "qd-column"));
+
+      if (c == COLUMN_REASON || c == COLUMN_SIZE)
+        gtk_column_view_column_set_visible (col, !compact);
+      if (c == COLUMN_RECEIVED)
+        gtk_column_view_column_set_fixed_width (col, compact ? 90 : 120);
+      if (c == COLUMN_FROM)
+        gtk_column_view_column_set_fixed_width (col, compact ? 150 : 200);
+    }
+}
+
 gboolean
 qd_item_columns_get_sort (GtkColumnView *view,
                           QdSortColumn  *sort,

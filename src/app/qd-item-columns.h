@@ -12,6 +12,8 @@
 G_BEGIN_DECLS
 
 void     qd_item_columns_add      (GtkColumnView *view);
+void     qd_item_columns_set_compact (GtkColumnView *view,
+                                      gboolean       compact);
 gboolean qd_item_columns_get_sort (GtkColumnView *view,
                                    QdSortColumn  *column,
                                    gboolean      *descending);

@@ -106,8 +106,12 @@ show_view (QdPreviewPane *self)
   /* The address comes first and plainly: a display name proves nothing. */
   add_field (self->header_list, _("From"), address != NULL ? address : _("(no address)"),
              "heading");
-  if (view->from != NULL && !same_address (view->from, address))
-    add_field (self->header_list, _("Name"), view->from, NULL);
+  if (qd_item_get_from_name (item) != NULL && qd_item_get_from_name (item)[0] != '\0')
+    {
+      g_autofree char *name = qd_text_make_safe (qd_item_get_from_name (item), -1);
+
+      add_field (self->header_list, _("Name"), name, NULL);
+    }
   if (qd_item_get_envelope_sender (item) != NULL &&
       !same_address (qd_item_get_envelope_sender (item), address))
     add_field (self->header_list, _("Sender"), qd_item_get_envelope_sender (item), NULL);
@@ -123,10 +127,11 @@ show_view (QdPreviewPane *self)
   date = qd_format_full_date (qd_item_get_received_at (item));
   add_field (self->header_list, _("Received"), date, NULL);
   from = qd_format_reason (item);
-  held = g_strdup_printf (_("%s — %s, score %.1f"), from,
+  add_field (self->header_list, _("Held as"), from, NULL);
+  held = g_strdup_printf (_("%s (score %.1f)"),
                           qd_item_get_policy_rule (item) ? qd_item_get_policy_rule (item) : "",
                           qd_item_get_score (item));
-  add_field (self->header_list, _("Held as"), held, NULL);
+  add_field (self->header_list, _("Policy"), held, NULL);
   if (rules != NULL && rules[0] != NULL)
     {
       g_autofree char *joined = g_strjoinv (", ", (char **)rules);

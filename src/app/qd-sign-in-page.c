@@ -11,30 +11,217 @@
 
 struct _QdSignInPage
 {
-  AdwBin        parent_instance;
+  AdwBin               parent_instance;
 
-  AdwEntryRow  *gateway_row;
-  AdwEntryRow  *username_row;
+  AdwEntryRow         *gateway_row;
+  AdwEntryRow         *username_row;
   AdwPasswordEntryRow *password_row;
-  GtkButton    *sign_in_button;
-  GtkLabel     *hint_label;
+  GtkSwitch           *remember_switch;
+  GtkButton           *sign_in_button;
+  GtkSpinner          *spinner;
+  GtkLabel            *gateway_label;
+  GtkLabel            *error_label;
+  GtkLabel            *hint_label;
+
+  QdSession           *session;
+  GCancellable        *probe;
+  GCancellable        *signing_in;
+  guint                probe_source;
 };
 
 G_DEFINE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, ADW_TYPE_BIN)
 
+enum {
+  SIGNED_IN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+text_of (gpointer editable)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (editable));
+}
+
 static void
 update_sensitivity (QdSignInPage *self)
 {
-  gboolean ready = gtk_editable_get_text (GTK_EDITABLE (self->gateway_row))[0] != '\0' &&
-                   gtk_editable_get_text (GTK_EDITABLE (self->username_row))[0] != '\0' &&
-                   gtk_editable_get_text (GTK_EDITABLE (self->password_row))[0] != '\0';
+  gboolean ready = self->signing_in == NULL && text_of (self->gateway_row)[0] != '\0' &&
+                   text_of (self->username_row)[0] != '\0' &&
+                   text_of (self->password_row)[0] != '\0';
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), ready);
 }
 
 static void
+set_error (QdSignInPage *self,
+           const char   *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+set_busy (QdSignInPage *self,
+          gboolean      busy)
+{
+  if (busy)
+    self->signing_in = g_cancellable_new ();
+  else
+    g_clear_object (&self->signing_in);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->gateway_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  update_sensitivity (self);
+}
+
+/* the gateway's name, once its address answers */
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(QdSignInPage) self = user_data;
+  g_autoptr(QdGatewayInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  info = qd_session_probe_finish (QD_SESSION (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (info != NULL)
+    /* Translators: the gateway answered; %s is its name */
+    text = g_strdup_printf (_("Gateway found: %s"),
+                            info->gateway_name != NULL ? info->gateway_name : _("(unnamed)"));
+  gtk_label_set_text (self->gateway_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->gateway_label), text != NULL);
+}
+
+static gboolean
+probe_now (gpointer user_data)
+{
+  QdSignInPage *self = user_data;
+  const char *url = text_of (self->gateway_row);
+
+  self->probe_source = 0;
+  g_cancellable_cancel (self->probe);
+  g_clear_object (&self->probe);
+  if (self->session == NULL || !qd_api_client_check_url (url, NULL))
+    return G_SOURCE_REMOVE;
+  self->probe = g_cancellable_new ();
+  qd_session_probe_async (self->session, url, NULL, self->probe, probe_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+gateway_changed_cb (QdSignInPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->gateway_label), FALSE);
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  /* Ask once the typing stops. */
+  self->probe_source = g_timeout_add (600, probe_now, self);
+  update_sensitivity (self);
+}
+
+/* signing in */
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(QdSignInPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  if (!qd_session_sign_in_finish (QD_SESSION (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_error (self, error->message);
+          if (g_error_matches (error, QD_ERROR, QD_ERROR_AUTH_FAILED))
+            gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+        }
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  g_signal_emit (self, signals[SIGNED_IN], 0);
+}
+
+static void
+activate_cb (QdSignInPage *self)
+{
+  if (!gtk_widget_get_sensitive (GTK_WIDGET (self->sign_in_button)) || self->session == NULL)
+    return;
+  set_error (self, NULL);
+  set_busy (self, TRUE);
+  qd_session_sign_in_async (self->session, text_of (self->gateway_row),
+                            text_of (self->username_row), text_of (self->password_row),
+                            gtk_switch_get_active (self->remember_switch), self->signing_in,
+                            signed_in_cb, g_object_ref (self));
+}
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QdSignInPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  set_busy (self, FALSE);
+  if (qd_session_restore_finish (QD_SESSION (object), result, &error))
+    {
+      g_signal_emit (self, signals[SIGNED_IN], 0);
+      return;
+    }
+  /* Nothing remembered is not a problem to report. */
+  if (!g_error_matches (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_error (self, error->message);
+  gtk_widget_grab_focus (text_of (self->gateway_row)[0] == '\0'
+                         ? GTK_WIDGET (self->gateway_row) : GTK_WIDGET (self->password_row));
+}
+
+/**
+ * qd_sign_in_page_restore:
+ *
+ * Signs in with what the keyring remembers, showing the page busy meanwhile.
+ */
+void
+qd_sign_in_page_restore (QdSignInPage *self)
+{
+  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
+
+  set_busy (self, TRUE);
+  qd_session_restore_async (self->session, self->signing_in, restored_cb, g_object_ref (self));
+}
+
+void
+qd_sign_in_page_reset (QdSignInPage *self)
+{
+  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  set_error (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
+}
+
+static void
 qd_sign_in_page_dispose (GObject *object)
 {
+  QdSignInPage *self = (QdSignInPage *)object;
+
+  g_clear_handle_id (&self->probe_source, g_source_remove);
+  g_cancellable_cancel (self->probe);
+  g_clear_object (&self->probe);
+  g_cancellable_cancel (self->signing_in);
+  g_clear_object (&self->signing_in);
+  g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (object), QD_TYPE_SIGN_IN_PAGE);
 
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->dispose (object);
@@ -48,14 +235,23 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
 
   object_class->dispose = qd_sign_in_page_dispose;
 
+  signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-sign-in-page.ui");
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, gateway_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, remember_switch);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, gateway_label);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, hint_label);
   gtk_widget_class_bind_template_callback (widget_class, update_sensitivity);
+  gtk_widget_class_bind_template_callback (widget_class, gateway_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
 }
 
 static void
@@ -66,13 +262,17 @@ qd_sign_in_page_init (QdSignInPage *self)
 }
 
 void
-qd_sign_in_page_load_settings (QdSignInPage *self,
-                               GSettings    *settings)
+qd_sign_in_page_set_session (QdSignInPage *self,
+                             QdSession    *session,
+                             GSettings    *settings)
 {
   g_autofree char *url = g_settings_get_string (settings, "gateway-url");
   g_autofree char *username = g_settings_get_string (settings, "username");
   const char *hint = g_getenv ("QD_DEMO_HINT");
 
+  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
+
+  g_set_object (&self->session, session);
   gtk_editable_set_text (GTK_EDITABLE (self->gateway_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
   /* The demo script says which throwaway account to use. */

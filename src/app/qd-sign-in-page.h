@@ -7,13 +7,18 @@
 
 #include <adwaita.h>
 
+#include "qd-core.h"
+
 G_BEGIN_DECLS
 
 #define QD_TYPE_SIGN_IN_PAGE (qd_sign_in_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, QD, SIGN_IN_PAGE, AdwBin)
 
-void qd_sign_in_page_load_settings (QdSignInPage *self,
-                                    GSettings    *settings);
+void qd_sign_in_page_set_session (QdSignInPage *self,
+                                  QdSession    *session,
+                                  GSettings    *settings);
+void qd_sign_in_page_restore     (QdSignInPage *self);
+void qd_sign_in_page_reset       (QdSignInPage *self);
 
 G_END_DECLS

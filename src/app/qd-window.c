@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-messages-page.h"
 #include "qd-sign-in-page.h"
 #include "qd-window.h"
 
@@ -15,13 +16,118 @@ struct _QdWindow
   AdwApplicationWindow  parent_instance;
 
   GSettings            *settings;
+  QdSession            *session;
 
   /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkStack             *stack;
+  AdwViewStack         *view_stack;
   QdSignInPage         *sign_in_page;
+  QdMessagesPage       *quarantine_page;
+  QdMessagesPage       *junk_page;
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_switcher_cb (QdWindow *self)
+{
+  gboolean main = g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main");
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, main);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    main && adw_view_switcher_title_get_title_visible (
+                                      self->switcher_title));
+}
+
+static void
+show_page (QdWindow   *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", g_str_equal (name, "main"));
+  update_switcher_cb (self);
+}
+
+static void
+signed_in_cb (QdWindow *self)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-view");
+
+  qd_messages_page_set_session (self->quarantine_page, self->session);
+  qd_messages_page_set_session (self->junk_page, self->session);
+  if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, last);
+  show_page (self, "main");
+}
+
+static void
+view_changed_cb (QdWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
+
+  if (self->settings != NULL && name != NULL)
+    g_settings_set_string (self->settings, "last-view", name);
+}
+
+static void
+signed_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(QdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!qd_session_sign_out_finish (QD_SESSION (object), result, &error))
+    qd_window_show_toast (self, error->message);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *name,
+                 GVariant   *parameter)
+{
+  QdWindow *self = QD_WINDOW (widget);
+
+  qd_messages_page_set_session (self->quarantine_page, NULL);
+  qd_messages_page_set_session (self->junk_page, NULL);
+  qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
+  qd_sign_in_page_reset (self->sign_in_page);
+  show_page (self, "sign-in");
+  qd_window_show_toast (self, _("Signed out. The stored password was removed."));
+}
+
+static QdMessagesPage *
+visible_messages_page (QdWindow *self)
+{
+  GtkWidget *child = adw_view_stack_get_visible_child (self->view_stack);
+
+  return QD_IS_MESSAGES_PAGE (child) ? QD_MESSAGES_PAGE (child) : NULL;
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *name,
+               GVariant   *parameter)
+{
+  QdMessagesPage *page = visible_messages_page (QD_WINDOW (widget));
+
+  if (page != NULL)
+    qd_messages_page_focus_search (page);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  QdMessagesPage *page = visible_messages_page (QD_WINDOW (widget));
+
+  if (page != NULL)
+    qd_messages_page_refresh (page);
+}
 
 static gboolean
 qd_window_close_request (GtkWindow *window)
@@ -30,7 +136,7 @@ qd_window_close_request (GtkWindow *window)
   int width;
   int height;
 
-  /* Remember the size, not a maximized or full-screen one. */
+  /* Remember the size, not a maximized one. */
   gtk_window_get_default_size (window, &width, &height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
   if (!gtk_window_is_maximized (window))
@@ -48,6 +154,7 @@ qd_window_dispose (GObject *object)
   QdWindow *self = (QdWindow *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
+  g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (qd_window_parent_class)->dispose (object);
@@ -64,16 +171,35 @@ qd_window_class_init (QdWindowClass *klass)
   window_class->close_request = qd_window_close_request;
 
   g_type_ensure (QD_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (QD_TYPE_MESSAGES_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_page);
+  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, update_switcher_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.refresh", NULL);
 }
 
 static void
 qd_window_init (QdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -86,12 +212,26 @@ qd_window_new (QdApplication *application)
   QdWindow *self = g_object_new (QD_TYPE_WINDOW, "application", application, NULL);
 
   self->settings = g_object_ref (qd_application_get_settings (application));
+  self->session = g_object_ref (qd_application_get_session (application));
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  qd_sign_in_page_load_settings (self->sign_in_page, self->settings);
+  qd_sign_in_page_set_session (self->sign_in_page, self->session, self->settings);
+  show_page (self, "sign-in");
+  if (qd_session_get_signed_in (self->session))
+    signed_in_cb (self);
+  else
+    qd_sign_in_page_restore (self->sign_in_page);
 
   return self;
+}
+
+void
+qd_window_show_toast (QdWindow   *self,
+                      const char *title)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
 }

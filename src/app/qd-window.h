@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdWindow, qd_window, QD, WINDOW, AdwApplicationWindow)
 
-QdWindow *qd_window_new (QdApplication *application);
+QdWindow *qd_window_new        (QdApplication *application);
+void      qd_window_show_toast (QdWindow      *self,
+                                const char    *title);
 
 G_END_DECLS

@@ -30,6 +30,7 @@ typedef enum
   QD_CHECK_NOTE,      /* passed, with something worth knowing */
   QD_CHECK_WARNING,   /* passed, but act soon */
   QD_CHECK_REFUSED,
+  QD_CHECK_SKIPPED,   /* not evaluated: a rule it depends on failed */
 } QdCheckStatus;
 
 /* What a sample is, by its content (never by its file name). */
