@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-enums.h"
 #include "qd-filter-bar.h"
 #include "qd-time-range-dialog.h"
 
@@ -28,14 +29,10 @@ struct _QdFilterBar
   GtkMenuButton  *reason_button;
   GtkMenuButton  *category_button;
   GtkMenuButton  *time_button;
-  GtkPopover     *time_popover;
-  GtkBox         *reason_box;
-  GtkBox         *category_box;
-  GtkBox         *time_box;
 
-  GtkCheckButton *reason_checks[QD_REASON_POLICY + 1];
-  GtkCheckButton *category_checks[QD_CATEGORY_BULK + 1];
-  GtkCheckButton *range_checks[RANGE_CUSTOM + 1];
+  /* Toggles are stateful actions shown as check and radio items of a
+   * menu: keyboard-friendly, and exposed to assistive technologies. */
+  GSimpleActionGroup *actions;
 
   RangeKind       range;
   GDateTime      *custom_since;
@@ -51,6 +48,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static const char * const range_names[] = { "any", "hour", "day", "week", "month", "custom" };
 
 static const char *
 range_label (RangeKind kind)
@@ -73,16 +72,66 @@ range_label (RangeKind kind)
     }
 }
 
+static char *
+toggle_name (const char *prefix,
+             GType       enum_type,
+             int         value)
+{
+  return g_strconcat (prefix, qd_enum_to_nick (enum_type, value), NULL);
+}
+
+/* The toggles of one kind ("reason-", "category-") as bits of their values. */
 static guint
-checked_bits (GtkCheckButton **checks,
-              guint            n)
+checked_bits (QdFilterBar *self,
+              const char  *prefix,
+              GType        enum_type,
+              int          first,
+              int          last)
 {
   guint bits = 0;
 
-  for (guint i = 0; i < n; i++)
-    if (checks[i] != NULL && gtk_check_button_get_active (checks[i]))
-      bits |= 1u << i;
+  for (int v = first; v <= last; v++)
+    {
+      g_autofree char *name = toggle_name (prefix, enum_type, v);
+      g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self->actions),
+                                                                   name);
+
+      if (state != NULL && g_variant_get_boolean (state))
+        bits |= 1u << v;
+    }
   return bits;
+}
+
+static guint
+reason_bits (QdFilterBar *self)
+{
+  return checked_bits (self, "reason-", QD_TYPE_REASON, QD_REASON_GRAYMAIL, QD_REASON_POLICY);
+}
+
+static guint
+category_bits (QdFilterBar *self)
+{
+  return checked_bits (self, "category-", QD_TYPE_CATEGORY, QD_CATEGORY_MARKETING,
+                       QD_CATEGORY_BULK);
+}
+
+static void
+set_toggle (QdFilterBar *self,
+            const char  *name,
+            gboolean     active)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), name);
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (active));
+}
+
+static void
+set_range_state (QdFilterBar *self,
+                 RangeKind    kind)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "range");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (range_names[kind]));
 }
 
 static char *
@@ -107,8 +156,8 @@ format_custom_range (GDateTime *since,
 static void
 update_labels (QdFilterBar *self)
 {
-  guint reasons = checked_bits (self->reason_checks, G_N_ELEMENTS (self->reason_checks));
-  guint categories = checked_bits (self->category_checks, G_N_ELEMENTS (self->category_checks));
+  guint reasons = reason_bits (self);
+  guint categories = category_bits (self);
   g_autofree char *label = NULL;
 
   if (reasons == 0)
@@ -119,7 +168,7 @@ update_labels (QdFilterBar *self)
   else
     {
       label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Reason", "%u Reasons",
-                                            g_bit_storage (reasons)),
+                                            (guint)__builtin_popcount (reasons)),
                                (guint)__builtin_popcount (reasons));
       gtk_menu_button_set_label (self->reason_button, label);
       g_clear_pointer (&label, g_free);
@@ -158,7 +207,7 @@ emit_changed (QdFilterBar *self)
 }
 
 static void
-check_toggled_cb (QdFilterBar *self)
+toggle_changed_cb (QdFilterBar *self)
 {
   emit_changed (self);
 }
@@ -187,45 +236,48 @@ custom_range_cb (QdTimeRangeDialog *dialog,
 }
 
 static void
-range_toggled_cb (GtkCheckButton *check,
-                  QdFilterBar    *self)
+range_activated_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    QdFilterBar   *self)
 {
-  RangeKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (check), "range"));
+  const char *name = g_variant_get_string (parameter, NULL);
 
-  if (!gtk_check_button_get_active (check) || self->updating)
-    return;
-  if (kind == RANGE_CUSTOM)
+  if (g_str_equal (name, "custom"))
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
       QdTimeRangeDialog *dialog = qd_time_range_dialog_new (GTK_WINDOW (root),
                                                             self->custom_since,
                                                             self->custom_until);
 
-      gtk_popover_popdown (self->time_popover);
+      /* The range changes only when the dialog is applied. */
       g_signal_connect_object (dialog, "chosen", G_CALLBACK (custom_range_cb), self, 0);
-      /* Cancelling the dialog keeps the range that was in force. */
-      self->updating = TRUE;
-      gtk_check_button_set_active (self->range_checks[self->range], TRUE);
-      self->updating = FALSE;
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
-  self->range = kind;
-  gtk_popover_popdown (self->time_popover);
-  emit_changed (self);
+  for (int k = RANGE_ANY; k < RANGE_CUSTOM; k++)
+    if (g_str_equal (name, range_names[k]))
+      {
+        self->range = k;
+        set_range_state (self, k);
+        emit_changed (self);
+      }
 }
 
-static GtkCheckButton *
-add_check (GtkBox         *box,
-           const char     *label,
-           GtkCheckButton *group)
+static void
+add_toggle (QdFilterBar *self,
+            GMenu       *menu,
+            const char  *name,
+            const char  *label)
 {
-  GtkWidget *check = gtk_check_button_new_with_label (label);
+  g_autoptr(GSimpleAction) action = g_simple_action_new_stateful (name, NULL,
+                                                                  g_variant_new_boolean (FALSE));
+  g_autofree char *detailed = g_strconcat ("filter.", name, NULL);
 
-  if (group != NULL)
-    gtk_check_button_set_group (GTK_CHECK_BUTTON (check), group);
-  gtk_box_append (box, check);
-  return GTK_CHECK_BUTTON (check);
+  /* A boolean action without a parameter toggles itself when activated. */
+  g_signal_connect_object (action, "notify::state", G_CALLBACK (toggle_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (action));
+  g_menu_append (menu, label, detailed);
 }
 
 static void
@@ -236,6 +288,7 @@ qd_filter_bar_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_FILTER_BAR);
   g_clear_pointer (&self->custom_since, g_date_time_unref);
   g_clear_pointer (&self->custom_until, g_date_time_unref);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (qd_filter_bar_parent_class)->dispose (object);
 }
@@ -262,10 +315,6 @@ qd_filter_bar_class_init (QdFilterBarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdFilterBar, reason_button);
   gtk_widget_class_bind_template_child (widget_class, QdFilterBar, category_button);
   gtk_widget_class_bind_template_child (widget_class, QdFilterBar, time_button);
-  gtk_widget_class_bind_template_child (widget_class, QdFilterBar, time_popover);
-  gtk_widget_class_bind_template_child (widget_class, QdFilterBar, reason_box);
-  gtk_widget_class_bind_template_child (widget_class, QdFilterBar, category_box);
-  gtk_widget_class_bind_template_child (widget_class, QdFilterBar, time_box);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -274,30 +323,41 @@ qd_filter_bar_class_init (QdFilterBarClass *klass)
 static void
 qd_filter_bar_init (QdFilterBar *self)
 {
-  GtkCheckButton *group = NULL;
+  g_autoptr(GMenu) reasons = g_menu_new ();
+  g_autoptr(GMenu) categories = g_menu_new ();
+  g_autoptr(GMenu) ranges = g_menu_new ();
+  g_autoptr(GSimpleAction) range = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->actions = g_simple_action_group_new ();
   for (int r = QD_REASON_GRAYMAIL; r <= QD_REASON_POLICY; r++)
     {
-      self->reason_checks[r] = add_check (self->reason_box, qd_reason_get_label (r), NULL);
-      g_signal_connect_swapped (self->reason_checks[r], "toggled",
-                                G_CALLBACK (check_toggled_cb), self);
+      g_autofree char *name = toggle_name ("reason-", QD_TYPE_REASON, r);
+
+      add_toggle (self, reasons, name, qd_reason_get_label (r));
     }
   for (int c = QD_CATEGORY_MARKETING; c <= QD_CATEGORY_BULK; c++)
     {
-      self->category_checks[c] = add_check (self->category_box, qd_category_get_label (c), NULL);
-      g_signal_connect_swapped (self->category_checks[c], "toggled",
-                                G_CALLBACK (check_toggled_cb), self);
+      g_autofree char *name = toggle_name ("category-", QD_TYPE_CATEGORY, c);
+
+      add_toggle (self, categories, name, qd_category_get_label (c));
     }
+  range = g_simple_action_new_stateful ("range", G_VARIANT_TYPE_STRING,
+                                        g_variant_new_string ("any"));
+  g_signal_connect_object (range, "activate", G_CALLBACK (range_activated_cb), self, 0);
+  g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (range));
   for (int k = RANGE_ANY; k <= RANGE_CUSTOM; k++)
     {
-      self->range_checks[k] = add_check (self->time_box, range_label (k), group);
-      g_object_set_data (G_OBJECT (self->range_checks[k]), "range", GINT_TO_POINTER (k));
-      g_signal_connect (self->range_checks[k], "toggled", G_CALLBACK (range_toggled_cb), self);
-      group = self->range_checks[RANGE_ANY];
+      g_autoptr(GMenuItem) item = g_menu_item_new (range_label (k), NULL);
+
+      g_menu_item_set_action_and_target (item, "filter.range", "s", range_names[k]);
+      g_menu_append_item (ranges, item);
     }
-  gtk_check_button_set_active (self->range_checks[RANGE_ANY], TRUE);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "filter", G_ACTION_GROUP (self->actions));
+  gtk_menu_button_set_menu_model (self->reason_button, G_MENU_MODEL (reasons));
+  gtk_menu_button_set_menu_model (self->category_button, G_MENU_MODEL (categories));
+  gtk_menu_button_set_menu_model (self->time_button, G_MENU_MODEL (ranges));
   update_labels (self);
 }
 
@@ -318,10 +378,8 @@ qd_filter_bar_apply (QdFilterBar *self,
   g_return_if_fail (QD_IS_FILTER_BAR (self));
 
   qd_query_set_search (query, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  qd_query_set_reasons (query, checked_bits (self->reason_checks,
-                                             G_N_ELEMENTS (self->reason_checks)));
-  qd_query_set_categories (query, checked_bits (self->category_checks,
-                                                G_N_ELEMENTS (self->category_checks)));
+  qd_query_set_reasons (query, reason_bits (self));
+  qd_query_set_categories (query, category_bits (self));
   switch (self->range)
     {
     case RANGE_HOUR:
@@ -356,8 +414,7 @@ qd_filter_bar_is_filtered (QdFilterBar *self)
   g_return_val_if_fail (QD_IS_FILTER_BAR (self), FALSE);
 
   return gtk_editable_get_text (GTK_EDITABLE (self->search_entry))[0] != '\0' ||
-         checked_bits (self->reason_checks, G_N_ELEMENTS (self->reason_checks)) != 0 ||
-         checked_bits (self->category_checks, G_N_ELEMENTS (self->category_checks)) != 0 ||
+         reason_bits (self) != 0 || category_bits (self) != 0 ||
          self->range != RANGE_ANY;
 }
 
@@ -368,14 +425,20 @@ qd_filter_bar_clear (QdFilterBar *self)
 
   self->updating = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  for (guint i = 0; i < G_N_ELEMENTS (self->reason_checks); i++)
-    if (self->reason_checks[i] != NULL)
-      gtk_check_button_set_active (self->reason_checks[i], FALSE);
-  for (guint i = 0; i < G_N_ELEMENTS (self->category_checks); i++)
-    if (self->category_checks[i] != NULL)
-      gtk_check_button_set_active (self->category_checks[i], FALSE);
+  for (int r = QD_REASON_GRAYMAIL; r <= QD_REASON_POLICY; r++)
+    {
+      g_autofree char *name = toggle_name ("reason-", QD_TYPE_REASON, r);
+
+      set_toggle (self, name, FALSE);
+    }
+  for (int c = QD_CATEGORY_MARKETING; c <= QD_CATEGORY_BULK; c++)
+    {
+      g_autofree char *name = toggle_name ("category-", QD_TYPE_CATEGORY, c);
+
+      set_toggle (self, name, FALSE);
+    }
   self->range = RANGE_ANY;
-  gtk_check_button_set_active (self->range_checks[RANGE_ANY], TRUE);
+  set_range_state (self, RANGE_ANY);
   self->updating = FALSE;
   emit_changed (self);
 }
@@ -399,8 +462,6 @@ qd_filter_bar_set_range (QdFilterBar *self,
   self->custom_since = g_date_time_ref (since);
   self->custom_until = g_date_time_ref (until);
   self->range = RANGE_CUSTOM;
-  self->updating = TRUE;
-  gtk_check_button_set_active (self->range_checks[RANGE_CUSTOM], TRUE);
-  self->updating = FALSE;
+  set_range_state (self, RANGE_CUSTOM);
   emit_changed (self);
 }

@@ -204,7 +204,7 @@ qd_item_columns_add (GtkColumnView *view)
   g_object_unref (add_column (view, COLUMN_FROM, _("From"), FALSE, 200));
   g_object_unref (add_column (view, COLUMN_SUBJECT, _("Subject"), TRUE, -1));
   g_object_unref (add_column (view, COLUMN_REASON, _("Reason"), FALSE, 160));
-  g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 70));
+  g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 84));
   gtk_column_view_sort_by_column (view, received, GTK_SORT_DESCENDING);
 }
 

@@ -723,6 +723,10 @@ qd_messages_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (qd_messages_page_parent_class)->constructed (object);
 
+  /* One named group per folder, so a screen reader (and a test) can tell
+   * the Quarantine list from the Junk one. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  qd_folder_get_label (self->folder), -1);
   gtk_widget_set_visible (self->release_button, self->folder == QD_FOLDER_QUARANTINE);
   gtk_widget_set_visible (self->move_button, self->folder == QD_FOLDER_JUNK);
   if (self->folder == QD_FOLDER_JUNK)
@@ -801,6 +805,7 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   g_type_ensure (QD_TYPE_FILTER_BAR);
   g_type_ensure (QD_TYPE_PREVIEW_PANE);
 
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-messages-page.ui");
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, leaflet);

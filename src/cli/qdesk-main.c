@@ -26,6 +26,7 @@ static const struct {
   { "block-sender", qdesk_cmd_block_sender },
   { "senders", qdesk_cmd_senders },
   { "check", qdesk_cmd_check },
+  { "submit", qdesk_cmd_submit },
 };
 
 static void
@@ -49,6 +50,12 @@ print_help (FILE *out)
              "  senders approved|blocked [add ADDR | remove ADDR]\n"
              "                                         your sender lists\n"
              "  check FILE [--json]                    is this message classified as spam?\n"
+             "  submit [--dry-run] [--output DIR] [--yes] [--to ADDR] [--from ADDR]\n"
+             "         [--smtp-server HOST:PORT] [--smtp-security none|starttls|tls]\n"
+             "         [--smtp-user NAME] FILE...|-\n"
+             "                                         report missed spam (original .eml\n"
+             "                                         files); without FILE, send what\n"
+             "                                         waits in the outbox\n"
              "\n"
              "Filters: --folder quarantine|junk --reason R[,R] --category C[,C]\n"
              "         --since TIME --until TIME --search TEXT\n"

@@ -75,4 +75,7 @@ int qdesk_cmd_senders       (QdeskContext *ctx, int argc, char **argv);
 /* qdesk-check.c */
 int qdesk_cmd_check   (QdeskContext *ctx, int argc, char **argv);
 
+/* qdesk-submit.c */
+int qdesk_cmd_submit  (QdeskContext *ctx, int argc, char **argv);
+
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _QdSample
   GObject         parent_instance;
 
   char           *name;
+  gboolean        from_file;      /* named after a file, not standard input */
   GBytes         *data;
   GBytes         *wire_data;      /* CRLF line ends; made on demand */
   char           *digest;
@@ -355,7 +356,8 @@ analyse (QdSample *self)
 /**
  * qd_sample_new:
  * @data: the sample's bytes, exactly as saved
- * @name: (nullable): where it came from, for people: a file name
+ * @name: (nullable): where it came from, for people: a file name, or
+ *   %NULL for standard input
  *
  * Reads the sample; qd_sample_evaluate() then judges it.
  */
@@ -371,6 +373,7 @@ qd_sample_new (GBytes     *data,
   self = g_object_new (QD_TYPE_SAMPLE, NULL);
   self->data = g_bytes_ref (data);
   self->name = g_strdup (name != NULL ? name : _("standard input"));
+  self->from_file = name != NULL;
   analyse (self);
   return self;
 }
@@ -581,7 +584,8 @@ qd_sample_get_attachment_name (QdSample *self,
   for (const char *p = base; *p != '\0' && name->len < 60; p++)
     if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.')
       g_string_append_c (name, *p);
-  if (name->len == 0 || self->format != QD_SAMPLE_FORMAT_MESSAGE || base[0] == '.')
+  if (!self->from_file || name->len == 0 || self->format != QD_SAMPLE_FORMAT_MESSAGE ||
+      base[0] == '.')
     g_string_printf (name, "sample-%u", index);
   g_string_append (name, ".eml");
   return g_string_free (name, FALSE);

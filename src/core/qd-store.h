@@ -65,6 +65,7 @@ gboolean    qd_store_enqueue          (QdStore        *self,
                                        GArray         *ids,
                                        GError        **error);
 GPtrArray  *qd_store_claim_pending    (QdStore        *self,
+                                       GArray         *only,
                                        GError        **error);
 guint       qd_store_count_pending    (QdStore        *self,
                                        GError        **error);

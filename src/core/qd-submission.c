@@ -100,13 +100,16 @@ submission_new (const char *from,
   QdSubmission *self = g_object_new (QD_TYPE_SUBMISSION, NULL);
   const char *at = from != NULL ? strrchr (from, '@') : NULL;
   g_autofree char *domain = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
 
   self->from = g_strdup (from != NULL ? from : SHORTEST_ADDRESS);
   self->to = g_strdup (to != NULL ? to : SHORTEST_ADDRESS);
   self->date = date != NULL ? g_date_time_ref (date) : g_date_time_new_now_utc ();
   domain = g_strdup (at != NULL && at[1] != '\0' ? at + 1 : "quarantine-desk.invalid");
   g_strdelimit (domain, "<> \t\r\n", '_');
-  self->message_id = g_mime_utils_generate_message_id (domain);
+  /* Random and of a fixed length, unlike GMime's own, so that measuring
+   * a wrapper twice gives the same size. */
+  self->message_id = g_strdup_printf ("%s@%s", uuid, domain);
   self->boundary = new_boundary ();
   return self;
 }
@@ -406,8 +409,10 @@ fits (QdSubmission *bin,
       QdSample     *sample,
       gint64        limit)
 {
-  g_autoptr(GPtrArray) candidate = g_ptr_array_copy (bin->samples, NULL, NULL);
+  g_autoptr(GPtrArray) candidate = g_ptr_array_sized_new (bin->samples->len + 1);
 
+  for (guint i = 0; i < bin->samples->len; i++)
+    g_ptr_array_add (candidate, g_ptr_array_index (bin->samples, i));
   g_ptr_array_add (candidate, sample);
   ensure_boundary_absent (bin, sample);
   return (gint64)measure_with (bin, candidate) < limit;

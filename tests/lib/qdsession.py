@@ -83,7 +83,8 @@ class DesktopSession:
     # --- services -------------------------------------------------------------
 
     def _spawn(self, args: Sequence[str], **kw) -> subprocess.Popen:
-        proc = subprocess.Popen(list(args), env=self.env, start_new_session=True, **kw)
+        kw.setdefault("env", self.env)
+        proc = subprocess.Popen(list(args), start_new_session=True, **kw)
         self._procs.append(proc)
         return proc
 
@@ -117,6 +118,46 @@ class DesktopSession:
              "string:org.freedesktop.secrets"],
             env=self.env, capture_output=True, timeout=10)
         return b"boolean true" in probe.stdout
+
+    def start_display(self, width: int = 1280, height: int = 800) -> str:
+        """An X server of that size; the accessibility bus comes with the session bus."""
+        require_program("Xvfb", "xvfb")
+        read_fd, write_fd = os.pipe()
+        self._spawn(["Xvfb", "-displayfd", str(write_fd), "-screen", "0",
+                     f"{width}x{height}x24", "-nolisten", "tcp"],
+                    pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise AssertionError("Xvfb did not report its display")
+        self.env["DISPLAY"] = f":{number}"
+        self.env.pop("NO_AT_BRIDGE", None)
+        self.env["GTK_A11Y"] = "atspi"
+        return self.env["DISPLAY"]
+
+    def screenshot(self, path: Path) -> None:
+        """The whole screen as a PNG (ImageMagick's import)."""
+        require_program("import", "imagemagick")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True,
+                       timeout=30)
+
+    def set_setting(self, key: str, value: str) -> None:
+        subprocess.run(["gsettings", "set", SCHEMA, key, value], env=self.env, check=True,
+                       timeout=20)
+
+    def start_app(self, *args: str, env: dict | None = None) -> subprocess.Popen:
+        binary = qdharness.build_root() / "src" / "app" / "quarantine-desk"
+        log = open(self.root / "app.log", "ab")
+        proc = self._spawn([str(binary), *args], stdout=log, stderr=log,
+                           **({"env": {**self.env, **env}} if env else {}))
+        log.close()
+        return proc
+
+    def app_log(self) -> str:
+        path = self.root / "app.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     # --- helpers --------------------------------------------------------------
 

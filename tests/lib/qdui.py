@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Driving the real window through the accessibility tree (pyatspi).
+
+Import this module only after the DesktopSession's bus address is in
+os.environ: pyatspi connects to the accessibility bus when imported.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+import pyatspi
+
+import qdharness
+
+
+def walk(acc, depth: int = 0) -> Iterator:
+    if acc is None or depth > 60:
+        return
+    yield acc
+    for i in range(acc.childCount):
+        try:
+            child = acc.getChildAtIndex(i)
+        except Exception:  # the tree changes under us while the window works
+            continue
+        yield from walk(child, depth + 1)
+
+
+def application(name: str = "quarantine-desk", timeout: float = 30):
+    def find():
+        desktop = pyatspi.Registry.getDesktop(0)
+        for app in desktop:
+            if app is not None and app.name == name:
+                return app
+        return None
+    return qdharness.wait_for(find, timeout, f"the application {name!r} on the AT-SPI bus")
+
+
+def accessible_name(acc) -> str:
+    """The name, without GTK 4.8's doubled mnemonic label ("_Apply Apply")."""
+    try:
+        name = acc.name or ""
+    except Exception:
+        return ""
+    # GTK 4.8 joins a button's label to its accessible label: "_Apply Apply",
+    # "Stop Stop". Such a doubled name stands for its second half.
+    half = len(name) // 2
+    first, second = name[:half], name[half + 1:]
+    if name[half:half + 1] == " " and first.replace("_", "") == second and second:
+        return second
+    return name
+
+
+def find_all(root, role: str, name: str | None = None,
+             predicate: Callable | None = None) -> list:
+    found = []
+    for acc in walk(root):
+        try:
+            if acc.getRoleName() != role:
+                continue
+        except Exception:
+            continue
+        if name is not None and accessible_name(acc) != name:
+            continue
+        if predicate is not None and not predicate(acc):
+            continue
+        found.append(acc)
+    return found
+
+
+def find(root, role: str, name: str | None = None, timeout: float = 20,
+         predicate: Callable | None = None):
+    """The first accessible of ROLE (and NAME) under ROOT, waiting for it."""
+    def look():
+        hits = find_all(root, role, name, predicate)
+        return hits[0] if hits else None
+    return qdharness.wait_for(look, timeout, f"a {role} named {name!r}")
+
+
+def is_sensitive(acc) -> bool:
+    return acc.getState().contains(pyatspi.STATE_SENSITIVE)
+
+
+def is_checked(acc) -> bool:
+    return acc.getState().contains(pyatspi.STATE_CHECKED)
+
+
+def do_action(acc, action: str | None = None) -> None:
+    """Performs ACTION (or the first one); a widget that only wraps the
+    actionable one (GtkMenuButton wraps a button) delegates to its child."""
+    for target in walk(acc):
+        try:
+            iface = target.queryAction()
+        except NotImplementedError:
+            continue
+        for i in range(iface.nActions):
+            if action is None or iface.getName(i) == action:
+                iface.doAction(i)
+                return
+    raise AssertionError(f"{accessible_name(acc)!r} has no action {action!r}")
+
+
+def click(acc) -> None:
+    qdharness.wait_for(lambda: is_sensitive(acc), 20, f"{accessible_name(acc)!r} to be sensitive")
+    do_action(acc)
+
+
+def set_text(acc, text: str) -> None:
+    editable = acc.queryEditableText()
+    editable.setTextContents(text)
+
+
+def text_of(acc) -> str:
+    try:
+        t = acc.queryText()
+        return t.getText(0, t.characterCount)
+    except NotImplementedError:
+        return accessible_name(acc)
+
+
+def labels(root) -> list[str]:
+    return [accessible_name(a) for a in find_all(root, "label")]
+
+
+def wait_for_label(root, predicate: Callable[[str], bool], timeout: float = 20,
+                   what: str = "a label") -> str:
+    def look():
+        for text in labels(root):
+            if predicate(text):
+                return text
+        return None
+    return qdharness.wait_for(look, timeout, what)
