@@ -9,6 +9,7 @@ closes.
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,13 @@ sys.path.insert(0, str(TOP / "tests" / "lib"))
 import qdharness  # noqa: E402
 
 
+def interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Stopped from outside (SIGTERM) as with Ctrl+C: everything started goes too.
+    signal.signal(signal.SIGTERM, interrupted)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print("demo: there is no display here. Run build-aux/demo in a desktop session "
               "(or under xvfb-run to try it headless).", file=sys.stderr)

@@ -11,14 +11,12 @@
 #include "qd-error.h"
 #include "qd-html-text.h"
 #include "qd-sample.h"
+#include "qd-sample-content.h"
 #include "qd-submission.h"
 
 /* A file larger than this is not read at all: no gateway accepts it, and
  * reading it whole would only cost memory. */
 #define MAX_READ_BYTES (64 * 1024 * 1024)
-
-/* RFC 5322 §2.1.1: a line is at most 998 octets without its CRLF. */
-#define MAX_LINE_OCTETS 998
 
 struct _QdSample
 {
@@ -154,140 +152,6 @@ qd_sample_init (QdSample *self)
   self->checks = g_ptr_array_new_with_free_func ((GDestroyNotify)check_free);
 }
 
-/* Content, not names: a renamed archive is still an archive. */
-static QdSampleFormat
-sniff_magic (const guint8 *data,
-             gsize         length)
-{
-  static const struct {
-    gsize         offset;
-    const char   *magic;
-    gsize         length;
-    QdSampleFormat format;
-  } magics[] = {
-    { 0, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, QD_SAMPLE_FORMAT_OUTLOOK },
-    { 0, "PK\x03\x04", 4, QD_SAMPLE_FORMAT_ARCHIVE },
-    { 0, "PK\x05\x06", 4, QD_SAMPLE_FORMAT_ARCHIVE },      /* empty ZIP */
-    { 0, "PK\x07\x08", 4, QD_SAMPLE_FORMAT_ARCHIVE },      /* spanned ZIP */
-    { 0, "\x1F\x8B", 2, QD_SAMPLE_FORMAT_ARCHIVE },         /* gzip */
-    { 0, "7z\xBC\xAF\x27\x1C", 6, QD_SAMPLE_FORMAT_ARCHIVE },
-    { 0, "Rar!\x1A\x07", 6, QD_SAMPLE_FORMAT_ARCHIVE },
-    { 0, "BZh", 3, QD_SAMPLE_FORMAT_ARCHIVE },
-    { 0, "\xFD" "7zXZ\x00", 6, QD_SAMPLE_FORMAT_ARCHIVE },
-    { 0, "\x28\xB5\x2F\xFD", 4, QD_SAMPLE_FORMAT_ARCHIVE }, /* zstd */
-    { 257, "ustar", 5, QD_SAMPLE_FORMAT_ARCHIVE },           /* POSIX and GNU tar */
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (magics); i++)
-    if (length >= magics[i].offset + magics[i].length &&
-        memcmp (data + magics[i].offset, magics[i].magic, magics[i].length) == 0)
-      return magics[i].format;
-  return QD_SAMPLE_FORMAT_MESSAGE;
-}
-
-static gboolean
-is_field_name_char (guint8 c)
-{
-  /* RFC 5322 §3.6.8: printable US-ASCII except the colon. */
-  return c >= 33 && c <= 126 && c != ':';
-}
-
-/* The header section as RFC 5322 §2.2 describes it: fields and folded
- * continuations up to an empty line. GMime accepts anything, so this is
- * what tells a message from a file that merely parses. */
-static const char *
-check_header_section (const guint8 *data,
-                      gsize         length,
-                      gsize        *body_offset)
-{
-  gsize pos = 0;
-  gboolean first = TRUE;
-
-  while (pos < length)
-    {
-      const guint8 *eol = memchr (data + pos, '\n', length - pos);
-      gsize end = eol != NULL ? (gsize)(eol - data) : length;
-      gsize line_end = end > pos && data[end - 1] == '\r' ? end - 1 : end;
-      gsize i = pos;
-
-      if (line_end == pos)
-        {
-          if (first)
-            return _("It starts with an empty line instead of headers.");
-          *body_offset = eol != NULL ? end + 1 : length;
-          return NULL;
-        }
-      if (memchr (data + pos, '\0', line_end - pos) != NULL)
-        return _("Its headers contain binary data.");
-      if (data[pos] == ' ' || data[pos] == '\t')
-        {
-          if (first)
-            return _("It does not start with a header.");
-        }
-      else
-        {
-          while (i < line_end && is_field_name_char (data[i]))
-            i++;
-          while (i < line_end && (data[i] == ' ' || data[i] == '\t'))
-            i++;
-          if (i == pos || i >= line_end || data[i] != ':')
-            return first ? _("It does not start with a header.")
-                         : _("A line among its headers is not a header.");
-        }
-      first = FALSE;
-      pos = eol != NULL ? end + 1 : length;
-    }
-  *body_offset = length;
-  return NULL;
-}
-
-static gboolean
-has_visible_content (const guint8 *data,
-                     gsize         length)
-{
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isspace (data[i]))
-      return TRUE;
-  return FALSE;
-}
-
-/* One pass over the bytes: the CRLF size, and which of 7bit, 8bit and
- * binary can carry the sample unmodified (RFC 2045 §2.7–2.9). A lone CR
- * is content, not a line end, so it makes the sample binary. */
-static void
-measure_transfer (QdSample *self)
-{
-  gsize length;
-  const guint8 *data = g_bytes_get_data (self->data, &length);
-  gboolean eight = FALSE;
-  gboolean binary = FALSE;
-  gsize bare_lf = 0;
-  gsize line = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      guint8 c = data[i];
-
-      if (c == '\n')
-        {
-          if (i == 0 || data[i - 1] != '\r')
-            bare_lf++;
-          line = 0;
-          continue;
-        }
-      if (c == '\r' && i + 1 < length && data[i + 1] == '\n')
-        continue;
-      if (c == '\r' || c == '\0')
-        binary = TRUE;
-      else if (c >= 0x80)
-        eight = TRUE;
-      if (++line > MAX_LINE_OCTETS)
-        binary = TRUE;
-    }
-  self->wire_size = length + bare_lf;
-  self->transfer = binary ? QD_TRANSFER_BINARY : eight ? QD_TRANSFER_8BIT : QD_TRANSFER_7BIT;
-}
-
 static char *
 one_line (char *text)
 {
@@ -306,39 +170,20 @@ analyse (QdSample *self)
 {
   gsize length;
   const guint8 *data = g_bytes_get_data (self->data, &length);
-  gsize body_offset = 0;
   const char *detail;
 
   self->digest = qd_mail_sample_digest (data, length);
-  measure_transfer (self);
-
-  if (!has_visible_content (data, length))
-    {
-      self->format = QD_SAMPLE_FORMAT_EMPTY;
-      return;
-    }
-  self->format = sniff_magic (data, length);
-  if (self->format != QD_SAMPLE_FORMAT_MESSAGE)
-    return;
-  if (length >= 5 && memcmp (data, "From ", 5) == 0)
-    {
-      self->format = QD_SAMPLE_FORMAT_MBOX;
-      return;
-    }
-
-  detail = check_header_section (data, length, &body_offset);
-  if (detail == NULL && !has_visible_content (data + body_offset, length - body_offset))
-    detail = _("It has headers but no body.");
-  if (detail == NULL)
+  qd_sample_content_measure (data, length, &self->transfer, &self->wire_size);
+  self->format = qd_sample_content_sniff (data, length, &detail);
+  if (self->format == QD_SAMPLE_FORMAT_MESSAGE)
     {
       self->message = qd_mail_parse (data, length);
       if (self->message == NULL)
         detail = _("It could not be read as a mail message.");
+      else if (g_mime_object_get_header (GMIME_OBJECT (self->message), "From") == NULL &&
+               g_mime_object_get_header (GMIME_OBJECT (self->message), "Received") == NULL)
+        detail = _("It has neither a From nor a Received header.");
     }
-  if (detail == NULL &&
-      g_mime_object_get_header (GMIME_OBJECT (self->message), "From") == NULL &&
-      g_mime_object_get_header (GMIME_OBJECT (self->message), "Received") == NULL)
-    detail = _("It has neither a From nor a Received header.");
   if (detail != NULL)
     {
       self->format = QD_SAMPLE_FORMAT_OTHER;
@@ -346,6 +191,8 @@ analyse (QdSample *self)
       g_clear_object (&self->message);
       return;
     }
+  if (self->message == NULL)
+    return;
 
   self->from = one_line (qd_mail_get_header_text (GMIME_OBJECT (self->message), "From"));
   self->to = one_line (qd_mail_get_header_text (GMIME_OBJECT (self->message), "To"));
@@ -535,30 +382,10 @@ qd_sample_get_wire_size (QdSample *self)
 GBytes *
 qd_sample_get_wire_data (QdSample *self)
 {
-  gsize length;
-  const guint8 *data;
-  guint8 *out;
-  gsize n = 0;
-
   g_return_val_if_fail (QD_IS_SAMPLE (self), NULL);
 
-  if (self->wire_data != NULL)
-    return self->wire_data;
-  data = g_bytes_get_data (self->data, &length);
-  if (self->wire_size == length)
-    {
-      self->wire_data = g_bytes_ref (self->data);
-      return self->wire_data;
-    }
-  out = g_malloc (self->wire_size);
-  for (gsize i = 0; i < length; i++)
-    {
-      if (data[i] == '\n' && (i == 0 || data[i - 1] != '\r'))
-        out[n++] = '\r';
-      out[n++] = data[i];
-    }
-  g_assert (n == self->wire_size);
-  self->wire_data = g_bytes_new_take (out, n);
+  if (self->wire_data == NULL)
+    self->wire_data = qd_sample_content_to_wire (self->data, self->wire_size);
   return self->wire_data;
 }
 

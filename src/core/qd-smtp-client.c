@@ -5,12 +5,12 @@
 
 #include "config.h"
 
-#include <curl/curl.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "qd-error.h"
 #include "qd-smtp-client.h"
+#include "qd-smtp-transfer.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 60
 #define DEFAULT_TRIES           4
@@ -32,38 +32,6 @@ struct _QdSmtpClient
 };
 
 G_DEFINE_FINAL_TYPE (QdSmtpClient, qd_smtp_client, G_TYPE_OBJECT)
-
-/* One libcurl transfer and what the server said during it. */
-typedef struct
-{
-  GCancellable     *cancellable;
-  const guint8     *data;
-  gsize             length;
-  gsize             offset;
-  QdSmtpExtensions  required;
-
-  gboolean          in_ehlo;
-  QdSmtpExtensions  extensions;
-  gint64            max_size;
-  char             *greeting;
-  GString          *reply;          /* the latest reply, its lines joined */
-  gboolean          reply_complete;
-  char             *refusal;        /* why the pre-request check stopped it */
-  long              code;
-  char              curl_error[CURL_ERROR_SIZE];
-} Transfer;
-
-static void
-transfer_clear (Transfer *t)
-{
-  g_clear_pointer (&t->greeting, g_free);
-  if (t->reply != NULL)
-    g_string_free (t->reply, TRUE);
-  t->reply = NULL;
-  g_clear_pointer (&t->refusal, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Transfer, transfer_clear)
 
 void
 qd_smtp_capabilities_free (QdSmtpCapabilities *caps)
@@ -318,302 +286,6 @@ qd_smtp_client_set_retries (QdSmtpClient *self,
   self->first_delay_ms = first_delay_ms;
 }
 
-/* libcurl callbacks: they run in the worker thread of the transfer. */
-
-static void
-note_extension (Transfer   *t,
-                const char *keyword)
-{
-  static const struct {
-    const char       *name;
-    QdSmtpExtensions  flag;
-  } known[] = {
-    { "8BITMIME", QD_SMTP_EXTENSION_8BITMIME },
-    { "BINARYMIME", QD_SMTP_EXTENSION_BINARYMIME },
-    { "CHUNKING", QD_SMTP_EXTENSION_CHUNKING },
-    { "SIZE", QD_SMTP_EXTENSION_SIZE },
-    { "STARTTLS", QD_SMTP_EXTENSION_STARTTLS },
-    { "AUTH", QD_SMTP_EXTENSION_AUTH },
-    { "SMTPUTF8", QD_SMTP_EXTENSION_SMTPUTF8 },
-    { "PIPELINING", QD_SMTP_EXTENSION_PIPELINING },
-  };
-  gsize len = strcspn (keyword, " =");
-
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (strlen (known[i].name) == len && g_ascii_strncasecmp (keyword, known[i].name, len) == 0)
-      {
-        t->extensions |= known[i].flag;
-        if (known[i].flag == QD_SMTP_EXTENSION_SIZE && keyword[len] == ' ')
-          t->max_size = g_ascii_strtoll (keyword + len + 1, NULL, 10);
-      }
-}
-
-static void
-take_reply_line (Transfer   *t,
-                 const char *line)
-{
-  gsize len = strlen (line);
-  gboolean last = len == 3 || (len > 3 && line[3] == ' ');
-
-  if (len < 3 || !g_ascii_isdigit (line[0]))
-    return;
-  if (t->reply_complete || t->reply->len == 0)
-    {
-      g_string_assign (t->reply, line);
-      t->reply_complete = FALSE;
-    }
-  else if (len > 4)
-    {
-      /* "550-first" "550 second": one reply, said once. */
-      g_string_append_c (t->reply, ' ');
-      g_string_append (t->reply, line + 4);
-    }
-  if (t->reply->len > 3)
-    t->reply->str[3] = ' ';
-  if (t->in_ehlo && len > 4 && g_str_has_prefix (line, "250"))
-    note_extension (t, line + 4);
-  if (last)
-    {
-      t->reply_complete = TRUE;
-      if (t->greeting == NULL)
-        t->greeting = g_strdup (t->reply->str);
-    }
-}
-
-static int
-debug_cb (CURL          *curl,
-          curl_infotype  type,
-          char          *data,
-          size_t         size,
-          void          *user_data)
-{
-  Transfer *t = user_data;
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  /* Commands: only whether one is EHLO. AUTH lines carry the password
-   * and are never kept. */
-  if (type == CURLINFO_HEADER_OUT)
-    {
-      t->in_ehlo = size >= 5 && g_ascii_strncasecmp (data, "EHLO ", 5) == 0;
-      if (t->in_ehlo)
-        {
-          t->extensions = QD_SMTP_EXTENSION_NONE;
-          t->max_size = 0;
-        }
-      return 0;
-    }
-  if (type != CURLINFO_HEADER_IN)
-    return 0;
-  text = g_strndup (data, size);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_strchomp (lines[i]);
-      if (lines[i][0] != '\0')
-        take_reply_line (t, lines[i]);
-    }
-  return 0;
-}
-
-static size_t
-read_cb (char   *buffer,
-         size_t  size,
-         size_t  nitems,
-         void   *user_data)
-{
-  Transfer *t = user_data;
-  gsize n = MIN (size * nitems, t->length - t->offset);
-
-  memcpy (buffer, t->data + t->offset, n);
-  t->offset += n;
-  return n;
-}
-
-static int
-progress_cb (void       *user_data,
-             curl_off_t  dltotal,
-             curl_off_t  dlnow,
-             curl_off_t  ultotal,
-             curl_off_t  ulnow)
-{
-  Transfer *t = user_data;
-
-  return g_cancellable_is_cancelled (t->cancellable) ? 1 : 0;
-}
-
-/* After EHLO (and STARTTLS and AUTH), before MAIL FROM: the last moment
- * to stop without sending anything the server cannot carry as it is. */
-static int
-prereq_cb (void *user_data,
-           char *conn_primary_ip,
-           char *conn_local_ip,
-           int   conn_primary_port,
-           int   conn_local_port)
-{
-  Transfer *t = user_data;
-  QdSmtpExtensions missing = t->required & ~t->extensions;
-
-  if (missing & QD_SMTP_EXTENSION_8BITMIME)
-    t->refusal = g_strdup (_("The SMTP server does not accept 8-bit data (8BITMIME), and the "
-                             "samples would have to be altered to pass. Nothing was sent."));
-  else if (missing != QD_SMTP_EXTENSION_NONE || (t->required & ~QD_SMTP_EXTENSION_8BITMIME))
-    t->refusal = g_strdup (_("The samples need binary MIME, which cannot be sent to this "
-                             "server. Nothing was sent."));
-  else if (t->max_size > 0 && (gint64)t->length > t->max_size)
-    {
-      g_autofree char *size = g_format_size (t->length);
-      g_autofree char *max = g_format_size (t->max_size);
-
-      t->refusal = g_strdup_printf (_("The message (%s) is larger than the SMTP server accepts "
-                                      "(%s). Nothing was sent."), size, max);
-    }
-  return t->refusal != NULL ? CURL_PREREQFUNC_ABORT : CURL_PREREQFUNC_OK;
-}
-
-static CURLcode
-perform (QdSmtpClient *self,
-         Transfer     *t,
-         const char   *mail_from,
-         const char   *rcpt_to)
-{
-  CURL *curl = curl_easy_init ();
-  struct curl_slist *recipients = NULL;
-  g_autofree char *server = qd_smtp_client_dup_server (self);
-  g_autofree char *url = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  CURLcode code;
-
-  if (curl == NULL)
-    return CURLE_OUT_OF_MEMORY;
-  t->reply = g_string_new (NULL);
-  url = g_strdup_printf ("%s://%s", self->security == QD_SMTP_SECURITY_TLS ? "smtps" : "smtp",
-                         server);
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  /* Straight to the server: a proxy from the environment is not for mail. */
-  curl_easy_setopt (curl, CURLOPT_PROXY, "");
-  curl_easy_setopt (curl, CURLOPT_USE_SSL, self->security == QD_SMTP_SECURITY_STARTTLS
-                                           ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, (long)self->timeout);
-  curl_easy_setopt (curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)self->timeout);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, (long)self->timeout);
-  curl_easy_setopt (curl, CURLOPT_ERRORBUFFER, t->curl_error);
-  /* The debug callback is how the EHLO reply and the server's own words
-   * are seen; nothing is printed. */
-  curl_easy_setopt (curl, CURLOPT_VERBOSE, 1L);
-  curl_easy_setopt (curl, CURLOPT_DEBUGFUNCTION, debug_cb);
-  curl_easy_setopt (curl, CURLOPT_DEBUGDATA, t);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, t);
-  if (self->ca_file != NULL)
-    curl_easy_setopt (curl, CURLOPT_CAINFO, self->ca_file);
-  if (self->user != NULL)
-    {
-      curl_easy_setopt (curl, CURLOPT_USERNAME, self->user);
-      curl_easy_setopt (curl, CURLOPT_PASSWORD, self->password != NULL ? self->password : "");
-    }
-
-  if (mail_from == NULL)
-    curl_easy_setopt (curl, CURLOPT_CONNECT_ONLY, 1L);
-  else
-    {
-      from = g_strdup_printf ("<%s>", mail_from);
-      to = g_strdup_printf ("<%s>", rcpt_to);
-      recipients = curl_slist_append (NULL, to);
-      curl_easy_setopt (curl, CURLOPT_MAIL_FROM, from);
-      curl_easy_setopt (curl, CURLOPT_MAIL_RCPT, recipients);
-      curl_easy_setopt (curl, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt (curl, CURLOPT_READFUNCTION, read_cb);
-      curl_easy_setopt (curl, CURLOPT_READDATA, t);
-      /* Known in advance, so libcurl sends SIZE= where the server has SIZE. */
-      curl_easy_setopt (curl, CURLOPT_INFILESIZE_LARGE, (curl_off_t)t->length);
-      curl_easy_setopt (curl, CURLOPT_PREREQFUNCTION, prereq_cb);
-      curl_easy_setopt (curl, CURLOPT_PREREQDATA, t);
-    }
-
-  code = curl_easy_perform (curl);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &t->code);
-  curl_easy_cleanup (curl);
-  curl_slist_free_all (recipients);
-  return code;
-}
-
-static const char *
-said (Transfer *t)
-{
-  if (t->reply != NULL && t->reply->len > 0)
-    return t->reply->str;
-  if (t->curl_error[0] != '\0')
-    return t->curl_error;
-  return _("no answer");
-}
-
-/* What went wrong, and whether trying again later may help. */
-static GError *
-transfer_error (QdSmtpClient *self,
-                Transfer     *t,
-                CURLcode      code,
-                gboolean     *temporary)
-{
-  g_autofree char *server = qd_smtp_client_dup_server (self);
-  const char *detail = t->curl_error[0] != '\0' ? t->curl_error : curl_easy_strerror (code);
-
-  *temporary = FALSE;
-  if (t->refusal != NULL)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_SMTP, t->refusal);
-  if (code == CURLE_ABORTED_BY_CALLBACK && g_cancellable_is_cancelled (t->cancellable))
-    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled."));
-
-  switch ((int)code)
-    {
-    case CURLE_LOGIN_DENIED:
-      if (t->code >= 400 && t->code < 500)
-        break;
-      return g_error_new (QD_ERROR, QD_ERROR_AUTH_FAILED,
-                          _("The SMTP server %s refused the user name or password (%s). Check "
-                            "the SMTP account in the preferences."), server, said (t));
-    case CURLE_USE_SSL_FAILED:
-      return g_error_new (QD_ERROR, QD_ERROR_TLS,
-                          _("The SMTP server %s does not offer STARTTLS, so the connection "
-                            "cannot be encrypted. Choose TLS, or another server."), server);
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-      return g_error_new (QD_ERROR, QD_ERROR_TLS,
-                          _("The secure connection to the SMTP server %s failed: %s. Check the "
-                            "server name and its certificate."), server, detail);
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-      *temporary = TRUE;
-      return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                          _("Cannot reach the SMTP server %s: %s. Check its address and your "
-                            "connection."), server, detail);
-    default:
-      break;
-    }
-  if (t->code >= 500)
-    return g_error_new (QD_ERROR, QD_ERROR_SMTP, _("The SMTP server %s refused the message: %s"),
-                        server, said (t));
-  *temporary = TRUE;
-  if (t->code >= 400)
-    return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                        _("The SMTP server %s cannot take the message now: %s"),
-                        server, said (t));
-  return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                      _("The connection to the SMTP server %s was lost before it accepted the "
-                        "message (%s)."), server, detail);
-}
-
 static gboolean
 wait_cancellable (guint          ms,
                   GCancellable  *cancellable,
@@ -631,15 +303,30 @@ wait_cancellable (guint          ms,
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+static void
+setup (QdSmtpClient   *self,
+       QdSmtpTransfer *t,
+       const char     *server,
+       GCancellable   *cancellable)
+{
+  t->server = server;
+  t->security = self->security;
+  t->user = self->user;
+  t->password = self->password;
+  t->ca_file = self->ca_file;
+  t->timeout = self->timeout;
+  t->cancellable = cancellable;
+}
+
 /* Temporary failures (4xx, lost connections) are tried again a few
  * times, each wait twice the last; permanent ones are final at once. */
 static gboolean
-run_with_retries (QdSmtpClient  *self,
-                  Transfer      *t,
-                  const char    *mail_from,
-                  const char    *rcpt_to,
-                  GCancellable  *cancellable,
-                  GError       **error)
+run_with_retries (QdSmtpClient    *self,
+                  QdSmtpTransfer  *t,
+                  const char      *mail_from,
+                  const char      *rcpt_to,
+                  GCancellable    *cancellable,
+                  GError         **error)
 {
   guint delay = self->first_delay_ms;
 
@@ -647,22 +334,10 @@ run_with_retries (QdSmtpClient  *self,
     {
       g_autoptr(GError) local_error = NULL;
       gboolean temporary;
-      CURLcode code;
 
-      transfer_clear (t);
-      t->offset = 0;
-      t->code = 0;
-      t->curl_error[0] = '\0';
-      t->extensions = QD_SMTP_EXTENSION_NONE;
-      t->max_size = 0;
-      t->in_ehlo = FALSE;
-      t->reply_complete = FALSE;
-
-      code = perform (self, t, mail_from, rcpt_to);
-      if (code == CURLE_OK)
+      if (qd_smtp_transfer_run (t, mail_from, rcpt_to, &temporary, &local_error))
         return TRUE;
-      local_error = transfer_error (self, t, code, &temporary);
-      g_debug ("SMTP attempt %u of %u to %s: %s", attempt, self->tries, self->host,
+      g_debug ("SMTP attempt %u of %u to %s: %s", attempt, self->tries, t->server,
                local_error->message);
       if (!temporary || attempt >= self->tries)
         {
@@ -687,12 +362,14 @@ qd_smtp_client_probe (QdSmtpClient  *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_auto(Transfer) t = { 0 };
+  g_auto(QdSmtpTransfer) t = { 0 };
+  g_autofree char *server = NULL;
   QdSmtpCapabilities *caps;
 
   g_return_val_if_fail (QD_IS_SMTP_CLIENT (self), NULL);
 
-  t.cancellable = cancellable;
+  server = qd_smtp_client_dup_server (self);
+  setup (self, &t, server, cancellable);
   if (!run_with_retries (self, &t, NULL, NULL, cancellable, error))
     return NULL;
   caps = g_new0 (QdSmtpCapabilities, 1);
@@ -721,12 +398,14 @@ qd_smtp_client_send (QdSmtpClient      *self,
                      GCancellable      *cancellable,
                      GError           **error)
 {
-  g_auto(Transfer) t = { 0 };
+  g_auto(QdSmtpTransfer) t = { 0 };
+  g_autofree char *server = NULL;
 
   g_return_val_if_fail (QD_IS_SMTP_CLIENT (self), NULL);
   g_return_val_if_fail (mail_from != NULL && rcpt_to != NULL && message != NULL, NULL);
 
-  t.cancellable = cancellable;
+  server = qd_smtp_client_dup_server (self);
+  setup (self, &t, server, cancellable);
   t.data = g_bytes_get_data (message, &t.length);
   t.required = required;
   if (!run_with_retries (self, &t, mail_from, rcpt_to, cancellable, error))
