@@ -27,7 +27,7 @@ make_sample (gsize size)
                           "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n",
                           when, when);
   while (text->len < size)
-    g_string_append (text, "Buy now! Cheap watches, cheap pills, cheap everything, limited offer.\n");
+    g_string_append (text, "Buy now! Cheap watches, cheap pills, cheap everything, act now.\n");
   g_string_truncate (text, size - 1);
   g_string_append_c (text, '\n');
   return g_string_free_to_bytes (text);

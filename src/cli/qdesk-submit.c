@@ -69,17 +69,6 @@ worse (int a,
   return MAX (a, b);
 }
 
-static char *
-setting (QdeskContext *ctx,
-         const char   *key)
-{
-  char *value = g_settings_get_string (ctx->settings, key);
-
-  if (value[0] == '\0')
-    g_clear_pointer (&value, g_free);
-  return value;
-}
-
 static const char *
 status_label (QdCheckStatus status)
 {
@@ -197,27 +186,21 @@ load_samples (int     argc,
  * gateway announces. */
 typedef struct
 {
-  QdGatewayInfo *info;
-  char          *from;
-  char          *to;
-  char          *host;
-  guint16        port;
-  QdSmtpSecurity security;
-  char          *user;
+  QdGatewayInfo  *info;
+  QdSubmitTarget  target;
 } Target;
 
 static void
 target_clear (Target *target)
 {
   g_clear_pointer (&target->info, qd_gateway_info_unref);
-  g_free (target->from);
-  g_free (target->to);
-  g_free (target->host);
-  g_free (target->user);
+  qd_submit_target_clear (&target->target);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
+/* The options win; qd_submit_target_resolve() fills in the rest from the
+ * settings and the gateway, as the window does. */
 static int
 resolve_target (QdeskContext *ctx,
                 Options      *options,
@@ -225,23 +208,21 @@ resolve_target (QdeskContext *ctx,
                 Target       *target)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *security = NULL;
-  gboolean server_from_gateway = FALSE;
+  g_autoptr(QdAccount) account = NULL;
+  QdSubmitTarget *t = &target->target;
 
-  target->to = options->to != NULL ? g_strdup (options->to) : setting (ctx, "submission-address");
-  target->from = g_strdup (options->from);
-  if (options->smtp_server != NULL)
-    {
-      if (!qd_smtp_parse_server (options->smtp_server, &target->host, &target->port))
-        return qdesk_usage_error ("submit", _("--smtp-server takes HOST:PORT"));
-    }
-  else if ((target->host = setting (ctx, "smtp-host")) != NULL)
-    target->port = (guint16)g_settings_get_int (ctx->settings, "smtp-port");
+  t->to = g_strdup (options->to);
+  t->from = g_strdup (options->from);
+  t->security = g_strdup (options->smtp_security);
+  t->user = g_strdup (options->smtp_user);
+  if (options->smtp_server != NULL &&
+      !qd_smtp_parse_server (options->smtp_server, &t->host, &t->port))
+    return qdesk_usage_error ("submit", _("--smtp-server takes HOST:PORT"));
 
   if (ctx->gateway_url != NULL && ctx->gateway_url[0] != '\0')
     {
       g_autoptr(GAsyncResult) result = NULL;
-      QdApiClient *client = qdesk_connect (ctx, target->from == NULL, &error);
+      QdApiClient *client = qdesk_connect (ctx, t->from == NULL, &error);
 
       if (client == NULL)
         return qdesk_fail (error);
@@ -250,52 +231,37 @@ resolve_target (QdeskContext *ctx,
       target->info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), &error);
       if (target->info == NULL)
         return qdesk_fail (error);
-      if (target->from == NULL)
+      if (t->from == NULL)
         {
           g_autoptr(GAsyncResult) account_result = NULL;
-          g_autoptr(QdAccount) account = NULL;
 
           qd_api_client_get_account_async (ctx->client, NULL, qdesk_store_result, &account_result);
           account = qd_api_client_get_account_finish (ctx->client, qdesk_wait (&account_result),
                                                       &error);
           if (account == NULL)
             return qdesk_fail (error);
-          target->from = g_strdup (account->address);
-        }
-      if (target->to == NULL)
-        target->to = g_strdup (target->info->submission_address);
-      if (target->host == NULL && target->info->smtp_host != NULL)
-        {
-          target->host = g_strdup (target->info->smtp_host);
-          target->port = target->info->smtp_port;
-          server_from_gateway = TRUE;
         }
     }
-  else
-    target->info = qd_gateway_info_new_defaults ();
 
-  if (target->to == NULL)
-    return qdesk_usage_error ("submit", _("no submission address: give --to ADDR, or sign in to "
-                                          "a gateway that announces one"));
-  if (target->from == NULL)
-    return qdesk_usage_error ("submit", _("no sender address: give --from ADDR, or sign in "
-                                          "to the gateway"));
-  if (need_server && target->host == NULL)
+  if (!qd_submit_target_resolve (t, ctx->settings, target->info,
+                                 account != NULL ? account->address : NULL, &error))
+    {
+      g_printerr ("qdesk: %s\n", error->message);
+      return qdesk_usage_error ("submit", t->to == NULL
+                                ? _("give the submission address with --to ADDR")
+                                : _("give your own address with --from ADDR"));
+    }
+  if (target->info == NULL)
+    target->info = qd_gateway_info_new_defaults ();
+  if (need_server && t->host == NULL)
     return qdesk_usage_error ("submit", _("no SMTP server: give --smtp-server HOST:PORT, or sign "
                                           "in to a gateway that announces one"));
+  {
+    QdSmtpSecurity security;
 
-  security = g_strdup (options->smtp_security);
-  if (security == NULL)
-    security = setting (ctx, "smtp-security");
-  if (security == NULL && server_from_gateway)
-    security = g_strdup (target->info->smtp_security);
-  if (security == NULL)
-    security = g_strdup ("starttls");
-  if (!qd_smtp_security_from_string (security, &target->security))
-    return qdesk_usage_error ("submit", _("--smtp-security is none, starttls or tls"));
-
-  target->user = options->smtp_user != NULL ? g_strdup (options->smtp_user)
-                                            : setting (ctx, "smtp-user");
+    if (!qd_smtp_security_from_string (t->security, &security))
+      return qdesk_usage_error ("submit", _("--smtp-security is none, starttls or tls"));
+  }
   return QDESK_EXIT_OK;
 }
 
@@ -305,20 +271,17 @@ connect_smtp (QdeskContext  *ctx,
               QdStore       *store,
               GError       **error)
 {
-  g_autoptr(QdSmtpClient) client = qd_smtp_client_new (target->host, target->port,
-                                                       target->security, error);
-  const char *timeout = g_getenv ("QD_SMTP_TIMEOUT");
+  g_autoptr(QdSmtpClient) client = qd_submit_target_new_client (&target->target, ctx->ca_file,
+                                                                error);
+  const char *user = target->target.user;
 
   if (client == NULL)
     return NULL;
-  qd_smtp_client_set_ca_file (client, ctx->ca_file);
-  if (timeout != NULL)
-    qd_smtp_client_set_timeout (client, (guint)g_ascii_strtoull (timeout, NULL, 10));
-  if (target->user != NULL)
+  if (user != NULL)
     {
       g_autofree char *server = qd_smtp_client_dup_server (client);
       g_autoptr(GError) local_error = NULL;
-      char *password = qd_keyring_lookup_sync (QD_SECRET_SMTP_PASSWORD, server, target->user,
+      char *password = qd_keyring_lookup_sync (QD_SECRET_SMTP_PASSWORD, server, user,
                                                &local_error);
 
       if (local_error != NULL)
@@ -333,10 +296,10 @@ connect_smtp (QdeskContext  *ctx,
                          "in the preferences, or with: secret-tool store --label='Quarantine "
                          "Desk SMTP' xdg:schema io.github.quarantinedesk.QuarantineDesk.Secret "
                          "kind smtp-password server %s user %s"),
-                       target->user, server, server, target->user);
+                       user, server, server, user);
           return NULL;
         }
-      qd_smtp_client_set_credentials (client, target->user, password);
+      qd_smtp_client_set_credentials (client, user, password);
       qd_secret_free (password);
     }
   return qd_submitter_new (store, client);
@@ -413,7 +376,7 @@ print_packing (GPtrArray  *submissions,
   for (guint i = 0; i < submissions->len; i++)
     n_samples += qd_submission_get_samples (g_ptr_array_index (submissions, i))->len;
   g_print (_("%u sample(s) in %u message(s) to %s, each smaller than %s:\n"),
-           n_samples, submissions->len, target->to, max);
+           n_samples, submissions->len, target->target.to, max);
   for (guint i = 0; i < submissions->len; i++)
     {
       QdSubmission *submission = g_ptr_array_index (submissions, i);
@@ -599,7 +562,7 @@ qdesk_cmd_submit (QdeskContext  *ctx,
   if (sending && count_refused (samples) < samples->len)
     {
       if (!options.yes && isatty (STDIN_FILENO) &&
-          !confirm (samples->len - count_refused (samples), target.to, server))
+          !confirm (samples->len - count_refused (samples), target.target.to, server))
         {
           g_printerr (_("qdesk: nothing was sent.\n"));
           return worse (status, QDESK_EXIT_PARTIAL);
@@ -607,7 +570,7 @@ qdesk_cmd_submit (QdeskContext  *ctx,
       limit = apply_capabilities (submitter, samples, limit);
     }
 
-  submissions = qd_submission_pack (samples, target.from, target.to, limit, now, &error);
+  submissions = qd_submission_pack (samples, target.target.from, target.target.to, limit, now, &error);
   if (submissions == NULL)
     return qdesk_fail (error);
   if (count_refused (samples) > 0)

@@ -23,6 +23,7 @@
 #include "qd-smtp-client.h"
 #include "qd-store.h"
 #include "qd-submission.h"
+#include "qd-submit-target.h"
 #include "qd-submitter.h"
 #include "qd-types.h"
 #include "qd-verdict.h"

@@ -254,9 +254,11 @@ qd_sample_new_from_file (GFile         *file,
     }
   if (info != NULL && g_file_info_get_size (info) > MAX_READ_BYTES)
     {
+      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+
       g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
                    _("%s is far too large to be a sample (%s). Contact support about it."),
-                   name, g_format_size (g_file_info_get_size (info)));
+                   name, size);
       return NULL;
     }
   if (info != NULL)
@@ -749,8 +751,8 @@ qd_sample_check_transport (QdSample         *self,
       break;
     case QD_TRANSFER_BINARY:
     default:
-      if ((extensions & QD_SMTP_EXTENSION_BINARYMIME) && (extensions & QD_SMTP_EXTENSION_CHUNKING) &&
-          QD_SMTP_CLIENT_CAN_BDAT)
+      if ((extensions & QD_SMTP_EXTENSION_BINARYMIME) &&
+          (extensions & QD_SMTP_EXTENSION_CHUNKING) && QD_SMTP_CLIENT_CAN_BDAT)
         qd_sample_set_check (self, QD_SAMPLE_RULE_TRANSPORT, QD_CHECK_PASSED,
                              _("Binary content: attached unmodified (binary)."));
       else

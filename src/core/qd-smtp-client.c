@@ -185,7 +185,8 @@ qd_smtp_client_new (const char      *host,
   self->host = g_strdup (host);
   self->security = security;
   if (port == 0)
-    port = security == QD_SMTP_SECURITY_TLS ? 465 : security == QD_SMTP_SECURITY_STARTTLS ? 587 : 25;
+    port = security == QD_SMTP_SECURITY_TLS ? 465
+           : security == QD_SMTP_SECURITY_STARTTLS ? 587 : 25;
   self->port = port;
   return self;
 }
@@ -323,6 +324,7 @@ setup (QdSmtpClient   *self,
 static gboolean
 run_with_retries (QdSmtpClient    *self,
                   QdSmtpTransfer  *t,
+                  guint            tries,
                   const char      *mail_from,
                   const char      *rcpt_to,
                   GCancellable    *cancellable,
@@ -337,9 +339,9 @@ run_with_retries (QdSmtpClient    *self,
 
       if (qd_smtp_transfer_run (t, mail_from, rcpt_to, &temporary, &local_error))
         return TRUE;
-      g_debug ("SMTP attempt %u of %u to %s: %s", attempt, self->tries, t->server,
+      g_debug ("SMTP attempt %u of %u to %s: %s", attempt, tries, t->server,
                local_error->message);
-      if (!temporary || attempt >= self->tries)
+      if (!temporary || attempt >= tries)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -370,7 +372,9 @@ qd_smtp_client_probe (QdSmtpClient  *self,
 
   server = qd_smtp_client_dup_server (self);
   setup (self, &t, server, cancellable);
-  if (!run_with_retries (self, &t, NULL, NULL, cancellable, error))
+  /* Once: a server that cannot be asked is assumed to take 8-bit data,
+   * and the send checks again before MAIL FROM. */
+  if (!run_with_retries (self, &t, 1, NULL, NULL, cancellable, error))
     return NULL;
   caps = g_new0 (QdSmtpCapabilities, 1);
   caps->extensions = t.extensions;
@@ -408,7 +412,7 @@ qd_smtp_client_send (QdSmtpClient      *self,
   setup (self, &t, server, cancellable);
   t.data = g_bytes_get_data (message, &t.length);
   t.required = required;
-  if (!run_with_retries (self, &t, mail_from, rcpt_to, cancellable, error))
+  if (!run_with_retries (self, &t, self->tries, mail_from, rcpt_to, cancellable, error))
     return NULL;
   return g_strdup (t.reply->str);
 }

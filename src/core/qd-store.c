@@ -443,10 +443,11 @@ claim_is_live (sqlite3_stmt *stmt,
   if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
     return FALSE;
   pid = sqlite3_column_int64 (stmt, 1);
-  if (pid == getpid () || sqlite3_column_int64 (stmt, 2) < now)
+  if (sqlite3_column_int64 (stmt, 2) < now)
     return FALSE;
-  /* A claimer that died (crash, kill) holds nothing. */
-  return kill ((pid_t)pid, 0) == 0 || errno == EPERM;
+  /* A claimer that died (crash, kill) holds nothing; this process's own
+   * claims hold, so that two sends in one process never overlap. */
+  return pid == getpid () || kill ((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
 /**
@@ -473,7 +474,7 @@ qd_store_claim_pending (QdStore  *self,
                         GArray   *only,
                         GError  **error)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_outbox_entry_free);
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) claim = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -481,6 +482,7 @@ qd_store_claim_pending (QdStore  *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_outbox_entry_free);
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return NULL;
   if ((select = prepare (self, "SELECT o.submission_id, o.claim_pid, o.claim_until, o.data, "
@@ -723,12 +725,13 @@ qd_store_list_history (QdStore  *self,
                        guint     limit,
                        GError  **error)
 {
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_history_entry_free);
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
+  entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_history_entry_free);
   stmt = prepare (self,
     "SELECT s.sha256, s.from_header, s.to_header, s.subject, s.received_at, sub.message_id,"
     " sub.state, sub.queued_at, sub.sent_at, sub.server, sub.reply,"

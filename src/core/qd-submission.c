@@ -339,9 +339,9 @@ build (QdSubmission  *self,
       gsize token_len = strlen (tokens[i]);
       const guint8 *at = find_bytes (wrapper->data + from, wrapper->len - from, tokens[i],
                                      token_len);
+      QdSample *sample = g_ptr_array_index (self->samples, i);
       gsize wire_len;
-      const guint8 *wire = g_bytes_get_data (qd_sample_get_wire_data (g_ptr_array_index (self->samples, i)),
-                                             &wire_len);
+      const guint8 *wire = g_bytes_get_data (qd_sample_get_wire_data (sample), &wire_len);
 
       /* Each placeholder exactly where GMime put the part's body: right
        * before the CRLF that belongs to the next delimiter. */

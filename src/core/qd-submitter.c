@@ -185,9 +185,10 @@ submit_thread (GTask        *task,
   SubmitData *data = task_data;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GPtrArray) entries = NULL;
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_send_result_free);
+  g_autoptr(GPtrArray) results = NULL;
   GError *error = NULL;
 
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_send_result_free);
   /* On disk first: a crash from here on loses nothing, and a store that
    * cannot be written means nothing is sent. */
   if (data->submissions != NULL)

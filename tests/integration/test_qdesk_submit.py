@@ -207,8 +207,9 @@ class AiosmtpdTests(SubmitTestCase):
         parts = self.assertSamplesAttached(
             message["data"], [ascii_sample, eight_bit, date_only, crlf, no_final_newline])
         self.assertEqual(self.outbox(), [])
-        history = self.store().execute("SELECT s.sha256, sub.state, sub.reply FROM samples s "
-                                       "JOIN submissions sub ON sub.id = s.submission_id").fetchall()
+        history = self.store().execute(
+            "SELECT s.sha256, sub.state, sub.reply FROM samples s "
+            "JOIN submissions sub ON sub.id = s.submission_id").fetchall()
         self.assertEqual(len(history), 5)
         self.assertTrue(all(state == "sent" and "250" in reply for _, state, reply in history))
         self.assertEqual(len(parts), 5)
@@ -363,6 +364,39 @@ class AiosmtpdTests(SubmitTestCase):
         self.assertEqual(len(self.smtp.records()), 1)
 
 
+    def test_settings_give_the_defaults(self):
+        for key, value in (("smtp-host", "127.0.0.1"), ("smtp-port", str(self.smtp.port)),
+                           ("smtp-security", "none"), ("submission-address", TO)):
+            subprocess.run(["gsettings", "set", "io.github.quarantinedesk.QuarantineDesk", key,
+                            value], env=self.session.env, check=True, timeout=20)
+        spl = sample("configured in the settings")
+        self.qdesk("submit", "--from", FROM, self.write("settings.eml", spl))
+        [message] = self.smtp.accepted()
+        self.assertEqual(message["rcpt_tos"], [TO])
+        self.assertSamplesAttached(message["data"], [spl])
+
+
+class TlsTests(SubmitTestCase):
+    def test_starttls_and_implicit_tls(self):
+        cert, key = h.make_self_signed_cert(self.session.root)
+        for mode, security in (("starttls", "starttls"), ("implicit", "tls")):
+            with self.subTest(mode=mode), qdsmtp.SmtpServer(tls=mode, cert=(cert, key)) as smtp:
+                spl = sample(f"over {mode}")
+                server = f"localhost:{smtp.port}"
+                args = ("submit", "--to", TO, "--from", FROM, "--smtp-server", server,
+                        "--smtp-security", security)
+                # An unknown certificate: refused, nothing sent, the message kept.
+                proc = self.qdesk(*args, self.write(f"{mode}.eml", spl), expect=EXIT_NETWORK)
+                self.assertIn("certificate", proc.stderr.decode())
+                self.assertEqual(smtp.records(), [])
+                self.assertEqual(len(self.outbox()), 1)
+                # Trusted: the next run sends what waited.
+                self.qdesk("--ca-file", str(cert), *args)
+                [message] = smtp.accepted()
+                self.assertSamplesAttached(message["data"], [spl])
+                self.assertEqual(self.outbox(), [])
+
+
 class ServerCapabilityTests(SubmitTestCase):
     def test_no_8bitmime_refuses_8bit_sample_unaltered(self):
         with qdsmtp.SmtpServer(eightbitmime=False) as smtp:
@@ -462,6 +496,7 @@ class GatewayIntakeTests(SubmitTestCase):
 
 if __name__ == "__main__":
     h.require("qd-gateway")
+    h.require("openssl")
     qdsmtp.require()
     import unittest
     unittest.main(verbosity=2)

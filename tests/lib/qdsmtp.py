@@ -80,16 +80,19 @@ class SmtpServer:
     EIGHTBITMIME=False leaves 8BITMIME out of the EHLO reply; BINARYMIME
     adds BINARYMIME and CHUNKING; SIZE_LIMIT is the SIZE it announces and
     enforces; AUTH=(user, password) requires AUTH (PLAIN/LOGIN, without TLS:
-    loopback only).
+    loopback only). TLS is "starttls" (required before MAIL) or "implicit"
+    (SMTPS), with CERT=(cert_file, key_file).
     """
 
     def __init__(self, eightbitmime: bool = True, binarymime: bool = False,
-                 size_limit: int = 32 * 1024 * 1024, auth: tuple[str, str] | None = None):
+                 size_limit: int = 32 * 1024 * 1024, auth: tuple[str, str] | None = None,
+                 tls: str | None = None, cert: tuple | None = None):
         self.python = require()
         self._tmp = tempfile.TemporaryDirectory(prefix="qd-smtp-")
         self.dir = Path(self._tmp.name)
         self.config = {"eightbitmime": eightbitmime, "binarymime": binarymime,
-                       "size_limit": size_limit, "auth": list(auth) if auth else None}
+                       "size_limit": size_limit, "auth": list(auth) if auth else None,
+                       "tls": tls, "cert": [str(p) for p in cert] if cert else None}
         self.proc = None
         self.port: int | None = None
         self.plan()
@@ -157,6 +160,7 @@ class SmtpServer:
 
 def _serve(directory: Path) -> None:
     import asyncio
+    import ssl
 
     from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -225,17 +229,25 @@ def _serve(directory: Path) -> None:
               and auth_data.password.decode() == password)
         return AuthResult(success=ok)
 
+    context = None
+    if config["tls"]:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*config["cert"])
+
     def factory():
         kwargs = dict(data_size_limit=config["size_limit"], decode_data=False,
                       hostname="qdsmtp.test", enable_SMTPUTF8=False)
         if config["auth"]:
             kwargs.update(auth_required=True, auth_require_tls=False,
                           authenticator=authenticator)
+        if config["tls"] == "starttls":
+            kwargs.update(tls_context=context, require_starttls=True)
         return ControlledSMTP(Handler(), **kwargs)
 
     async def main():
         loop = asyncio.get_running_loop()
-        server = await loop.create_server(factory, "127.0.0.1", 0)
+        server = await loop.create_server(factory, "127.0.0.1", 0,
+                                          ssl=context if config["tls"] == "implicit" else None)
         port = server.sockets[0].getsockname()[1]
         _write_json(directory / "ready.json", {"port": port})
         async with server:

@@ -34,7 +34,7 @@ make_big_sample (const char *subject,
   g_autoptr(GBytes) bytes = NULL;
 
   while (body->len < size)
-    g_string_append (body, "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvw\n");
+    g_string_append (body, "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopq\n");
   bytes = make_sample (subject, body->str, "\n");
   g_string_free (body, TRUE);
   return g_steal_pointer (&bytes);
@@ -230,8 +230,8 @@ test_pack_refuses_what_never_fits (void)
   g_assert_no_error (error);
   g_assert_cmpuint (packed->len, ==, 1);
   g_assert_true (qd_sample_is_refused (g_ptr_array_index (samples, 1)));
-  g_assert_cmpint (qd_sample_get_check (g_ptr_array_index (samples, 1), QD_SAMPLE_RULE_SIZE)->status,
-                   ==, QD_CHECK_REFUSED);
+  g_assert_cmpint (qd_sample_get_check (g_ptr_array_index (samples, 1),
+                                       QD_SAMPLE_RULE_SIZE)->status, ==, QD_CHECK_REFUSED);
   for (guint i = 0; i < 2; i++)
     g_bytes_unref (datas[i]);
 }
