@@ -31,6 +31,20 @@ qd_application_activate (GApplication *app)
 }
 
 static void
+qd_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (qd_window_new (QD_APPLICATION (app)));
+  qd_window_report_files (QD_WINDOW (window), files, n_files);
+  gtk_window_present (window);
+}
+
+static void
 qd_application_startup (GApplication *app)
 {
   QdApplication *self = QD_APPLICATION (app);
@@ -96,6 +110,7 @@ qd_application_class_init (QdApplicationClass *klass)
 
   object_class->dispose = qd_application_dispose;
   app_class->activate = qd_application_activate;
+  app_class->open = qd_application_open;
   app_class->startup = qd_application_startup;
 }
 
@@ -125,7 +140,7 @@ qd_application_new (void)
 {
   return g_object_new (QD_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
 }

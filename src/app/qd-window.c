@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qd-messages-page.h"
+#include "qd-report-page.h"
 #include "qd-sign-in-page.h"
 #include "qd-window.h"
 
@@ -27,6 +28,7 @@ struct _QdWindow
   QdSignInPage         *sign_in_page;
   QdMessagesPage       *quarantine_page;
   QdMessagesPage       *junk_page;
+  QdReportPage         *report_page;
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -58,6 +60,7 @@ signed_in_cb (QdWindow *self)
 
   qd_messages_page_set_session (self->quarantine_page, self->session);
   qd_messages_page_set_session (self->junk_page, self->session);
+  qd_report_page_set_session (self->report_page, self->session, self->settings);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
   show_page (self, "main");
@@ -172,6 +175,7 @@ qd_window_class_init (QdWindowClass *klass)
 
   g_type_ensure (QD_TYPE_SIGN_IN_PAGE);
   g_type_ensure (QD_TYPE_MESSAGES_PAGE);
+  g_type_ensure (QD_TYPE_REPORT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
@@ -182,6 +186,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, report_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_cb);
@@ -219,6 +224,7 @@ qd_window_new (QdApplication *application)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   qd_sign_in_page_set_session (self->sign_in_page, self->session, self->settings);
+  qd_report_page_set_session (self->report_page, self->session, self->settings);
   show_page (self, "sign-in");
   if (qd_session_get_signed_in (self->session))
     signed_in_cb (self);
@@ -226,6 +232,22 @@ qd_window_new (QdApplication *application)
     qd_sign_in_page_restore (self->sign_in_page);
 
   return self;
+}
+
+/**
+ * qd_window_report_files:
+ *
+ * Files opened with the application arrive on Report spam.
+ */
+void
+qd_window_report_files (QdWindow  *self,
+                        GFile    **files,
+                        guint      n_files)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+
+  qd_report_page_add_files (self->report_page, files, n_files);
+  adw_view_stack_set_visible_child_name (self->view_stack, "report");
 }
 
 void

@@ -40,7 +40,7 @@ def texts():
         "All Categories": "All Categories", "Marketing and newsletters":
         "Marketing and newsletters", "Any Time": "Any Time", "Custom Range…": "Custom Range…",
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
-        "No messages": "No messages",
+        "No messages": "No messages", "Send Report": "Send Report",
     }
     if LANG == "en":
         return english
@@ -111,9 +111,9 @@ class WindowTest(unittest.TestCase):
         session.set_setting("last-view", "quarantine")
         self.page = None  # the folder's own panel, once signed in
 
-    def launch(self):
+    def launch(self, *args):
         """Starts the window (after the test has put its mail at the gateway)."""
-        self.app_proc = session.start_app()
+        self.app_proc = session.start_app(*args)
         self.addCleanup(qdharness.stop_process, self.app_proc)
         self.app = qdui.application()
         self.window = qdui.find(self.app, "frame")
@@ -219,6 +219,42 @@ class MoveFromJunk(WindowTest):
         self.assertEqual(list((maildir / ".Junk" / "new").glob(f"*.QD{item}.*")), [])
         moved = list((maildir / "new").glob(f"*.QD{item}.*"))
         self.assertEqual([p.read_bytes() for p in moved], [data])
+
+
+class ReportSpam(WindowTest):
+    def test_open_sample_and_send(self):
+        received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+        sample = qdharness.make_message("Lucky Winner <prize@lottery.example>", "demo@example.com",
+                                        "You have won a prize", "Claim your prize today.",
+                                        received=received)
+        path = session.root / "missed-spam.eml"
+        path.write_bytes(sample)
+        # Opened with the application, as from a file manager.
+        self.launch(str(path))
+        send = qdui.find(self.window, "push button", T["Send Report"])
+
+        def ready():
+            if qdui.is_sensitive(send):
+                return True
+            fields = qdui.find_all(self.window, "text", T["Password"])
+            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
+                qdui.set_text(fields[0], "demo")
+                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+            return False
+        qdharness.wait_for(ready, 30, "the sample to be ready to send")
+        qdui.wait_for_label(self.window, lambda t: t == "You have won a prize", 20,
+                            "the sample's row")
+        self.shot("report")
+        qdui.click(send)
+        submissions = qdharness.wait_for(lambda: [s for s in gateway.submissions()
+                                                  if s["samples"]], 30,
+                                         "the gateway's intake to receive the report")
+        [sub] = submissions
+        self.assertEqual(sub["mail_from"], "demo@example.com")
+        self.assertEqual([x["status"] for x in sub["samples"]], ["accepted"])
+        self.assertIn(sub["samples"][0]["sha256"], qdharness.sample_digests(sample))
+        qdharness.wait_for(lambda: not qdui.is_sensitive(send), 20, "the sent sample to leave")
+        self.shot("report-sent")
 
 
 class SafePreview(WindowTest):

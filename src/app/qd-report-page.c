@@ -1,0 +1,638 @@
+/* qd-report-page.c — the samples stay until the server has accepted them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qd-format.h"
+#include "qd-report-page.h"
+
+struct _QdReportPage
+{
+  AdwBin         parent_instance;
+
+  GtkStack      *stack;
+  AdwStatusPage *empty_page;
+  GtkListBox    *sample_list;
+  AdwActionRow  *plan_row;
+  AdwActionRow  *target_row;
+  GtkSpinner    *send_spinner;
+
+  QdSession     *session;
+  GSettings     *settings;
+  GPtrArray     *samples;     /* QdSample, in the order added */
+  GCancellable  *sending;
+};
+
+G_DEFINE_FINAL_TYPE (QdReportPage, qd_report_page, ADW_TYPE_BIN)
+
+static QdGatewayInfo *
+gateway_info (QdReportPage *self)
+{
+  QdGatewayInfo *info = self->session != NULL ? qd_session_get_info (self->session) : NULL;
+
+  return info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
+}
+
+static void
+toast (QdReportPage *self,
+       const char   *title)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
+}
+
+static gboolean
+resolve_target (QdReportPage   *self,
+                QdSubmitTarget *target,
+                GError        **error)
+{
+  g_autoptr(QdGatewayInfo) info = gateway_info (self);
+  QdAccount *account = self->session != NULL ? qd_session_get_account (self->session) : NULL;
+
+  return qd_submit_target_resolve (target, self->settings, info,
+                                   account != NULL ? account->address : NULL, error);
+}
+
+static const char *
+status_icon (QdCheckStatus status)
+{
+  switch (status)
+    {
+    case QD_CHECK_PASSED:
+      return "emblem-ok-symbolic";
+    case QD_CHECK_NOTE:
+      return "dialog-information-symbolic";
+    case QD_CHECK_WARNING:
+      return "dialog-warning-symbolic";
+    case QD_CHECK_REFUSED:
+      return "dialog-error-symbolic";
+    case QD_CHECK_SKIPPED:
+    default:
+      return "content-loading-symbolic";
+    }
+}
+
+static QdCheckStatus
+worst_status (QdSample *sample)
+{
+  GPtrArray *checks = qd_sample_get_checks (sample);
+  QdCheckStatus worst = QD_CHECK_PASSED;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      QdSampleCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->status == QD_CHECK_REFUSED)
+        return QD_CHECK_REFUSED;
+      if (check->status == QD_CHECK_WARNING || (check->status == QD_CHECK_NOTE &&
+                                                worst == QD_CHECK_PASSED))
+        worst = check->status;
+    }
+  return worst;
+}
+
+static void
+remove_clicked_cb (GtkButton    *button,
+                   QdReportPage *self)
+{
+  QdSample *sample = g_object_get_data (G_OBJECT (button), "sample");
+
+  g_ptr_array_remove (self->samples, sample);
+  gtk_widget_activate_action (GTK_WIDGET (self), "report.refresh", NULL);
+}
+
+static GtkWidget *
+sample_row (QdReportPage *self,
+            QdSample     *sample)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkWidget *icon;
+  GtkWidget *remove;
+  GPtrArray *checks = qd_sample_get_checks (sample);
+  GDateTime *received = qd_sample_get_receipt_date (sample, NULL);
+  g_autofree char *when = received != NULL ? qd_format_when (received) : g_strdup (_("unknown"));
+  g_autofree char *size = qd_format_size (g_bytes_get_size (qd_sample_get_data (sample)));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *title = NULL;
+  QdCheckStatus worst = worst_status (sample);
+
+  title = qd_text_make_safe (qd_sample_get_subject (sample) != NULL
+                             ? qd_sample_get_subject (sample) : qd_sample_get_name (sample), -1);
+  /* Translators: sender, when received, size of a sample */
+  subtitle = g_strdup_printf (_("%s · received %s · %s"),
+                              qd_sample_get_from (sample) ? qd_sample_get_from (sample) : "—",
+                              when, size);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), worst != QD_CHECK_PASSED);
+
+  icon = gtk_image_new_from_icon_name (status_icon (worst));
+  if (worst == QD_CHECK_REFUSED)
+    gtk_widget_add_css_class (icon, "error");
+  else if (worst == QD_CHECK_WARNING)
+    gtk_widget_add_css_class (icon, "warning");
+  else
+    gtk_widget_add_css_class (icon, "success");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  worst == QD_CHECK_REFUSED ? _("Refused")
+                                  : worst == QD_CHECK_WARNING ? _("Accepted, with a warning")
+                                  : _("Accepted"), -1);
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
+
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, _("Remove Sample"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove sample"), -1);
+  g_object_set_data_full (G_OBJECT (remove), "sample", g_object_ref (sample), g_object_unref);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_clicked_cb), self);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (row), remove);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      QdSampleCheck *check = g_ptr_array_index (checks, i);
+      GtkWidget *line;
+      GtkWidget *check_icon;
+
+      if (check->status == QD_CHECK_SKIPPED || check->message == NULL)
+        continue;
+      line = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (line), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (line), check->message);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (line), 0);
+      check_icon = gtk_image_new_from_icon_name (status_icon (check->status));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (line), check_icon);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), line);
+    }
+  return row;
+}
+
+static GPtrArray *
+sendable_samples (QdReportPage *self)
+{
+  GPtrArray *sendable = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < self->samples->len; i++)
+    {
+      QdSample *sample = g_ptr_array_index (self->samples, i);
+
+      if (qd_sample_is_sendable (sample))
+        g_ptr_array_add (sendable, g_object_ref (sample));
+    }
+  return sendable;
+}
+
+static void
+refresh (QdReportPage *self)
+{
+  g_autoptr(QdGatewayInfo) info = gateway_info (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GPtrArray) sendable = NULL;
+  g_auto(QdSubmitTarget) target = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *limit = g_format_size (info->max_message_bytes);
+  g_autofree char *plan = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sample_list))) != NULL)
+    gtk_list_box_remove (self->sample_list, child);
+
+  gtk_stack_set_visible_child_name (self->stack, self->samples->len > 0 ? "samples" : "empty");
+  qd_sample_evaluate_all (self->samples, info, now);
+  for (guint i = 0; i < self->samples->len; i++)
+    gtk_list_box_append (self->sample_list, sample_row (self, g_ptr_array_index (self->samples, i)));
+
+  sendable = sendable_samples (self);
+  if (!resolve_target (self, &target, &error))
+    {
+      adw_action_row_set_subtitle (self->target_row, error->message);
+      adw_action_row_set_subtitle (self->plan_row, "");
+    }
+  else
+    {
+      g_autofree char *where = NULL;
+
+      if (target.host != NULL)
+        /* Translators: submission address, then the mail server */
+        where = g_strdup_printf (_("%s, through %s"), target.to, target.host);
+      else
+        where = g_strdup (target.to);
+      adw_action_row_set_subtitle (self->target_row, where);
+
+      if (sendable->len > 0)
+        {
+          g_autoptr(GPtrArray) packed = qd_submission_pack (sendable, target.from, target.to,
+                                                            info->max_message_bytes, now, NULL);
+          gsize total = 0;
+
+          for (guint i = 0; packed != NULL && i < packed->len; i++)
+            total += qd_submission_get_size (g_ptr_array_index (packed, i));
+          if (packed != NULL)
+            {
+              g_autofree char *size = g_format_size (total);
+              g_autofree char *n_samples =
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sample", "%u samples",
+                                              sendable->len), sendable->len);
+              g_autofree char *n_messages =
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message", "%u messages",
+                                              packed->len), packed->len);
+
+              /* Translators: "3 samples → 1 message, 1.2 MB (each under 2.0 MB)" */
+              plan = g_strdup_printf (_("%s → %s, %s (each under %s)"), n_samples, n_messages,
+                                      size, limit);
+            }
+        }
+    }
+  if (plan == NULL)
+    plan = g_strdup (sendable->len == 0 ? _("No sample can be sent yet") : "");
+  adw_action_row_set_subtitle (self->plan_row, plan);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.send",
+                                 sendable->len > 0 && self->sending == NULL);
+}
+
+/* adding */
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(QdReportPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_file_load_bytes_finish (G_FILE (object), result, NULL, &error);
+  g_autofree char *name = g_file_get_basename (G_FILE (object));
+
+  if (bytes == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” cannot be read: %s"), name,
+                                                  error->message);
+
+      toast (self, message);
+      return;
+    }
+  g_ptr_array_add (self->samples, qd_sample_new (bytes, name));
+  refresh (self);
+}
+
+void
+qd_report_page_add_files (QdReportPage  *self,
+                          GFile        **files,
+                          guint          n_files)
+{
+  g_return_if_fail (QD_IS_REPORT_PAGE (self));
+
+  for (guint i = 0; i < n_files; i++)
+    g_file_load_bytes_async (files[i], NULL, loaded_cb, g_object_ref (self));
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     QdReportPage    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        g_ptr_array_add (list, g_list_model_get_item (files, i));
+      qd_report_page_add_files (self, (GFile **)list->pdata, list->len);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *name,
+            GVariant   *parameter)
+{
+  QdReportPage *self = QD_REPORT_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) mail = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Add Samples"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (mail, _("Mail messages (.eml)"));
+  gtk_file_filter_add_mime_type (mail, "message/rfc822");
+  gtk_file_filter_add_suffix (mail, "eml");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), mail);
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         QdReportPage  *self)
+{
+  GSList *files = g_value_get_boxed (value);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (list, l->data);
+  qd_report_page_add_files (self, (GFile **)list->pdata, list->len);
+  return TRUE;
+}
+
+/* sending */
+
+typedef struct
+{
+  QdReportPage   *self;
+  QdSubmitTarget  target;
+  QdSubmitter    *submitter;
+  GPtrArray      *sendable;
+} Send;
+
+static void
+send_free (Send *send)
+{
+  g_clear_object (&send->self);
+  qd_submit_target_clear (&send->target);
+  g_clear_object (&send->submitter);
+  g_clear_pointer (&send->sendable, g_ptr_array_unref);
+  g_free (send);
+}
+
+static void
+send_done (Send       *send,
+           const char *message)
+{
+  QdReportPage *self = send->self;
+
+  g_clear_object (&self->sending);
+  gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), FALSE);
+  gtk_spinner_stop (self->send_spinner);
+  if (message != NULL)
+    toast (self, message);
+  refresh (self);
+  send_free (send);
+}
+
+static void
+submitted_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Send *send = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint sent = 0;
+  guint kept = 0;
+
+  results = qd_submitter_submit_finish (QD_SUBMITTER (object), result, &error);
+  if (results == NULL)
+    {
+      message = g_strdup_printf (_("Nothing was sent: %s"), error->message);
+      send_done (send, message);
+      return;
+    }
+  for (guint i = 0; i < results->len; i++)
+    {
+      QdSendResult *r = g_ptr_array_index (results, i);
+
+      if (r->sent)
+        sent += r->n_samples;
+      else
+        {
+          kept += r->n_samples;
+          if (message == NULL && r->error != NULL)
+            message = g_strdup (r->error->message);
+        }
+    }
+  /* What the server accepted leaves the page; the rest stays, to retry. */
+  if (kept == 0)
+    for (guint i = 0; i < send->sendable->len; i++)
+      g_ptr_array_remove (send->self->samples, g_ptr_array_index (send->sendable, i));
+  if (kept == 0)
+    {
+      g_free (message);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%u sample reported. Check later whether it is "
+                                              "classified as spam.",
+                                              "%u samples reported. Check later whether they "
+                                              "are classified as spam.", sent), sent);
+    }
+  else
+    {
+      g_autofree char *why = g_steal_pointer (&message);
+
+      message = g_strdup_printf (_("%u of %u samples were not sent yet (%s). They stay in the "
+                                   "outbox and are sent again later."), kept, sent + kept,
+                                 why != NULL ? why : "");
+    }
+  send_done (send, message);
+}
+
+static void
+probed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Send *send = user_data;
+  QdReportPage *self = send->self;
+  g_autoptr(QdSmtpCapabilities) caps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) packed = NULL;
+  g_autoptr(QdGatewayInfo) info = gateway_info (self);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  QdSmtpExtensions extensions = QD_SMTP_ASSUMED_EXTENSIONS;
+  gint64 limit = info->max_message_bytes;
+
+  caps = qd_smtp_client_probe_finish (QD_SMTP_CLIENT (object), result, &error);
+  if (caps == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup_printf (_("The mail server cannot be reached: %s"), error->message);
+      send_done (send, message);
+      return;
+    }
+  extensions = caps->extensions;
+  if (caps->max_size > 0)
+    limit = MIN (limit, caps->max_size + 1);
+  /* A sample the server cannot carry unmodified is refused, never altered. */
+  for (guint i = 0; i < send->sendable->len; i++)
+    qd_sample_check_transport (g_ptr_array_index (send->sendable, i), extensions);
+  for (guint i = send->sendable->len; i > 0; i--)
+    if (!qd_sample_is_sendable (g_ptr_array_index (send->sendable, i - 1)))
+      g_ptr_array_remove_index (send->sendable, i - 1);
+  if (send->sendable->len == 0)
+    {
+      send_done (send, _("The mail server cannot carry these samples unmodified."));
+      return;
+    }
+  packed = qd_submission_pack (send->sendable, send->target.from, send->target.to, limit, now,
+                               &error);
+  if (packed == NULL)
+    {
+      send_done (send, error->message);
+      return;
+    }
+  qd_submitter_submit_async (send->submitter, packed, self->sending, submitted_cb, send);
+}
+
+static void
+password_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Send *send = user_data;
+  QdSmtpClient *client = qd_submitter_get_client (send->submitter);
+  g_autoptr(GError) error = NULL;
+  char *password = qd_keyring_lookup_finish (result, &error);
+
+  if (password == NULL)
+    {
+      send_done (send, error != NULL ? error->message
+                                     : _("The password of the mail server account is not "
+                                         "stored. Enter it in Preferences."));
+      return;
+    }
+  qd_smtp_client_set_credentials (client, send->target.user, password);
+  qd_secret_free (password);
+  qd_smtp_client_probe_async (client, send->self->sending, probed_cb, send);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  QdReportPage *self = QD_REPORT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdSmtpClient) client = NULL;
+  g_autoptr(QdStore) store = NULL;
+  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+  Send *send = g_new0 (Send, 1);
+
+  send->self = g_object_ref (self);
+  send->sendable = sendable_samples (self);
+  self->sending = g_cancellable_new ();
+  gtk_widget_action_set_enabled (widget, "report.send", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), TRUE);
+  gtk_spinner_start (self->send_spinner);
+
+  /* The outbox first: from here on, nothing asked for is lost. */
+  if (!resolve_target (self, &send->target, &error) ||
+      (client = qd_submit_target_new_client (&send->target, ca_file, &error)) == NULL ||
+      (store = qd_store_open (NULL, &error)) == NULL)
+    {
+      send_done (send, error->message);
+      return;
+    }
+  send->submitter = qd_submitter_new (store, client);
+  if (send->target.user != NULL)
+    {
+      g_autofree char *server = qd_smtp_client_dup_server (client);
+
+      qd_keyring_lookup_async (QD_SECRET_SMTP_PASSWORD, server, send->target.user,
+                               self->sending, password_cb, send);
+    }
+  else
+    qd_smtp_client_probe_async (client, self->sending, probed_cb, send);
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *name,
+                GVariant   *parameter)
+{
+  refresh (QD_REPORT_PAGE (widget));
+}
+
+/* GObject */
+
+static void
+qd_report_page_dispose (GObject *object)
+{
+  QdReportPage *self = (QdReportPage *)object;
+
+  g_cancellable_cancel (self->sending);
+  g_clear_object (&self->sending);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->samples, g_ptr_array_unref);
+  gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_REPORT_PAGE);
+
+  G_OBJECT_CLASS (qd_report_page_parent_class)->dispose (object);
+}
+
+static void
+qd_report_page_class_init (QdReportPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = qd_report_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/qd-report-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, sample_list);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, plan_row);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, target_row);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, send_spinner);
+
+  gtk_widget_class_install_action (widget_class, "report.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "report.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "report.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "report.add",
+                                       NULL);
+}
+
+static void
+qd_report_page_init (QdReportPage *self)
+{
+  GtkDropTarget *drop;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->samples = g_ptr_array_new_with_free_func (g_object_unref);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.send", FALSE);
+}
+
+void
+qd_report_page_set_session (QdReportPage *self,
+                            QdSession    *session,
+                            GSettings    *settings)
+{
+  g_autoptr(QdGatewayInfo) info = NULL;
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (QD_IS_REPORT_PAGE (self));
+
+  g_set_object (&self->session, session);
+  g_set_object (&self->settings, settings);
+  info = gateway_info (self);
+  description = g_strdup_printf (_("Add the original messages that should have been caught, "
+                                   "saved as .eml from your mail program, or drop them here. "
+                                   "They are forwarded unmodified, at most %u days after you "
+                                   "received them, never compressed."),
+                                 info->max_sample_age_days);
+  adw_status_page_set_description (self->empty_page, description);
+  refresh (self);
+}
