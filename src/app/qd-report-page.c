@@ -200,6 +200,7 @@ refresh (QdReportPage *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *limit = g_format_size (info->max_message_bytes);
   g_autofree char *plan = NULL;
+  gboolean target_known;
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sample_list))) != NULL)
@@ -211,7 +212,8 @@ refresh (QdReportPage *self)
     gtk_list_box_append (self->sample_list, sample_row (self, g_ptr_array_index (self->samples, i)));
 
   sendable = sendable_samples (self);
-  if (!resolve_target (self, &target, &error))
+  target_known = resolve_target (self, &target, &error);
+  if (!target_known)
     {
       adw_action_row_set_subtitle (self->target_row, error->message);
       adw_action_row_set_subtitle (self->plan_row, "");
@@ -255,7 +257,7 @@ refresh (QdReportPage *self)
     plan = g_strdup (sendable->len == 0 ? _("No sample can be sent yet") : "");
   adw_action_row_set_subtitle (self->plan_row, plan);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.send",
-                                 sendable->len > 0 && self->sending == NULL);
+                                 target_known && sendable->len > 0 && self->sending == NULL);
 }
 
 /* adding */

@@ -10,6 +10,7 @@
 #include "qd-messages-page.h"
 #include "qd-report-page.h"
 #include "qd-sign-in-page.h"
+#include "qd-submissions-page.h"
 #include "qd-window.h"
 
 struct _QdWindow
@@ -176,6 +177,7 @@ qd_window_class_init (QdWindowClass *klass)
   g_type_ensure (QD_TYPE_SIGN_IN_PAGE);
   g_type_ensure (QD_TYPE_MESSAGES_PAGE);
   g_type_ensure (QD_TYPE_REPORT_PAGE);
+  g_type_ensure (QD_TYPE_SUBMISSIONS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);

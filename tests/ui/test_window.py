@@ -41,6 +41,7 @@ def texts():
         "Marketing and newsletters", "Any Time": "Any Time", "Custom Range…": "Custom Range…",
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
+        "Submissions": "Submissions", "Sent ": "Sent ",
     }
     if LANG == "en":
         return english
@@ -255,6 +256,11 @@ class ReportSpam(WindowTest):
         self.assertIn(sub["samples"][0]["sha256"], qdharness.sample_digests(sample))
         qdharness.wait_for(lambda: not qdui.is_sensitive(send), 20, "the sent sample to leave")
         self.shot("report-sent")
+        # The history lists it as sent.
+        qdui.do_action(qdui.find(self.window, "page tab", T["Submissions"]))
+        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Sent "]), 20,
+                            "the sample's status in the history")
+        self.shot("submissions")
 
 
 class SafePreview(WindowTest):
