@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qd-application.h"
+#include "qd-preferences-window.h"
 #include "qd-window.h"
 
 struct _QdApplication
@@ -90,6 +91,19 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  QdApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  QdPreferencesWindow *window = qd_preferences_window_new (parent, self->settings,
+                                                           self->session);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -99,6 +113,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -123,6 +138,8 @@ qd_application_init (QdApplication *self)
     const char *accels[3];
   } accels[] = {
     { "app.quit", { "<primary>q", NULL } },
+    { "app.preferences", { "<primary>comma", NULL } },
+    { "win.add-samples", { "<primary>o", NULL } },
     { "win.search", { "<primary>f", NULL } },
     { "win.refresh", { "<primary>r", "F5", NULL } },
     { "win.show-help-overlay", { "<primary>question", NULL } },

@@ -26,6 +26,9 @@ struct _QdMessagesPage
   GtkLabel           *count_label;
   GtkSpinner         *loading_spinner;
   GtkStack           *content_stack;
+  GtkWidget          *scrolled;
+  GMenuModel         *context_menu;
+  GtkWidget          *context_popover;
   GtkColumnView      *column_view;
   AdwStatusPage      *empty_page;
   AdwStatusPage      *error_page;
@@ -240,6 +243,44 @@ row_activated_cb (QdMessagesPage *self,
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+/* The context menu acts on the selection, like the action bar. */
+static void
+popup_context_menu (QdMessagesPage *self,
+                    double          x,
+                    double          y)
+{
+  GdkRectangle at = { (int)x, (int)y, 1, 1 };
+
+  if (n_selected (self) == 0)
+    return;
+  if (self->context_popover == NULL)
+    {
+      self->context_popover = gtk_popover_menu_new_from_model (self->context_menu);
+      gtk_widget_set_parent (self->context_popover, self->scrolled);
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_popover), FALSE);
+      gtk_popover_set_position (GTK_POPOVER (self->context_popover), GTK_POS_BOTTOM);
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_popover), &at);
+  gtk_popover_popup (GTK_POPOVER (self->context_popover));
+}
+
+static void
+context_menu_cb (QdMessagesPage *self,
+                 int             n_press,
+                 double          x,
+                 double          y)
+{
+  popup_context_menu (self, x, y);
+}
+
+static void
+long_press_cb (QdMessagesPage *self,
+               double          x,
+               double          y)
+{
+  popup_context_menu (self, x, y);
 }
 
 static void
@@ -711,6 +752,7 @@ qd_messages_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_MESSAGES_PAGE);
 
   G_OBJECT_CLASS (qd_messages_page_parent_class)->dispose (object);
@@ -816,6 +858,8 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, scrolled);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, context_menu);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, error_page);
@@ -832,6 +876,8 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_cb);
   gtk_widget_class_bind_template_callback (widget_class, folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, context_menu_cb);
+  gtk_widget_class_bind_template_callback (widget_class, long_press_cb);
 
   for (guint i = 0; i < G_N_ELEMENTS (batch_actions); i++)
     gtk_widget_class_install_action (widget_class, batch_actions[i], NULL, action_cb);

@@ -133,6 +133,19 @@ refresh_action (GtkWidget  *widget,
     qd_messages_page_refresh (page);
 }
 
+static void
+add_samples_action (GtkWidget  *widget,
+                    const char *name,
+                    GVariant   *parameter)
+{
+  QdWindow *self = QD_WINDOW (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "report");
+  gtk_widget_activate_action (GTK_WIDGET (self->report_page), "report.add", NULL);
+}
+
 static gboolean
 qd_window_close_request (GtkWindow *window)
 {
@@ -196,6 +209,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.add-samples", NULL, add_samples_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
