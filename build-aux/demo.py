@@ -54,6 +54,7 @@ def main() -> int:
             env["XDG_CONFIG_HOME"] = str(work / "config")
             env["GSETTINGS_BACKEND"] = "keyfile"
             env["GSETTINGS_SCHEMA_DIR"] = str(BUILD / "data")
+            env["QD_LOCALEDIR"] = str(BUILD / "po")
             env["QD_DEMO_HINT"] = ("Demo gateway: user “demo”, password “demo”. "
                                    f"Samples to report are in {work / 'samples'}.")
             for key, value in (("gateway-url", gateway.url), ("username", "demo")):

@@ -328,7 +328,9 @@ main (int   argc,
   int status = QDESK_EXIT_USAGE;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* QD_LOCALEDIR lets an uninstalled build (tests, the demo) use its own catalogs. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("QD_LOCALEDIR") ? g_getenv ("QD_LOCALEDIR")
+                                                              : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   qd_mail_init ();

@@ -46,8 +46,7 @@ def texts():
     if LANG == "en":
         return english
     import gettext
-    catalog = gettext.translation("quarantine-desk", localedir=str(qdharness.build_root() / "po"
-                                                                   / "locale"),
+    catalog = gettext.translation("quarantine-desk", localedir=str(qdharness.build_root() / "po"),
                                   languages=[LANG])
     return {k: catalog.gettext(v) for k, v in english.items()}
 
@@ -76,6 +75,8 @@ def setUpModule():
     session.__enter__()
     session.env["LANGUAGE"] = LANG
     session.env["LANG"] = "ja_JP.UTF-8" if LANG == "ja" else "C.UTF-8"
+    # gettext ignores LANGUAGE in the C locale, so Japanese needs a real one.
+    session.env["LC_ALL"] = session.env["LANG"]
     session.start_display(1280, 800)
     os.environ["DBUS_SESSION_BUS_ADDRESS"] = session.env["DBUS_SESSION_BUS_ADDRESS"]
     os.environ["DISPLAY"] = session.env["DISPLAY"]
