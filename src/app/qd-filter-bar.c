@@ -153,6 +153,17 @@ format_custom_range (GDateTime *since,
   return g_strdup_printf (_("%s – %s"), from, to);
 }
 
+/* The button's own text is its accessible name too (GTK 4.8 does not
+ * pass a menu button's label on to assistive technologies). */
+static void
+set_button_label (GtkMenuButton *button,
+                  const char    *label)
+{
+  gtk_menu_button_set_label (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
 static void
 update_labels (QdFilterBar *self)
 {
@@ -161,40 +172,40 @@ update_labels (QdFilterBar *self)
   g_autofree char *label = NULL;
 
   if (reasons == 0)
-    gtk_menu_button_set_label (self->reason_button, _("All Reasons"));
+    set_button_label (self->reason_button, _("All Reasons"));
   else if ((reasons & (reasons - 1)) == 0)
-    gtk_menu_button_set_label (self->reason_button,
+    set_button_label (self->reason_button,
                                qd_reason_get_label (g_bit_nth_lsf (reasons, -1)));
   else
     {
       label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Reason", "%u Reasons",
                                             (guint)__builtin_popcount (reasons)),
                                (guint)__builtin_popcount (reasons));
-      gtk_menu_button_set_label (self->reason_button, label);
+      set_button_label (self->reason_button, label);
       g_clear_pointer (&label, g_free);
     }
 
   if (categories == 0)
-    gtk_menu_button_set_label (self->category_button, _("All Categories"));
+    set_button_label (self->category_button, _("All Categories"));
   else if ((categories & (categories - 1)) == 0)
-    gtk_menu_button_set_label (self->category_button,
+    set_button_label (self->category_button,
                                qd_category_get_label (g_bit_nth_lsf (categories, -1)));
   else
     {
       label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Category", "%u Categories",
                                             (guint)__builtin_popcount (categories)),
                                (guint)__builtin_popcount (categories));
-      gtk_menu_button_set_label (self->category_button, label);
+      set_button_label (self->category_button, label);
       g_clear_pointer (&label, g_free);
     }
 
   if (self->range == RANGE_CUSTOM && self->custom_since != NULL)
     {
       label = format_custom_range (self->custom_since, self->custom_until);
-      gtk_menu_button_set_label (self->time_button, label);
+      set_button_label (self->time_button, label);
     }
   else
-    gtk_menu_button_set_label (self->time_button, range_label (self->range));
+    set_button_label (self->time_button, range_label (self->range));
 }
 
 static void

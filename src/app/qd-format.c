@@ -80,3 +80,25 @@ qd_format_count (gint64 count)
   /* %'d groups thousands as the locale does: 12,345 or 12.345 */
   return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
 }
+
+/**
+ * qd_name_password_peek:
+ *
+ * libadwaita 1.2 leaves the "show the password" button of a password row
+ * without an accessible name; a screen reader would say only "button".
+ */
+void
+qd_name_password_peek (GtkWidget *password_row)
+{
+  GtkWidget *child = gtk_widget_get_first_child (password_row);
+
+  while (child != NULL)
+    {
+      if (GTK_IS_BUTTON (child) || GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Show password"), -1);
+      else
+        qd_name_password_peek (child);
+      child = gtk_widget_get_next_sibling (child);
+    }
+}

@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <gtk/gtk.h>
+
 #include "qd-core.h"
 
 G_BEGIN_DECLS
@@ -14,5 +16,7 @@ char *qd_format_full_date    (GDateTime *time);
 char *qd_format_size         (gint64     bytes);
 char *qd_format_reason       (QdItem    *item);
 char *qd_format_count        (gint64     count);
+
+void  qd_name_password_peek  (GtkWidget *password_row);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-format.h"
 #include "qd-preferences-window.h"
 
 struct _QdPreferencesWindow
@@ -204,6 +205,7 @@ static void
 qd_preferences_window_init (QdPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  qd_name_password_peek (GTK_WIDGET (self->password_row));
 }
 
 QdPreferencesWindow *

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-format.h"
 #include "qd-sign-in-page.h"
 
 struct _QdSignInPage
@@ -258,6 +259,7 @@ static void
 qd_sign_in_page_init (QdSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  qd_name_password_peek (GTK_WIDGET (self->password_row));
   update_sensitivity (self);
 }
 

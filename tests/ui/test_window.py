@@ -41,7 +41,7 @@ def texts():
         "Marketing and newsletters", "Any Time": "Any Time", "Custom Range…": "Custom Range…",
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
-        "Submissions": "Submissions", "Sent ": "Sent ",
+        "Submissions": "Submissions", "Sent ": "Sent ", "Report Spam": "Report Spam",
     }
     if LANG == "en":
         return english
@@ -262,6 +262,29 @@ class ReportSpam(WindowTest):
         qdui.wait_for_label(self.window, lambda t: t.startswith(T["Sent "]), 20,
                             "the sample's status in the history")
         self.shot("submissions")
+
+
+class Accessibility(WindowTest):
+    INTERACTIVE = {"push button", "toggle button", "check box", "radio button", "text",
+                   "entry", "password text", "combo box", "menu item", "check menu item",
+                   "radio menu item", "spin button", "page tab", "slider", "switch"}
+
+    def test_every_control_has_a_name(self):
+        self.sign_in_if_asked()
+        for tab in ("Quarantine", "Junk", "Report Spam", "Submissions"):
+            qdui.do_action(qdui.find(self.window, "page tab", T[tab]))
+        unnamed = set()
+        for acc in qdui.walk(self.app):
+            try:
+                role = acc.getRoleName()
+            except Exception:
+                continue
+            name = qdui.accessible_name(acc)
+            # A GTK or libadwaita class name is what GTK says when nobody named it.
+            if role in self.INTERACTIVE and (not name or name.startswith(("Gtk", "Adw"))):
+                parent = qdui.accessible_name(acc.parent) if acc.parent else ""
+                unnamed.add(f"{role} {name!r} in {parent!r}")
+        self.assertEqual(sorted(unnamed), [])
 
 
 class SafePreview(WindowTest):
