@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qd-application.h"
+#include "qd-check-window.h"
 #include "qd-preferences-window.h"
 #include "qd-window.h"
 
@@ -103,6 +104,57 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static GtkWindow *
+main_window (QdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (qd_window_new (self));
+  gtk_window_present (window);
+  return window;
+}
+
+/* app.check (s): the URI of a message to classify, from --check FILE. */
+static void
+check_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  QdApplication *self = user_data;
+  GtkWindow *window = main_window (self);
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  if (!qd_session_get_signed_in (self->session))
+    {
+      qd_window_show_toast (QD_WINDOW (window),
+                            _("Sign in to your gateway first, then check the sample again."));
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (qd_check_window_new (window,
+                                                       qd_session_get_client (self->session),
+                                                       file)));
+}
+
+static int
+qd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  g_autofree char *check = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+
+  if (!g_variant_dict_lookup (options, "check", "^ay", &check))
+    return -1;
+  file = g_file_new_for_commandline_arg (check);
+  uri = g_file_get_uri (file);
+  if (!g_application_register (app, NULL, NULL))
+    return 1;
+  /* A running window checks it; otherwise this process starts and does. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "check", g_variant_new_string (uri));
+  return g_application_get_is_remote (app) ? 0 : -1;
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -114,6 +166,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
+  { "check", check_action, "s" },
   { "quit", quit_action },
 };
 
@@ -126,6 +179,7 @@ qd_application_class_init (QdApplicationClass *klass)
   object_class->dispose = qd_application_dispose;
   app_class->activate = qd_application_activate;
   app_class->open = qd_application_open;
+  app_class->handle_local_options = qd_application_handle_local_options;
   app_class->startup = qd_application_startup;
 }
 
@@ -145,6 +199,13 @@ qd_application_init (QdApplication *self)
     { "win.show-help-overlay", { "<primary>question", NULL } },
   };
 
+  const GOptionEntry options[] = {
+    { "check", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Check whether a message is currently classified as spam"), N_("FILE") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-check-window.h"
 #include "qd-messages-page.h"
 #include "qd-report-page.h"
 #include "qd-sign-in-page.h"
@@ -51,6 +52,8 @@ show_page (QdWindow   *self,
 {
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample",
+                                 g_str_equal (name, "main"));
   update_switcher_cb (self);
 }
 
@@ -146,6 +149,41 @@ add_samples_action (GtkWidget  *widget,
   gtk_widget_activate_action (GTK_WIDGET (self->report_page), "report.add", NULL);
 }
 
+static void
+check_chosen_cb (GtkNativeDialog *dialog,
+                 int              response,
+                 QdWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && qd_session_get_signed_in (self->session))
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      gtk_window_present (GTK_WINDOW (qd_check_window_new (GTK_WINDOW (self),
+                                                           qd_session_get_client (self->session),
+                                                           file)));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+check_sample_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Check a Sample"), GTK_WINDOW (widget),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Check"),
+                                         _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Mail messages (.eml)"));
+  gtk_file_filter_add_mime_type (filter, "message/rfc822");
+  gtk_file_filter_add_suffix (filter, "eml");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (check_chosen_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static gboolean
 qd_window_close_request (GtkWindow *window)
 {
@@ -210,6 +248,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.add-samples", NULL, add_samples_action);
+  gtk_widget_class_install_action (widget_class, "win.check-sample", NULL, check_sample_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,

@@ -19,7 +19,11 @@ def walk(acc, depth: int = 0) -> Iterator:
     if acc is None or depth > 60:
         return
     yield acc
-    for i in range(acc.childCount):
+    try:
+        count = acc.childCount
+    except Exception:  # gone while we looked: the window rebuilt that part
+        return
+    for i in range(count):
         try:
             child = acc.getChildAtIndex(i)
         except Exception:  # the tree changes under us while the window works

@@ -25,6 +25,7 @@ LANG = os.environ.get("QD_UI_LANGUAGE", "en")
 
 session: DesktopSession | None = None
 gateway: Gateway | None = None
+rspamd = None
 pixel_server = None
 pixel_hits: list[str] = []
 qdui = None
@@ -42,6 +43,8 @@ def texts():
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent ": "Sent ", "Report Spam": "Report Spam",
+        "This message is currently classified as spam.":
+        "This message is currently classified as spam.",
     }
     if LANG == "en":
         return english
@@ -67,9 +70,12 @@ def setUpModule():
     pixel_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PixelHandler)
     threading.Thread(target=pixel_server.serve_forever, daemon=True).start()
 
+    global rspamd
+    rspamd = qdharness.Rspamd()
+    rspamd.start()
     gateway = Gateway()
     gateway.add_user("demo", "demo", "demo@example.com", "Demo User")
-    gateway.start(smtp=True)
+    gateway.start(smtp=True, rspamd_url=rspamd.url)
 
     session = DesktopSession()
     session.__enter__()
@@ -92,6 +98,9 @@ def tearDownModule():
         gateway.__exit__(None, None, None)
     if pixel_server is not None:
         pixel_server.shutdown()
+    if rspamd is not None:
+        rspamd.stop()
+        rspamd.cleanup()
 
 
 def message(subject, sender="Shop <news@shop.example>", body="Hello", html=None):
@@ -221,6 +230,22 @@ class MoveFromJunk(WindowTest):
         self.assertEqual(list((maildir / ".Junk" / "new").glob(f"*.QD{item}.*")), [])
         moved = list((maildir / "new").glob(f"*.QD{item}.*"))
         self.assertEqual([p.read_bytes() for p in moved], [data])
+
+
+class CheckSample(WindowTest):
+    def test_check_gtube_from_the_command_line(self):
+        path = session.root / "gtube.eml"
+        path.write_bytes(qdharness.gtube_message())
+        self.sign_in_if_asked()
+        # A second start hands the file to the running window (one instance).
+        checker = session.start_app("--check", str(path))
+        self.addCleanup(qdharness.stop_process, checker)
+        verdict = qdui.wait_for_label(
+            self.app, lambda t: t == T["This message is currently classified as spam."], 30,
+            "the verdict in the check window")
+        self.assertTrue(verdict)
+        qdui.wait_for_label(self.app, lambda t: t == "GTUBE", 10, "the matched rule")
+        self.shot("check")
 
 
 class ReportSpam(WindowTest):
