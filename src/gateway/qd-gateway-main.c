@@ -253,6 +253,13 @@ cmd_serve (int    argc,
   if (gateway == NULL)
     return fail (error);
 
+  /* Signals are caught before anyone can learn the server is up. */
+  loop = g_main_loop_new (NULL, FALSE);
+  state.loop = loop;
+  state.gateway = gateway;
+  g_unix_signal_add (SIGTERM, quit_cb, &state);
+  g_unix_signal_add (SIGINT, quit_cb, &state);
+
   if (smtp_host != NULL)
     {
       const QdGwConfig *c = qd_gw_gateway_get_config (gateway);
@@ -281,11 +288,6 @@ cmd_serve (int    argc,
     g_printerr (", submissions by SMTP on %s:%u", smtp_host, bound_smtp_port);
   g_printerr ("\n");
 
-  loop = g_main_loop_new (NULL, FALSE);
-  state.loop = loop;
-  state.gateway = gateway;
-  g_unix_signal_add (SIGTERM, quit_cb, &state);
-  g_unix_signal_add (SIGINT, quit_cb, &state);
   purge_cb (&state);
   g_timeout_add_seconds (3600, purge_cb, &state);
   g_main_loop_run (loop);
