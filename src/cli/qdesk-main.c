@@ -27,6 +27,9 @@ static const struct {
   { "senders", qdesk_cmd_senders },
   { "check", qdesk_cmd_check },
   { "submit", qdesk_cmd_submit },
+  { "history", qdesk_cmd_history },
+  { "recheck", qdesk_cmd_recheck },
+  { "report", qdesk_cmd_report },
 };
 
 static void
@@ -56,6 +59,12 @@ print_help (FILE *out)
              "                                         report missed spam (original .eml\n"
              "                                         files); without FILE, send what\n"
              "                                         waits in the outbox\n"
+             "  history [--json]                       reported samples and their status\n"
+             "  recheck [--all | SHA256...] [--json]   are they classified as spam now?\n"
+             "                                         (without SHA256: those due)\n"
+             "  report SHA256...                       text for support about samples\n"
+             "                                         still missed after 24 hours\n"
+             "SHA256: at least its first 8 digits, as “qdesk history” shows them.\n"
              "\n"
              "Filters: --folder quarantine|junk --reason R[,R] --category C[,C]\n"
              "         --since TIME --until TIME --search TEXT\n"

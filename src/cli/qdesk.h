@@ -78,4 +78,10 @@ int qdesk_cmd_check   (QdeskContext *ctx, int argc, char **argv);
 /* qdesk-submit.c */
 int qdesk_cmd_submit  (QdeskContext *ctx, int argc, char **argv);
 
+/* qdesk-follow-up.c */
+int qdesk_cmd_history (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_recheck (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_report  (QdeskContext *ctx, int argc, char **argv);
+int qdesk_exit_status (const GError *error);
+
 G_END_DECLS

@@ -14,8 +14,7 @@
 
 #include "qd-error.h"
 #include "qd-store.h"
-
-#define SCHEMA_VERSION 1
+#include "qd-store-private.h"
 
 /* How long a claim on an outbox message holds while its claimer lives:
  * longer than any send with its retries takes. */
@@ -180,8 +179,6 @@ prepare (QdStore     *self,
   return stmt;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 static gboolean
 step_done (QdStore       *self,
            sqlite3_stmt  *stmt,
@@ -196,6 +193,21 @@ static void
 rollback (QdStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* For qd-store-samples.c, which shares the connection. */
+sqlite3 *
+qd_store_get_db (QdStore *self)
+{
+  return self->db;
+}
+
+gboolean
+qd_store_fail (QdStore  *self,
+               int       rc,
+               GError  **error)
+{
+  return storage_error (self, rc, error);
 }
 
 static GDateTime *
@@ -289,24 +301,15 @@ qd_store_open (const char  *path,
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
   sqlite3_finalize (stmt);
-  if (version > SCHEMA_VERSION)
+  if (version > QD_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, QD_ERROR, QD_ERROR_STORAGE,
                    _("The local store %s was written by a newer version of Quarantine Desk. "
                      "Update Quarantine Desk."), self->path);
       return NULL;
     }
-  if (version < SCHEMA_VERSION)
-    {
-      g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; "
-                                              "COMMIT;", schema, SCHEMA_VERSION);
-
-      if (!exec (self, sql, error))
-        {
-          rollback (self);
-          return NULL;
-        }
-    }
+  if (version < QD_STORE_SCHEMA_VERSION && !qd_store_migrate (self, schema, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -337,8 +340,8 @@ insert_submission (QdStore       *self,
       (body = prepare (self, "INSERT INTO outbox (submission_id, data, required, n_samples, "
                              "deadline) VALUES (?, ?, ?, ?, ?)", error)) == NULL ||
       (sample_row = prepare (self, "INSERT INTO samples (submission_id, sha256, from_header, "
-                                   "to_header, subject, received_at, date_source) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?)", error)) == NULL ||
+                                   "to_header, subject, received_at, date_source, data) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error)) == NULL ||
       (status_row = prepare (self, "INSERT INTO sample_status (sha256, status, at) "
                                    "VALUES (?, 'queued', ?)", error)) == NULL)
     return FALSE;
@@ -365,6 +368,8 @@ insert_submission (QdStore       *self,
       QdSample *sample = g_ptr_array_index (samples, i);
       QdDateSource source;
       GDateTime *received = qd_sample_get_receipt_date (sample, &source);
+      gsize sample_size;
+      const void *sample_data = g_bytes_get_data (qd_sample_get_data (sample), &sample_size);
 
       sqlite3_reset (sample_row);
       sqlite3_bind_int64 (sample_row, 1, *id);
@@ -376,6 +381,8 @@ insert_submission (QdStore       *self,
       sqlite3_bind_text (sample_row, 7, source == QD_DATE_SOURCE_RECEIVED ? "received"
                                         : source == QD_DATE_SOURCE_DATE ? "date" : NULL,
                          -1, SQLITE_STATIC);
+      /* The sample as saved, not as wrapped: what a re-check classifies. */
+      sqlite3_bind_blob64 (sample_row, 8, sample_data, sample_size, SQLITE_STATIC);
       if (!step_done (self, sample_row, error))
         return FALSE;
 

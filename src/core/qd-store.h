@@ -7,7 +7,9 @@
 
 #include <gio/gio.h>
 
+#include "qd-sample-record.h"
 #include "qd-submission.h"
+#include "qd-verdict.h"
 
 G_BEGIN_DECLS
 
@@ -93,5 +95,24 @@ gboolean    qd_store_add_sample_status (QdStore       *self,
                                         const char    *status,
                                         GDateTime     *at,
                                         GError       **error);
+
+/* The follow-up (qd-store-samples.c): one record per distinct sample. */
+GPtrArray      *qd_store_list_samples     (QdStore        *self,
+                                           GError        **error);
+QdSampleRecord *qd_store_get_sample       (QdStore        *self,
+                                           const char     *sha256,
+                                           GError        **error);
+GBytes         *qd_store_get_sample_data  (QdStore        *self,
+                                           const char     *sha256,
+                                           GError        **error);
+char           *qd_store_resolve_sample   (QdStore        *self,
+                                           const char     *prefix,
+                                           GError        **error);
+gboolean        qd_store_record_check     (QdStore        *self,
+                                           const char     *sha256,
+                                           QdVerdict      *verdict,
+                                           GDateTime      *at,
+                                           gboolean       *changed,
+                                           GError        **error);
 
 G_END_DECLS
