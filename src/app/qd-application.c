@@ -17,6 +17,9 @@ struct _QdApplication
   AdwApplication  parent_instance;
   GSettings      *settings;
   QdSession      *session;
+  QdFollowUp     *follow_up;     /* NULL when the local store cannot be opened */
+  guint           recheck_source;
+  GCancellable   *rechecking;
 };
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
@@ -46,15 +49,139 @@ qd_application_open (GApplication  *app,
   gtk_window_present (window);
 }
 
+/* Automatic re-checks of reported samples, while the application runs. */
+
+static void schedule_rechecks (QdApplication *self);
+
+static void
+notify_now_spam (QdApplication   *self,
+                 QdRecheckResult *result)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = g_strconcat ("now-spam-", result->sha256, NULL);
+  g_autofree char *subject = NULL;
+
+  if (result->record == NULL)
+    return;
+  subject = qd_text_make_safe (result->record->subject != NULL ? result->record->subject
+                                                               : _("(no subject)"), -1);
+  notification = g_notification_new (_("Reported Spam Is Now Caught"));
+  g_notification_set_body (notification, subject);
+  /* Clicking it opens the Submissions page at that sample. */
+  g_notification_set_default_action_and_target (notification, "app.show-submission", "s",
+                                                result->sha256);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+rechecked_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(QdApplication) self = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->rechecking);
+  results = qd_follow_up_recheck_finish (QD_FOLLOW_UP (object), result, &error);
+  if (results == NULL)
+    g_debug ("automatic re-check: %s", error->message);
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      QdRecheckResult *r = g_ptr_array_index (results, i);
+
+      if (r->changed && r->after == QD_FOLLOW_UP_NOW_SPAM)
+        notify_now_spam (self, r);
+    }
+  schedule_rechecks (self);
+}
+
+static gboolean
+recheck_due_cb (gpointer user_data)
+{
+  QdApplication *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_auto(GStrv) due = qd_follow_up_due_samples (self->follow_up, now);
+
+  self->recheck_source = 0;
+  if (due == NULL || due[0] == NULL || !qd_session_get_signed_in (self->session))
+    {
+      schedule_rechecks (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->rechecking = g_cancellable_new ();
+  qd_follow_up_recheck_async (self->follow_up, (const char * const *)due, self->rechecking,
+                              rechecked_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reloaded_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) next = NULL;
+  GTimeSpan wait;
+
+  if (!qd_follow_up_reload_finish (QD_FOLLOW_UP (object), result, &error))
+    {
+      g_debug ("follow-up: %s", error->message);
+      return;
+    }
+  next = qd_follow_up_next_due (self->follow_up, now);
+  if (next == NULL || self->recheck_source != 0 || self->rechecking != NULL)
+    return;
+  /* At least a minute apart, never blocking: a timer, then async work. */
+  wait = MAX (g_date_time_difference (next, now) / G_TIME_SPAN_SECOND, 60);
+  self->recheck_source = g_timeout_add_seconds ((guint)MIN (wait, 24 * 3600), recheck_due_cb,
+                                                self);
+}
+
+static void
+schedule_rechecks (QdApplication *self)
+{
+  if (self->follow_up == NULL || !qd_session_get_signed_in (self->session))
+    return;
+  qd_follow_up_reload_async (self->follow_up, NULL, reloaded_cb, g_object_ref (self));
+}
+
+static void
+signed_in_changed_cb (QdApplication *self)
+{
+  gboolean signed_in = qd_session_get_signed_in (self->session);
+
+  if (self->follow_up != NULL)
+    qd_follow_up_set_client (self->follow_up,
+                             signed_in ? qd_session_get_client (self->session) : NULL);
+  g_clear_handle_id (&self->recheck_source, g_source_remove);
+  g_cancellable_cancel (self->rechecking);
+  g_clear_object (&self->rechecking);
+  if (signed_in)
+    schedule_rechecks (self);
+}
+
 static void
 qd_application_startup (GApplication *app)
 {
   QdApplication *self = QD_APPLICATION (app);
+  g_autoptr(QdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (qd_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->session = qd_session_new (self->settings);
+  g_signal_connect_object (self->session, "notify::signed-in",
+                           G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);
+  /* Its own connection to the store: transactions belong to a connection. */
+  store = qd_store_open (NULL, &error);
+  if (store != NULL)
+    self->follow_up = qd_follow_up_new (store, NULL);
+  else
+    g_warning ("the local store cannot be opened: %s", error->message);
   gtk_window_set_default_icon_name (APPLICATION_ID);
 }
 
@@ -63,6 +190,10 @@ qd_application_dispose (GObject *object)
 {
   QdApplication *self = (QdApplication *)object;
 
+  g_clear_handle_id (&self->recheck_source, g_source_remove);
+  g_cancellable_cancel (self->rechecking);
+  g_clear_object (&self->rechecking);
+  g_clear_object (&self->follow_up);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -136,6 +267,17 @@ check_action (GSimpleAction *action,
                                                        file)));
 }
 
+static void
+show_submission_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  QdApplication *self = user_data;
+
+  qd_window_show_submission (QD_WINDOW (main_window (self)),
+                             g_variant_get_string (parameter, NULL));
+}
+
 static int
 qd_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -167,6 +309,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
   { "check", check_action, "s" },
+  { "show-submission", show_submission_action, "s" },
   { "quit", quit_action },
 };
 
@@ -221,6 +364,13 @@ qd_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PATH,
                        NULL);
+}
+
+QdFollowUp *
+qd_application_get_follow_up (QdApplication *self)
+{
+  g_return_val_if_fail (QD_IS_APPLICATION (self), NULL);
+  return self->follow_up;
 }
 
 GSettings *

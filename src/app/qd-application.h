@@ -18,5 +18,6 @@ G_DECLARE_FINAL_TYPE (QdApplication, qd_application, QD, APPLICATION, AdwApplica
 QdApplication *qd_application_new          (void);
 GSettings     *qd_application_get_settings (QdApplication *self);
 QdSession     *qd_application_get_session  (QdApplication *self);
+QdFollowUp    *qd_application_get_follow_up (QdApplication *self);
 
 G_END_DECLS

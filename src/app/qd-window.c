@@ -31,6 +31,7 @@ struct _QdWindow
   QdMessagesPage       *quarantine_page;
   QdMessagesPage       *junk_page;
   QdReportPage         *report_page;
+  QdSubmissionsPage    *submissions_page;
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -240,6 +241,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, report_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_page);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_cb);
@@ -280,6 +282,8 @@ qd_window_new (QdApplication *application)
     gtk_window_maximize (GTK_WINDOW (self));
   qd_sign_in_page_set_session (self->sign_in_page, self->session, self->settings);
   qd_report_page_set_session (self->report_page, self->session, self->settings);
+  qd_submissions_page_set_follow_up (self->submissions_page,
+                                     qd_application_get_follow_up (application));
   show_page (self, "sign-in");
   if (qd_session_get_signed_in (self->session))
     signed_in_cb (self);
@@ -303,6 +307,18 @@ qd_window_report_files (QdWindow  *self,
 
   qd_report_page_add_files (self->report_page, files, n_files);
   adw_view_stack_set_visible_child_name (self->view_stack, "report");
+}
+
+void
+qd_window_show_submission (QdWindow   *self,
+                           const char *sha256)
+{
+  g_return_if_fail (QD_IS_WINDOW (self));
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "submissions");
+  qd_submissions_page_show_sample (self->submissions_page, sha256);
 }
 
 void

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (QdWindow, qd_window, QD, WINDOW, AdwApplicationWindow)
 QdWindow *qd_window_new        (QdApplication *application);
 void      qd_window_show_toast (QdWindow      *self,
                                 const char    *title);
+void      qd_window_show_submission (QdWindow    *self,
+                                     const char  *sha256);
 void      qd_window_report_files (QdWindow    *self,
                                   GFile      **files,
                                   guint        n_files);

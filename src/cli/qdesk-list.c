@@ -318,8 +318,12 @@ qdesk_cmd_list (QdeskContext  *ctx,
   else if (out.printed == 0)
     g_print (_("No held messages match.\n"));
   else if (out.total > (gint64)out.printed)
-    g_print (_("%u of %" G_GINT64_FORMAT " messages shown; use --all for every one.\n"),
-             out.printed, out.total);
+    {
+      /* A plain %s: xgettext cannot see through G_GINT64_FORMAT. */
+      g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT, out.total);
+
+      g_print (_("%u of %s messages shown; use --all for every one.\n"), out.printed, total);
+    }
   return QDESK_EXIT_OK;
 }
 

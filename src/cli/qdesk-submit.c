@@ -382,8 +382,10 @@ print_packing (GPtrArray  *submissions,
       QdSubmission *submission = g_ptr_array_index (submissions, i);
       GPtrArray *samples = qd_submission_get_samples (submission);
 
-      g_print (_("  message %u: %" G_GSIZE_FORMAT " bytes:"), i + 1,
-               qd_submission_get_size (submission));
+      g_autofree char *size = g_strdup_printf ("%" G_GSIZE_FORMAT,
+                                               qd_submission_get_size (submission));
+
+      g_print (_("  message %u: %s bytes:"), i + 1, size);
       for (guint s = 0; s < samples->len; s++)
         g_print (" %s", qd_sample_get_name (g_ptr_array_index (samples, s)));
       g_print ("\n");

@@ -43,6 +43,7 @@ def texts():
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent ": "Sent ", "Report Spam": "Report Spam",
+        "Check All Now": "Check All Now", "Now classified as spam": "Now classified as spam",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
     }
@@ -287,6 +288,11 @@ class ReportSpam(WindowTest):
         qdui.wait_for_label(self.window, lambda t: t.startswith(T["Sent "]), 20,
                             "the sample's status in the history")
         self.shot("submissions")
+        # The gateway learnt it from the report: a re-check says so, with its time.
+        qdui.click(qdui.find(self.window, "push button", T["Check All Now"]))
+        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Now classified as spam"]), 30,
+                            "the sample to show as now classified as spam")
+        self.shot("submissions-rechecked")
 
 
 class Accessibility(WindowTest):
