@@ -7,6 +7,7 @@ os.environ: pyatspi connects to the accessibility bus when imported.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Callable, Iterator
 
@@ -41,19 +42,25 @@ def application(name: str = "quarantine-desk", timeout: float = 30):
     return qdharness.wait_for(find, timeout, f"the application {name!r} on the AT-SPI bus")
 
 
+MNEMONIC = re.compile(r"\(_?[A-Za-z0-9]\)$")
+
+
+def plain_label(text: str) -> str:
+    """A label as read aloud: no mnemonic underscore, no Japanese-style "(_S)"."""
+    return MNEMONIC.sub("", text).replace("_", "")
+
+
 def accessible_name(acc) -> str:
-    """The name, without GTK 4.8's doubled mnemonic label ("_Apply Apply")."""
+    """The name as a person would hear it: without GTK 4.8's doubled
+    mnemonic label ("_Apply Apply", "適用(_A) 適用(A)") or a mnemonic suffix."""
     try:
         name = acc.name or ""
     except Exception:
         return ""
-    # GTK 4.8 joins a button's label to its accessible label: "_Apply Apply",
-    # "Stop Stop". Such a doubled name stands for its second half.
-    half = len(name) // 2
-    first, second = name[:half], name[half + 1:]
-    if name[half:half + 1] == " " and first.replace("_", "") == second and second:
-        return second
-    return name
+    for i, c in enumerate(name):
+        if c == " " and name[i + 1:] and plain_label(name[:i]) == plain_label(name[i + 1:]):
+            return plain_label(name[i + 1:])
+    return MNEMONIC.sub("", name)
 
 
 def find_all(root, role: str, name: str | None = None,

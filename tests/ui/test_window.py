@@ -42,17 +42,38 @@ def texts():
         "Marketing and newsletters", "Any Time": "Any Time", "Custom Range…": "Custom Range…",
         "Apply": "Apply", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
-        "Submissions": "Submissions", "Sent ": "Sent ", "Report Spam": "Report Spam",
-        "Check All Now": "Check All Now", "Now classified as spam": "Now classified as spam",
+        "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
+        "Check All Now": "Check All Now",
+        "Now classified as spam (since %s)": "Now classified as spam (since %s)",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
     }
+    english["one message"] = "message"
+    english["many messages"] = "messages"
     if LANG == "en":
         return english
     import gettext
     catalog = gettext.translation("quarantine-desk", localedir=str(qdharness.build_root() / "po"),
                                   languages=[LANG])
-    return {k: catalog.gettext(v) for k, v in english.items()}
+
+    def translate(text):
+        # The window may show the string with a mnemonic ("_Sign In"): try those too.
+        candidates = [text] + [text[:i] + "_" + text[i:] for i in range(len(text))]
+        for candidate in candidates:
+            translated = catalog.gettext(candidate)
+            if translated != candidate:
+                return qdui_plain(translated)
+        return text
+    translated = {k: translate(v) for k, v in english.items()}
+    # "%s messages": what follows the count, in this language
+    translated["one message"] = catalog.ngettext("%s message", "%s messages", 1)[2:].strip()
+    translated["many messages"] = catalog.ngettext("%s message", "%s messages", 5)[2:].strip()
+    return translated
+
+
+def qdui_plain(text):
+    import re
+    return re.sub(r"\(_?[A-Za-z0-9]\)$", "", text).replace("_", "")
 
 
 class PixelHandler(http.server.BaseHTTPRequestHandler):
@@ -131,6 +152,7 @@ class WindowTest(unittest.TestCase):
         self.window = qdui.find(self.app, "frame")
 
     def shot(self, name):
+        time.sleep(1)  # let transitions (the leaflet folding, a toast) settle
         session.screenshot(SHOTS / f"{LANG}-{name}.png")
 
     def sign_in_if_asked(self):
@@ -156,8 +178,8 @@ class WindowTest(unittest.TestCase):
 
     def count_text(self):
         for text in qdui.labels(self.page):
-            if text == T["No messages"] or text.endswith(" messages") or \
-                    text.endswith(" message") or text.endswith("件"):
+            if text == T["No messages"] or text.endswith(" " + T["many messages"]) or \
+                    text.endswith(" " + T["one message"]):
                 return text
         return None
 
@@ -285,12 +307,12 @@ class ReportSpam(WindowTest):
         self.shot("report-sent")
         # The history lists it as sent.
         qdui.do_action(qdui.find(self.window, "page tab", T["Submissions"]))
-        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Sent "]), 20,
+        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Sent %s"].split("%s")[0]), 20,
                             "the sample's status in the history")
         self.shot("submissions")
         # The gateway learnt it from the report: a re-check says so, with its time.
         qdui.click(qdui.find(self.window, "push button", T["Check All Now"]))
-        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Now classified as spam"]), 30,
+        qdui.wait_for_label(self.window, lambda t: t.startswith(T["Now classified as spam (since %s)"].split("%s")[0]), 30,
                             "the sample to show as now classified as spam")
         self.shot("submissions-rechecked")
 
