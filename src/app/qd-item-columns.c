@@ -238,6 +238,7 @@ qd_item_columns_set_compact (GtkColumnView *view,
       if (c == COLUMN_FROM)
         gtk_column_view_column_set_fixed_width (col, compact ? 150 : 200);
     }
+  gtk_widget_queue_resize (GTK_WIDGET (view));
 }
 
 gboolean
