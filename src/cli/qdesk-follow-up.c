@@ -10,33 +10,6 @@
 
 #include "qdesk.h"
 
-/**
- * qdesk_exit_status:
- *
- * The exit status an error stands for, as qdesk_fail() maps them, for a
- * command that reports several errors and exits with the worst.
- */
-int
-qdesk_exit_status (const GError *error)
-{
-  if (error->domain != QD_ERROR)
-    return QDESK_EXIT_PARTIAL;
-  switch (error->code)
-    {
-    case QD_ERROR_AUTH_FAILED:
-    case QD_ERROR_SESSION_EXPIRED:
-    case QD_ERROR_NOT_SIGNED_IN:
-    case QD_ERROR_RATE_LIMITED:
-      return QDESK_EXIT_SESSION;
-    case QD_ERROR_NETWORK:
-    case QD_ERROR_TLS:
-    case QD_ERROR_INSECURE_URL:
-      return QDESK_EXIT_NETWORK;
-    default:
-      return QDESK_EXIT_PARTIAL;
-    }
-}
-
 static char *
 short_digest (const char *sha256)
 {

@@ -74,10 +74,15 @@ print_help (FILE *out)
              "3 sign-in or session problem, 4 network or certificate problem.\n"));
 }
 
+/**
+ * qdesk_exit_status:
+ *
+ * The exit status an error stands for, as qdesk_fail() maps them, for a
+ * command that reports several errors and exits with the worst.
+ */
 int
-qdesk_fail (const GError *error)
+qdesk_exit_status (const GError *error)
 {
-  g_printerr ("qdesk: %s\n", error->message);
   if (error->domain != QD_ERROR)
     return QDESK_EXIT_PARTIAL;
   switch (error->code)
@@ -94,6 +99,13 @@ qdesk_fail (const GError *error)
     default:
       return QDESK_EXIT_PARTIAL;
     }
+}
+
+int
+qdesk_fail (const GError *error)
+{
+  g_printerr ("qdesk: %s\n", error->message);
+  return qdesk_exit_status (error);
 }
 
 int

@@ -40,28 +40,6 @@ options_clear (Options *options)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
-/* The exit status an error stands for, as qdesk_fail() maps them. */
-static int
-status_for (const GError *error)
-{
-  if (error->domain != QD_ERROR)
-    return QDESK_EXIT_PARTIAL;
-  switch (error->code)
-    {
-    case QD_ERROR_AUTH_FAILED:
-    case QD_ERROR_SESSION_EXPIRED:
-    case QD_ERROR_NOT_SIGNED_IN:
-    case QD_ERROR_RATE_LIMITED:
-      return QDESK_EXIT_SESSION;
-    case QD_ERROR_NETWORK:
-    case QD_ERROR_TLS:
-    case QD_ERROR_INSECURE_URL:
-      return QDESK_EXIT_NETWORK;
-    default:
-      return QDESK_EXIT_PARTIAL;
-    }
-}
-
 static int
 worse (int a,
        int b)
@@ -326,7 +304,7 @@ report_results (GPtrArray *results)
           g_printerr (result->kept ? _("qdesk: not sent, kept in the outbox for the next run: "
                                        "%s\n")
                                    : _("qdesk: not sent: %s\n"), result->error->message);
-          status = worse (status, status_for (result->error));
+          status = worse (status, qdesk_exit_status (result->error));
         }
     }
   return status;
