@@ -32,6 +32,11 @@ struct _QdWindow
   QdMessagesPage       *junk_page;
   QdReportPage         *report_page;
   QdSubmissionsPage    *submissions_page;
+
+  guint                 new_mail_source;
+  GCancellable         *new_mail;
+  GPtrArray            *new_items;
+  guint                 new_mail_pending;
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -58,6 +63,106 @@ show_page (QdWindow   *self,
   update_switcher_cb (self);
 }
 
+/* New held mail: looked for now and then, told in one notification. */
+
+static char *
+summarize_new_items (GPtrArray *items)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdItem *item = g_ptr_array_index (items, i);
+      const char *label = qd_item_get_category (item) != QD_CATEGORY_NONE
+                          ? qd_category_get_label (qd_item_get_category (item))
+                          : qd_reason_get_label (qd_item_get_reason (item));
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, label));
+
+      if (n == 0)
+        g_ptr_array_add (order, (gpointer)label);
+      g_hash_table_insert (counts, (gpointer)label, GUINT_TO_POINTER (n + 1));
+    }
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *label = g_ptr_array_index (order, i);
+
+      if (i > 0)
+        /* Translators: separates "3 Spam" from "1 Forum" in a list */
+        g_string_append (text, _(", "));
+      /* Translators: a count and what it counts, "3 Spam" */
+      g_string_append_printf (text, _("%u %s"),
+                              GPOINTER_TO_UINT (g_hash_table_lookup (counts, label)), label);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+new_mail_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(QdWindow) self = user_data;
+  g_autoptr(GPtrArray) items = qd_item_list_fetch_new_finish (QD_ITEM_LIST (object), result,
+                                                              NULL);
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (items != NULL && self->new_items != NULL)
+    g_ptr_array_extend (self->new_items, items, (GCopyFunc)(void (*) (void))g_object_ref, NULL);
+  if (--self->new_mail_pending > 0 || self->new_items == NULL)
+    return;
+  if (self->new_items->len > 0 && app != NULL)
+    {
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *summary = summarize_new_items (self->new_items);
+      g_autofree char *title =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new message held",
+                                      "%u new messages held", self->new_items->len),
+                         self->new_items->len);
+
+      /* One notification for all of them, never one per message. */
+      notification = g_notification_new (title);
+      g_notification_set_body (notification, summary);
+      g_application_send_notification (app, "new-mail", notification);
+    }
+  g_clear_pointer (&self->new_items, g_ptr_array_unref);
+}
+
+static gboolean
+new_mail_tick (gpointer user_data)
+{
+  QdWindow *self = user_data;
+  QdMessagesPage *pages[] = { self->quarantine_page, self->junk_page };
+
+  if (!qd_session_get_signed_in (self->session) || self->new_items != NULL)
+    return G_SOURCE_CONTINUE;
+  self->new_items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->new_mail_pending = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      QdItemList *list = qd_messages_page_get_list (pages[i]);
+
+      if (list == NULL || qd_item_list_get_loading (list))
+        continue;
+      self->new_mail_pending++;
+      qd_item_list_fetch_new_async (list, self->new_mail, new_mail_cb, g_object_ref (self));
+    }
+  if (self->new_mail_pending == 0)
+    g_clear_pointer (&self->new_items, g_ptr_array_unref);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_new_mail (QdWindow *self)
+{
+  guint interval = g_settings_get_uint (self->settings, "new-mail-interval");
+
+  g_clear_handle_id (&self->new_mail_source, g_source_remove);
+  if (interval > 0 && qd_session_get_signed_in (self->session))
+    self->new_mail_source = g_timeout_add_seconds (interval, new_mail_tick, self);
+}
+
 static void
 signed_in_cb (QdWindow *self)
 {
@@ -69,6 +174,7 @@ signed_in_cb (QdWindow *self)
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
   show_page (self, "main");
+  schedule_new_mail (self);
 }
 
 static void
@@ -99,6 +205,7 @@ sign_out_action (GtkWidget  *widget,
 {
   QdWindow *self = QD_WINDOW (widget);
 
+  g_clear_handle_id (&self->new_mail_source, g_source_remove);
   qd_messages_page_set_session (self->quarantine_page, NULL);
   qd_messages_page_set_session (self->junk_page, NULL);
   qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
@@ -209,6 +316,10 @@ qd_window_dispose (GObject *object)
 {
   QdWindow *self = (QdWindow *)object;
 
+  g_clear_handle_id (&self->new_mail_source, g_source_remove);
+  g_cancellable_cancel (self->new_mail);
+  g_clear_object (&self->new_mail);
+  g_clear_pointer (&self->new_items, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -261,6 +372,7 @@ static void
 qd_window_init (QdWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->new_mail = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
 
 #if DEVELOPMENT
@@ -275,6 +387,8 @@ qd_window_new (QdApplication *application)
 
   self->settings = g_object_ref (qd_application_get_settings (application));
   self->session = g_object_ref (qd_application_get_session (application));
+  g_signal_connect_object (self->settings, "changed::new-mail-interval",
+                           G_CALLBACK (schedule_new_mail), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));

@@ -442,3 +442,84 @@ qd_item_list_remove_ids (QdItemList         *self,
     }
   return removed;
 }
+
+/* new mail, without disturbing the view */
+
+static void
+fetch_new_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdItemList *self = g_task_get_source_object (task);
+  g_autoptr(QdItemPage) page = NULL;
+  g_autoptr(GHashTable) known = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
+  GError *error = NULL;
+  QdSortColumn sort;
+  gboolean descending;
+
+  page = qd_api_client_list_finish (QD_API_CLIENT (object), result, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < self->items->len; i++)
+    g_hash_table_add (known, (gpointer)qd_item_get_id (g_ptr_array_index (self->items, i)));
+  /* The newest come first: new ones are those before the first known one. */
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      QdItem *item = g_ptr_array_index (page->items, i);
+
+      if (g_hash_table_contains (known, qd_item_get_id (item)))
+        break;
+      g_ptr_array_add (fresh, g_object_ref (item));
+    }
+
+  sort = qd_query_get_sort (self->query, &descending);
+  if (fresh->len > 0 && sort == QD_SORT_RECEIVED_AT && descending && !self->replacing &&
+      self->items->len > 0)
+    {
+      /* Inserted at the top: a selection model shifts its selection with them. */
+      for (guint i = fresh->len; i > 0; i--)
+        g_ptr_array_insert (self->items, 0, g_object_ref (g_ptr_array_index (fresh, i - 1)));
+      self->n_items += fresh->len;
+      self->total += fresh->len;
+      g_hash_table_remove_all (self->placeholders);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, fresh->len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
+  else if (fresh->len > 0)
+    qd_item_list_refresh (self);
+  g_task_return_pointer (task, g_steal_pointer (&fresh), (GDestroyNotify)g_ptr_array_unref);
+}
+
+/**
+ * qd_item_list_fetch_new_async:
+ *
+ * Asks for the newest page of the same query and puts what arrived since
+ * at the top, leaving selection and scroll position alone.
+ *
+ * Returns (in finish): (element-type QdItem): the new items
+ */
+void
+qd_item_list_fetch_new_async (QdItemList          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  qd_api_client_list_async (self->client, self->query, NULL, 100, cancellable, fetch_new_cb,
+                            task);
+}
+
+GPtrArray *
+qd_item_list_fetch_new_finish (QdItemList    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -30,5 +30,12 @@ const GError  *qd_item_list_get_error   (QdItemList   *self);
 void           qd_item_list_load_all    (QdItemList   *self);
 guint          qd_item_list_remove_ids  (QdItemList   *self,
                                          const char * const *ids);
+void           qd_item_list_fetch_new_async  (QdItemList          *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GPtrArray     *qd_item_list_fetch_new_finish (QdItemList          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS

@@ -271,6 +271,21 @@ class CheckSample(WindowTest):
         self.shot("check")
 
 
+class NewHeldMail(WindowTest):
+    def test_new_mail_appears_without_refreshing(self):
+        session.set_setting("new-mail-interval", "2")
+        self.addCleanup(session.set_setting, "new-mail-interval", "300")
+        self.sign_in_if_asked()
+        before = self.count_text()
+        gateway.ingest("demo", "quarantine", "graymail", [message("Fresh newsletter arrives")],
+                       category="marketing")
+        # Looked for every 2 seconds: it shows up at the top by itself.
+        qdui.wait_for_label(self.page, lambda t: t == "Fresh newsletter arrives", 30,
+                            "the newly held message in the list")
+        self.assertNotEqual(self.count_text(), before)
+        self.shot("new-mail")
+
+
 class ReportSpam(WindowTest):
     def test_open_sample_and_send(self):
         received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
