@@ -231,8 +231,10 @@ qd_item_columns_set_compact (GtkColumnView *view,
       g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
       Column c = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (col), "qd-column"));
 
+      /* Narrowed rather than hidden: GTK 4.8 stops giving the expanding
+       * Subject column the free width once a column is hidden. */
       if (c == COLUMN_REASON || c == COLUMN_SIZE)
-        gtk_column_view_column_set_visible (col, !compact);
+        gtk_column_view_column_set_fixed_width (col, compact ? 1 : (c == COLUMN_SIZE ? 84 : 160));
       if (c == COLUMN_RECEIVED)
         gtk_column_view_column_set_fixed_width (col, compact ? 90 : 120);
       if (c == COLUMN_FROM)

@@ -22,7 +22,7 @@ struct _QdPreviewPane
   GtkListBox     *header_list;
   GtkLabel       *remote_label;
   GtkListBox     *attachment_list;
-  GtkTextView    *body_view;
+  GtkLabel       *body_label;
 
   QdApiClient    *client;
   QdItem         *item;
@@ -168,9 +168,9 @@ show_view (QdPreviewPane *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->attachment_list), view->attachments->len > 0);
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view),
-                            view->text[0] != '\0' ? view->text : _("(This message has no text.)"),
-                            -1);
+  /* A label sizes itself right the first time; the text is bounded by the core. */
+  gtk_label_set_text (self->body_label,
+                      view->text[0] != '\0' ? view->text : _("(This message has no text.)"));
   gtk_stack_set_visible_child_name (self->stack, "message");
 }
 
@@ -321,7 +321,7 @@ qd_preview_pane_class_init (QdPreviewPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, header_list);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, remote_label);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, attachment_list);
-  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, body_view);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, body_label);
   gtk_widget_class_bind_template_callback (widget_class, retry_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_original_cb);
 }

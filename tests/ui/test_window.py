@@ -371,7 +371,7 @@ class SafePreview(WindowTest):
         self.menu_item(T["More actions"], T["Select All Matching"])
         qdui.wait_for_label(self.page, lambda t: t == "Tracking pixel test", 20,
                             "the preview's subject")
-        body = qdui.find(self.page, "text", None,
+        body = qdui.find(self.page, "label", None,
                          predicate=lambda a: "Unique preview body text" in qdui.text_of(a))
         self.assertNotIn("alert", qdui.text_of(body))
         self.shot("preview")
