@@ -138,6 +138,104 @@ qd_mail_sample_digest (const guint8 *data,
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+/* GMime 3.2.13 decodes adjacent encoded words of one charset together, so a
+ * character may be split across them, but stops at the padding of the first
+ * one: "=?UTF-8?B?YWI=?= =?UTF-8?B?Yw==?=" reads "ab" and the rest of the
+ * header is lost (upstream issue 133).  A sender could hide text that way, so
+ * each run of such B words is joined here into one word before GMime sees it:
+ * the base64 decoder's state carries from word to word as GMime's does, and
+ * starts afresh after a padded one. */
+static GRegex *
+encoded_word_regex (void)
+{
+  static GRegex *regex = NULL;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex,
+                       g_regex_new ("=\\?([^?\\s]+)\\?[Bb]\\?([A-Za-z0-9+/=]*)\\?=",
+                                    G_REGEX_OPTIMIZE, 0, NULL));
+  return regex;
+}
+
+static void
+decode_b_word (GByteArray *bytes,
+               const char *payload,
+               int        *state,
+               guint      *save)
+{
+  gsize length = strlen (payload);
+  gsize start = bytes->len;
+
+  g_byte_array_set_size (bytes, start + (length / 4) * 3 + 3);
+  g_byte_array_set_size (bytes, start + g_base64_decode_step (payload, length,
+                                                              bytes->data + start,
+                                                              state, save));
+  if (strchr (payload, '=') != NULL)
+    *state = 0, *save = 0;
+}
+
+static void
+append_b_word (GString    *out,
+               const char *charset,
+               GByteArray *bytes)
+{
+  g_autofree char *encoded = g_base64_encode (bytes->data, bytes->len);
+
+  g_string_append_printf (out, "=?%s?B?%s?=", charset, encoded);
+}
+
+static char *
+join_encoded_words (const char *raw)
+{
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *charset = NULL;
+  gsize copied = 0;
+  gsize run_end = 0;
+  int state = 0;
+  guint save = 0;
+
+  g_regex_match (encoded_word_regex (), raw, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *word_charset = g_match_info_fetch (match, 1);
+      g_autofree char *payload = g_match_info_fetch (match, 2);
+      int start, end;
+      gboolean joins;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      joins = bytes != NULL && g_ascii_strcasecmp (charset, word_charset) == 0;
+      for (gsize i = run_end; joins && i < (gsize) start; i++)
+        joins = g_ascii_isspace (raw[i]);
+
+      if (!joins)
+        {
+          if (bytes != NULL)
+            {
+              append_b_word (out, charset, bytes);
+              g_clear_pointer (&bytes, g_byte_array_unref);
+              copied = run_end;
+            }
+          g_string_append_len (out, raw + copied, start - copied);
+          bytes = g_byte_array_new ();
+          g_free (charset);
+          charset = g_steal_pointer (&word_charset);
+          state = 0, save = 0;
+        }
+      decode_b_word (bytes, payload, &state, &save);
+      run_end = end;
+    }
+
+  if (bytes != NULL)
+    {
+      append_b_word (out, charset, bytes);
+      copied = run_end;
+    }
+  g_string_append (out, raw + copied);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /**
  * qd_mail_get_header_text:
  *
@@ -147,11 +245,14 @@ char *
 qd_mail_get_header_text (GMimeObject *object,
                          const char  *name)
 {
-  const char *raw = g_mime_object_get_header (object, name);
+  GMimeHeader *header = g_mime_header_list_get_header (g_mime_object_get_header_list (object), name);
+  g_autofree char *joined = NULL;
   g_autofree char *decoded = NULL;
 
-  if (raw == NULL)
+  /* The raw value: GMime's decoded one has been through its decoder already. */
+  if (header == NULL || g_mime_header_get_raw_value (header) == NULL)
     return NULL;
-  decoded = g_mime_utils_header_decode_text (NULL, raw);
+  joined = join_encoded_words (g_mime_header_get_raw_value (header));
+  decoded = g_mime_utils_header_decode_text (NULL, joined);
   return g_strstrip (g_mime_utils_header_unfold (decoded));
 }

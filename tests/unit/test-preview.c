@@ -110,6 +110,46 @@ test_view_garbage (void)
   g_assert_cmpstr (nothing->text, ==, "");
 }
 
+static char *
+subject_of (const char *subject)
+{
+  g_autofree char *mail = g_strdup_printf ("From: a@example.com\r\nSubject: %s\r\n\r\nbody\r\n",
+                                           subject);
+  g_autoptr(GMimeMessage) message = qd_mail_parse ((const guint8 *) mail, strlen (mail));
+
+  g_assert_nonnull (message);
+  return qd_mail_get_header_text (GMIME_OBJECT (message), "Subject");
+}
+
+/* Every encoded word is read, whatever GMime's decoder does with padding. */
+static void
+test_encoded_words (void)
+{
+  static const struct {
+    const char *raw;
+    const char *text;
+  } cases[] = {
+    /* padded, then more of the same charset: GMime 3.2.13 stops at "ab" */
+    { "=?UTF-8?B?YWI=?= =?UTF-8?B?44Oh44O844Or?=", "abメール" },
+    { "=?utf-8?b?YQ==?=\r\n =?UTF-8?B?Yg==?= tail", "ab tail" },
+    { "=?UTF-8?B?YWI=?= =?UTF-8?B?YWI=?= =?UTF-8?B?YWI=?=", "ababab" },
+    /* a character split across words, unpadded */
+    { "=?UTF-8?B?44O?= =?UTF-8?B?G44K544OI?=", "テスト" },
+    /* other charsets, Q words and plain text around them keep their place */
+    { "Re: =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?= =?ISO-2022-JP?B?GyRCJWEhPCVrGyhC?= (2)",
+      "Re: テストメール (2)" },
+    { "=?UTF-8?B?YWI=?= =?ISO-8859-1?Q?caf=E9?= x =?UTF-8?B?Yw==?=", "abcafé x c" },
+    { "plain subject", "plain subject" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = subject_of (cases[i].raw);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -122,6 +162,7 @@ main (int   argc,
   g_test_add_func ("/preview/safe-text", test_safe_text);
   g_test_add_func ("/preview/view-html-only", test_view_html_only);
   g_test_add_func ("/preview/view-garbage", test_view_garbage);
+  g_test_add_func ("/preview/encoded-words", test_encoded_words);
 
   return g_test_run ();
 }
