@@ -7,6 +7,7 @@ import datetime as dt
 import email.utils
 import http.server
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -40,7 +41,7 @@ def texts():
         "Select All Matching", "Release": "Release", "Move to Inbox": "Move to Inbox",
         "All Categories": "All Categories", "Marketing and newsletters":
         "Marketing and newsletters", "Any Time": "Any Time", "Custom Range…": "Custom Range…",
-        "Apply": "Apply", "Search sender or subject": "Search sender or subject",
+        "Apply": "Apply", "All Reasons": "All Reasons", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
         "Check All Now": "Check All Now",
@@ -389,6 +390,79 @@ class NarrowWindow(WindowTest):
         self.wait_count(lambda t: t is not None and t != T["No messages"])
         self.shot("narrow-list")
 
+
+class KeyboardOnly(WindowTest):
+    """Signing in, searching, selecting and releasing with the keyboard alone:
+    key presses go through the X server (xdotool), as a person's would."""
+
+    def keys(self, *keys):
+        subprocess.run(["xdotool", "key", "--delay", "100", *keys], env=session.env, check=True)
+
+    def type(self, text):
+        subprocess.run(["xdotool", "type", "--delay", "60", text], env=session.env, check=True)
+
+    def focused(self):
+        for acc in qdui.walk(self.window):
+            try:
+                if acc.getState().contains(qdui.pyatspi.STATE_FOCUSED):
+                    return acc.getRoleName(), qdui.accessible_name(acc)
+            except Exception:  # gone while we looked
+                continue
+        return None
+
+    def tab_to(self, role, name=None, limit=12):
+        """Presses Tab until the focus is on ROLE (NAME); returns what it passed on the way."""
+        passed = []
+        for _ in range(limit):
+            self.keys("Tab")
+            focus = qdharness.wait_for(self.focused, 10, "a focused control")
+            if focus[0] == role and (name is None or focus[1] == name):
+                return passed
+            passed.append(focus)
+        self.shot(f"failed-{self.id().split('.')[-1]}")
+        self.fail(f"Tab never reached {role} {name or ''}; it went through {passed}")
+
+    def test_sign_in_search_release(self):
+        data = message("Keyboard newsletter")
+        gateway.ingest("demo", "quarantine", "graymail", [data])
+        gateway.ingest("demo", "quarantine", "graymail", [message("Another keyboard-free one")])
+        self.launch()
+        self.open_folder("Quarantine")
+
+        def state():
+            if self.count_text() is not None:
+                return "in"
+            fields = qdui.find_all(self.window, "text", T["Password"])
+            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
+                return "ask"
+            return None
+        if qdharness.wait_for(state, 30, "the sign-in page or the list") == "ask":
+            # The page puts the focus in the password field: type, then Enter.
+            self.type("demo")
+            self.keys("Return")
+        self.wait_count(lambda text: text is not None)
+
+        self.keys("ctrl+f")
+        qdharness.wait_for(lambda: self.focused() == ("entry", T["Search sender or subject"]),
+                           10, "the focus in the search field")
+        self.type("Keyboard newsletter")
+        self.wait_count(lambda t: t is not None and t.startswith("1"), "one match")
+
+        # From the search field, Tab goes through the filters left to right, then the list.
+        passed = self.tab_to("table row")
+        self.assertEqual([name for _, name in passed],
+                         [T["All Reasons"], T["All Categories"], T["Any Time"]])
+        self.keys("space")
+        release = qdui.find(self.page, "push button", T["Release"])
+        qdharness.wait_for(lambda: qdui.is_sensitive(release), 10, "Release for the selection")
+        self.tab_to("push button", T["Release"])
+        self.shot("keyboard-release")
+        self.keys("Return")
+        self.wait_count(lambda t: t == T["No messages"], "the released message to leave")
+
+        inbox = [p.read_bytes() for p in (gateway.data_dir / "mail" / "demo" / "new").iterdir()]
+        self.assertEqual(inbox.count(data), 1)
+        self.assertFalse([m for m in inbox if b"Another keyboard-free one" in m])
 
 if __name__ == "__main__":
     qdharness.require("qd-gateway")
