@@ -156,8 +156,9 @@ class WindowTest(unittest.TestCase):
         time.sleep(1)  # let transitions (the leaflet folding, a toast) settle
         session.screenshot(SHOTS / f"{LANG}-{name}.png")
 
-    def sign_in_if_asked(self):
-        """The first start asks; later ones sign in with the keyring's password."""
+    def launch_signed_in_or_asked(self):
+        """Starts the window on Quarantine; the first start asks for the password
+        ("ask"), later ones sign in with the keyring's ("in")."""
         self.launch()
         self.open_folder("Quarantine")
 
@@ -168,7 +169,11 @@ class WindowTest(unittest.TestCase):
             if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
                 return "ask"
             return None
-        if qdharness.wait_for(state, 30, "the sign-in page or the list") == "ask":
+        return qdharness.wait_for(state, 30, "the sign-in page or the list")
+
+    def sign_in_if_asked(self):
+        """Signs in with the password "demo" when the window asks for one."""
+        if self.launch_signed_in_or_asked() == "ask":
             qdui.set_text(qdui.find(self.window, "text", T["Password"]), "demo")
             self.shot("sign-in")
             qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
@@ -426,17 +431,7 @@ class KeyboardOnly(WindowTest):
         data = message("Keyboard newsletter")
         gateway.ingest("demo", "quarantine", "graymail", [data])
         gateway.ingest("demo", "quarantine", "graymail", [message("Another keyboard-free one")])
-        self.launch()
-        self.open_folder("Quarantine")
-
-        def state():
-            if self.count_text() is not None:
-                return "in"
-            fields = qdui.find_all(self.window, "text", T["Password"])
-            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
-                return "ask"
-            return None
-        if qdharness.wait_for(state, 30, "the sign-in page or the list") == "ask":
+        if self.launch_signed_in_or_asked() == "ask":
             # The page puts the focus in the password field: type, then Enter.
             self.type("demo")
             self.keys("Return")
