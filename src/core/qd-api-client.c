@@ -665,13 +665,19 @@ json_body (JsonBuilder *builder)
   return g_bytes_new_take (g_steal_pointer (&text), len);
 }
 
-/* Finishes a request_async() whose answer is a JSON object. */
+/* Finishes a request_async() whose answer must be a JSON object: an empty
+ * answer is a bad response too. */
 static JsonNode *
 request_finish (QdApiClient   *self,
                 GAsyncResult  *result,
                 GError       **error)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
+  GError *local_error = NULL;
+  JsonNode *root = g_task_propagate_pointer (G_TASK (result), &local_error);
+
+  if (root == NULL)
+    g_propagate_error (error, local_error != NULL ? local_error : bad_response_error (self));
+  return root;
 }
 
 /* GET /info */
@@ -690,8 +696,7 @@ info_cb (GObject      *object,
   root = request_finish (self, result, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                               : bad_response_error (self));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   info = qd_gateway_info_new_from_json (json_node_get_object (root), &error);
@@ -754,8 +759,7 @@ sign_in_cb (GObject      *object,
   root = request_finish (self, result, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                               : bad_response_error (self));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   token = qd_json_get_string (json_node_get_object (root), "token");
@@ -817,7 +821,8 @@ sign_out_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = request_finish (self, result, &error);
+  /* Any answer will do, an empty one too. */
+  root = g_task_propagate_pointer (G_TASK (result), &error);
   /* Forget the token whatever the gateway said: it is unusable either way. */
   replace_token (self, NULL);
   g_signal_emit (self, signals[TOKEN_CHANGED], 0);
@@ -867,8 +872,7 @@ account_cb (GObject      *object,
 
   root = request_finish (self, result, &error);
   if (root == NULL)
-    g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                             : bad_response_error (self));
+    g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, account_from_json (json_node_get_object (root)),
                            (GDestroyNotify)qd_account_free);
@@ -1086,8 +1090,7 @@ item_cb (GObject      *object,
   root = request_finish (self, result, &error);
   if (root == NULL)
     {
-      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                               : bad_response_error (self));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   item = qd_item_new_from_json (json_node_get_object (root), &error);
@@ -1420,7 +1423,8 @@ change_sender_cb (GObject      *object,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = request_finish (QD_API_CLIENT (object), result, &error);
+  /* Any answer will do, an empty one too. */
+  root = g_task_propagate_pointer (G_TASK (result), &error);
   if (error != NULL && g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
     g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND,
                              _("That address is not on the list."));
@@ -1499,8 +1503,7 @@ classify_cb (GObject      *object,
                                    "Save the message from your mail program as .eml and try "
                                    "again."));
       else
-        g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                                 : bad_response_error (self));
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   verdict = qd_verdict_new_from_json (json_node_get_object (root), &error);
