@@ -57,12 +57,6 @@ qd_format_full_date (GDateTime *time)
 }
 
 char *
-qd_format_size (gint64 bytes)
-{
-  return g_format_size (MAX (bytes, 0));
-}
-
-char *
 qd_format_reason (QdItem *item)
 {
   QdCategory category = qd_item_get_category (item);

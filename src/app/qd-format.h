@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 
 char *qd_format_when         (GDateTime *time);
 char *qd_format_full_date    (GDateTime *time);
-char *qd_format_size         (gint64     bytes);
 char *qd_format_reason       (QdItem    *item);
 char *qd_format_count        (gint64     count);
 

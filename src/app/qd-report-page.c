@@ -198,7 +198,7 @@ refresh (QdReportPage *self)
   g_autoptr(GPtrArray) sendable = NULL;
   g_auto(QdSubmitTarget) target = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autofree char *limit = g_format_size (info->max_message_bytes);
+  g_autofree char *limit = qd_format_size (info->max_message_bytes);
   g_autofree char *plan = NULL;
   gboolean target_known;
   GtkWidget *child;
@@ -239,7 +239,7 @@ refresh (QdReportPage *self)
             total += qd_submission_get_size (g_ptr_array_index (packed, i));
           if (packed != NULL)
             {
-              g_autofree char *size = g_format_size (total);
+              g_autofree char *size = qd_format_size (total);
               g_autofree char *n_samples =
                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sample", "%u samples",
                                               sendable->len), sendable->len);

@@ -208,7 +208,7 @@ static void
 print_item_row (QdItem *item)
 {
   g_autofree char *received = qdesk_format_time (qd_item_get_received_at (item));
-  g_autofree char *size = g_format_size (qd_item_get_size (item));
+  g_autofree char *size = qd_format_size (qd_item_get_size (item));
   g_autofree char *reason = NULL;
   g_autofree char *id = qdesk_fit (qd_item_get_id (item), 8);
   g_autofree char *from = qdesk_fit (qd_item_get_from_address (item), 30);
@@ -418,7 +418,7 @@ qdesk_cmd_show (QdeskContext  *ctx,
   for (guint i = 0; i < view->attachments->len; i++)
     {
       QdAttachment *a = g_ptr_array_index (view->attachments, i);
-      g_autofree char *size = g_format_size (a->size);
+      g_autofree char *size = qd_format_size (a->size);
       g_autofree char *line = g_strdup_printf ("%s (%s, %s)", a->filename[0] ? a->filename : "—",
                                                a->content_type, size);
 

@@ -147,12 +147,6 @@ qdesk_cmd_logout (QdeskContext  *ctx,
   return QDESK_EXIT_OK;
 }
 
-static char *
-format_size (gint64 bytes)
-{
-  return g_format_size_full (bytes, G_FORMAT_SIZE_DEFAULT);
-}
-
 int
 qdesk_cmd_info (QdeskContext  *ctx,
                 int            argc,
@@ -207,7 +201,7 @@ qdesk_cmd_info (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  size = format_size (info->max_message_bytes);
+  size = qd_format_size (info->max_message_bytes);
   g_print (_("Gateway:            %s %s\n"), info->gateway_name ? info->gateway_name : "—",
            info->gateway_version ? info->gateway_version : "");
   g_print (_("Address:            %s\n"), qd_api_client_get_base_url (client));

@@ -348,7 +348,7 @@ print_packing (GPtrArray  *submissions,
                Target     *target,
                gint64      limit)
 {
-  g_autofree char *max = g_format_size (limit);
+  g_autofree char *max = qd_format_size (limit);
   guint n_samples = 0;
 
   for (guint i = 0; i < submissions->len; i++)

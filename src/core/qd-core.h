@@ -23,6 +23,7 @@
 #include "qd-sample.h"
 #include "qd-sample-record.h"
 #include "qd-session.h"
+#include "qd-size.h"
 #include "qd-smtp-client.h"
 #include "qd-store.h"
 #include "qd-submission.h"

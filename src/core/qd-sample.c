@@ -12,6 +12,7 @@
 #include "qd-html-text.h"
 #include "qd-sample.h"
 #include "qd-sample-content.h"
+#include "qd-size.h"
 #include "qd-submission.h"
 
 /* A file larger than this is not read at all: no gateway accepts it, and
@@ -254,7 +255,7 @@ qd_sample_new_from_file (GFile         *file,
     }
   if (info != NULL && g_file_info_get_size (info) > MAX_READ_BYTES)
     {
-      g_autofree char *size = g_format_size (g_file_info_get_size (info));
+      g_autofree char *size = qd_format_size (g_file_info_get_size (info));
 
       g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
                    _("%s is far too large to be a sample (%s). Contact support about it."),
@@ -680,8 +681,8 @@ static void
 evaluate_size (QdSample      *self,
                QdGatewayInfo *info)
 {
-  g_autofree char *size = g_format_size (self->wire_size);
-  g_autofree char *limit = g_format_size (info->max_message_bytes);
+  g_autofree char *size = qd_format_size (self->wire_size);
+  g_autofree char *limit = qd_format_size (info->max_message_bytes);
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) alone = NULL;
   gsize total;

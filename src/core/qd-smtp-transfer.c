@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qd-error.h"
+#include "qd-size.h"
 #include "qd-smtp-transfer.h"
 
 /* libcurl's callbacks: they run in the thread of the transfer. */
@@ -156,8 +157,8 @@ prereq_cb (void *user_data,
                              "server. Nothing was sent."));
   else if (t->max_size > 0 && (gint64)t->length > t->max_size)
     {
-      g_autofree char *size = g_format_size (t->length);
-      g_autofree char *max = g_format_size (t->max_size);
+      g_autofree char *size = qd_format_size (t->length);
+      g_autofree char *max = qd_format_size (t->max_size);
 
       t->refusal = g_strdup_printf (_("The message (%s) is larger than the SMTP server accepts "
                                       "(%s). Nothing was sent."), size, max);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qd-error.h"
+#include "qd-size.h"
 #include "qd-submission.h"
 
 /* Stands in for the person's address when only the smallest possible
@@ -422,8 +423,8 @@ static void
 refuse_size (QdSample *sample,
              gint64    limit)
 {
-  g_autofree char *size = g_format_size (qd_sample_get_wire_size (sample));
-  g_autofree char *max = g_format_size (limit);
+  g_autofree char *size = qd_format_size (qd_sample_get_wire_size (sample));
+  g_autofree char *max = qd_format_size (limit);
   g_autofree char *text =
     g_strdup_printf (_("%s is too large: a submission must be smaller than %s with everything "
                        "in it. Contact support about this sample instead of submitting it."),
