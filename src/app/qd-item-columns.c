@@ -68,6 +68,32 @@ plain_label (void)
   return label;
 }
 
+static char *
+subject_text (QdItem *item)
+{
+  const char *subject = qd_item_get_subject (item);
+
+  return qd_text_make_safe (subject != NULL ? subject : _("(no subject)"), -1);
+}
+
+/* GTK 4.8 has no gtk_list_item_set_accessible_label() (4.12), so a
+ * screen reader would hear only "GtkListItemWidget" for a row.  The row
+ * widget is the parent of the cell that holds our child; name it there,
+ * and only if it really is the row, in case GTK's structure changes. */
+static void
+label_row (GtkWidget  *cell_child,
+           const char *label)
+{
+  GtkWidget *cell = gtk_widget_get_parent (cell_child);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell_child),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  if (row != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_ROW)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
@@ -113,6 +139,7 @@ bind_cb (GtkSignalListItemFactory *factory,
         {
           gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (child)), _("Loading…"));
           gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (child)), "");
+          label_row (child, _("Loading…"));
         }
       else
         gtk_label_set_text (GTK_LABEL (child), "");
@@ -131,6 +158,7 @@ bind_cb (GtkSignalListItemFactory *factory,
         const char *address = qd_item_get_from_address (item);
         g_autofree char *safe_name = qd_text_make_safe (name != NULL ? name : address, -1);
         g_autofree char *safe_address = qd_text_make_safe (address, -1);
+        g_autofree char *safe_subject = subject_text (item);
         g_autofree char *description = NULL;
 
         gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (child)), safe_name);
@@ -139,16 +167,12 @@ bind_cb (GtkSignalListItemFactory *factory,
         /* One sentence for a screen reader: sender, subject, reason. */
         text = qd_format_reason (item);
         description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), safe_name, safe_address,
-                                       qd_item_get_subject (item) ? qd_item_get_subject (item)
-                                                                  : "",
-                                       text);
-        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+                                       safe_subject, text);
+        label_row (child, description);
         break;
       }
     case COLUMN_SUBJECT:
-      text = qd_text_make_safe (qd_item_get_subject (item) ? qd_item_get_subject (item)
-                                                           : _("(no subject)"), -1);
+      text = subject_text (item);
       gtk_label_set_text (GTK_LABEL (child), text);
       break;
     case COLUMN_REASON:
@@ -195,6 +219,33 @@ add_column (GtkColumnView *view,
   return col;
 }
 
+/* GTK 4.8 names the header row and its clickable titles after their
+ * classes ("GtkColumnViewTitle"); give them the words on screen.  The
+ * header is the view's first child, a row with one title per column. */
+static void
+name_header (GtkColumnView *view)
+{
+  GtkWidget *header = gtk_widget_get_first_child (GTK_WIDGET (view));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkWidget *title;
+  guint i = 0;
+
+  if (header == NULL
+      || gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (header)) != GTK_ACCESSIBLE_ROLE_ROW)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Column headers"), -1);
+  for (title = gtk_widget_get_first_child (header);
+       title != NULL && i < g_list_model_get_n_items (columns);
+       title = gtk_widget_get_next_sibling (title), i++)
+    {
+      g_autoptr(GtkColumnViewColumn) col = g_list_model_get_item (columns, i);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      gtk_column_view_column_get_title (col), -1);
+    }
+}
+
 void
 qd_item_columns_add (GtkColumnView *view)
 {
@@ -206,6 +257,7 @@ qd_item_columns_add (GtkColumnView *view)
   g_object_unref (add_column (view, COLUMN_REASON, _("Reason"), FALSE, 160));
   g_object_unref (add_column (view, COLUMN_SIZE, _("Size"), FALSE, 84));
   gtk_column_view_sort_by_column (view, received, GTK_SORT_DESCENDING);
+  name_header (view);
 }
 
 /**

@@ -44,7 +44,7 @@ def texts():
         "Apply": "Apply", "All Reasons": "All Reasons", "Search sender or subject": "Search sender or subject",
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
-        "Check All Now": "Check All Now",
+        "Check All Now": "Check All Now", "Graymail": "Graymail",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
@@ -355,7 +355,10 @@ class Accessibility(WindowTest):
                 continue
             name = qdui.accessible_name(acc)
             # A GTK or libadwaita class name is what GTK says when nobody named it.
-            if role in self.INTERACTIVE and (not name or name.startswith(("Gtk", "Adw"))):
+            # Rows and column titles are read aloud too.
+            if (role in self.INTERACTIVE or role == "table row" or
+                    (role == "filler" and name.startswith("GtkColumnView"))) and \
+                    (not name or name.startswith(("Gtk", "Adw"))):
                 parent = qdui.accessible_name(acc.parent) if acc.parent else ""
                 unnamed.add(f"{role} {name!r} in {parent!r}")
         self.assertEqual(sorted(unnamed), [])
@@ -447,6 +450,10 @@ class KeyboardOnly(WindowTest):
         passed = self.tab_to("table row")
         self.assertEqual([name for _, name in passed],
                          [T["All Reasons"], T["All Categories"], T["Any Time"]])
+        # The row itself says who, what and why, not GTK's class name.
+        row_name = self.focused()[1]
+        for part in ("Shop", "news@shop.example", "Keyboard newsletter", T["Graymail"]):
+            self.assertIn(part, row_name)
         self.keys("space")
         release = qdui.find(self.page, "push button", T["Release"])
         qdharness.wait_for(lambda: qdui.is_sensitive(release), 10, "Release for the selection")
