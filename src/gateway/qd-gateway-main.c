@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "qd-gw-bench-seed.h"
 #include "qd-gw-demo.h"
 #include "qd-gw-gateway.h"
 #include "qd-gw-server.h"
@@ -30,6 +31,8 @@ static const char usage[] =
   "                   [--category CATEGORY] [--received ISO8601] [--policy-rule TEXT]\n"
   "                   [--score X] [--envelope-sender ADDR] FILE...\n"
   "  qd-gateway seed-demo --data DIR [--count N] [--samples DIR]\n"
+  "  qd-gateway seed-bench --data DIR --count N [--user NAME]\n"
+  "                   (benchmarks only: user NAME, default “bench”, password the same)\n"
   "  qd-gateway submissions --data DIR --json\n";
 
 static int
@@ -506,6 +509,46 @@ cmd_seed_demo (int    argc,
   return 0;
 }
 
+/* seed-bench */
+
+static int
+cmd_seed_bench (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *address = NULL;
+  int count = -1;
+  GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, "Held messages", "N" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdGwGateway) gateway = NULL;
+  QdGwConfig config;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return fail_usage (error->message);
+  if (data_dir == NULL || count < 0)
+    return fail_usage ("seed-bench needs --data and --count");
+  if (user == NULL)
+    user = g_strdup ("bench");
+  address = g_strdup_printf ("%s@example.com", user);
+
+  qd_gw_config_init (&config);
+  gateway = open_gateway (&config, data_dir, &error);
+  if (gateway == NULL)
+    return fail (error);
+  /* Benchmarks only: the password is the user name. */
+  if (!qd_gw_gateway_add_user (gateway, user, address, NULL, user, TRUE, &error) ||
+      !qd_gw_bench_seed (gateway, user, count, g_get_real_time () / G_USEC_PER_SEC, &error))
+    return fail (error);
+  g_print ("%d held messages for “%s”\n", count, user);
+  return 0;
+}
+
 /* submissions */
 
 static int
@@ -561,6 +604,8 @@ main (int    argc,
     return cmd_ingest (argc, argv);
   if (g_str_equal (command, "seed-demo"))
     return cmd_seed_demo (argc, argv);
+  if (g_str_equal (command, "seed-bench"))
+    return cmd_seed_bench (argc, argv);
   if (g_str_equal (command, "submissions"))
     return cmd_submissions (argc, argv);
   if (g_str_equal (command, "--help") || g_str_equal (command, "-h") ||

@@ -35,6 +35,7 @@ static const char schema[] =
   "  token_hash TEXT PRIMARY KEY,"
   "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
   "  expires_at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);"
   "CREATE TABLE IF NOT EXISTS items ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
@@ -60,14 +61,25 @@ static const char schema[] =
   "  from_sort TEXT GENERATED ALWAYS AS"
   "    (lower(coalesce(nullif(from_name, ''), from_address, ''))) VIRTUAL,"
   "  subject_sort TEXT GENERATED ALWAYS AS (lower(coalesce(subject, ''))) VIRTUAL);"
-  /* One index per sort order, each led by the equality filters, so every
-   * page and every count is an index range scan (tests check the plans). */
-  "CREATE INDEX IF NOT EXISTS items_by_received ON items"
-  "  (user_id, folder, listed, received_at, id);"
-  "CREATE INDEX IF NOT EXISTS items_by_size ON items (user_id, folder, listed, size, id);"
-  "CREATE INDEX IF NOT EXISTS items_by_from ON items (user_id, folder, listed, from_sort, id);"
-  "CREATE INDEX IF NOT EXISTS items_by_subject ON items"
-  "  (user_id, folder, listed, subject_sort, id);"
+  /* One index per sort order, led by the equality filters and the sort
+   * key, then carrying every other filtered column: a page is an index
+   * range scan that stops at its limit, and a count, or a search that
+   * matches few rows, reads only the index, never the rows (100 000
+   * items count in about 15 ms instead of 60).  The statements name
+   * their index: with a time range the planner would otherwise sort a
+   * whole folder by hand.  The tests check the plans. */
+  "DROP INDEX IF EXISTS items_by_received;"
+  "DROP INDEX IF EXISTS items_by_size;"
+  "DROP INDEX IF EXISTS items_by_from;"
+  "DROP INDEX IF EXISTS items_by_subject;"
+  "CREATE INDEX IF NOT EXISTS items_list_received ON items (user_id, folder, listed,"
+  "  received_at, id, reason, category, expires_at, search);"
+  "CREATE INDEX IF NOT EXISTS items_list_size ON items (user_id, folder, listed,"
+  "  size, id, reason, category, expires_at, received_at, search);"
+  "CREATE INDEX IF NOT EXISTS items_list_from ON items (user_id, folder, listed,"
+  "  from_sort, id, reason, category, expires_at, received_at, search);"
+  "CREATE INDEX IF NOT EXISTS items_list_subject ON items (user_id, folder, listed,"
+  "  subject_sort, id, reason, category, expires_at, received_at, search);"
   "CREATE INDEX IF NOT EXISTS items_by_expiry ON items (listed, expires_at);"
   "CREATE TABLE IF NOT EXISTS senders ("
   "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
@@ -224,6 +236,41 @@ qd_gw_store_rollback (QdGwStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     step_done (self, prepare (self, "ROLLBACK"), NULL);
+}
+
+/**
+ * qd_gw_store_explain_used:
+ *
+ * The query plan of every statement this store has prepared so far, for
+ * the tests that check that each one reads through an index.
+ *
+ * Returns: (transfer full) (element-type utf8): "SQL\n  plan line\n…"
+ */
+GPtrArray *
+qd_gw_store_explain_used (QdGwStore *self)
+{
+  GPtrArray *plans = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer sql;
+
+  g_hash_table_iter_init (&iter, self->statements);
+  while (g_hash_table_iter_next (&iter, &sql, NULL))
+    {
+      g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+      GString *plan = g_string_new (sql);
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (self->db, explain, -1, &stmt, NULL) == SQLITE_OK)
+        {
+          while (sqlite3_step (stmt) == SQLITE_ROW)
+            g_string_append_printf (plan, "\n  %s", sqlite3_column_text (stmt, 3));
+        }
+      else
+        g_string_append_printf (plan, "\n  cannot explain: %s", sqlite3_errmsg (self->db));
+      sqlite3_finalize (stmt);
+      g_ptr_array_add (plans, g_string_free (plan, FALSE));
+    }
+  return plans;
 }
 
 /* users and sessions */
@@ -558,20 +605,26 @@ qd_gw_store_set_item_maildir_name (QdGwStore   *self,
 
 /* ?9 key, ?10 id of the last row of the previous page; ?11 whether there
  * is one; ?12 limit. */
-#define PAGE(col, cmp, dir) \
-  "SELECT " ITEM_COLUMNS " FROM items" LIST_FILTER \
+#define PAGE(col, index, cmp, dir) \
+  "SELECT " ITEM_COLUMNS " FROM items INDEXED BY " index LIST_FILTER \
   " AND (?11 = 0 OR (" col ", id) " cmp " (?9, ?10))" \
   " ORDER BY " col " " dir ", id " dir " LIMIT ?12"
+
+#define COUNT_STATEMENT "SELECT count(*) FROM items INDEXED BY items_list_received" LIST_FILTER
 
 static const struct {
   const char *column;
   const char *ascending;
   const char *descending;
 } page_statements[] = {
-  { "received_at", PAGE ("received_at", ">", "ASC"), PAGE ("received_at", "<", "DESC") },
-  { "size", PAGE ("size", ">", "ASC"), PAGE ("size", "<", "DESC") },
-  { "from", PAGE ("from_sort", ">", "ASC"), PAGE ("from_sort", "<", "DESC") },
-  { "subject", PAGE ("subject_sort", ">", "ASC"), PAGE ("subject_sort", "<", "DESC") },
+  { "received_at", PAGE ("received_at", "items_list_received", ">", "ASC"),
+    PAGE ("received_at", "items_list_received", "<", "DESC") },
+  { "size", PAGE ("size", "items_list_size", ">", "ASC"),
+    PAGE ("size", "items_list_size", "<", "DESC") },
+  { "from", PAGE ("from_sort", "items_list_from", ">", "ASC"),
+    PAGE ("from_sort", "items_list_from", "<", "DESC") },
+  { "subject", PAGE ("subject_sort", "items_list_subject", ">", "ASC"),
+    PAGE ("subject_sort", "items_list_subject", "<", "DESC") },
 };
 
 static char *
@@ -647,7 +700,7 @@ qd_gw_store_list_items (QdGwStore        *self,
 
   if (total != NULL)
     {
-      stmt = prepare (self, "SELECT count(*) FROM items" LIST_FILTER);
+      stmt = prepare (self, COUNT_STATEMENT);
       bind_filter (stmt, query, pattern);
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {

@@ -114,6 +114,8 @@ gboolean   qd_gw_store_commit         (QdGwStore    *self,
                                        GError      **error);
 void       qd_gw_store_rollback       (QdGwStore    *self);
 
+GPtrArray *qd_gw_store_explain_used   (QdGwStore    *self);
+
 /* users and sessions */
 gint64     qd_gw_store_add_user       (QdGwStore    *self,
                                        const char   *username,
