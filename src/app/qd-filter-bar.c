@@ -37,6 +37,7 @@ struct _QdFilterBar
   RangeKind       range;
   GDateTime      *custom_since;
   GDateTime      *custom_until;
+  char           *search;       /* the text last applied */
   gboolean        updating;
 };
 
@@ -226,6 +227,15 @@ toggle_changed_cb (QdFilterBar *self)
 static void
 search_changed_cb (QdFilterBar *self)
 {
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  /* GTK 4.8's search entry also reports a change, after its delay, when
+   * nothing was typed (seen once per window at start-up): each would
+   * reload the list from the gateway for nothing. */
+  if (g_strcmp0 (text, self->search ? self->search : "") == 0)
+    return;
+  g_free (self->search);
+  self->search = g_strdup (text);
   emit_changed (self);
 }
 
@@ -297,6 +307,7 @@ qd_filter_bar_dispose (GObject *object)
   QdFilterBar *self = (QdFilterBar *)object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_FILTER_BAR);
+  g_clear_pointer (&self->search, g_free);
   g_clear_pointer (&self->custom_since, g_date_time_unref);
   g_clear_pointer (&self->custom_until, g_date_time_unref);
   g_clear_object (&self->actions);
@@ -436,6 +447,7 @@ qd_filter_bar_clear (QdFilterBar *self)
 
   self->updating = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_clear_pointer (&self->search, g_free);
   for (int r = QD_REASON_GRAYMAIL; r <= QD_REASON_POLICY; r++)
     {
       g_autofree char *name = toggle_name ("reason-", QD_TYPE_REASON, r);
@@ -459,6 +471,14 @@ qd_filter_bar_focus_search (QdFilterBar *self)
 {
   g_return_if_fail (QD_IS_FILTER_BAR (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+qd_filter_bar_set_search (QdFilterBar *self,
+                          const char  *text)
+{
+  g_return_if_fail (QD_IS_FILTER_BAR (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
 }
 
 void

@@ -20,6 +20,8 @@ void      qd_filter_bar_apply       (QdFilterBar *self,
 gboolean  qd_filter_bar_is_filtered (QdFilterBar *self);
 void      qd_filter_bar_clear       (QdFilterBar *self);
 void      qd_filter_bar_focus_search (QdFilterBar *self);
+void      qd_filter_bar_set_search  (QdFilterBar *self,
+                                     const char  *text);
 void      qd_filter_bar_set_range   (QdFilterBar *self,
                                      GDateTime   *since,
                                      GDateTime   *until);
