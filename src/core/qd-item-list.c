@@ -126,6 +126,7 @@ page_cb (GObject      *object,
   guint old_n = self->n_items;
   guint first_changed;
   guint new_n;
+  gboolean replaced;
 
   page = qd_api_client_list_finish (QD_API_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -141,6 +142,7 @@ page_cb (GObject      *object,
   if (self->error != NULL)
     set_error (self, NULL);
 
+  replaced = self->replacing;
   if (self->replacing)
     {
       /* The first page of a refresh replaces everything at once. */
@@ -162,8 +164,20 @@ page_cb (GObject      *object,
   self->n_items = new_n;
   g_hash_table_remove_all (self->placeholders);
 
-  g_list_model_items_changed (G_LIST_MODEL (self), first_changed, old_n - first_changed,
-                              new_n - first_changed);
+  if (replaced)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
+  else
+    {
+      /* Only this page's rows changed, and the count if it moved: saying
+       * "everything below changed" would make the view and the selection
+       * redo every placeholder row below, 100 000 of them. */
+      guint loaded = self->items->len - first_changed;
+      guint removed = old_n >= new_n ? MIN (old_n - first_changed, loaded + (old_n - new_n))
+                                     : MIN (old_n - first_changed, loaded);
+
+      g_list_model_items_changed (G_LIST_MODEL (self), first_changed, removed,
+                                  removed + new_n - old_n);
+    }
   if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
