@@ -1,5 +1,12 @@
-/* sample-build.c — how long validating a sample and building its
- * submission take (docs/performance.md). Built and run by bench/sample-build.
+/* bench-samples.c — how long validating samples and building their
+ * submission messages take, for bench/run (docs/performance.md)
+ *
+ * Usage: bench-samples RUNS [SAMPLE_BYTES]
+ * Prints lines "NAME MEDIAN_MS MIN_MS MAX_MS" and "info KEY=VALUE":
+ *   large-validate, large-build, large-total   one 7-bit sample of
+ *                               SAMPLE_BYTES (1 900 000), received an hour ago
+ *   small50-total               50 samples of a few kilobytes, validated
+ *                               and packed into as few messages as fit
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,7 +21,8 @@
 
 /* A 7-bit sample of about @size bytes, received an hour ago. */
 static GBytes *
-make_sample (gsize size)
+make_sample (gsize size,
+             guint n)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) received = g_date_time_add_hours (now, -1);
@@ -23,9 +31,9 @@ make_sample (gsize size)
 
   g_string_append_printf (text, "Received: from relay.example.net by mx.example.com; %s\n"
                           "From: Spammer <offers@spam.example>\nTo: bob@example.com\n"
-                          "Subject: Cheap watches\nDate: %s\nMessage-ID: <bench@spam.example>\n"
+                          "Subject: Cheap watches %u\nDate: %s\nMessage-ID: <bench-%u@spam.example>\n"
                           "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n",
-                          when, when);
+                          when, n, when, n);
   while (text->len < size)
     g_string_append (text, "Buy now! Cheap watches, cheap pills, cheap everything, act now.\n");
   g_string_truncate (text, size - 1);
@@ -43,12 +51,49 @@ compare (const void *a,
   return x < y ? -1 : x > y;
 }
 
-static double
-median (double *values,
-        guint   n)
+static void
+print_figure (const char *name,
+              double     *values,
+              guint       n)
 {
   qsort (values, n, sizeof *values, compare);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  printf ("%s %.2f %.2f %.2f\n", name,
+          n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2,
+          values[0], values[n - 1]);
+}
+
+/* Validates SAMPLES and packs them; returns the number of messages. */
+static guint
+validate_and_pack (GPtrArray     *bytes,
+                   QdGatewayInfo *info,
+                   double        *validate_ms,
+                   double        *build_ms,
+                   gsize         *first_size)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) packed = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  gint64 t0, t1, t2;
+
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < bytes->len; i++)
+    g_ptr_array_add (samples, qd_sample_new (g_ptr_array_index (bytes, i), "bench.eml"));
+  qd_sample_evaluate_all (samples, info, now);
+  t1 = g_get_monotonic_time ();
+  packed = qd_submission_pack (samples, "reporter@example.com", "spam@gateway.example",
+                               info->max_message_bytes, now, &error);
+  t2 = g_get_monotonic_time ();
+  if (packed == NULL || packed->len == 0)
+    {
+      g_printerr ("bench-samples: the samples were not packed: %s\n",
+                  error != NULL ? error->message : "refused");
+      exit (1);
+    }
+  *validate_ms = (t1 - t0) / 1000.0;
+  *build_ms = (t2 - t1) / 1000.0;
+  *first_size = qd_submission_get_size (g_ptr_array_index (packed, 0));
+  return packed->len;
 }
 
 int
@@ -57,52 +102,45 @@ main (int   argc,
 {
   guint runs = argc > 1 ? (guint)atoi (argv[1]) : 31;
   gsize size = argc > 2 ? (gsize)g_ascii_strtoull (argv[2], NULL, 10) : 1900000;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GPtrArray) large = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  g_autoptr(GPtrArray) small = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_defaults ();
   double *validate = g_new (double, runs);
   double *build = g_new (double, runs);
   double *total = g_new (double, runs);
+  double *small_total = g_new (double, runs);
   gsize message_size = 0;
+  guint messages = 0;
 
   qd_mail_init ();
-  bytes = make_sample (size);
+  g_ptr_array_add (large, make_sample (size, 0));
+  for (guint i = 0; i < 50; i++)
+    g_ptr_array_add (small, make_sample (2000 + i * 97, i + 1));
+
+  /* The first run warms caches and GMime's tables: not counted. */
   for (guint i = 0; i < runs + 1; i++)
     {
-      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
-      g_autoptr(GPtrArray) packed = NULL;
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autoptr(GError) error = NULL;
-      gint64 t0, t1, t2;
+      double v, b, sv, sb;
+      gsize small_size;
 
-      t0 = g_get_monotonic_time ();
-      g_ptr_array_add (samples, qd_sample_new (bytes, "bench.eml"));
-      qd_sample_evaluate_all (samples, info, now);
-      t1 = g_get_monotonic_time ();
-      packed = qd_submission_pack (samples, "reporter@example.com", "spam@gateway.example",
-                                   info->max_message_bytes, now, &error);
-      t2 = g_get_monotonic_time ();
-      if (packed == NULL || packed->len != 1)
-        {
-          g_printerr ("sample-build: the sample was not packed: %s\n",
-                      error != NULL ? error->message : "refused");
-          return 1;
-        }
-      message_size = qd_submission_get_size (g_ptr_array_index (packed, 0));
-      /* The first run warms caches and GMime's tables: not counted. */
+      validate_and_pack (large, info, &v, &b, &message_size);
+      messages = validate_and_pack (small, info, &sv, &sb, &small_size);
       if (i == 0)
         continue;
-      validate[i - 1] = (t1 - t0) / 1000.0;
-      build[i - 1] = (t2 - t1) / 1000.0;
-      total[i - 1] = (t2 - t0) / 1000.0;
+      validate[i - 1] = v;
+      build[i - 1] = b;
+      total[i - 1] = v + b;
+      small_total[i - 1] = sv + sb;
     }
-  printf ("sample_bytes=%" G_GSIZE_FORMAT " message_bytes=%" G_GSIZE_FORMAT " runs=%u\n",
-          g_bytes_get_size (bytes), message_size, runs);
-  printf ("validate_ms=%.2f build_ms=%.2f total_ms=%.2f\n", median (validate, runs),
-          median (build, runs), median (total, runs));
-  qsort (total, runs, sizeof *total, compare);
-  printf ("total_min_ms=%.2f total_max_ms=%.2f\n", total[0], total[runs - 1]);
+  printf ("info sample_bytes=%" G_GSIZE_FORMAT " message_bytes=%" G_GSIZE_FORMAT " runs=%u"
+          " small_messages=%u\n", size, message_size, runs, messages);
+  print_figure ("large-validate", validate, runs);
+  print_figure ("large-build", build, runs);
+  print_figure ("large-total", total, runs);
+  print_figure ("small50-total", small_total, runs);
   g_free (validate);
   g_free (build);
   g_free (total);
+  g_free (small_total);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qd-application.h"
+#include "qd-bench.h"
 #include "qd-check-window.h"
 #include "qd-preferences-window.h"
 #include "qd-window.h"
@@ -171,6 +172,7 @@ qd_application_startup (GApplication *app)
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (qd_application_parent_class)->startup (app);
+  qd_bench_start ();
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->session = qd_session_new (self->settings);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-bench.h"
 #include "qd-filter-bar.h"
 #include "qd-format.h"
 #include "qd-item-columns.h"
@@ -321,6 +322,7 @@ requery (QdMessagesPage *self)
   if (self->list == NULL)
     return;
   query = current_query (self);
+  qd_bench_begin ("requery");
   qd_item_list_set_query (self->list, query);
   update_state (self);
 }
@@ -937,6 +939,8 @@ qd_messages_page_set_session (QdMessagesPage *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list, "notify::total", G_CALLBACK (list_state_cb), self,
                                G_CONNECT_SWAPPED);
+      if (self->folder == QD_FOLDER_QUARANTINE)
+        qd_bench_watch (self->scrolled, self->list, self->filter_bar);
     }
   update_state (self);
   update_actions (self);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-bench.h"
 #include "qd-format.h"
 #include "qd-sign-in-page.h"
 
@@ -160,6 +161,7 @@ activate_cb (QdSignInPage *self)
     return;
   set_error (self, NULL);
   set_busy (self, TRUE);
+  qd_bench_begin ("sign-in");
   qd_session_sign_in_async (self->session, text_of (self->gateway_row),
                             text_of (self->username_row), text_of (self->password_row),
                             gtk_switch_get_active (self->remember_switch), self->signing_in,
@@ -199,6 +201,7 @@ qd_sign_in_page_restore (QdSignInPage *self)
   g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
 
   set_busy (self, TRUE);
+  qd_bench_begin ("sign-in");
   qd_session_restore_async (self->session, self->signing_in, restored_cb, g_object_ref (self));
 }
 

@@ -24,7 +24,7 @@ static const char usage[] =
   "                   [--tls-cert FILE --tls-key FILE] [--name NAME] [--submission-address ADDR]\n"
   "                   [--session-ttl SECONDS] [--max-batch N] [--max-page-size N]\n"
   "                   [--spam-threshold X]\n"
-  "                   [--ready-file FILE]\n"
+  "                   [--ready-file FILE] [--timing-log FILE]\n"
   "  qd-gateway user add --data DIR NAME --address ADDR [--display-name NAME]\n"
   "                   (the password is the first line of standard input)\n"
   "  qd-gateway ingest --data DIR --user NAME --folder quarantine|junk --reason REASON\n"
@@ -181,6 +181,7 @@ cmd_serve (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *submission_address = NULL;
   g_autofree char *ready_file = NULL;
+  g_autofree char *timing_log = NULL;
   g_autofree char *host = NULL;
   g_autofree char *smtp_host = NULL;
   g_autofree char *url = NULL;
@@ -207,6 +208,8 @@ cmd_serve (int    argc,
     { "max-page-size", 0, 0, G_OPTION_ARG_INT, &max_page_size, "Most items per page", "N" },
     { "spam-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &spam_threshold, "Spam score", "X" },
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Written when listening", "FILE" },
+    { "timing-log", 0, 0, G_OPTION_ARG_FILENAME, &timing_log, "Time per request (benchmarks)",
+      "FILE" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -277,6 +280,8 @@ cmd_serve (int    argc,
     }
 
   server = qd_gw_server_new (gateway, certificate);
+  if (timing_log != NULL && !qd_gw_server_set_timing_log (server, timing_log, &error))
+    return fail (error);
   if (!qd_gw_server_listen (server, host, port, &bound_port, &error))
     return fail (error);
 

@@ -23,5 +23,8 @@ gboolean    qd_gw_server_listen (QdGwServer       *self,
                                  guint16          *out_port,
                                  GError          **error);
 gboolean    qd_gw_server_is_https (QdGwServer     *self);
+gboolean    qd_gw_server_set_timing_log (QdGwServer *self,
+                                         const char *path,
+                                         GError    **error);
 
 G_END_DECLS

@@ -1,0 +1,173 @@
+/* bench-model.c — the core list model against a real gateway
+ *
+ * Usage: bench-model URL USER PASSWORD RUNS
+ * Prints lines "NAME MEDIAN_MS MIN_MS MAX_MS" for bench/run:
+ *   first-page     from the sign-in request to the first page of items
+ *                  available in the QdItemList (what the window shows first)
+ *   filter-reason  from a reason filter change to its first page
+ *   filter-search  from a search change to its first page
+ * The password comes from the command line: this is a throwaway
+ * benchmark account on loopback.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "qd-core.h"
+
+typedef struct
+{
+  GMainLoop   *loop;
+  QdApiClient *client;
+  QdItemList  *list;
+  gboolean     failed;
+} Run;
+
+static int
+compare (const void *a,
+         const void *b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+print_figure (const char *name,
+              double     *values,
+              guint       n)
+{
+  qsort (values, n, sizeof *values, compare);
+  printf ("%s %.2f %.2f %.2f\n", name,
+          n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2,
+          values[0], values[n - 1]);
+}
+
+static void
+page_loaded_cb (QdItemList *list,
+                Run        *run)
+{
+  g_main_loop_quit (run->loop);
+}
+
+static void
+list_error_cb (QdItemList *list,
+               GParamSpec *pspec,
+               Run        *run)
+{
+  if (qd_item_list_get_error (list) != NULL)
+    {
+      g_printerr ("bench-model: %s\n", qd_item_list_get_error (list)->message);
+      run->failed = TRUE;
+      g_main_loop_quit (run->loop);
+    }
+}
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(QdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+
+  account = qd_api_client_sign_in_finish (run->client, result, &error);
+  if (account == NULL)
+    {
+      g_printerr ("bench-model: %s\n", error->message);
+      run->failed = TRUE;
+      g_main_loop_quit (run->loop);
+      return;
+    }
+  /* As the window does: a model of pages of 200, which asks for its
+   * first page at once. */
+  run->list = qd_item_list_new (run->client, query, 200);
+  g_signal_connect (run->list, "page-loaded", G_CALLBACK (page_loaded_cb), run);
+  g_signal_connect (run->list, "notify::error", G_CALLBACK (list_error_cb), run);
+}
+
+static gboolean
+first_item_is_real (QdItemList *list)
+{
+  g_autoptr(QdItem) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+  return first != NULL && !qd_item_is_placeholder (first);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint runs;
+  double *first_page, *reason, *search;
+
+  if (argc != 5)
+    {
+      g_printerr ("usage: bench-model URL USER PASSWORD RUNS\n");
+      return 2;
+    }
+  runs = (guint)atoi (argv[4]);
+  first_page = g_new (double, runs);
+  reason = g_new (double, runs);
+  search = g_new (double, runs);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(QdQuery) query = NULL;
+      Run run = { 0 };
+      gint64 t0;
+
+      run.loop = g_main_loop_new (NULL, FALSE);
+      run.client = qd_api_client_new (argv[1], &error);
+      if (run.client == NULL)
+        {
+          g_printerr ("bench-model: %s\n", error->message);
+          return 1;
+        }
+
+      t0 = g_get_monotonic_time ();
+      qd_api_client_sign_in_async (run.client, argv[2], argv[3], NULL, signed_in_cb, &run);
+      g_main_loop_run (run.loop);
+      if (run.failed || !first_item_is_real (run.list))
+        return 1;
+      first_page[i] = (g_get_monotonic_time () - t0) / 1000.0;
+
+      query = qd_query_copy (qd_item_list_get_query (run.list));
+      qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
+      t0 = g_get_monotonic_time ();
+      qd_item_list_set_query (run.list, query);
+      g_main_loop_run (run.loop);
+      if (run.failed || !first_item_is_real (run.list))
+        return 1;
+      reason[i] = (g_get_monotonic_time () - t0) / 1000.0;
+
+      g_clear_pointer (&query, qd_query_unref);
+      query = qd_query_copy (qd_item_list_get_query (run.list));
+      qd_query_set_search (query, "sender5@");
+      t0 = g_get_monotonic_time ();
+      qd_item_list_set_query (run.list, query);
+      g_main_loop_run (run.loop);
+      if (run.failed || !first_item_is_real (run.list))
+        return 1;
+      search[i] = (g_get_monotonic_time () - t0) / 1000.0;
+
+      g_clear_object (&run.list);
+      g_clear_object (&run.client);
+      g_main_loop_unref (run.loop);
+    }
+  print_figure ("first-page", first_page, runs);
+  print_figure ("filter-reason", reason, runs);
+  print_figure ("filter-search", search, runs);
+  g_free (first_page);
+  g_free (reason);
+  g_free (search);
+  return 0;
+}

@@ -1,0 +1,283 @@
+/* qd-bench.c — figures for bench/run, recorded only with QD_BENCH=1
+ *
+ * bench/run starts the window against a gateway holding N messages and
+ * reads lines "qd-bench: NAME VALUE" from standard error:
+ *
+ *   first-rows       ms from the sign-in request to the first rows drawn
+ *   stall-load       longest main-loop stall until then, ms
+ *   scroll-total     ms to scroll from the top to the last row, loaded
+ *   stall-scroll     longest stall while scrolling, ms
+ *   rss-peak-mb      peak resident memory after scrolling
+ *   filter-reason    ms from a reason filter change to its first rows drawn
+ *   filter-search    the same for a search (from the query change: the
+ *                    search entry's own typing delay is not counted)
+ *   stall-filter     longest stall while filtering, ms
+ *
+ * With QD_BENCH_SCROLL=1 the window drives itself through that script,
+ * then quits.  Stalls are measured by a high-priority timeout that should
+ * fire every 5 ms: how late it fires is how long the loop was blocked.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "qd-bench.h"
+
+#define PROBE_INTERVAL_MS 5
+
+typedef enum
+{
+  STEP_FIRST_ROWS,
+  STEP_SCROLL,
+  STEP_FILTER_REASON,
+  STEP_FILTER_SEARCH,
+  STEP_DONE,
+} Step;
+
+static struct
+{
+  gboolean     enabled;
+  gboolean     scripted;
+  GHashTable  *begun;        /* name -> start time (µs) */
+  gint64       probe_due;
+  gint64       max_stall;    /* µs, since the last report */
+  Step         step;
+  GtkWidget   *scrolled;
+  QdItemList  *list;
+  QdFilterBar *filter_bar;
+  guint        scroll_tick;
+  double       scroll_pages;
+  double       last_value;
+} bench;
+
+gboolean
+qd_bench_enabled (void)
+{
+  return bench.enabled;
+}
+
+static void
+report (const char *name,
+        double      value)
+{
+  g_printerr ("qd-bench: %s %.1f\n", name, value);
+}
+
+static void
+trace (const char *event)
+{
+  g_debug ("bench: %s at %.1f ms, longest stall so far %.1f ms", event,
+           g_get_monotonic_time () / 1000.0, bench.max_stall / 1000.0);
+}
+
+static void
+report_stall (const char *phase)
+{
+  g_autofree char *name = g_strdup_printf ("stall-%s", phase);
+
+  report (name, bench.max_stall / 1000.0);
+  bench.max_stall = 0;
+}
+
+static gboolean
+probe_cb (gpointer user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  bench.max_stall = MAX (bench.max_stall, now - bench.probe_due);
+  if (now - bench.probe_due > 30000)
+    g_debug ("bench: a stall of %.1f ms", (now - bench.probe_due) / 1000.0);
+  bench.probe_due = now + PROBE_INTERVAL_MS * 1000;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+qd_bench_start (void)
+{
+  if (g_strcmp0 (g_getenv ("QD_BENCH"), "1") != 0)
+    return;
+  bench.enabled = TRUE;
+  bench.scripted = g_strcmp0 (g_getenv ("QD_BENCH_SCROLL"), "1") == 0;
+  bench.scroll_pages = g_ascii_strtod (g_getenv ("QD_BENCH_SCROLL_PAGES") ?: "5", NULL);
+  bench.begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  bench.probe_due = g_get_monotonic_time () + PROBE_INTERVAL_MS * 1000;
+  g_timeout_add_full (G_PRIORITY_HIGH, PROBE_INTERVAL_MS, probe_cb, NULL, NULL);
+  trace ("start");
+}
+
+void
+qd_bench_begin (const char *what)
+{
+  gint64 *start;
+
+  if (!bench.enabled)
+    return;
+  /* Stalls count from the sign-in on, not while the window is built. */
+  if (g_str_equal (what, "sign-in"))
+    bench.max_stall = 0;
+  trace (what);
+  start = g_new (gint64, 1);
+  *start = g_get_monotonic_time ();
+  g_hash_table_replace (bench.begun, g_strdup (what), start);
+}
+
+static void
+end (const char *what,
+     const char *name)
+{
+  gint64 *start = g_hash_table_lookup (bench.begun, what);
+
+  if (start != NULL)
+    report (name, (g_get_monotonic_time () - *start) / 1000.0);
+}
+
+static double
+peak_rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmHWM:")) == NULL)
+    return -1;
+  return g_ascii_strtod (line + strlen ("VmHWM:"), NULL) / 1024.0;
+}
+
+static void next_step (void);
+
+
+static gboolean
+scroll_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+  double value = gtk_adjustment_get_value (adj);
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (bench.list));
+
+  /* The list view estimates its height, so "the bottom" is where a scroll
+   * no longer moves, rather than a number known in advance. */
+  if (value < bottom - 1 && value != bench.last_value)
+    {
+      bench.last_value = value;
+      gtk_adjustment_set_value (adj, MIN (bottom, value + bench.scroll_pages *
+                                          gtk_adjustment_get_page_size (adj)));
+      return G_SOURCE_CONTINUE;
+    }
+  bench.last_value = -1;
+  /* At the bottom: done once every row, the last one too, is loaded. */
+  if (n == 0 || qd_item_list_get_n_loaded (bench.list) < n)
+    return G_SOURCE_CONTINUE;
+  end ("scroll", "scroll-total");
+  report_stall ("scroll");
+  report ("rss-peak-mb", peak_rss_mb ());
+  report ("rows", n);
+  bench.scroll_tick = 0;
+  next_step ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, user_data);
+  trace ("painted");
+  switch (bench.step)
+    {
+    case STEP_FIRST_ROWS:
+      end ("sign-in", "first-rows");
+      report_stall ("load");
+      break;
+    case STEP_FILTER_REASON:
+      end ("requery", "filter-reason");
+      break;
+    case STEP_FILTER_SEARCH:
+      end ("requery", "filter-search");
+      report_stall ("filter");
+      break;
+    case STEP_SCROLL:
+    case STEP_DONE:
+    default:
+      return;
+    }
+  if (bench.scripted)
+    next_step ();
+  else
+    bench.step = STEP_DONE;
+}
+
+static void
+page_loaded_cb (QdItemList *list,
+                gpointer    user_data)
+{
+  GdkFrameClock *clock;
+
+  trace ("page loaded");
+
+  if (bench.step == STEP_SCROLL || bench.step == STEP_DONE)
+    return;
+  /* The rows of this page are laid out and drawn in the next frame. */
+  clock = gtk_widget_get_frame_clock (bench.scrolled);
+  if (clock == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+}
+
+static void
+next_step (void)
+{
+  bench.step++;
+  switch (bench.step)
+    {
+    case STEP_SCROLL:
+      qd_bench_begin ("scroll");
+      bench.max_stall = 0;
+      bench.scroll_tick = gtk_widget_add_tick_callback (bench.scrolled, scroll_tick_cb, NULL,
+                                                        NULL);
+      break;
+    case STEP_FILTER_REASON:
+      if (!gtk_widget_activate_action (GTK_WIDGET (bench.filter_bar), "filter.reason-phishing",
+                                       NULL))
+        g_warning ("bench: no action filter.reason-phishing");
+      break;
+    case STEP_FILTER_SEARCH:
+      qd_filter_bar_set_search (bench.filter_bar, "sender5@");
+      break;
+    case STEP_DONE:
+      g_application_quit (g_application_get_default ());
+      break;
+    case STEP_FIRST_ROWS:
+    default:
+      break;
+    }
+}
+
+/**
+ * qd_bench_watch:
+ *
+ * Follows the quarantine list of a new session: its first rows, and with
+ * QD_BENCH_SCROLL=1 the scripted scroll and filter changes.
+ */
+void
+qd_bench_watch (GtkWidget   *scrolled,
+                QdItemList  *list,
+                QdFilterBar *filter_bar)
+{
+  if (!bench.enabled || list == NULL)
+    return;
+  bench.step = STEP_FIRST_ROWS;
+  bench.last_value = -1;
+  g_set_object (&bench.scrolled, scrolled);
+  g_set_object (&bench.list, list);
+  g_set_object (&bench.filter_bar, filter_bar);
+
+  g_signal_connect (list, "page-loaded", G_CALLBACK (page_loaded_cb), NULL);
+}
