@@ -134,6 +134,95 @@ test_minimal_item (void)
   g_assert_null (qd_item_get_subject (item));
 }
 
+static void
+test_page (void)
+{
+  g_autofree char *json = g_strdup_printf ("{\"items\": [%s], \"next_cursor\": \"abc\","
+                                           " \"total\": 1342}", item_json);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdItemPage) page = qd_item_page_new_from_json (json, strlen (json), "gw.example",
+                                                           &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 1);
+  g_assert_cmpstr (qd_item_get_id (g_ptr_array_index (page->items, 0)), ==, "1042");
+  g_assert_cmpstr (page->next_cursor, ==, "abc");
+  g_assert_cmpint (page->total, ==, 1342);
+}
+
+static void
+test_bad_pages (void)
+{
+  /* Not a page at all: the host is named; a bad item: the field is. */
+  const struct {
+    const char *json;
+    const char *said;
+  } cases[] = {
+    { "", "gw.example" },
+    { "[]", "gw.example" },
+    { "{\"items\": {}}", "gw.example" },
+    { "{\"items\": [1]}", "gw.example" },
+    { "{\"items\": [{\"id\": \"\"}]}", "“id”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(QdItemPage) page = qd_item_page_new_from_json (cases[i].json,
+                                                               strlen (cases[i].json),
+                                                               "gw.example", &error);
+
+      g_assert_null (page);
+      g_assert_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, cases[i].said));
+    }
+}
+
+static GError *
+answer_error (guint       status,
+              const char *body,
+              const char *retry_after)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? g_bytes_new_static (body, strlen (body)) : NULL;
+
+  return qd_api_error_new_from_answer (status, bytes, retry_after, "https://gw.example");
+}
+
+static void
+test_error_answers (void)
+{
+  const struct {
+    guint        status;
+    const char  *body;
+    int          code;
+  } cases[] = {
+    { 401, "{\"error\": {\"code\": \"auth_failed\"}}", QD_ERROR_AUTH_FAILED },
+    { 401, "{\"error\": {\"code\": \"session_expired\"}}", QD_ERROR_SESSION_EXPIRED },
+    { 404, "<html>Not Found</html>", QD_ERROR_BAD_RESPONSE },
+    { 404, "{\"error\": {\"code\": \"not_found\"}}", QD_ERROR_NOT_FOUND },
+    { 413, NULL, QD_ERROR_INVALID_INPUT },
+    { 503, "{\"error\": {\"code\": \"classifier_unavailable\"}}", QD_ERROR_UNAVAILABLE },
+    { 400, "{\"error\": {\"code\": \"invalid_cursor\"}}", QD_ERROR_INVALID_INPUT },
+    { 500, "{\"error\": {\"code\": \"internal\"}}", QD_ERROR_GATEWAY },
+  };
+  g_autoptr(GError) limited = NULL;
+  g_autoptr(GError) header = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = answer_error (cases[i].status, cases[i].body, NULL);
+
+      g_assert_error (error, QD_ERROR, cases[i].code);
+    }
+
+  limited = answer_error (429, "{\"error\": {\"code\": \"rate_limited\","
+                               " \"retry_after\": 150}}", NULL);
+  g_assert_error (limited, QD_ERROR, QD_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (limited->message, "Wait 3 minutes"));
+  header = answer_error (429, NULL, "30");
+  g_assert_nonnull (strstr (header->message, "Wait 1 minute,"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -144,6 +233,9 @@ main (int   argc,
   g_test_add_func ("/item/round-trip", test_round_trip);
   g_test_add_func ("/item/bad", test_bad_items);
   g_test_add_func ("/item/minimal", test_minimal_item);
+  g_test_add_func ("/item/page", test_page);
+  g_test_add_func ("/item/bad-pages", test_bad_pages);
+  g_test_add_func ("/item/error-answers", test_error_answers);
 
   return g_test_run ();
 }
