@@ -12,7 +12,7 @@
 
 /**
  * qd_item_page_new_from_json:
- * @data: the answer's body
+ * @data: (nullable): the answer's body
  * @host: the gateway's host name, named in the error when @data is not a
  *   page at all
  *
@@ -25,16 +25,12 @@ qd_item_page_new_from_json (const char  *data,
                             const char  *host,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonObject) object = qd_json_parse_object (data, length, NULL);
   g_autoptr(QdItemPage) page = g_new0 (QdItemPage, 1);
   g_autoptr(GError) item_error = NULL;
-  JsonNode *root;
-  JsonObject *object;
   JsonArray *items;
 
-  if (!json_parser_load_from_data (parser, data, length, NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = qd_json_get_array ((object = json_node_get_object (root)), "items")) == NULL)
+  if ((items = qd_json_get_array (object, "items")) == NULL)
     {
       g_propagate_error (error, qd_api_error_new_bad_response (host));
       return NULL;

@@ -146,6 +146,11 @@ qd_json_parse_object (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
+  /* An empty answer (an error page without a body, say) often comes as an
+   * empty GBytes, whose data is NULL: json-glib takes NULL for a broken
+   * precondition, not for no text, so give it the empty text it is. */
+  if (data == NULL)
+    data = "", length = 0;
   if (!json_parser_load_from_data (parser, data, length, error))
     return NULL;
   root = json_parser_get_root (parser);

@@ -223,6 +223,24 @@ test_error_answers (void)
   g_assert_nonnull (strstr (header->message, "Wait 1 minute,"));
 }
 
+/* Found by fuzzing: an empty body arrives as an empty GBytes whose data is
+ * NULL, which json-glib refused with a critical (fatal here). */
+static void
+test_empty_answers (void)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) answer = qd_api_error_new_from_answer (502, empty, NULL, "https://gw.example");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdItemPage) page = qd_item_page_new_from_json (g_bytes_get_data (empty, NULL), 0,
+                                                           "gw.example", &error);
+
+  g_assert_null (g_bytes_get_data (empty, NULL));
+  g_assert_error (answer, QD_ERROR, QD_ERROR_GATEWAY);
+  g_assert_null (page);
+  g_assert_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE);
+  g_assert_null (qd_json_parse_object (NULL, 0, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +254,7 @@ main (int   argc,
   g_test_add_func ("/item/page", test_page);
   g_test_add_func ("/item/bad-pages", test_bad_pages);
   g_test_add_func ("/item/error-answers", test_error_answers);
+  g_test_add_func ("/item/empty-answers", test_empty_answers);
 
   return g_test_run ();
 }
