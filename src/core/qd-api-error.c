@@ -65,7 +65,9 @@ qd_api_error_new_from_answer (guint       status,
 
       if (seconds <= 0 && retry_after != NULL)
         seconds = g_ascii_strtoll (retry_after, NULL, 10);
-      seconds = MAX (seconds, 60);
+      /* Found by fuzzing: a huge wait (the header saturates at G_MAXINT64)
+       * overflowed when rounded up to minutes; the count must fit an int. */
+      seconds = CLAMP (seconds, 60, G_MAXINT);
       return g_error_new (QD_ERROR, QD_ERROR_RATE_LIMITED,
                           g_dngettext (GETTEXT_PACKAGE,
                                        "Too many failed attempts to sign in. Wait %d minute, "

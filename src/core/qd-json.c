@@ -54,7 +54,14 @@ qd_json_get_int (JsonObject *object,
     case G_TYPE_INT64:
       return json_node_get_int (node);
     case G_TYPE_DOUBLE:
-      return (gint64)json_node_get_double (node);
+      {
+        double d = json_node_get_double (node);
+
+        /* Converting a double outside gint64's range is undefined. */
+        if (!(d >= (double)G_MININT64 && d < (double)G_MAXINT64))
+          return fallback;
+        return (gint64)d;
+      }
     default:
       return fallback;
     }

@@ -223,6 +223,19 @@ test_error_answers (void)
   g_assert_nonnull (strstr (header->message, "Wait 1 minute,"));
 }
 
+/* Found by fuzzing: a huge Retry-After overflowed when rounded up to minutes
+ * (undefined behaviour), and so did a retry_after too large for an integer. */
+static void
+test_huge_retry_after (void)
+{
+  g_autoptr(GError) header = answer_error (429, NULL, "99999999999999999999");
+  g_autoptr(GError) huge = answer_error (429, "{\"error\": {\"retry_after\": 1e300}}", NULL);
+
+  g_assert_error (header, QD_ERROR, QD_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (header->message, "Wait 35791395 minutes"));
+  g_assert_nonnull (strstr (huge->message, "Wait 1 minute,"));
+}
+
 /* Found by fuzzing: an empty body arrives as an empty GBytes whose data is
  * NULL, which json-glib refused with a critical (fatal here). */
 static void
@@ -255,6 +268,7 @@ main (int   argc,
   g_test_add_func ("/item/bad-pages", test_bad_pages);
   g_test_add_func ("/item/error-answers", test_error_answers);
   g_test_add_func ("/item/empty-answers", test_empty_answers);
+  g_test_add_func ("/item/huge-retry-after", test_huge_retry_after);
 
   return g_test_run ();
 }
