@@ -51,6 +51,17 @@ test_html_hostile (void)
     }
 }
 
+/* Found by fuzzing: character references decoded to control characters and
+ * bidirectional overrides, which the text shown must never hold. */
+static void
+test_html_references (void)
+{
+  g_autofree char *text = qd_html_to_text ("<p>invoice&#x202E;gpj.exe&#27;[31m&#2;ok&#xFEFF;</p>",
+                                           -1, NULL);
+
+  g_assert_cmpstr (text, ==, "invoice[U+202E]gpj.exe[31mok");
+}
+
 static void
 test_safe_text (void)
 {
@@ -159,6 +170,7 @@ main (int   argc,
 
   g_test_add_func ("/preview/html-basic", test_html_basic);
   g_test_add_func ("/preview/html-hostile", test_html_hostile);
+  g_test_add_func ("/preview/html-references", test_html_references);
   g_test_add_func ("/preview/safe-text", test_safe_text);
   g_test_add_func ("/preview/view-html-only", test_view_html_only);
   g_test_add_func ("/preview/view-garbage", test_view_garbage);
