@@ -121,6 +121,27 @@ test_view_garbage (void)
   g_assert_cmpstr (nothing->text, ==, "");
 }
 
+/* Found by fuzzing: an attachment's content type came through as the sender
+ * wrote it, control characters and invalid UTF-8 included. */
+static void
+test_view_hostile_type (void)
+{
+  const char mail[] = "From: a@example.com\r\nSubject: type\r\n"
+                      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                      "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                      "--b\r\nContent-Type: appl\x8a\x9bication/pdf\r\n\r\n%PDF\r\n"
+                      "--b--\r\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (mail, sizeof mail - 1);
+  g_autoptr(QdMessageView) view = qd_message_view_new (raw);
+  QdAttachment *attachment;
+
+  g_assert_cmpuint (view->attachments->len, ==, 1);
+  attachment = g_ptr_array_index (view->attachments, 0);
+  /* Not Latin-1's C1 controls (U+008A, U+009B), which GMime reads the
+   * invalid UTF-8 as. */
+  g_assert_cmpstr (attachment->content_type, ==, "application/pdf");
+}
+
 static char *
 subject_of (const char *subject)
 {
@@ -174,6 +195,7 @@ main (int   argc,
   g_test_add_func ("/preview/safe-text", test_safe_text);
   g_test_add_func ("/preview/view-html-only", test_view_html_only);
   g_test_add_func ("/preview/view-garbage", test_view_garbage);
+  g_test_add_func ("/preview/view-hostile-type", test_view_hostile_type);
   g_test_add_func ("/preview/encoded-words", test_encoded_words);
 
   return g_test_run ();
