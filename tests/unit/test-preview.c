@@ -153,6 +153,21 @@ subject_of (const char *subject)
   return qd_mail_get_header_text (GMIME_OBJECT (message), "Subject");
 }
 
+/* Found by fuzzing: a header that is not UTF-8 crashed the encoded-word
+ * regex (PCRE2's JIT code reads invalid UTF-8 past its end). */
+static void
+test_header_not_utf8 (void)
+{
+  const char *subjects[] = { "=?I=\xfeit", "=?UTF-8?B?YWI=?= \xfe\xff =?UTF-8?B?Yw==?= \xc3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subjects); i++)
+    {
+      g_autofree char *text = subject_of (subjects[i]);
+
+      g_assert_nonnull (text);
+    }
+}
+
 /* Every encoded word is read, whatever GMime's decoder does with padding. */
 static void
 test_encoded_words (void)
@@ -197,6 +212,7 @@ main (int   argc,
   g_test_add_func ("/preview/view-garbage", test_view_garbage);
   g_test_add_func ("/preview/view-hostile-type", test_view_hostile_type);
   g_test_add_func ("/preview/encoded-words", test_encoded_words);
+  g_test_add_func ("/preview/header-not-utf8", test_header_not_utf8);
 
   return g_test_run ();
 }
