@@ -76,8 +76,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_autoptr(QdVerdict) verdict = qd_verdict_new_from_json (object, NULL);
       g_autoptr(QdBatchResult) result = qd_batch_result_new ();
 
+      /* What is accepted is what the gateway said, not a narrowed copy. */
       if (info != NULL)
-        g_assert (info->max_message_bytes >= 1024 && info->max_batch_ids >= 1);
+        {
+          JsonObject *submission = qd_json_get_object (object, "submission");
+          JsonObject *limits = qd_json_get_object (object, "limits");
+
+          g_assert (info->api_version == qd_json_get_int (object, "api_version", 0));
+          g_assert (info->max_message_bytes >= 1024);
+          g_assert (info->max_sample_age_days ==
+                    qd_json_get_int (submission, "max_sample_age_days",
+                                     QD_DEFAULT_MAX_SAMPLE_AGE_DAYS));
+          g_assert (info->max_batch_ids ==
+                    qd_json_get_int (limits, "max_batch_ids", QD_DEFAULT_MAX_BATCH_IDS));
+          g_assert (info->max_page_size == qd_json_get_int (limits, "max_page_size", 100));
+        }
       if (verdict != NULL)
         g_assert (qd_verdict_get_summary (verdict) != NULL);
       read_as_item (object);

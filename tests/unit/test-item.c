@@ -254,6 +254,34 @@ test_empty_answers (void)
   g_assert_null (qd_json_parse_object (NULL, 0, NULL));
 }
 
+/* Found by fuzzing: /info's counts were narrowed to guint before they were
+ * checked, so a negative or huge one passed as another number. */
+static void
+test_info_limits (void)
+{
+  const char *answers[] = {
+    "{\"api_version\": 4294967297}",
+    "{\"api_version\": 1, \"limits\": {\"max_batch_ids\": -1}}",
+    "{\"api_version\": 1, \"limits\": {\"max_page_size\": 4294967296}}",
+    "{\"api_version\": 1, \"submission\": {\"max_sample_age_days\": 4294967295}}",
+  };
+  g_autoptr(JsonObject) good = qd_json_parse_object ("{\"api_version\": 1, \"limits\":"
+                                                     " {\"max_batch_ids\": 1000}}", -1, NULL);
+  g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_from_json (good, NULL);
+
+  g_assert_cmpuint (info->max_batch_ids, ==, 1000);
+  g_assert_cmpuint (info->max_sample_age_days, ==, QD_DEFAULT_MAX_SAMPLE_AGE_DAYS);
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(JsonObject) object = qd_json_parse_object (answers[i], -1, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(QdGatewayInfo) refused = qd_gateway_info_new_from_json (object, &error);
+
+      g_assert_null (refused);
+      g_assert_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -269,6 +297,7 @@ main (int   argc,
   g_test_add_func ("/item/error-answers", test_error_answers);
   g_test_add_func ("/item/empty-answers", test_empty_answers);
   g_test_add_func ("/item/huge-retry-after", test_huge_retry_after);
+  g_test_add_func ("/item/info-limits", test_info_limits);
 
   return g_test_run ();
 }
