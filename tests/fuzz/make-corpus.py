@@ -165,6 +165,16 @@ def date_only():
                 'Date: 31 May 26 23:59 JST\n\nbody\n')
 
 
+def calendar_edges():
+    # Near, not at, the ends of the calendar: the fuzzer takes the last step.
+    return {
+        'late-calendar.eml': crlf('Received: from a by mx.example.com; Fri, 24 Dec 9999 12:00:00 +0000\n'
+                                  'From: late@example.org\nSubject: late\n\nbody\n'),
+        'early-calendar.eml': crlf('From: early@example.org\nSubject: early\n'
+                                   'Date: Tue, 2 Jan 0001 12:00:00 +0000\n\nbody\n'),
+    }
+
+
 def format_rules():
     return {
         'mbox.eml': 'From sender@example.org Mon Jun  8 10:00:00 2026\nFrom: a@b\n\nx\n',
@@ -193,7 +203,7 @@ def mail_corpora():
     for name, make in MAIL.items():
         write('sample', name, make())
         write('preview', name, make())
-    for name, data in format_rules().items():
+    for name, data in list(format_rules().items()) + list(calendar_edges().items()):
         write('sample', name, data)
     write('preview', 'html-entities.html',
           '<p>a&lt;b&gt; &quot;q&quot; &copy; &#65; &#x41; &#99999999; &bogus; '
@@ -212,6 +222,7 @@ def receipt_date_corpus():
         'date-obsolete': 'Tuesday, 09-Jun-26 01:02:03 GMT',
         'date-out-of-range': 'Mon, 31 Feb 2026 25:61:61 +9999',
         'date-asctime': 'Mon Jun  8 10:12:44 2026',
+        'date-late-calendar': 'Fri, 24 Dec 9999 12:00:00 +0000',
     }
     for name, value in values.items():
         write('receipt-date', name, value)
