@@ -19,14 +19,6 @@
 #include "qd-json.h"
 #include "qd-verdict.h"
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
-
 static void
 read_as_item (JsonObject *object)
 {

@@ -16,14 +16,6 @@
 #include "qd-html-text.h"
 #include "qd-message-view.h"
 
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
-
 /* What qd_text_make_safe() promises. */
 static void
 assert_safe (const char *text)

@@ -15,14 +15,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  return 0;
-}
+#include "qd-mail.h"
 
 static void
 receipt_date_of (const char *text,

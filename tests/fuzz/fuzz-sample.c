@@ -16,28 +16,22 @@
 #include "qd-sample.h"
 #include "qd-submission.h"
 
-static QdGatewayInfo *info;
-static GDateTime *now;
-
-int
-LLVMFuzzerInitialize (int    *argc,
-                      char ***argv)
-{
-  fuzz_init ();
-  info = qd_gateway_info_new_defaults ();
-  now = g_date_time_new_utc (2026, 6, 8, 3, 0, 0);
-  return 0;
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
+  static QdGatewayInfo *info;
+  static GDateTime *now;
   g_autoptr(GBytes) bytes = g_bytes_new (data, size);
   g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) submissions = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (info == NULL)
+    {
+      info = qd_gateway_info_new_defaults ();
+      now = g_date_time_new_utc (2026, 6, 8, 3, 0, 0);
+    }
   g_ptr_array_add (samples, qd_sample_new (bytes, "fuzz.eml"));
   g_ptr_array_add (samples, qd_sample_new (bytes, NULL));
   qd_sample_evaluate_all (samples, info, now);

@@ -144,7 +144,8 @@ def huge_header():
 
 
 def rfc822_inside():
-    inner = crlf('From: inner@example.net\nSubject: inner\nDate: Sun, 31 May 2026 09:00:00 +0000\n\n'
+    inner = crlf('From: inner@example.net\nSubject: inner\n'
+                 'Date: Sun, 31 May 2026 09:00:00 +0000\n\n'
                  'inner body\n')
     return crlf('Received: by mx.example.com; Sun, 31 May 2026 10:00:00 +0000\n'
                 'From: =?UTF-8?B?QWxpY2Ug4oCuIGV2aWw=?= <alice@example.org>\n'
@@ -168,7 +169,8 @@ def date_only():
 def calendar_edges():
     # Near, not at, the ends of the calendar: the fuzzer takes the last step.
     return {
-        'late-calendar.eml': crlf('Received: from a by mx.example.com; Fri, 24 Dec 9999 12:00:00 +0000\n'
+        'late-calendar.eml': crlf('Received: from a by mx.example.com;'
+                                  ' Fri, 24 Dec 9999 12:00:00 +0000\n'
                                   'From: late@example.org\nSubject: late\n\nbody\n'),
         'early-calendar.eml': crlf('From: early@example.org\nSubject: early\n'
                                    'Date: Tue, 2 Jan 0001 12:00:00 +0000\n\nbody\n'),
@@ -213,10 +215,12 @@ def mail_corpora():
 
 def receipt_date_corpus():
     values = {
-        'received-jst': 'from mx1.shop.example by mx.example.com; Mon, 8 Jun 2026 10:12:44 +0900 (JST)',
+        'received-jst': ('from mx1.shop.example by mx.example.com;'
+                         ' Mon, 8 Jun 2026 10:12:44 +0900 (JST)'),
         'received-no-weekday': 'by mx.example.com with ESMTP id x; 8 Jun 2026 01:12:44 -0000',
         'received-two-digit-year': 'from a by b; Mon, 8 Jun 26 10:12 JST',
-        'received-comments': 'from a (b [192.0.2.1]) by c; Mon (day), 8 (d) Jun 2026 10:12:44 +0900',
+        'received-comments': ('from a (b [192.0.2.1]) by c;'
+                              ' Mon (day), 8 (d) Jun 2026 10:12:44 +0900'),
         'received-no-date': 'from a by b with SMTP id 42',
         'received-semicolons': 'from a; by b; ; Tue, 9 Jun 2026 ;',
         'date-obsolete': 'Tuesday, 09-Jun-26 01:02:03 GMT',
@@ -226,7 +230,8 @@ def receipt_date_corpus():
     }
     for name, value in values.items():
         write('receipt-date', name, value)
-    write('receipt-date', 'message-received-first.eml', RECEIVED + 'Date: Mon, 8 Jun 2026 10:12:30 +0900\n'
+    write('receipt-date', 'message-received-first.eml',
+          RECEIVED + 'Date: Mon, 8 Jun 2026 10:12:30 +0900\n'
           'From: a@example.org\n\nbody\n')
     write('receipt-date', 'message-date-only.eml', date_only())
     write('receipt-date', 'message-received-undated.eml',
@@ -274,12 +279,14 @@ def api_json_corpus():
         'page-last.json': {'items': [], 'next_cursor': None, 'total': 0},
         'page-bad-item.json': {'items': [ITEM, {'id': '', 'folder': 'inbox'}, 'x'], 'total': '3'},
         'item.json': ITEM,
-        'error-401.json': {'error': {'code': 'session_expired', 'message': 'The session has expired.'}},
+        'error-401.json': {'error': {'code': 'session_expired',
+                                     'message': 'The session has expired.'}},
         'error-429.json': {'error': {'code': 'rate_limited', 'message': 'Too many attempts.',
                                      'retry_after': 299}},
         'error-400.json': {'error': {'code': 'invalid_parameter', 'parameter': 'since',
                                      'message': '“since” is not a date and time: “yesterday”.'}},
-        'error-503.json': {'error': {'code': 'classifier_unavailable', 'message': 'rspamd is down'}},
+        'error-503.json': {'error': {'code': 'classifier_unavailable',
+                                     'message': 'rspamd is down'}},
         'batch.json': {'results': [{'id': '1042', 'ok': True, 'result': 'released'},
                                    {'id': '1043', 'ok': True, 'result': 'already_released'},
                                    {'id': '9999', 'ok': False,
