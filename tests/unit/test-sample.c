@@ -176,13 +176,13 @@ test_formats (void)
 
   check_format ("", 0, QD_SAMPLE_FORMAT_EMPTY);
   check_format (" \r\n\t\n", 5, QD_SAMPLE_FORMAT_EMPTY);
-  check_format ("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 From: x\n\nbody\n", 25, QD_SAMPLE_FORMAT_OUTLOOK);
-  check_format ("PK\x03\x04 From: x\n\nbody\n", 20, QD_SAMPLE_FORMAT_ARCHIVE);
+  check_format ("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 From: x\n\nbody\n", 23, QD_SAMPLE_FORMAT_OUTLOOK);
+  check_format ("PK\x03\x04 From: x\n\nbody\n", 19, QD_SAMPLE_FORMAT_ARCHIVE);
   check_format (gzip, sizeof gzip - 1, QD_SAMPLE_FORMAT_ARCHIVE);
   check_format ("7z\xBC\xAF\x27\x1C rest", 11, QD_SAMPLE_FORMAT_ARCHIVE);
   check_format ("Rar!\x1A\x07\x01\x00", 8, QD_SAMPLE_FORMAT_ARCHIVE);
   check_format (tar, sizeof tar, QD_SAMPLE_FORMAT_ARCHIVE);
-  check_format ("From sender@example.net Mon Jan  1 00:00:00 2024\nFrom: x\n\nhi\n", 62,
+  check_format ("From sender@example.net Mon Jan  1 00:00:00 2024\nFrom: x\n\nhi\n", 61,
                 QD_SAMPLE_FORMAT_MBOX);
   check_format (junk, sizeof junk, QD_SAMPLE_FORMAT_OTHER);
   check_format ("Hello Bob, this is not a message.\n", 34, QD_SAMPLE_FORMAT_OTHER);
