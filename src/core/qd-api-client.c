@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "qd-api-client.h"
+#include "qd-api-error.h"
 #include "qd-error.h"
 #include "qd-json.h"
 #include "qd-keyring.h"
@@ -45,14 +46,6 @@ qd_account_free (QdAccount *account)
   g_free (account->display_name);
   g_clear_pointer (&account->expires_at, g_date_time_unref);
   g_free (account);
-}
-
-void
-qd_item_page_free (QdItemPage *page)
-{
-  g_clear_pointer (&page->items, g_ptr_array_unref);
-  g_free (page->next_cursor);
-  g_free (page);
 }
 
 void
@@ -335,77 +328,9 @@ network_error (QdApiClient  *self,
 }
 
 static GError *
-http_error (QdApiClient *self,
-            guint        status,
-            GBytes      *body,
-            const char  *retry_after)
-{
-  g_autoptr(JsonObject) root = NULL;
-  JsonObject *err = NULL;
-  const char *code = NULL;
-
-  if (body != NULL)
-    root = qd_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
-  if (root != NULL && (err = qd_json_get_object (root, "error")) != NULL)
-    code = qd_json_get_string (err, "code");
-
-  if (status == 401 && g_strcmp0 (code, "auth_failed") == 0)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_AUTH_FAILED,
-                                _("The user name or password is wrong. Check them and try "
-                                  "again."));
-  if (status == 401)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
-                                _("Your session with the gateway has ended. Sign in again."));
-  if (status == 429)
-    {
-      gint64 seconds = err != NULL ? qd_json_get_int (err, "retry_after", 0) : 0;
-
-      if (seconds <= 0 && retry_after != NULL)
-        seconds = g_ascii_strtoll (retry_after, NULL, 10);
-      seconds = MAX (seconds, 60);
-      return g_error_new (QD_ERROR, QD_ERROR_RATE_LIMITED,
-                          g_dngettext (GETTEXT_PACKAGE,
-                                       "Too many failed attempts to sign in. Wait %d minute, "
-                                       "then try again.",
-                                       "Too many failed attempts to sign in. Wait %d minutes, "
-                                       "then try again.",
-                                       (gulong)((seconds + 59) / 60)),
-                          (int)((seconds + 59) / 60));
-    }
-  if (status == 404 && code == NULL)
-    return g_error_new (QD_ERROR, QD_ERROR_BAD_RESPONSE,
-                        _("%s does not answer like a mail gateway. Check the gateway "
-                          "address."),
-                        self->base_url);
-  if (status == 404)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_NOT_FOUND,
-                                _("The message is no longer on the gateway: it may have been "
-                                  "released, deleted or expired. Refresh the list."));
-  if (status == 413)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_INVALID_INPUT,
-                                _("The gateway refused the request because it is too large."));
-  if (status == 503 && g_strcmp0 (code, "classifier_unavailable") == 0)
-    return g_error_new_literal (QD_ERROR, QD_ERROR_UNAVAILABLE,
-                                _("The gateway’s spam classifier is not available right now. "
-                                  "Try again later."));
-  if (status >= 400 && status < 500)
-    return g_error_new (QD_ERROR, QD_ERROR_INVALID_INPUT,
-                        _("The gateway refused the request (%s). Update Quarantine Desk or "
-                          "tell your administrator."),
-                        code != NULL ? code : soup_status_get_phrase (status));
-  return g_error_new (QD_ERROR, QD_ERROR_GATEWAY,
-                      _("The gateway had a problem (HTTP %u). Try again later; if it keeps "
-                        "happening, tell your administrator."),
-                      status);
-}
-
-static GError *
 bad_response_error (QdApiClient *self)
 {
-  return g_error_new (QD_ERROR, QD_ERROR_BAD_RESPONSE,
-                      _("The answer from %s could not be understood. Check that the address "
-                        "is your gateway’s, or tell your administrator."),
-                      self->host);
+  return qd_api_error_new_bad_response (self->host);
 }
 
 /* requests */
@@ -554,9 +479,10 @@ response_cb (GObject      *object,
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
 
-      g_task_return_error (task, http_error (self, status, body,
-                                             soup_message_headers_get_one (headers,
-                                                                           "Retry-After")));
+      g_task_return_error (task, qd_api_error_new_from_answer (
+                                   status, body,
+                                   soup_message_headers_get_one (headers, "Retry-After"),
+                                   self->base_url));
       return;
     }
 
@@ -908,40 +834,15 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GBytes *body = task_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(QdItemPage) page = g_new0 (QdItemPage, 1);
-  g_autoptr(GError) error = NULL;
-  JsonNode *root;
-  JsonObject *object;
-  JsonArray *items;
+  GError *error = NULL;
+  QdItemPage *page = qd_item_page_new_from_json (g_bytes_get_data (body, NULL),
+                                                 g_bytes_get_size (body),
+                                                 QD_API_CLIENT (source_object)->host, &error);
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = qd_json_get_array ((object = json_node_get_object (root)), "items")) == NULL)
-    {
-      g_task_return_error (task, bad_response_error (source_object));
-      return;
-    }
-
-  page->items = g_ptr_array_new_full (json_array_get_length (items), g_object_unref);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      QdItem *item;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          (item = qd_item_new_from_json (json_node_get_object (node), &error)) == NULL)
-        {
-          g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                                   : bad_response_error (source_object));
-          return;
-        }
-      g_ptr_array_add (page->items, item);
-    }
-  page->next_cursor = qd_json_dup_string (object, "next_cursor");
-  page->total = qd_json_get_int (object, "total", page->items->len);
-  g_task_return_pointer (task, g_steal_pointer (&page), (GDestroyNotify)qd_item_page_free);
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "qd-batch-result.h"
 #include "qd-gateway-info.h"
 #include "qd-item.h"
+#include "qd-item-page.h"
 #include "qd-query.h"
 #include "qd-verdict.h"
 
@@ -25,16 +26,6 @@ typedef struct
 
 void qd_account_free (QdAccount *account);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdAccount, qd_account_free)
-
-typedef struct
-{
-  GPtrArray *items;        /* QdItem */
-  char      *next_cursor;  /* NULL on the last page */
-  gint64     total;
-} QdItemPage;
-
-void qd_item_page_free (QdItemPage *page);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdItemPage, qd_item_page_free)
 
 typedef struct
 {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "qd-api-client.h"
+#include "qd-api-error.h"
 #include "qd-batch-result.h"
 #include "qd-enums.h"
 #include "qd-error.h"
@@ -15,6 +16,7 @@
 #include "qd-html-text.h"
 #include "qd-item.h"
 #include "qd-item-list.h"
+#include "qd-item-page.h"
 #include "qd-json.h"
 #include "qd-keyring.h"
 #include "qd-mail.h"

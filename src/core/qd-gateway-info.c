@@ -44,9 +44,12 @@ qd_gateway_info_new_from_json (JsonObject  *object,
   JsonObject *submission = qd_json_get_object (object, "submission");
   JsonObject *limits = qd_json_get_object (object, "limits");
   JsonObject *smtp = qd_json_get_object (submission, "smtp");
+  gint64 api_version = qd_json_get_int (object, "api_version", 0);
+  gint64 max_sample_age_days, max_batch_ids, max_page_size;
 
-  self->api_version = qd_json_get_int (object, "api_version", 0);
-  if (self->api_version != 1)
+  /* Read whole before narrowing: 4294967297 is not version 1. */
+  self->api_version = CLAMP (api_version, G_MININT, G_MAXINT);
+  if (api_version != 1)
     {
       g_set_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE,
                    _("The gateway speaks API version %d, which this version of Quarantine "
@@ -61,8 +64,8 @@ qd_gateway_info_new_from_json (JsonObject  *object,
   self->submission_address = qd_json_dup_string (submission, "address");
   self->max_message_bytes = qd_json_get_int (submission, "max_message_bytes",
                                              QD_DEFAULT_MAX_MESSAGE_BYTES);
-  self->max_sample_age_days = qd_json_get_int (submission, "max_sample_age_days",
-                                               QD_DEFAULT_MAX_SAMPLE_AGE_DAYS);
+  max_sample_age_days = qd_json_get_int (submission, "max_sample_age_days",
+                                         QD_DEFAULT_MAX_SAMPLE_AGE_DAYS);
   if (smtp != NULL && qd_json_get_string (smtp, "host") != NULL)
     {
       self->smtp_host = qd_json_dup_string (smtp, "host");
@@ -72,18 +75,26 @@ qd_gateway_info_new_from_json (JsonObject  *object,
                                       ? qd_json_get_string (smtp, "security") : "starttls");
     }
 
-  self->max_batch_ids = qd_json_get_int (limits, "max_batch_ids", QD_DEFAULT_MAX_BATCH_IDS);
-  self->max_page_size = qd_json_get_int (limits, "max_page_size", 100);
+  max_batch_ids = qd_json_get_int (limits, "max_batch_ids", QD_DEFAULT_MAX_BATCH_IDS);
+  max_page_size = qd_json_get_int (limits, "max_page_size", 100);
   self->max_classify_bytes = qd_json_get_int (limits, "max_classify_bytes", 10 * 1024 * 1024);
 
-  if (self->max_message_bytes < 1024 || self->max_sample_age_days < 1 ||
-      self->max_batch_ids < 1 || self->max_page_size < 1)
+  /* Found by fuzzing (fuzz-api-json compares what is kept with what was
+   * said): the counts were narrowed to guint before they were checked, so
+   * -1 became 4294967295 and passed, and a sample age beyond G_MAXINT days
+   * turned negative where dates are computed. */
+  if (self->max_message_bytes < 1024 || max_sample_age_days < 1 ||
+      max_sample_age_days > G_MAXINT || max_batch_ids < 1 || max_batch_ids > G_MAXINT ||
+      max_page_size < 1 || max_page_size > G_MAXINT)
     {
       g_set_error_literal (error, QD_ERROR, QD_ERROR_BAD_RESPONSE,
                            _("The gateway announced limits that make no sense. "
                              "Contact your administrator."));
       return NULL;
     }
+  self->max_sample_age_days = max_sample_age_days;
+  self->max_batch_ids = max_batch_ids;
+  self->max_page_size = max_page_size;
   return g_steal_pointer (&self);
 }
 

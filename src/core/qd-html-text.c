@@ -140,7 +140,7 @@ qd_html_to_text (const char *html,
                  guint      *n_remote)
 {
   g_autofree char *valid = qd_text_make_safe (html, length);
-  GString *out = g_string_new (NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
   const char *p = valid;
   const char *skip_until = NULL;
   g_autofree char *link = NULL;
@@ -257,7 +257,10 @@ qd_html_to_text (const char *html,
   collapse_whitespace (out);
   if (n_remote != NULL)
     *n_remote = remote;
-  return g_string_free (out, FALSE);
+  /* Found by fuzzing: a character reference may name any character, "&#27;"
+   * an escape or "&#x202E;" a right-to-left override, so the text is made
+   * safe once more after they are decoded. */
+  return qd_text_make_safe (out->str, out->len);
 }
 
 /**

@@ -54,7 +54,14 @@ qd_json_get_int (JsonObject *object,
     case G_TYPE_INT64:
       return json_node_get_int (node);
     case G_TYPE_DOUBLE:
-      return (gint64)json_node_get_double (node);
+      {
+        double d = json_node_get_double (node);
+
+        /* Converting a double outside gint64's range is undefined. */
+        if (!(d >= (double)G_MININT64 && d < (double)G_MAXINT64))
+          return fallback;
+        return (gint64)d;
+      }
     default:
       return fallback;
     }
@@ -146,6 +153,11 @@ qd_json_parse_object (const char  *data,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
 
+  /* An empty answer (an error page without a body, say) often comes as an
+   * empty GBytes, whose data is NULL: json-glib takes NULL for a broken
+   * precondition, not for no text, so give it the empty text it is. */
+  if (data == NULL)
+    data = "", length = 0;
   if (!json_parser_load_from_data (parser, data, length, error))
     return NULL;
   root = json_parser_get_root (parser);

@@ -93,9 +93,12 @@ visit (GMimeObject *parent,
   {
     QdAttachment *attachment = g_new0 (QdAttachment, 1);
     const char *filename = g_mime_part_get_filename (GMIME_PART (part));
+    g_autofree char *mime_type = g_mime_content_type_get_mime_type (type);
 
     attachment->filename = qd_text_make_safe (filename != NULL ? filename : "", -1);
-    attachment->content_type = g_mime_content_type_get_mime_type (type);
+    /* Found by fuzzing: the type is the sender's text as much as the file
+     * name is, control characters and invalid UTF-8 included. */
+    attachment->content_type = qd_text_make_safe (mime_type, -1);
     attachment->size = part_size (GMIME_PART (part));
     g_ptr_array_add (walk->view->attachments, attachment);
   }

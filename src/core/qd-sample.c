@@ -527,7 +527,10 @@ format_local (GDateTime *time)
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (time);
 
-  return g_date_time_format (local, "%Y-%m-%d %H:%M %Z");
+  /* Found with fuzz-sample (on a hand-made seed): a date at the very end of
+   * the calendar (year 9999) has no local time east of UTC; it is shown in
+   * its own zone then. */
+  return g_date_time_format (local != NULL ? local : time, "%Y-%m-%d %H:%M %Z");
 }
 
 /* "3 days 4 hours", "5 hours", "20 minutes": enough to act on. */
@@ -644,6 +647,10 @@ evaluate_date (QdSample      *self,
   g_clear_pointer (&text, g_free);
 
   self->deadline = g_date_time_add_days (self->receipt_date, info->max_sample_age_days);
+  /* Found with fuzz-sample, likewise: past the end of the calendar there is
+   * no deadline; the last moment there is stands in for it. */
+  if (self->deadline == NULL)
+    self->deadline = g_date_time_new_utc (9999, 12, 31, 23, 59, 59);
   remaining = g_date_time_difference (self->deadline, now);
   if (remaining < 0)
     {

@@ -51,6 +51,17 @@ test_html_hostile (void)
     }
 }
 
+/* Found by fuzzing: character references decoded to control characters and
+ * bidirectional overrides, which the text shown must never hold. */
+static void
+test_html_references (void)
+{
+  g_autofree char *text = qd_html_to_text ("<p>invoice&#x202E;gpj.exe&#27;[31m&#2;ok&#xFEFF;</p>",
+                                           -1, NULL);
+
+  g_assert_cmpstr (text, ==, "invoice[U+202E]gpj.exe[31mok");
+}
+
 static void
 test_safe_text (void)
 {
@@ -110,6 +121,27 @@ test_view_garbage (void)
   g_assert_cmpstr (nothing->text, ==, "");
 }
 
+/* Found by fuzzing: an attachment's content type came through as the sender
+ * wrote it, control characters and invalid UTF-8 included. */
+static void
+test_view_hostile_type (void)
+{
+  const char mail[] = "From: a@example.com\r\nSubject: type\r\n"
+                      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                      "--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                      "--b\r\nContent-Type: appl\x8a\x9bication/pdf\r\n\r\n%PDF\r\n"
+                      "--b--\r\n";
+  g_autoptr(GBytes) raw = g_bytes_new_static (mail, sizeof mail - 1);
+  g_autoptr(QdMessageView) view = qd_message_view_new (raw);
+  QdAttachment *attachment;
+
+  g_assert_cmpuint (view->attachments->len, ==, 1);
+  attachment = g_ptr_array_index (view->attachments, 0);
+  /* Not Latin-1's C1 controls (U+008A, U+009B), which GMime reads the
+   * invalid UTF-8 as. */
+  g_assert_cmpstr (attachment->content_type, ==, "application/pdf");
+}
+
 static char *
 subject_of (const char *subject)
 {
@@ -119,6 +151,21 @@ subject_of (const char *subject)
 
   g_assert_nonnull (message);
   return qd_mail_get_header_text (GMIME_OBJECT (message), "Subject");
+}
+
+/* Found by fuzzing: a header that is not UTF-8 crashed the encoded-word
+ * regex (PCRE2's JIT code reads invalid UTF-8 past its end). */
+static void
+test_header_not_utf8 (void)
+{
+  const char *subjects[] = { "=?I=\xfeit", "=?UTF-8?B?YWI=?= \xfe\xff =?UTF-8?B?Yw==?= \xc3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subjects); i++)
+    {
+      g_autofree char *text = subject_of (subjects[i]);
+
+      g_assert_nonnull (text);
+    }
 }
 
 /* Every encoded word is read, whatever GMime's decoder does with padding. */
@@ -159,10 +206,13 @@ main (int   argc,
 
   g_test_add_func ("/preview/html-basic", test_html_basic);
   g_test_add_func ("/preview/html-hostile", test_html_hostile);
+  g_test_add_func ("/preview/html-references", test_html_references);
   g_test_add_func ("/preview/safe-text", test_safe_text);
   g_test_add_func ("/preview/view-html-only", test_view_html_only);
   g_test_add_func ("/preview/view-garbage", test_view_garbage);
+  g_test_add_func ("/preview/view-hostile-type", test_view_hostile_type);
   g_test_add_func ("/preview/encoded-words", test_encoded_words);
+  g_test_add_func ("/preview/header-not-utf8", test_header_not_utf8);
 
   return g_test_run ();
 }

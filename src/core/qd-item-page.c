@@ -1,0 +1,65 @@
+/* qd-item-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-api-error.h"
+#include "qd-item.h"
+#include "qd-item-page.h"
+#include "qd-json.h"
+
+/**
+ * qd_item_page_new_from_json:
+ * @data: (nullable): the answer's body
+ * @host: the gateway's host name, named in the error when @data is not a
+ *   page at all
+ *
+ * The whole page or nothing: one malformed item makes the page an error,
+ * so a list never shows half of what the gateway holds as if it were all.
+ */
+QdItemPage *
+qd_item_page_new_from_json (const char  *data,
+                            gsize        length,
+                            const char  *host,
+                            GError     **error)
+{
+  g_autoptr(JsonObject) object = qd_json_parse_object (data, length, NULL);
+  g_autoptr(QdItemPage) page = g_new0 (QdItemPage, 1);
+  g_autoptr(GError) item_error = NULL;
+  JsonArray *items;
+
+  if ((items = qd_json_get_array (object, "items")) == NULL)
+    {
+      g_propagate_error (error, qd_api_error_new_bad_response (host));
+      return NULL;
+    }
+
+  page->items = g_ptr_array_new_full (json_array_get_length (items), g_object_unref);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      QdItem *item;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          (item = qd_item_new_from_json (json_node_get_object (node), &item_error)) == NULL)
+        {
+          g_propagate_error (error, item_error != NULL ? g_steal_pointer (&item_error)
+                                                       : qd_api_error_new_bad_response (host));
+          return NULL;
+        }
+      g_ptr_array_add (page->items, item);
+    }
+  page->next_cursor = qd_json_dup_string (object, "next_cursor");
+  page->total = qd_json_get_int (object, "total", page->items->len);
+  return g_steal_pointer (&page);
+}
+
+void
+qd_item_page_free (QdItemPage *page)
+{
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_cursor);
+  g_free (page);
+}
