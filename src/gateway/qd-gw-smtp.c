@@ -500,13 +500,15 @@ connection_handle_command (Connection *conn,
 static gboolean
 connection_handle_input (Connection *conn)
 {
-  const char *start = (const char *)conn->input->data + conn->input_pos;
   gsize avail = conn->input->len - conn->input_pos;
+  const char *start;
   const char *lf;
   gsize len;
 
+  /* An empty GByteArray has no data pointer at all: NULL + 0 is undefined. */
   if (avail == 0)
     return FALSE;
+  start = (const char *)conn->input->data + conn->input_pos;
 
   switch (conn->state)
     {
