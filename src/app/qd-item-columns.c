@@ -157,7 +157,7 @@ bind_cb (GtkSignalListItemFactory *factory,
         const char *name = qd_item_get_from_name (item);
         const char *address = qd_item_get_from_address (item);
         g_autofree char *safe_name = qd_text_make_safe (name != NULL ? name : address, -1);
-        g_autofree char *safe_address = qd_text_make_safe (address, -1);
+        g_autofree char *safe_address = qd_address_for_display (address);
         g_autofree char *safe_subject = subject_text (item);
         g_autofree char *description = NULL;
 

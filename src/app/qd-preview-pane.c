@@ -95,6 +95,8 @@ show_view (QdPreviewPane *self)
   g_autofree char *from = NULL;
   g_autofree char *date = NULL;
   g_autofree char *held = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *sender = NULL;
   const char * const *rules = qd_item_get_rules (item);
   const char *address = view->from_address != NULL ? view->from_address
                                                    : qd_item_get_from_address (item);
@@ -104,8 +106,8 @@ show_view (QdPreviewPane *self)
 
   clear_list (self->header_list);
   /* The address comes first and plainly: a display name proves nothing. */
-  add_field (self->header_list, _("From"), address != NULL ? address : _("(no address)"),
-             "heading");
+  shown = address != NULL ? qd_address_for_display (address) : g_strdup (_("(no address)"));
+  add_field (self->header_list, _("From"), shown, "heading");
   if (qd_item_get_from_name (item) != NULL && qd_item_get_from_name (item)[0] != '\0')
     {
       g_autofree char *name = qd_text_make_safe (qd_item_get_from_name (item), -1);
@@ -114,7 +116,10 @@ show_view (QdPreviewPane *self)
     }
   if (qd_item_get_envelope_sender (item) != NULL &&
       !same_address (qd_item_get_envelope_sender (item), address))
-    add_field (self->header_list, _("Sender"), qd_item_get_envelope_sender (item), NULL);
+    {
+      sender = qd_address_for_display (qd_item_get_envelope_sender (item));
+      add_field (self->header_list, _("Sender"), sender, NULL);
+    }
   if (view->reply_to != NULL && strstr (view->reply_to, address != NULL ? address : "") == NULL)
     {
       g_autofree char *warning = g_strdup_printf (_("%s — replies go to another address"),

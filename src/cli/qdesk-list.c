@@ -211,7 +211,8 @@ print_item_row (QdItem *item)
   g_autofree char *size = qd_format_size (qd_item_get_size (item));
   g_autofree char *reason = NULL;
   g_autofree char *id = qdesk_fit (qd_item_get_id (item), 8);
-  g_autofree char *from = qdesk_fit (qd_item_get_from_address (item), 30);
+  g_autofree char *address = qd_address_for_display (qd_item_get_from_address (item));
+  g_autofree char *from = qdesk_fit (address, 30);
   g_autofree char *why = NULL;
   g_autofree char *size_cell = NULL;
   g_autofree char *subject = qdesk_fit (qd_item_get_subject (item), 40);
@@ -304,8 +305,11 @@ qdesk_cmd_list (QdeskContext  *ctx,
   if (!for_each_page (ctx, query, all ? 0 : (limit > 0 ? (guint)limit : 50), print_page, &out,
                       &error))
     {
+      /* The JSON document is left open: a script must not take the pages
+       * before the failure for the whole list (exit status and message
+       * say what happened). */
       if (json && out.header_done)
-        g_print ("\n  ]\n}\n");
+        g_print ("\n");
       return qdesk_fail (error);
     }
 

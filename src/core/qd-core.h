@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "qd-address.h"
 #include "qd-api-client.h"
 #include "qd-api-error.h"
 #include "qd-batch-result.h"

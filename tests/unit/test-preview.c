@@ -71,6 +71,21 @@ test_safe_text (void)
   g_assert_cmpstr (text, ==, "invoice[U+202E]gpj.exe[31m\nok");
 }
 
+/* A look-alike domain shows the name DNS resolves; a plain one is left be. */
+static void
+test_address_for_display (void)
+{
+  g_autofree char *cyrillic = qd_address_for_display ("billing@p\xd0\xb0ypal.com");
+  g_autofree char *plain = qd_address_for_display ("billing@paypal.com");
+  g_autofree char *japanese = qd_address_for_display ("info@\xe4\xbe\x8b\xe3\x81\x88.jp");
+  g_autofree char *hidden = qd_address_for_display ("a\xe2\x80\xae" "moc.evil@x.example");
+
+  g_assert_cmpstr (cyrillic, ==, "billing@p\xd0\xb0ypal.com (xn--pypal-4ve.com)");
+  g_assert_cmpstr (plain, ==, "billing@paypal.com");
+  g_assert_cmpstr (japanese, ==, "info@\xe4\xbe\x8b\xe3\x81\x88.jp (xn--r8jz45g.jp)");
+  g_assert_cmpstr (hidden, ==, "a[U+202E]moc.evil@x.example");
+}
+
 static GBytes *
 load (const char *name)
 {
@@ -205,6 +220,7 @@ main (int   argc,
   qd_mail_init ();
 
   g_test_add_func ("/preview/html-basic", test_html_basic);
+  g_test_add_func ("/preview/address-for-display", test_address_for_display);
   g_test_add_func ("/preview/html-hostile", test_html_hostile);
   g_test_add_func ("/preview/html-references", test_html_references);
   g_test_add_func ("/preview/safe-text", test_safe_text);

@@ -1,0 +1,39 @@
+/* qd-address.c — mail addresses shown so that look-alikes show
+ *
+ * Phishing often comes from a domain that reads like a real one but uses
+ * letters of another script: "pаypal.com" with a Cyrillic "а".  An address
+ * whose domain is not plain ASCII is therefore shown with its ASCII form,
+ * the one DNS really resolves, next to it:
+ *
+ *   billing@pаypal.com (xn--pypal-4ve.com)
+ *
+ * and, like all held text, without control or direction characters.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "qd-address.h"
+#include "qd-html-text.h"
+
+char *
+qd_address_for_display (const char *address)
+{
+  g_autofree char *safe = qd_text_make_safe (address, -1);
+  const char *at = strrchr (safe, '@');
+  const char *domain = at != NULL ? at + 1 : NULL;
+  g_autofree char *ascii = NULL;
+
+  if (domain == NULL || !g_hostname_is_non_ascii (domain))
+    return g_steal_pointer (&safe);
+  ascii = g_hostname_to_ascii (domain);
+  /* Not a valid international name at all: say so rather than guess. */
+  if (ascii == NULL)
+    return g_strdup_printf ("%s (%s)", safe, _("not a valid domain name"));
+  return g_strdup_printf ("%s (%s)", safe, ascii);
+}
