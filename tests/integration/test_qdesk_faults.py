@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""qdesk when the gateway fails: the real qd-gateway behind a proxy that
+injects errors (tests/lib/qdfault.py), or killed with SIGKILL mid-batch.
+
+Each failure must end in one clear sentence and a non-zero exit, never a
+half-written listing passed off as whole, and a batch cut short must say
+exactly which messages were done, so that a retry finishes the rest with
+each message delivered once."""
+
+import json
+import os
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).parents[2]))
+                       / "tests" / "lib"))
+
+import qdharness  # noqa: E402
+from qdfault import FaultProxy  # noqa: E402
+from qdharness import Gateway  # noqa: E402
+from qdsession import DesktopSession  # noqa: E402
+
+EXIT_PARTIAL, EXIT_NETWORK = 1, 4
+USER, PASSWORD = "carol", "carol-Secret-3"
+
+
+class FaultTestCase(unittest.TestCase):
+    items = 45
+
+    def setUp(self):
+        self.gateway = Gateway()
+        self.addCleanup(self.gateway.__exit__, None, None, None)
+        self.gateway.add_user(USER, PASSWORD, "carol@example.com")
+        self.messages = [qdharness.make_message("Shop <news@shop.example>", "carol@example.com",
+                                                f"Offer {n:03d}", f"Body {n}")
+                         for n in range(self.items)]
+        self.ids = self.gateway.ingest(USER, "quarantine", "graymail", self.messages)
+        self.gateway.start(max_batch=20, extra_args=["--max-page-size", "10"])
+        self.proxy = FaultProxy(lambda: self.gateway.url)
+        self.proxy.__enter__()
+        self.addCleanup(self.proxy.__exit__, None, None, None)
+        self.session = DesktopSession()
+        self.session.__enter__()
+        self.addCleanup(self.session.close)
+        self.qdesk("--gateway", self.proxy.url, "login", "--user", USER, "--password-stdin",
+                   input=PASSWORD + "\n")
+
+    def qdesk(self, *args, input=None, expect=0, env=None):
+        proc = self.session.run_qdesk(*args, input=input, env=env, timeout=60)
+        err = proc.stderr.decode()
+        self.assertEqual(proc.returncode, expect,
+                         f"qdesk {' '.join(args)} exited {proc.returncode}\n{err}")
+        # Whatever happened, people read a sentence, not a trace or raw JSON.
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn("CRITICAL", err)
+        self.assertNotIn('{"error"', err)
+        return proc
+
+    def inbox(self) -> list[bytes]:
+        new = self.gateway.data_dir / "mail" / USER / "new"
+        return [p.read_bytes() for p in new.iterdir()] if new.exists() else []
+
+
+class ListingFaults(FaultTestCase):
+    def assert_listing_fails(self, kind, expect, words, times=1):
+        self.proxy.fault("GET", "/api/v1/messages", kind, nth=3, times=times)
+        proc = self.qdesk("list", "--all", "--json", expect=expect)
+        err = proc.stderr.decode()
+        for word in words:
+            self.assertIn(word, err)
+        # Pages before the failure were printed, but the output is not a
+        # complete JSON document that a script could take for the whole list.
+        with self.assertRaises(ValueError):
+            json.loads(proc.stdout)
+        # And once the gateway is well again, the same command works.
+        self.proxy.clear()
+        out = json.loads(self.qdesk("list", "--all", "--json").stdout)
+        self.assertEqual(len(out["items"]), self.items)
+
+    def test_500_on_a_later_page(self):
+        self.assert_listing_fails("500", EXIT_PARTIAL, ["HTTP 500", "Try again later"])
+
+    def test_503_on_a_later_page(self):
+        self.assert_listing_fails("503", EXIT_PARTIAL, ["HTTP 503", "Try again later"])
+
+    def test_truncated_answer(self):
+        self.assert_listing_fails("truncate", EXIT_NETWORK, ["gateway"])
+
+    def test_json_of_the_wrong_shape(self):
+        self.assert_listing_fails("wrong-shape", EXIT_PARTIAL, ["could not be understood"])
+
+    def test_connection_dropped_once_is_retried(self):
+        # libsoup sends a GET again when a kept-alive connection was closed
+        # under it: one drop costs nothing, and the listing is whole.
+        self.proxy.fault("GET", "/api/v1/messages", "drop", nth=3)
+        out = json.loads(self.qdesk("list", "--all", "--json").stdout)
+        self.assertEqual(len(out["items"]), self.items)
+
+    def test_connection_dropped_for_good(self):
+        self.assert_listing_fails("drop", EXIT_NETWORK, ["gateway"], times=10)
+
+    def test_slow_gateway_times_out_with_a_clear_error(self):
+        self.proxy.fault("GET", "/api/v1/messages", "stall", seconds=8)
+        proc = self.qdesk("list", "--all", expect=EXIT_NETWORK, env={"QD_HTTP_TIMEOUT": "2"})
+        self.assertIn("gateway", proc.stderr.decode())
+
+    def test_gateway_killed_during_a_long_listing(self):
+        self.proxy.fault("GET", "/api/v1/messages", "drop", nth=3, before=self.gateway.kill)
+        proc = self.qdesk("list", "--all", expect=EXIT_NETWORK)
+        self.assertIn("gateway", proc.stderr.decode())
+        self.gateway.start(max_batch=20, extra_args=["--max-page-size", "10"])
+        out = json.loads(self.qdesk("list", "--all", "--json").stdout)
+        self.assertEqual(len(out["items"]), self.items)
+
+
+class BatchFaults(FaultTestCase):
+    def test_gateway_killed_during_a_batch_release(self):
+        # Batches of 20: the first goes through; the gateway dies as the
+        # second arrives, so the second is "not confirmed", the third
+        # "not attempted".
+        self.proxy.fault("POST", "/api/v1/messages/release", "drop", nth=2,
+                         before=self.gateway.kill)
+        proc = self.qdesk("release", *self.ids, expect=EXIT_PARTIAL)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        self.assertIn("Released 20 messages.", out)
+        self.assertIn("25 messages were not attempted", out)
+        not_done = {line.split(":")[0] for line in err.splitlines() if ":" in line}
+        self.assertEqual(not_done, set(self.ids[20:]))
+        self.assertEqual(len(self.inbox()), 20)
+
+        # Back up: the same request again finishes the rest; those already
+        # released are reported as such, and nothing is delivered twice.
+        self.gateway.start(max_batch=20, extra_args=["--max-page-size", "10"])
+        self.qdesk("release", "--all-matching")
+        inbox = self.inbox()
+        self.assertEqual(len(inbox), self.items)
+        for message in self.messages:
+            self.assertEqual(inbox.count(message), 1)
+
+    def test_500_mid_batch_reports_what_was_done(self):
+        self.proxy.fault("POST", "/api/v1/messages/release", "500", nth=2)
+        proc = self.qdesk("release", *self.ids, expect=EXIT_PARTIAL)
+        self.assertEqual(len(self.inbox()), 20)
+        self.assertIn("HTTP 500", proc.stderr.decode())
+        self.qdesk("release", "--all-matching")
+        self.assertEqual(sorted(self.inbox()), sorted(self.messages))
+
+
+if __name__ == "__main__":
+    qdharness.require("qd-gateway")
+    unittest.main(verbosity=2)
