@@ -139,6 +139,21 @@ class BatchFaults(FaultTestCase):
         for message in self.messages:
             self.assertEqual(inbox.count(message), 1)
 
+    def test_session_expires_mid_batch(self):
+        # Sessions of 2 s; the second batch is held up 3 s, so it arrives
+        # with an expired token: the client signs in again once with the
+        # keyring's password and goes on, and nothing is lost or repeated.
+        self.gateway.stop()
+        self.gateway.start(max_batch=20, session_ttl=2, extra_args=["--max-page-size", "10"])
+        self.qdesk("--gateway", self.proxy.url, "login", "--user", USER, "--password-stdin",
+                   input=PASSWORD + "\n")
+        self.proxy.fault("POST", "/api/v1/messages/release", "stall", nth=2, seconds=3)
+        self.qdesk("release", *self.ids)
+        self.assertEqual(sorted(self.inbox()), sorted(self.messages))
+        self.assertGreaterEqual(
+            self.proxy.requests.count(("POST", "/api/v1/session")), 2,
+            "the client should have signed in again")
+
     def test_500_mid_batch_reports_what_was_done(self):
         self.proxy.fault("POST", "/api/v1/messages/release", "500", nth=2)
         proc = self.qdesk("release", *self.ids, expect=EXIT_PARTIAL)
