@@ -152,7 +152,12 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->list);
   g_clear_pointer (&fixture->shadow, g_ptr_array_unref);
   g_clear_object (&fixture->client);
+  /* Let both ends close their connections before the server goes. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_object (&fixture->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   g_clear_object (&fixture->gateway);
   g_clear_pointer (&fixture->loop, g_main_loop_unref);
   remove_tree (fixture->dir);
