@@ -87,8 +87,8 @@ label_row (GtkWidget  *cell_child,
   GtkWidget *cell = gtk_widget_get_parent (cell_child);
   GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (cell_child),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  /* The row only: each update is a D-Bus signal to the accessibility
+   * bus, for every row bound while scrolling. */
   if (row != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_ROW)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
