@@ -10,6 +10,7 @@ each message delivered once."""
 
 import json
 import os
+import subprocess
 import sys
 import unittest
 from pathlib import Path
@@ -61,6 +62,35 @@ class FaultTestCase(unittest.TestCase):
     def inbox(self) -> list[bytes]:
         new = self.gateway.data_dir / "mail" / USER / "new"
         return [p.read_bytes() for p in new.iterdir()] if new.exists() else []
+
+
+class Credentials(FaultTestCase):
+    items = 5
+
+    def test_never_in_debug_output_or_on_the_command_line(self):
+        token = self.session.secret("gateway-token", self.proxy.url, USER)
+        self.assertTrue(token)
+        # Hold the listing up, to look at qdesk's command line while it runs.
+        self.proxy.fault("GET", "/api/v1/messages", "stall", seconds=2)
+        proc = subprocess.Popen(
+            [str(qdharness.build_root() / "src" / "cli" / "qdesk"), "list", "--all"],
+            env={**self.session.env, "G_MESSAGES_DEBUG": "all"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        qdharness.wait_for(lambda: ("GET", "/api/v1/messages") in self.proxy.requests, 20,
+                           "qdesk's listing request")
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+        environ = Path(f"/proc/{proc.pid}/environ").read_bytes()
+        out, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 0, err.decode())
+        self.assertIn(b"Offer 000", out)
+        for secret in (PASSWORD.encode(), token.encode()):
+            for where, text in (("command line", cmdline), ("environment", environ),
+                                ("output", out), ("debug output", err)):
+                self.assertNotIn(secret, text, f"a secret in qdesk's {where}")
+        # Signing out takes both out of the keyring.
+        self.qdesk("logout")
+        self.assertIsNone(self.session.secret("gateway-token", self.proxy.url, USER))
+        self.assertIsNone(self.session.secret("gateway-password", self.proxy.url, USER))
 
 
 class ListingFaults(FaultTestCase):
