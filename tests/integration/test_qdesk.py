@@ -351,6 +351,19 @@ class TlsTests(QdeskTestCase):
             self.assertIn(proc.returncode, (EXIT_NETWORK,))
 
 
+    def test_expired_certificate_refused_even_with_ca_file(self):
+        with Gateway() as secure:
+            secure.add_user("erin", "erin-Secret-5", "erin@example.com")
+            cert, key = qdharness.make_self_signed_cert(secure.work, expired=True)
+            secure.start(tls=(cert, key))
+            url = f"https://localhost:{secure.http_port}"
+            proc = self.qdesk("--gateway", url, "--ca-file", str(cert), "login", "--user",
+                              "erin", "--password-stdin", input="erin-Secret-5\n",
+                              expect=EXIT_NETWORK)
+            self.assertIn("expired", proc.stderr.decode())
+            self.assertIsNone(self.session.secret("gateway-token", url, "erin"))
+
+
 class CheckTests(QdeskTestCase):
     def setUp(self):
         super().setUp()

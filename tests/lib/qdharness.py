@@ -451,20 +451,31 @@ def make_submission(samples: Sequence[bytes], *, from_: str = "reporter@example.
 # ---------------------------------------------------------------------------
 # TLS
 
-def make_self_signed_cert(directory: str | os.PathLike) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and localhost (openssl CLI).
+def make_self_signed_cert(directory: str | os.PathLike,
+                          expired: bool = False) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost (openssl CLI);
+    EXPIRED: one whose validity ended a day before it began.
 
     Returns (cert_path, key_path); the certificate doubles as its own CA file.
     """
     directory = Path(directory)
     cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
-         "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-         "-addext", "basicConstraints=critical,CA:TRUE",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60)
+    subject = ["-subj", "/CN=localhost",
+               "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+               "-addext", "basicConstraints=critical,CA:TRUE"]
+    if not expired:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+             "-days", "2", *subject, "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True, timeout=60)
+        return cert, key
+    request = directory / "cert.csr"
+    subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                    *subject, "-keyout", str(key), "-out", str(request)],
+                   check=True, capture_output=True, timeout=60)
+    subprocess.run(["openssl", "x509", "-req", "-in", str(request), "-signkey", str(key),
+                    "-days", "-1", "-copy_extensions", "copy", "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
     return cert, key
 
 
