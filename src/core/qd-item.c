@@ -19,21 +19,24 @@ struct _QdItem
   char       *id;
   QdFolder    folder;
   GDateTime  *received_at;
-  char       *envelope_sender;
+  char       *envelope_sender;  /* NULL when it is from_address */
+  gboolean    envelope_is_from;
   char       *from;
   char       *from_name;
   char       *from_address;
-  char       *recipient;
+  const char *recipient;       /* interned: see qd_item_new_from_json() */
   char       *subject;
   gint64      size;
   QdReason    reason;
   QdCategory  category;
-  char       *policy_rule;
+  const char *policy_rule;     /* interned */
   double      score;
-  char      **rules;
-  GDateTime  *expires_at;
+  const char **rules;         /* an array of interned strings */
+  GDateTime  *expires_at;      /* made when first asked for, from: */
+  gint64      expires_unix;
+  gboolean    expires_known;
   QdActions   actions;
-  char       *status;
+  const char *status;          /* interned */
 };
 
 G_DEFINE_FINAL_TYPE (QdItem, qd_item, G_TYPE_OBJECT)
@@ -74,12 +77,9 @@ qd_item_finalize (GObject *object)
   g_free (self->from);
   g_free (self->from_name);
   g_free (self->from_address);
-  g_free (self->recipient);
   g_free (self->subject);
-  g_free (self->policy_rule);
-  g_strfreev (self->rules);
+  g_free (self->rules);
   g_clear_pointer (&self->expires_at, g_date_time_unref);
-  g_free (self->status);
 
   G_OBJECT_CLASS (qd_item_parent_class)->finalize (object);
 }
@@ -104,7 +104,7 @@ qd_item_get_property (GObject    *object,
       g_value_set_boxed (value, self->received_at);
       break;
     case PROP_ENVELOPE_SENDER:
-      g_value_set_string (value, self->envelope_sender);
+      g_value_set_string (value, qd_item_get_envelope_sender (self));
       break;
     case PROP_FROM:
       g_value_set_string (value, self->from);
@@ -140,7 +140,7 @@ qd_item_get_property (GObject    *object,
       g_value_set_boxed (value, self->rules);
       break;
     case PROP_EXPIRES_AT:
-      g_value_set_boxed (value, self->expires_at);
+      g_value_set_boxed (value, qd_item_get_expires_at (self));
       break;
     case PROP_ACTIONS:
       g_value_set_flags (value, self->actions);
@@ -265,17 +265,46 @@ qd_item_new_from_json (JsonObject  *object,
   self->from = qd_json_dup_string (object, "from");
   self->from_name = qd_json_dup_string (object, "from_name");
   self->from_address = qd_json_dup_string (object, "from_address");
-  self->recipient = qd_json_dup_string (object, "recipient");
+  /* The same few values repeat in every item of a list of 100 000: the
+   * recipient, the policy rule, the status, the rule names.  Interned,
+   * each is kept once (and for good: they are few per gateway). */
+  self->recipient = g_intern_string (qd_json_get_string (object, "recipient"));
   self->subject = qd_json_dup_string (object, "subject");
-  self->policy_rule = qd_json_dup_string (object, "policy_rule");
-  self->status = qd_json_dup_string (object, "status");
+  self->policy_rule = g_intern_string (qd_json_get_string (object, "policy_rule"));
+  self->status = g_intern_string (qd_json_get_string (object, "status"));
   self->size = qd_json_get_int (object, "size", 0);
   self->score = qd_json_get_double (object, "score", 0.0);
-  self->rules = qd_json_dup_strv (object, "rules");
-  self->expires_at = qd_json_dup_date_time (object, "expires_at");
+  {
+    g_auto(GStrv) rules = qd_json_dup_strv (object, "rules");
+
+    if (rules != NULL)
+      {
+        guint n = g_strv_length (rules);
+
+        self->rules = g_new0 (const char *, n + 1);
+        for (guint i = 0; i < n; i++)
+          self->rules[i] = g_intern_string (rules[i]);
+      }
+  }
+  {
+    /* Rarely shown: a number until then, not a GDateTime per item. */
+    g_autoptr(GDateTime) expires = qd_json_dup_date_time (object, "expires_at");
+
+    if (expires != NULL)
+      {
+        self->expires_unix = g_date_time_to_unix (expires);
+        self->expires_known = TRUE;
+      }
+  }
 
   if (self->from_address == NULL)
     self->from_address = g_strdup (self->envelope_sender);
+  /* Usually the same address: kept once. */
+  if (self->envelope_sender != NULL && g_strcmp0 (self->envelope_sender, self->from_address) == 0)
+    {
+      g_clear_pointer (&self->envelope_sender, g_free);
+      self->envelope_is_from = TRUE;
+    }
 
   if (json_object_has_member (object, "actions"))
     {
@@ -337,7 +366,7 @@ qd_item_to_json (QdItem      *self,
   add_string (builder, "id", self->id);
   add_string (builder, "folder", qd_folder_to_string (self->folder));
   add_date (builder, "received_at", self->received_at);
-  add_string (builder, "envelope_sender", self->envelope_sender);
+  add_string (builder, "envelope_sender", qd_item_get_envelope_sender (self));
   add_string (builder, "from", self->from);
   add_string (builder, "from_name", self->from_name);
   add_string (builder, "from_address", self->from_address);
@@ -355,7 +384,7 @@ qd_item_to_json (QdItem      *self,
   for (guint i = 0; self->rules != NULL && self->rules[i] != NULL; i++)
     json_builder_add_string_value (builder, self->rules[i]);
   json_builder_end_array (builder);
-  add_date (builder, "expires_at", self->expires_at);
+  add_date (builder, "expires_at", qd_item_get_expires_at (self));
   json_builder_set_member_name (builder, "actions");
   json_builder_begin_array (builder);
   for (guint bit = 1; bit <= QD_ACTION_APPROVE_SENDER; bit <<= 1)
@@ -391,7 +420,7 @@ const char *
 qd_item_get_envelope_sender (QdItem *self)
 {
   g_return_val_if_fail (QD_IS_ITEM (self), NULL);
-  return self->envelope_sender;
+  return self->envelope_is_from ? self->from_address : self->envelope_sender;
 }
 
 const char *
@@ -475,6 +504,8 @@ GDateTime *
 qd_item_get_expires_at (QdItem *self)
 {
   g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  if (self->expires_at == NULL && self->expires_known)
+    self->expires_at = g_date_time_new_from_unix_utc (self->expires_unix);
   return self->expires_at;
 }
 
