@@ -360,8 +360,10 @@ typedef struct
   QdReportPage   *self;
   QdSubmitTarget  target;
   QdSubmitter    *submitter;
-  GPtrArray      *sendable;
+  GPtrArray      *sendable;     /* NULL: only what waits in the outbox */
 } Send;
+
+static void start_sending (Send *send);
 
 static void
 send_free (Send *send)
@@ -512,34 +514,95 @@ password_cb (GObject      *object,
     }
   qd_smtp_client_set_credentials (client, send->target.user, password);
   qd_secret_free (password);
-  qd_smtp_client_probe_async (client, send->self->sending, probed_cb, send);
+  start_sending (send);
 }
 
 static void
-send_action (GtkWidget  *widget,
-             const char *name,
-             GVariant   *parameter)
+pending_sent_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  QdReportPage *self = QD_REPORT_PAGE (widget);
+  Send *send = user_data;
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint sent = 0;
+  guint kept = 0;
+
+  results = qd_submitter_send_pending_finish (QD_SUBMITTER (object), result, &error);
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      QdSendResult *r = g_ptr_array_index (results, i);
+
+      if (r->sent)
+        sent += r->n_samples;
+      else if (r->kept)
+        kept += r->n_samples;
+    }
+  if (results == NULL)
+    message = g_strdup_printf (_("Reports waiting from an earlier session were not sent: %s"),
+                               error->message);
+  else if (kept > 0)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u sample reported in an earlier session is "
+                                            "still waiting; it is sent again later.",
+                                            "%u samples reported in an earlier session are "
+                                            "still waiting; they are sent again later.", kept),
+                               kept);
+  else if (sent > 0)
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u sample reported in an earlier session has "
+                                            "now been sent.",
+                                            "%u samples reported in an earlier session have "
+                                            "now been sent.", sent), sent);
+  send_done (send, message);
+}
+
+static void
+start_sending (Send *send)
+{
+  QdSmtpClient *client = qd_submitter_get_client (send->submitter);
+
+  if (send->sendable == NULL)
+    qd_submitter_send_pending_async (send->submitter, send->self->sending, pending_sent_cb,
+                                     send);
+  else
+    qd_smtp_client_probe_async (client, send->self->sending, probed_cb, send);
+}
+
+/* Sends SENDABLE (transfer full), or with %NULL what waits in STORE's
+ * outbox: the target, the SMTP client, the password if the account has
+ * one, then the submitter. */
+static void
+begin_sending (QdReportPage *self,
+               GPtrArray    *sendable,
+               QdStore      *store)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(QdSmtpClient) client = NULL;
-  g_autoptr(QdStore) store = NULL;
+  g_autoptr(QdStore) opened = NULL;
   g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
   Send *send = g_new0 (Send, 1);
 
   send->self = g_object_ref (self);
-  send->sendable = sendable_samples (self);
+  send->sendable = sendable;
   self->sending = g_cancellable_new ();
-  gtk_widget_action_set_enabled (widget, "report.send", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.send", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), TRUE);
   gtk_spinner_start (self->send_spinner);
 
   /* The outbox first: from here on, nothing asked for is lost. */
-  if (!resolve_target (self, &send->target, &error) ||
-      (client = qd_submit_target_new_client (&send->target, ca_file, &error)) == NULL ||
-      (store = qd_store_open (NULL, &error)) == NULL)
+  if (store == NULL)
+    store = opened = qd_store_open (NULL, &error);
+  if (store == NULL || !resolve_target (self, &send->target, &error) ||
+      (client = qd_submit_target_new_client (&send->target, ca_file, &error)) == NULL)
     {
-      send_done (send, error->message);
+      g_autofree char *message =
+        sendable != NULL ? g_strdup (error->message)
+                         : g_strdup_printf (_("Reports waiting from an earlier session were "
+                                              "not sent: %s"), error->message);
+
+      send_done (send, message);
       return;
     }
   send->submitter = qd_submitter_new (store, client);
@@ -551,7 +614,38 @@ send_action (GtkWidget  *widget,
                                self->sending, password_cb, send);
     }
   else
-    qd_smtp_client_probe_async (client, self->sending, probed_cb, send);
+    start_sending (send);
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *name,
+             GVariant   *parameter)
+{
+  QdReportPage *self = QD_REPORT_PAGE (widget);
+
+  begin_sending (self, sendable_samples (self), NULL);
+}
+
+/**
+ * qd_report_page_send_pending:
+ *
+ * Sends what waits in the outbox from an earlier session: reports the
+ * window was sending when it was closed or killed.  They were written to
+ * the outbox before the first byte went out, so none is lost; this is
+ * where they leave it.
+ */
+void
+qd_report_page_send_pending (QdReportPage *self)
+{
+  g_autoptr(QdStore) store = NULL;
+
+  g_return_if_fail (QD_IS_REPORT_PAGE (self));
+
+  if (self->sending != NULL || self->settings == NULL ||
+      (store = qd_store_open (NULL, NULL)) == NULL || qd_store_count_pending (store, NULL) == 0)
+    return;
+  begin_sending (self, NULL, store);
 }
 
 static void

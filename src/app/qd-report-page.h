@@ -21,5 +21,6 @@ void qd_report_page_set_session (QdReportPage  *self,
 void qd_report_page_add_files   (QdReportPage  *self,
                                  GFile        **files,
                                  guint          n_files);
+void qd_report_page_send_pending (QdReportPage *self);
 
 G_END_DECLS

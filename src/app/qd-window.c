@@ -171,6 +171,7 @@ signed_in_cb (QdWindow *self)
   qd_messages_page_set_session (self->quarantine_page, self->session);
   qd_messages_page_set_session (self->junk_page, self->session);
   qd_report_page_set_session (self->report_page, self->session, self->settings);
+  qd_report_page_send_pending (self->report_page);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
   show_page (self, "main");
