@@ -7,6 +7,7 @@ import datetime as dt
 import email.utils
 import http.server
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -20,6 +21,8 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 import qdharness  # noqa: E402
 from qdharness import Gateway  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
+from qdfault import FaultProxy  # noqa: E402
+from qdsmtp import SmtpServer  # noqa: E402
 
 SHOTS = qdharness.build_root() / "tests" / "ui" / "screenshots"
 LANG = os.environ.get("QD_UI_LANGUAGE", "en")
@@ -45,6 +48,9 @@ def texts():
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
         "Check All Now": "Check All Now", "Graymail": "Graymail",
+        "Retry": "Retry",
+        "timed out": "The gateway at %s did not answer in time. Try again later; if it "
+                     "keeps happening, tell your administrator.",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
@@ -145,9 +151,9 @@ class WindowTest(unittest.TestCase):
         session.set_setting("last-view", "quarantine")
         self.page = None  # the folder's own panel, once signed in
 
-    def launch(self, *args):
+    def launch(self, *args, env=None):
         """Starts the window (after the test has put its mail at the gateway)."""
-        self.app_proc = session.start_app(*args)
+        self.app_proc = session.start_app(*args, env=env)
         self.addCleanup(qdharness.stop_process, self.app_proc)
         self.app = qdui.application()
         self.window = qdui.find(self.app, "frame")
@@ -336,6 +342,88 @@ class ReportSpam(WindowTest):
         qdui.wait_for_label(self.window, lambda t: t.startswith(T["Now classified as spam (since %s)"].split("%s")[0]), 30,
                             "the sample to show as now classified as spam")
         self.shot("submissions-rechecked")
+
+
+class ReportSurvivesKill(WindowTest):
+    """The window killed (SIGKILL) while a report is on its way: the report
+    waits in the outbox, and the next session sends it, once."""
+
+    def setUp(self):
+        super().setUp()
+        self.smtp = SmtpServer()
+        self.smtp.__enter__()
+        self.addCleanup(self.smtp.__exit__, None, None, None)
+        host, port = self.smtp.server.rsplit(":", 1)
+        for key, value in (("smtp-host", f"'{host}'"), ("smtp-port", port),
+                           ("smtp-security", "'none'")):
+            session.set_setting(key, value)
+            self.addCleanup(session.set_setting, key, "0" if key == "smtp-port" else "''")
+
+    def test_killed_right_after_send_sends_once_on_restart(self):
+        received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
+        sample = qdharness.make_message("Bulk Offers <offers@bulk.example>", "demo@example.com",
+                                        "Limited offer, act now", "Act now.", received=received)
+        path = session.root / "killed-report.eml"
+        path.write_bytes(sample)
+        self.smtp.plan("stall")
+        self.launch(str(path))
+        send = qdui.find(self.window, "push button", T["Send Report"])
+
+        def ready():
+            if qdui.is_sensitive(send):
+                return True
+            fields = qdui.find_all(self.window, "text", T["Password"])
+            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
+                qdui.set_text(fields[0], "demo")
+                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+            return False
+        qdharness.wait_for(ready, 30, "the sample to be ready to send")
+        qdui.click(send)
+        qdharness.wait_for(lambda: self.smtp.records(), 30, "the report's SMTP transaction")
+        qdharness.stop_process(self.app_proc, sig=signal.SIGKILL)
+        self.assertEqual(self.smtp.accepted(), [])
+
+        # The next session sends it by itself, once.
+        self.smtp.plan(default="accept")
+        self.sign_in_if_asked()
+        [message] = qdharness.wait_for(lambda: self.smtp.accepted(), 30,
+                                       "the waiting report to be sent")
+        self.assertIn(qdharness.to_crlf(sample), message["data"])
+        time.sleep(3)
+        self.assertEqual(len(self.smtp.accepted()), 1, "the report was sent twice")
+
+
+class SlowGateway(WindowTest):
+    """A gateway that does not answer: the window says so in a sentence once
+    its time-out passes, and Retry brings the list. (That the main loop keeps
+    running meanwhile is measured by bench/run's stall probe.)"""
+
+    def test_times_out_with_a_clear_error_then_retry(self):
+        gateway.ingest("demo", "quarantine", "graymail", [message("Slow but sure")])
+        with FaultProxy(lambda: gateway.url) as proxy:
+            session.set_setting("gateway-url", f"'{proxy.url}'")
+            proxy.fault("GET", "/api/v1/messages", "stall", seconds=30, times=1000)
+            self.launch(env={"QD_HTTP_TIMEOUT": "5"})
+            self.open_folder("Quarantine")
+
+            def listing_asked():
+                fields = qdui.find_all(self.window, "text", T["Password"])
+                if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
+                    qdui.set_text(fields[0], "demo")
+                    qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+                return ("GET", "/api/v1/messages") in proxy.requests
+            qdharness.wait_for(listing_asked, 30, "the window to ask for the list")
+            timed_out = T["timed out"].split("%s")[0]
+            qdui.wait_for_label(self.window, lambda t: t.startswith(timed_out), 40,
+                                "the time-out to be shown")
+            self.shot("gateway-timed-out")
+            proxy.clear()
+            asked = len(proxy.requests)
+            qdui.click(qdui.find(self.page, "push button", T["Retry"]))
+            qdharness.wait_for(lambda: ("GET", "/api/v1/messages") in proxy.requests[asked:],
+                               20, "Retry to ask the gateway again")
+            self.wait_count(lambda t: t is not None and t != T["No messages"],
+                            "the list once the gateway answers")
 
 
 class Accessibility(WindowTest):
