@@ -134,16 +134,6 @@ def labels(root) -> list[str]:
     return [accessible_name(a) for a in find_all(root, "label")]
 
 
-def showing_labels(root) -> list[str]:
-    """The labels on screen now: not those of a stack's hidden pages."""
-    def showing(acc):
-        try:
-            return acc.getState().contains(pyatspi.STATE_SHOWING)
-        except Exception:
-            return False
-    return [accessible_name(a) for a in find_all(root, "label", predicate=showing)]
-
-
 def wait_for_label(root, predicate: Callable[[str], bool], timeout: float = 20,
                    what: str = "a label") -> str:
     def look():
