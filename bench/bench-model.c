@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-figure.h"
 #include "qd-core.h"
 
 typedef struct
@@ -26,27 +27,6 @@ typedef struct
   QdItemList  *list;
   gboolean     failed;
 } Run;
-
-static int
-compare (const void *a,
-         const void *b)
-{
-  double x = *(const double *)a;
-  double y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-print_figure (const char *name,
-              double     *values,
-              guint       n)
-{
-  qsort (values, n, sizeof *values, compare);
-  printf ("%s %.2f %.2f %.2f\n", name,
-          n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2,
-          values[0], values[n - 1]);
-}
 
 static void
 page_loaded_cb (QdItemList *list,
@@ -163,9 +143,9 @@ main (int   argc,
       g_clear_object (&run.client);
       g_main_loop_unref (run.loop);
     }
-  print_figure ("first-page", first_page, runs);
-  print_figure ("filter-reason", reason, runs);
-  print_figure ("filter-search", search, runs);
+  bench_print_figure ("first-page", first_page, runs);
+  bench_print_figure ("filter-reason", reason, runs);
+  bench_print_figure ("filter-search", search, runs);
   g_free (first_page);
   g_free (reason);
   g_free (search);

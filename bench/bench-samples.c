@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-figure.h"
 #include "qd-core.h"
 
 /* A 7-bit sample of about @size bytes, received an hour ago. */
@@ -39,27 +40,6 @@ make_sample (gsize size,
   g_string_truncate (text, size - 1);
   g_string_append_c (text, '\n');
   return g_string_free_to_bytes (text);
-}
-
-static int
-compare (const void *a,
-         const void *b)
-{
-  double x = *(const double *)a;
-  double y = *(const double *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static void
-print_figure (const char *name,
-              double     *values,
-              guint       n)
-{
-  qsort (values, n, sizeof *values, compare);
-  printf ("%s %.2f %.2f %.2f\n", name,
-          n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2,
-          values[0], values[n - 1]);
 }
 
 /* Validates SAMPLES and packs them; returns the number of messages. */
@@ -134,10 +114,10 @@ main (int   argc,
     }
   printf ("info sample_bytes=%" G_GSIZE_FORMAT " message_bytes=%" G_GSIZE_FORMAT " runs=%u"
           " small_messages=%u\n", size, message_size, runs, messages);
-  print_figure ("large-validate", validate, runs);
-  print_figure ("large-build", build, runs);
-  print_figure ("large-total", total, runs);
-  print_figure ("small50-total", small_total, runs);
+  bench_print_figure ("large-validate", validate, runs);
+  bench_print_figure ("large-build", build, runs);
+  bench_print_figure ("large-total", total, runs);
+  bench_print_figure ("small50-total", small_total, runs);
   g_free (validate);
   g_free (build);
   g_free (total);

@@ -390,6 +390,31 @@ send_done (Send       *send,
   send_free (send);
 }
 
+/* How many samples the server took, how many wait in the outbox, how
+ * many it refused for good; and the first reason one was not sent. */
+static void
+count_results (GPtrArray  *results,
+               guint      *sent,
+               guint      *kept,
+               guint      *refused,
+               char      **first_error)
+{
+  *sent = *kept = *refused = 0;
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      QdSendResult *r = g_ptr_array_index (results, i);
+
+      if (r->sent)
+        *sent += r->n_samples;
+      else
+        {
+          *(r->kept ? kept : refused) += r->n_samples;
+          if (*first_error == NULL && r->error != NULL)
+            *first_error = g_strdup (r->error->message);
+        }
+    }
+}
+
 static void
 submitted_cb (GObject      *object,
               GAsyncResult *result,
@@ -399,8 +424,7 @@ submitted_cb (GObject      *object,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  guint sent = 0;
-  guint kept = 0;
+  guint sent, kept, refused;
 
   results = qd_submitter_submit_finish (QD_SUBMITTER (object), result, &error);
   if (results == NULL)
@@ -409,19 +433,9 @@ submitted_cb (GObject      *object,
       send_done (send, message);
       return;
     }
-  for (guint i = 0; i < results->len; i++)
-    {
-      QdSendResult *r = g_ptr_array_index (results, i);
-
-      if (r->sent)
-        sent += r->n_samples;
-      else
-        {
-          kept += r->n_samples;
-          if (message == NULL && r->error != NULL)
-            message = g_strdup (r->error->message);
-        }
-    }
+  count_results (results, &sent, &kept, &refused, &message);
+  /* Refused or waiting, they stay on the page with their reason. */
+  kept += refused;
   /* What the server accepted leaves the page; the rest stays, to retry. */
   if (kept == 0)
     for (guint i = 0; i < send->sendable->len; i++)
@@ -526,22 +540,17 @@ pending_sent_cb (GObject      *object,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  guint sent = 0;
-  guint kept = 0;
+  g_autofree char *why = NULL;
+  guint sent, kept, refused;
 
   results = qd_submitter_send_pending_finish (QD_SUBMITTER (object), result, &error);
-  for (guint i = 0; results != NULL && i < results->len; i++)
-    {
-      QdSendResult *r = g_ptr_array_index (results, i);
-
-      if (r->sent)
-        sent += r->n_samples;
-      else if (r->kept)
-        kept += r->n_samples;
-    }
+  count_results (results, &sent, &kept, &refused, &why);
   if (results == NULL)
     message = g_strdup_printf (_("Reports waiting from an earlier session were not sent: %s"),
                                error->message);
+  else if (refused > 0)
+    message = g_strdup_printf (_("Reports waiting from an earlier session were not sent: %s"),
+                               why != NULL ? why : "");
   else if (kept > 0)
     message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%u sample reported in an earlier session is "

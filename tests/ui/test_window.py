@@ -185,6 +185,18 @@ class WindowTest(unittest.TestCase):
             qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
         self.wait_count(lambda text: text is not None)
 
+    def wait_sendable(self, send):
+        """Waits for SEND (Send Report) to be usable, signing in if asked."""
+        def ready():
+            if qdui.is_sensitive(send):
+                return True
+            fields = qdui.find_all(self.window, "text", T["Password"])
+            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
+                qdui.set_text(fields[0], "demo")
+                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+            return False
+        qdharness.wait_for(ready, 30, "the sample to be ready to send")
+
     def open_folder(self, folder):
         self.page = qdui.find(self.window, "panel", T[folder])
 
@@ -309,16 +321,7 @@ class ReportSpam(WindowTest):
         # Opened with the application, as from a file manager.
         self.launch(str(path))
         send = qdui.find(self.window, "push button", T["Send Report"])
-
-        def ready():
-            if qdui.is_sensitive(send):
-                return True
-            fields = qdui.find_all(self.window, "text", T["Password"])
-            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
-                qdui.set_text(fields[0], "demo")
-                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
-            return False
-        qdharness.wait_for(ready, 30, "the sample to be ready to send")
+        self.wait_sendable(send)
         qdui.wait_for_label(self.window, lambda t: t == "You have won a prize", 20,
                             "the sample's row")
         self.shot("report")
@@ -368,16 +371,7 @@ class ReportSurvivesKill(WindowTest):
         self.smtp.plan("stall")
         self.launch(str(path))
         send = qdui.find(self.window, "push button", T["Send Report"])
-
-        def ready():
-            if qdui.is_sensitive(send):
-                return True
-            fields = qdui.find_all(self.window, "text", T["Password"])
-            if fields and qdui.is_sensitive(fields[0]) and not qdui.text_of(fields[0]):
-                qdui.set_text(fields[0], "demo")
-                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
-            return False
-        qdharness.wait_for(ready, 30, "the sample to be ready to send")
+        self.wait_sendable(send)
         qdui.click(send)
         qdharness.wait_for(lambda: self.smtp.records(), 30, "the report's SMTP transaction")
         qdharness.stop_process(self.app_proc, sig=signal.SIGKILL)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "qd-gw-bench-seed.h"
+#include "test-dir.h"
 #include "qd-gw-gateway.h"
 
 #define COUNT 3000
@@ -53,29 +54,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   g_clear_object (&fixture->gateway);
-  remove_tree (fixture->dir);
+  test_dir_remove (fixture->dir);
   g_free (fixture->dir);
 }
 

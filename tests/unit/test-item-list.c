@@ -18,6 +18,7 @@
 
 #include "qd-core.h"
 #include "qd-gw-bench-seed.h"
+#include "test-dir.h"
 #include "qd-gw-server.h"
 
 #define COUNT     1000
@@ -128,24 +129,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
@@ -160,7 +143,7 @@ fixture_tear_down (Fixture       *fixture,
     ;
   g_clear_object (&fixture->gateway);
   g_clear_pointer (&fixture->loop, g_main_loop_unref);
-  remove_tree (fixture->dir);
+  test_dir_remove (fixture->dir);
   g_free (fixture->dir);
 }
 
