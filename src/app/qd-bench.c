@@ -50,16 +50,9 @@ static struct
   GtkWidget   *scrolled;
   QdItemList  *list;
   QdFilterBar *filter_bar;
-  guint        scroll_tick;
   double       scroll_pages;
   double       last_value;
 } bench;
-
-gboolean
-qd_bench_enabled (void)
-{
-  return bench.enabled;
-}
 
 static void
 report (const char *name,
@@ -178,7 +171,6 @@ scroll_tick_cb (GtkWidget     *widget,
   report_stall ("scroll");
   report ("rss-peak-mb", peak_rss_mb ());
   report ("rows", n);
-  bench.scroll_tick = 0;
   next_step ();
   return G_SOURCE_REMOVE;
 }
@@ -240,8 +232,7 @@ next_step (void)
     case STEP_SCROLL:
       qd_bench_begin ("scroll");
       bench.max_stall = 0;
-      bench.scroll_tick = gtk_widget_add_tick_callback (bench.scrolled, scroll_tick_cb, NULL,
-                                                        NULL);
+      gtk_widget_add_tick_callback (bench.scrolled, scroll_tick_cb, NULL, NULL);
       break;
     case STEP_FILTER_REASON:
       if (!gtk_widget_activate_action (GTK_WIDGET (bench.filter_bar), "filter.reason-phishing",

@@ -12,7 +12,6 @@
 
 G_BEGIN_DECLS
 
-gboolean qd_bench_enabled (void);
 void     qd_bench_start   (void);
 void     qd_bench_begin   (const char  *what);
 void     qd_bench_watch   (GtkWidget   *scrolled,

@@ -34,14 +34,13 @@ static const char * const subjects[] = {
 static const struct {
   QdReason   reason;
   QdCategory category;
-  const char *rule;
 } verdicts[] = {
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_MARKETING, "Graymail: marketing and newsletters" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_SOCIAL, "Graymail: social network notifications" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_FORUM, "Graymail: forum notifications" },
-  { QD_REASON_GRAYMAIL, QD_CATEGORY_BULK, "Graymail: bulk mail" },
-  { QD_REASON_SPAM, QD_CATEGORY_NONE, "Spam" },
-  { QD_REASON_PHISHING, QD_CATEGORY_NONE, "Phishing" },
+  { QD_REASON_GRAYMAIL, QD_CATEGORY_MARKETING },
+  { QD_REASON_GRAYMAIL, QD_CATEGORY_SOCIAL },
+  { QD_REASON_GRAYMAIL, QD_CATEGORY_FORUM },
+  { QD_REASON_GRAYMAIL, QD_CATEGORY_BULK },
+  { QD_REASON_SPAM, QD_CATEGORY_NONE },
+  { QD_REASON_PHISHING, QD_CATEGORY_NONE },
 };
 
 static GBytes *
@@ -113,7 +112,7 @@ qd_gw_bench_seed (QdGwGateway  *gateway,
       item->folder = QD_FOLDER_QUARANTINE;
       item->reason = verdicts[v].reason;
       item->category = verdicts[v].category;
-      item->policy_rule = g_strdup (verdicts[v].rule);
+      item->policy_rule = g_strdup (qd_gw_default_policy_rule (item->reason, item->category));
       item->score = item->reason == QD_REASON_GRAYMAIL ? 2.5 : 9.0 + n % 5;
       item->rules_json = g_strdup ("[\"BULK_HEADER\"]");
       item->expires_at = item->received_at + (gint64)config->retention_days * 24 * 3600;

@@ -278,9 +278,10 @@ qd_gw_gateway_add_user (QdGwGateway  *self,
 
 /* ingest */
 
-static const char *
-default_policy_rule (QdReason   reason,
-                     QdCategory category)
+/* The rule a held item names when its ingest gave none. */
+const char *
+qd_gw_default_policy_rule (QdReason   reason,
+                           QdCategory category)
 {
   switch (reason)
     {
@@ -414,7 +415,7 @@ qd_gw_gateway_ingest (QdGwGateway              *self,
   item->reason = options->reason;
   item->category = options->reason == QD_REASON_GRAYMAIL ? options->category : QD_CATEGORY_NONE;
   item->policy_rule = g_strdup (options->policy_rule ? options->policy_rule
-                                : default_policy_rule (item->reason, item->category));
+                                : qd_gw_default_policy_rule (item->reason, item->category));
   item->score = options->score;
   item->rules_json = rules_to_json (options->rules);
   item->received_at = options->received_at != 0 ? options->received_at : now;

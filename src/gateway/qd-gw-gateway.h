@@ -74,6 +74,8 @@ typedef struct
   const char  *envelope_sender;   /* NULL: the From address */
 } QdGwIngestOptions;
 
+const char       *qd_gw_default_policy_rule    (QdReason       reason,
+                                                QdCategory     category);
 char             *qd_gw_gateway_ingest         (QdGwGateway   *self,
                                                 const char    *username,
                                                 const QdGwIngestOptions *options,

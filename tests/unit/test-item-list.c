@@ -14,7 +14,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 
 #include "qd-core.h"
 #include "qd-gw-bench-seed.h"
