@@ -10,7 +10,8 @@
 #include "qd-bench.h"
 #include "qd-filter-bar.h"
 #include "qd-format.h"
-#include "qd-item-columns.h"
+#include "qd-message-header.h"
+#include "qd-message-row.h"
 #include "qd-messages-page.h"
 #include "qd-preview-pane.h"
 
@@ -30,7 +31,8 @@ struct _QdMessagesPage
   GtkWidget          *scrolled;
   GMenuModel         *context_menu;
   GtkWidget          *context_popover;
-  GtkColumnView      *column_view;
+  QdMessageHeader    *header;
+  GtkListView        *list_view;
   AdwStatusPage      *empty_page;
   AdwStatusPage      *error_page;
   GtkRevealer        *progress_revealer;
@@ -238,6 +240,31 @@ selection_changed_cb (QdMessagesPage *self)
 }
 
 static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              QdMessagesPage           *self)
+{
+  gtk_list_item_set_child (list_item, qd_message_row_new ());
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             QdMessagesPage           *self)
+{
+  qd_message_row_set_item (QD_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
+                           gtk_list_item_get_item (list_item));
+}
+
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               QdMessagesPage           *self)
+{
+  qd_message_row_set_item (QD_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
 row_activated_cb (QdMessagesPage *self,
                   guint           position)
 {
@@ -296,7 +323,6 @@ folded_cb (QdMessagesPage *self)
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
   gtk_widget_set_visible (self->back_box, folded);
-  qd_item_columns_set_compact (self->column_view, folded);
 }
 
 /* querying */
@@ -309,8 +335,8 @@ current_query (QdMessagesPage *self)
   gboolean descending;
 
   qd_filter_bar_apply (self->filter_bar, query);
-  if (qd_item_columns_get_sort (self->column_view, &sort, &descending))
-    qd_query_set_sort (query, sort, descending);
+  qd_message_header_get_sort (self->header, &sort, &descending);
+  qd_query_set_sort (query, sort, descending);
   return query;
 }
 
@@ -749,8 +775,8 @@ qd_messages_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->work);
   g_clear_object (&self->work);
-  if (self->column_view != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->session);
@@ -847,6 +873,7 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QD_TYPE_FILTER_BAR);
+  g_type_ensure (QD_TYPE_MESSAGE_HEADER);
   g_type_ensure (QD_TYPE_PREVIEW_PANE);
 
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -862,7 +889,8 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, scrolled);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, context_menu);
-  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, header);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, progress_revealer);
@@ -873,7 +901,11 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, preview);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_unbind_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sort_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_filters_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_cb);
@@ -899,10 +931,6 @@ static void
 qd_messages_page_init (QdMessagesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  qd_item_columns_add (self->column_view);
-  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
-                           G_CALLBACK (sort_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -919,7 +947,7 @@ qd_messages_page_set_session (QdMessagesPage *self,
 
   g_cancellable_cancel (self->work);
   g_clear_object (&self->work);
-  gtk_column_view_set_model (self->column_view, NULL);
+  gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_set_object (&self->session, session);
@@ -930,7 +958,7 @@ qd_messages_page_set_session (QdMessagesPage *self,
       query = current_query (self);
       self->list = qd_item_list_new (qd_session_get_client (session), query, 200);
       self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
       g_signal_connect_object (self->selection, "selection-changed",
                                G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (list_state_cb), self,

@@ -304,8 +304,9 @@ class NewHeldMail(WindowTest):
         gateway.ingest("demo", "quarantine", "graymail", [message("Fresh newsletter arrives")],
                        category="marketing")
         # Looked for every 2 seconds: it shows up at the top by itself.
-        qdui.wait_for_label(self.page, lambda t: t == "Fresh newsletter arrives", 30,
-                            "the newly held message in the list")
+        # A row is read as one sentence that holds the subject.
+        qdui.find(self.page, "list item", timeout=30,
+                  predicate=lambda a: "Fresh newsletter arrives" in qdui.accessible_name(a))
         self.assertNotEqual(self.count_text(), before)
         self.shot("new-mail")
 
@@ -437,9 +438,8 @@ class Accessibility(WindowTest):
                 continue
             name = qdui.accessible_name(acc)
             # A GTK or libadwaita class name is what GTK says when nobody named it.
-            # Rows and column titles are read aloud too.
-            if (role in self.INTERACTIVE or role == "table row" or
-                    (role == "filler" and name.startswith("GtkColumnView"))) and \
+            # List rows and the row of column titles are read aloud too.
+            if (role in self.INTERACTIVE or role in ("list item", "table row")) and \
                     (not name or name.startswith(("Gtk", "Adw"))):
                 parent = qdui.accessible_name(acc.parent) if acc.parent else ""
                 unnamed.add(f"{role} {name!r} in {parent!r}")
@@ -529,7 +529,7 @@ class KeyboardOnly(WindowTest):
         self.wait_count(lambda t: t is not None and t.startswith("1"), "one match")
 
         # From the search field, Tab goes through the filters left to right, then the list.
-        passed = self.tab_to("table row")
+        passed = self.tab_to("list item")
         self.assertEqual([name for _, name in passed],
                          [T["All Reasons"], T["All Categories"], T["Any Time"]])
         # The row itself says who, what and why, not GTK's class name.

@@ -1,0 +1,115 @@
+/* qd-message-columns.c — where each column of the message list goes
+ *
+ * The list is a GtkListView of single-widget rows rather than a
+ * GtkColumnView: GTK 4.8 keeps 200 rows alive, and a column view row is
+ * six list-item widgets plus our labels.  The header and the rows share
+ * this one layout, so their columns line up without a column view.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qd-message-columns.h"
+
+/* Widths as the column view had them.  Subject takes what is left. */
+static const int wide_width[QD_N_COLUMNS] = { 120, 200, 0, 160, 84 };
+/* A narrow list keeps when, who and what. */
+static const int compact_width[QD_N_COLUMNS] = { 90, 150, 0, 0, 0 };
+#define SUBJECT_MIN 120
+
+static int
+sum (const int *widths)
+{
+  int total = 0;
+
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    total += widths[i];
+  return total;
+}
+
+/**
+ * qd_message_columns_min_width:
+ *
+ * The narrowest a row can be: the compact columns and some subject.
+ */
+int
+qd_message_columns_min_width (void)
+{
+  return sum (compact_width) + SUBJECT_MIN;
+}
+
+/**
+ * qd_message_columns_layout:
+ * @width: the width of the row or header
+ * @rtl: whether columns run right to left
+ *
+ * Places the columns in @width: all of them when they fit with a useful
+ * subject, the compact ones otherwise.
+ */
+void
+qd_message_columns_layout (int             width,
+                           gboolean        rtl,
+                           QdColumnLayout *layout)
+{
+  const int *widths = width >= sum (wide_width) + SUBJECT_MIN * 2 ? wide_width : compact_width;
+  int x = 0;
+
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    {
+      int w = i == QD_COLUMN_SUBJECT ? MAX (width - sum (widths), 0) : widths[i];
+
+      layout->width[i] = w;
+      layout->x[i] = rtl ? width - x - w : x;
+      x += w;
+    }
+}
+
+const char *
+qd_message_columns_title (QdColumn column)
+{
+  switch (column)
+    {
+    case QD_COLUMN_RECEIVED:
+      return _("Received");
+    case QD_COLUMN_FROM:
+      return _("From");
+    case QD_COLUMN_SUBJECT:
+      return _("Subject");
+    case QD_COLUMN_REASON:
+      return _("Reason");
+    case QD_COLUMN_SIZE:
+      return _("Size");
+    case QD_N_COLUMNS:
+    default:
+      g_return_val_if_fail (column < QD_N_COLUMNS, NULL);
+      return NULL;
+    }
+}
+
+/**
+ * qd_message_columns_sort:
+ * @sort: (out): the gateway's sort key for @column
+ *
+ * Returns: %FALSE for a column the gateway cannot sort by
+ */
+gboolean
+qd_message_columns_sort (QdColumn      column,
+                         QdSortColumn *sort)
+{
+  static const int sort_of_column[QD_N_COLUMNS] = {
+    [QD_COLUMN_RECEIVED] = QD_SORT_RECEIVED_AT,
+    [QD_COLUMN_FROM] = QD_SORT_FROM,
+    [QD_COLUMN_SUBJECT] = QD_SORT_SUBJECT,
+    [QD_COLUMN_REASON] = -1,
+    [QD_COLUMN_SIZE] = QD_SORT_SIZE,
+  };
+
+  g_return_val_if_fail (column < QD_N_COLUMNS, FALSE);
+  if (sort_of_column[column] < 0)
+    return FALSE;
+  *sort = sort_of_column[column];
+  return TRUE;
+}

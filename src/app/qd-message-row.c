@@ -1,0 +1,345 @@
+/* qd-message-row.c — one held message in the list, drawn as one widget
+ *
+ * GTK 4.8's list view keeps 200 rows alive and makes new ones as the
+ * list scrolls, so a row must be cheap to make and to bind.  This one
+ * draws its texts itself: binding stores strings, its height comes from
+ * the font rather than from laying out each text, and a text is laid
+ * out only when the row is drawn.  Columns are placed by
+ * qd-message-columns, like the header's titles.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "qd-format.h"
+#include "qd-message-columns.h"
+#include "qd-message-row.h"
+
+typedef enum
+{
+  TEXT_RECEIVED,
+  TEXT_NAME,
+  TEXT_ADDRESS,
+  TEXT_SUBJECT,
+  TEXT_REASON,
+  TEXT_SIZE,
+  N_TEXTS
+} Text;
+
+static const QdColumn column_of_text[N_TEXTS] = {
+  [TEXT_RECEIVED] = QD_COLUMN_RECEIVED,
+  [TEXT_NAME] = QD_COLUMN_FROM,
+  [TEXT_ADDRESS] = QD_COLUMN_FROM,
+  [TEXT_SUBJECT] = QD_COLUMN_SUBJECT,
+  [TEXT_REASON] = QD_COLUMN_REASON,
+  [TEXT_SIZE] = QD_COLUMN_SIZE,
+};
+
+/* Beside the list row's own padding: the probe's CJK line gives room. */
+#define PADDING_Y 1
+/* libadwaita's .dim-label and .caption */
+#define DIM_ALPHA 0.55
+#define CAPTION_SCALE PANGO_SCALE_SMALL
+
+struct _QdMessageRow
+{
+  GtkWidget    parent_instance;
+
+  QdItem      *item;
+  char        *text[N_TEXTS];
+  PangoLayout *layout[N_TEXTS];  /* made when first drawn */
+  int          line_height;      /* of a plain line and of a caption, 0: not known */
+  int          caption_height;
+  guint        context_serial;   /* of the Pango context they were measured with */
+};
+
+G_DEFINE_FINAL_TYPE (QdMessageRow, qd_message_row, GTK_TYPE_WIDGET)
+
+/* The same for every row, so made once. */
+static PangoAttrList *
+text_attributes (Text text)
+{
+  static PangoAttrList *attrs[N_TEXTS];
+
+  if (attrs[text] == NULL)
+    {
+      attrs[text] = pango_attr_list_new ();
+      if (text == TEXT_NAME)
+        pango_attr_list_insert (attrs[text], pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+      if (text == TEXT_ADDRESS)
+        pango_attr_list_insert (attrs[text], pango_attr_scale_new (CAPTION_SCALE));
+      if (text == TEXT_RECEIVED || text == TEXT_SIZE)
+        pango_attr_list_insert (attrs[text], pango_attr_font_features_new ("tnum=1"));
+    }
+  return attrs[text];
+}
+
+static void
+clear_layouts (QdMessageRow *self)
+{
+  for (guint i = 0; i < N_TEXTS; i++)
+    g_clear_object (&self->layout[i]);
+}
+
+/* One probe per row and font: Latin and CJK, whose fonts are taller. */
+static int
+probe_height (QdMessageRow *self,
+              Text          text)
+{
+  g_autoptr(PangoLayout) probe = gtk_widget_create_pango_layout (GTK_WIDGET (self), "Ag漢");
+  int height;
+
+  pango_layout_set_attributes (probe, text_attributes (text));
+  pango_layout_get_pixel_size (probe, NULL, &height);
+  return height;
+}
+
+static void
+ensure_heights (QdMessageRow *self)
+{
+  if (self->line_height > 0)
+    return;
+  self->context_serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self)));
+  self->line_height = probe_height (self, TEXT_NAME);
+  self->caption_height = probe_height (self, TEXT_ADDRESS);
+}
+
+static PangoLayout *
+ensure_layout (QdMessageRow *self,
+               Text          text)
+{
+  if (self->layout[text] == NULL)
+    {
+      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), self->text[text]);
+
+      pango_layout_set_single_paragraph_mode (layout, TRUE);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      pango_layout_set_attributes (layout, text_attributes (text));
+      if (text == TEXT_SIZE)
+        pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+      self->layout[text] = layout;
+    }
+  return self->layout[text];
+}
+
+static void
+qd_message_row_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  QdMessageRow *self = QD_MESSAGE_ROW (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = *natural = qd_message_columns_min_width ();
+      return;
+    }
+  ensure_heights (self);
+  *minimum = *natural = self->line_height + self->caption_height + 2 * PADDING_Y;
+}
+
+/* @y: the top of the text, or -1 to centre it in the row */
+static void
+draw_text (QdMessageRow         *self,
+           GtkSnapshot          *snapshot,
+           Text                  text,
+           const QdColumnLayout *columns,
+           int                   y,
+           const GdkRGBA        *color)
+{
+  QdColumn column = column_of_text[text];
+  int width = columns->width[column] - 2 * QD_COLUMN_PADDING;
+  PangoLayout *layout;
+  int height;
+
+  if (self->text[text] == NULL || self->text[text][0] == '\0' || width <= 0)
+    return;
+  layout = ensure_layout (self, text);
+  /* Pango keeps the lines it laid out while the width stays the same. */
+  if (pango_layout_get_width (layout) != width * PANGO_SCALE)
+    pango_layout_set_width (layout, width * PANGO_SCALE);
+  if (y < 0)
+    {
+      pango_layout_get_pixel_size (layout, NULL, &height);
+      y = (gtk_widget_get_height (GTK_WIDGET (self)) - height) / 2;
+    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot,
+                          &GRAPHENE_POINT_INIT (columns->x[column] + QD_COLUMN_PADDING, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+qd_message_row_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  QdMessageRow *self = QD_MESSAGE_ROW (widget);
+  int height = gtk_widget_get_height (widget);
+  QdColumnLayout columns;
+  GdkRGBA color, dim;
+  int name_y;
+
+  ensure_heights (self);
+  qd_message_columns_layout (gtk_widget_get_width (widget),
+                             gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL, &columns);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  dim = color;
+  dim.alpha *= DIM_ALPHA;
+
+  name_y = (height - self->line_height - self->caption_height) / 2;
+  draw_text (self, snapshot, TEXT_RECEIVED, &columns, -1, &color);
+  draw_text (self, snapshot, TEXT_NAME, &columns, name_y,
+             qd_item_is_placeholder (self->item) ? &dim : &color);
+  draw_text (self, snapshot, TEXT_ADDRESS, &columns, name_y + self->line_height, &dim);
+  draw_text (self, snapshot, TEXT_SUBJECT, &columns, -1, &color);
+  draw_text (self, snapshot, TEXT_REASON, &columns, -1, &color);
+  draw_text (self, snapshot, TEXT_SIZE, &columns, -1, &color);
+}
+
+/* A font change reaches us as a change of the Pango context: measure
+ * again (the layouts notice by themselves).  Other changes, such as the
+ * colours of a selected row, need only the redraw GTK queues. */
+static void
+qd_message_row_css_changed (GtkWidget         *widget,
+                            GtkCssStyleChange *change)
+{
+  QdMessageRow *self = QD_MESSAGE_ROW (widget);
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+
+  GTK_WIDGET_CLASS (qd_message_row_parent_class)->css_changed (widget, change);
+  if (self->line_height > 0 && pango_context_get_serial (context) != self->context_serial)
+    {
+      self->line_height = self->caption_height = 0;
+      gtk_widget_queue_resize (widget);
+    }
+}
+
+static void
+qd_message_row_direction_changed (GtkWidget        *widget,
+                                  GtkTextDirection  previous)
+{
+  clear_layouts (QD_MESSAGE_ROW (widget));
+  gtk_widget_queue_draw (widget);
+}
+
+static void
+qd_message_row_finalize (GObject *object)
+{
+  QdMessageRow *self = (QdMessageRow *)object;
+
+  clear_layouts (self);
+  for (guint i = 0; i < N_TEXTS; i++)
+    g_free (self->text[i]);
+  g_clear_object (&self->item);
+
+  G_OBJECT_CLASS (qd_message_row_parent_class)->finalize (object);
+}
+
+static void
+qd_message_row_class_init (QdMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = qd_message_row_finalize;
+  widget_class->measure = qd_message_row_measure;
+  widget_class->snapshot = qd_message_row_snapshot;
+  widget_class->css_changed = qd_message_row_css_changed;
+  widget_class->direction_changed = qd_message_row_direction_changed;
+
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+  /* The list row around it carries the one sentence a screen reader
+   * needs; the texts drawn here add nothing to it. */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_PRESENTATION);
+}
+
+static void
+qd_message_row_init (QdMessageRow *self)
+{
+}
+
+GtkWidget *
+qd_message_row_new (void)
+{
+  return g_object_new (QD_TYPE_MESSAGE_ROW, NULL);
+}
+
+static char *
+subject_text (QdItem *item)
+{
+  const char *subject = qd_item_get_subject (item);
+
+  return qd_text_make_safe (subject != NULL ? subject : _("(no subject)"), -1);
+}
+
+/* GTK 4.8 has no gtk_list_item_set_accessible_label() (4.12), so a
+ * screen reader would hear only "GtkListItemWidget" for a row.  The
+ * list's row widget is our parent; name it, and only if it really is a
+ * list row, in case GTK's structure changes.  The row only: each update
+ * is a message on the accessibility bus, for every row bound. */
+static void
+label_list_row (QdMessageRow *self,
+                const char   *label)
+{
+  GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (row != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/**
+ * qd_message_row_set_item:
+ * @item: (nullable): the message to show, a placeholder while its page
+ *   loads, or %NULL when the row is unbound
+ */
+void
+qd_message_row_set_item (QdMessageRow *self,
+                         QdItem       *item)
+{
+  g_autofree char *description = NULL;
+  const char *name, *address;
+
+  g_return_if_fail (QD_IS_MESSAGE_ROW (self));
+
+  if (!g_set_object (&self->item, item))
+    return;
+  clear_layouts (self);
+  for (guint i = 0; i < N_TEXTS; i++)
+    g_clear_pointer (&self->text[i], g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (item == NULL)
+    return;
+
+  if (qd_item_is_placeholder (item))
+    {
+      self->text[TEXT_NAME] = g_strdup (_("Loading…"));
+      label_list_row (self, self->text[TEXT_NAME]);
+      return;
+    }
+
+  name = qd_item_get_from_name (item);
+  address = qd_item_get_from_address (item);
+  self->text[TEXT_RECEIVED] = qd_format_when (qd_item_get_received_at (item));
+  self->text[TEXT_NAME] = qd_text_make_safe (name != NULL ? name : address, -1);
+  /* The address is always shown: look-alikes hide behind names. */
+  self->text[TEXT_ADDRESS] = qd_address_for_display (address);
+  self->text[TEXT_SUBJECT] = subject_text (item);
+  self->text[TEXT_REASON] = qd_format_reason (item);
+  self->text[TEXT_SIZE] = qd_format_size (qd_item_get_size (item));
+
+  /* One sentence for a screen reader: sender, subject, reason. */
+  description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), self->text[TEXT_NAME],
+                                 self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT],
+                                 self->text[TEXT_REASON]);
+  label_list_row (self, description);
+}
