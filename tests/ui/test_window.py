@@ -48,7 +48,7 @@ def texts():
         "No messages": "No messages", "Send Report": "Send Report",
         "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
         "Check All Now": "Check All Now", "Graymail": "Graymail",
-        "Retry": "Retry",
+        "Retry": "Retry", "Subject": "Subject",
         "timed out": "The gateway at %s did not answer in time. Try again later; if it "
                      "keeps happening, tell your administrator.",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
@@ -444,6 +444,38 @@ class Accessibility(WindowTest):
                 parent = qdui.accessible_name(acc.parent) if acc.parent else ""
                 unnamed.add(f"{role} {name!r} in {parent!r}")
         self.assertEqual(sorted(unnamed), [])
+
+
+class SortByColumn(WindowTest):
+    def subjects(self):
+        """The subjects of the rows, top to bottom, as their sentences say them."""
+        names = [qdui.accessible_name(a) for a in qdui.find_all(self.page, "list item")]
+        return [word for name in names for word in ("Apple", "Banana", "Cherry")
+                if f"Sorted {word}" in name]
+
+    def wait_order(self, order, what):
+        try:
+            qdharness.wait_for(lambda: self.subjects() == order, 20, what)
+        except qdharness.WaitTimeout:
+            self.shot(f"failed-{self.id().split('.')[-1]}")
+            raise AssertionError(f"{what}: the rows read {self.subjects()}")
+
+    def test_header_sorts_by_subject_both_ways(self):
+        now = dt.datetime.now().astimezone()
+        for minutes, word in enumerate(("Banana", "Apple", "Cherry")):
+            gateway.ingest("demo", "quarantine", "spam", [message(f"Sorted {word}")],
+                           received=now - dt.timedelta(minutes=minutes + 1))
+        self.sign_in_if_asked()
+        qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]), "Sorted")
+        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three messages")
+        self.wait_order(["Banana", "Apple", "Cherry"], "newest first, as the list opens")
+
+        subject = qdui.find(self.page, "push button", T["Subject"])
+        qdui.click(subject)
+        self.wait_order(["Apple", "Banana", "Cherry"], "sorted by subject from A")
+        self.shot("sorted-by-subject")
+        qdui.click(subject)
+        self.wait_order(["Cherry", "Banana", "Apple"], "sorted by subject from Z")
 
 
 class SafePreview(WindowTest):
