@@ -207,7 +207,8 @@ qd_message_row_snapshot (GtkWidget   *widget,
 }
 
 /* A font change reaches us as a change of the Pango context: measure
- * again (the layouts notice by themselves).  Other changes, such as the
+ * again (the layouts notice by themselves, as they do a change of
+ * direction, which GTK's own handler redraws).  Other changes, such as the
  * colours of a selected row, need only the redraw GTK queues. */
 static void
 qd_message_row_css_changed (GtkWidget         *widget,
@@ -222,14 +223,6 @@ qd_message_row_css_changed (GtkWidget         *widget,
       self->line_height = self->caption_height = 0;
       gtk_widget_queue_resize (widget);
     }
-}
-
-static void
-qd_message_row_direction_changed (GtkWidget        *widget,
-                                  GtkTextDirection  previous)
-{
-  clear_layouts (QD_MESSAGE_ROW (widget));
-  gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -255,7 +248,6 @@ qd_message_row_class_init (QdMessageRowClass *klass)
   widget_class->measure = qd_message_row_measure;
   widget_class->snapshot = qd_message_row_snapshot;
   widget_class->css_changed = qd_message_row_css_changed;
-  widget_class->direction_changed = qd_message_row_direction_changed;
 
   gtk_widget_class_set_css_name (widget_class, "messagerow");
   /* The list row around it carries the one sentence a screen reader
