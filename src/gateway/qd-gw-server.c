@@ -618,6 +618,33 @@ parse_cursor (Request    *req,
   return TRUE;
 }
 
+/* The next page's address in a Link header (RFC 8288), so a client can ask
+ * for it while it still parses this page's body. */
+static void
+add_next_link (Request    *req,
+               const char *cursor)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *query = NULL;
+  g_autofree char *link = NULL;
+
+  if (req->query != NULL)
+    {
+      GHashTableIter iter;
+      gpointer name, value;
+
+      g_hash_table_iter_init (&iter, req->query);
+      while (g_hash_table_iter_next (&iter, &name, &value))
+        g_hash_table_insert (params, name, value);
+    }
+  g_hash_table_insert (params, "cursor", (gpointer)cursor);
+  query = soup_form_encode_hash (params);
+  link = g_strdup_printf ("<%s?%s>; rel=\"next\"",
+                          g_uri_get_path (soup_server_message_get_uri (req->msg)), query);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg), "Link",
+                                link);
+}
+
 static void
 handle_list (QdGwServer *self,
              Request    *req)
@@ -708,6 +735,7 @@ handle_list (QdGwServer *self,
       g_autofree char *cursor = make_cursor (&q, g_ptr_array_index (items, items->len - 1));
 
       json_builder_add_string_value (builder, cursor);
+      add_next_link (req, cursor);
     }
   else
     json_builder_add_null_value (builder);

@@ -6,6 +6,7 @@ GET /messages/{id}, /messages/{id}/raw."""
 import datetime as dt
 import os
 import random
+import re
 import sys
 import urllib.parse
 from pathlib import Path
@@ -495,6 +496,29 @@ class Paging(h.GatewayTestCase):
         r = self.api.list(q="no such item")
         self.assertEqual(r.body["items"], [])
         self.assertIsNone(r.body["next_cursor"])
+
+    def test_link_header_names_the_next_page(self):
+        # RFC 8288: the next page's address, with the same query and the
+        # body's cursor, so a client can ask for it before parsing the body.
+        query = {"folder": "quarantine", "sort": "subject", "q": "example", "limit": 2}
+        r = self.api.list(**query)
+        link = r.headers.get("Link")
+        self.assertIsNotNone(link, "a page with a next_cursor has a Link header")
+        match = re.fullmatch(r'<([^>]*)>; rel="next"', link)
+        self.assertIsNotNone(match, link)
+        target = urllib.parse.urlsplit(match.group(1))
+        self.assertEqual(target.path, "/api/v1/messages")
+        params = dict(urllib.parse.parse_qsl(target.query))
+        self.assertEqual(params, {**{k: str(v) for k, v in query.items()},
+                                  "cursor": r.body["next_cursor"]})
+        # Following it gives the same page as the body's cursor.
+        followed = self.api.list(**params)
+        self.assertOk(followed)
+        self.assertEqual(self.ids(followed),
+                         self.ids(self.api.list(cursor=r.body["next_cursor"], **query)))
+        # The last page has none.
+        r = self.api.list(q="no such item")
+        self.assertIsNone(r.headers.get("Link"))
 
     def test_cursor_is_bound_to_its_query(self):
         base = {"folder": "quarantine", "sort": "subject"}
