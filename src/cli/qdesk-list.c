@@ -138,50 +138,48 @@ qdesk_with_filters (const GOptionEntry *own,
   return all;
 }
 
-static guint
-page_size_for (QdeskContext *ctx)
+/* The client lists in pages of the size /info gives, once it has asked. */
+static void
+learn_page_size (QdeskContext *ctx)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(QdGatewayInfo) info = NULL;
 
   qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
   info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), NULL);
-  return info != NULL ? info->max_page_size : 100;
 }
 
-/* Fetches pages in order, handing each to @each; stops after @max items
+static void
+push_page (QdItemPage *page,
+           gpointer    pool)
+{
+  g_thread_pool_push (pool, page, NULL);
+}
+
+/* Hands every page, in order, to @each in one worker thread: the client
+ * goes on fetching while a page is printed, so printing does not add to
+ * the time the gateway takes.  Returns once every page fetched has been
+ * handed over, on success and on failure alike.  Stops after @max items
  * (0 = all). */
 static gboolean
 for_each_page (QdeskContext  *ctx,
                QdQuery       *query,
                guint          max,
-               gboolean     (*each) (QdItemPage *page, gpointer data),
+               GFunc          each,
                gpointer       data,
                GError       **error)
 {
-  g_autofree char *cursor = NULL;
-  guint page_size = page_size_for (ctx);
-  guint seen = 0;
+  g_autoptr(GAsyncResult) result = NULL;
+  /* One thread: a GThreadPool of one takes its queue first in, first out. */
+  GThreadPool *pool = g_thread_pool_new (each, data, 1, TRUE, NULL);
+  gboolean ok;
 
-  do
-    {
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(QdItemPage) page = NULL;
-      guint want = max > 0 ? MIN (page_size, max - seen) : page_size;
-
-      qd_api_client_list_async (ctx->client, query, cursor, want, NULL, qdesk_store_result,
-                                &result);
-      page = qd_api_client_list_finish (ctx->client, qdesk_wait (&result), error);
-      if (page == NULL)
-        return FALSE;
-      seen += page->items->len;
-      g_free (cursor);
-      cursor = g_steal_pointer (&page->next_cursor);
-      if (!each (page, data))
-        break;
-    }
-  while (cursor != NULL && (max == 0 || seen < max));
-  return TRUE;
+  learn_page_size (ctx);
+  qd_api_client_list_pages_async (ctx->client, query, max, push_page, pool, NULL,
+                                  qdesk_store_result, &result);
+  ok = qd_api_client_list_pages_finish (ctx->client, qdesk_wait (&result), error);
+  g_thread_pool_free (pool, FALSE, TRUE);
+  return ok;
 }
 
 typedef struct
@@ -227,10 +225,12 @@ print_item_row (QdItem *item)
   g_print ("%s  %s  %s  %s  %s  %s\n", id, received, from, why, size_cell, subject);
 }
 
-static gboolean
-print_page (QdItemPage *page,
-            gpointer    data)
+/* Runs in for_each_page()'s worker thread, which owns @page. */
+static void
+print_page (gpointer page_data,
+            gpointer data)
 {
+  g_autoptr(QdItemPage) page = page_data;
   ListOutput *out = data;
 
   out->total = page->total;
@@ -266,7 +266,6 @@ print_page (QdItemPage *page,
       out->printed += page->items->len;
     }
   fflush (stdout);
-  return TRUE;
 }
 
 int
@@ -338,8 +337,7 @@ qdesk_collect_ids (QdeskContext  *ctx,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  /* The page size comes from /info, which the client learns first. */
-  page_size_for (ctx);
+  learn_page_size (ctx);
   qd_api_client_list_ids_async (ctx->client, query, NULL, qdesk_store_result, &result);
   return qd_api_client_list_ids_finish (ctx->client, qdesk_wait (&result), error);
 }

@@ -9,7 +9,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "qd-api-client.h"
+#include "qd-api-client-private.h"
 #include "qd-api-error.h"
 #include "qd-error.h"
 #include "qd-json.h"
@@ -824,20 +824,126 @@ qd_api_client_get_account_finish (QdApiClient   *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* GET /messages: the page is parsed in a worker thread, so a window
- * stays smooth while 500 items become objects. */
+/* GET /messages */
+
+static gboolean
+has_token (const char *list,
+           const char *token)
+{
+  g_auto(GStrv) tokens = g_strsplit_set (list, " \t", -1);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    if (g_ascii_strcasecmp (tokens[i], token) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The cursor in the address a Link header (RFC 8288) gives as rel="next"
+ * for the same resource, or NULL.  Only the cursor is taken: the request
+ * for the next page is built here as always, with the token, for this
+ * gateway. */
+static char *
+link_next_cursor (SoupMessage *msg)
+{
+  const char *header = soup_message_headers_get_list (soup_message_get_response_headers (msg),
+                                                      "Link");
+  GUri *base = soup_message_get_uri (msg);
+  GSList *values;
+  char *cursor = NULL;
+
+  if (header == NULL)
+    return NULL;
+  values = soup_header_parse_list (header);
+  for (GSList *l = values; l != NULL && cursor == NULL; l = l->next)
+    {
+      const char *value = l->data;
+      const char *end = strchr (value, '>');
+      g_autofree char *ref = NULL;
+      g_autoptr(GHashTable) params = NULL;
+      g_autoptr(GHashTable) query = NULL;
+      g_autoptr(GUri) uri = NULL;
+      const char *rel;
+
+      if (value[0] != '<' || end == NULL)
+        continue;
+      ref = g_strndup (value + 1, end - value - 1);
+      for (end++; g_ascii_isspace (*end); end++)
+        ;
+      if (*end != ';')
+        continue;
+      params = soup_header_parse_semi_param_list (end + 1);
+      rel = g_hash_table_lookup (params, "rel");
+      if (rel == NULL || !has_token (rel, "next"))
+        continue;
+      uri = g_uri_parse_relative (base, ref, G_URI_FLAGS_ENCODED, NULL);
+      if (uri == NULL || g_uri_get_query (uri) == NULL ||
+          g_strcmp0 (g_uri_get_path (uri), g_uri_get_path (base)) != 0)
+        continue;
+      query = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+      if (query != NULL && g_hash_table_lookup (query, "cursor") != NULL)
+        cursor = g_strdup (g_hash_table_lookup (query, "cursor"));
+    }
+  soup_header_free_list (values);
+  return cursor;
+}
+
+/**
+ * qd_api_client_list_raw_async:
+ *
+ * One page of GET /messages as it came, unparsed, with the next page's
+ * cursor when the gateway gave it in a Link header.
+ */
+void
+qd_api_client_list_raw_async (QdApiClient         *self,
+                              const QdQuery       *query,
+                              const char          *cursor,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *params = qd_query_to_string (query, cursor, limit);
+  g_autofree char *path = g_strconcat ("messages?", params, NULL);
+
+  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable,
+                 callback, user_data);
+}
+
+/**
+ * qd_api_client_list_raw_finish:
+ * @next_cursor: (out) (optional): the cursor from the Link header, or NULL
+ *   when there was none (the body's next_cursor still says)
+ *
+ * Returns: (transfer full): the body
+ */
+GBytes *
+qd_api_client_list_raw_finish (QdApiClient   *self,
+                               GAsyncResult  *result,
+                               char         **next_cursor,
+                               GError       **error)
+{
+  Request *req = g_task_get_task_data (G_TASK (result));
+  GBytes *body = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (next_cursor != NULL)
+    *next_cursor = body != NULL ? link_next_cursor (req->msg) : NULL;
+  return body;
+}
+
+const char *
+qd_api_client_get_host (QdApiClient *self)
+{
+  return self->host;
+}
 
 static void
-parse_page_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+list_parsed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  GBytes *body = task_data;
+  g_autoptr(GTask) task = user_data;
   GError *error = NULL;
-  QdItemPage *page = qd_item_page_new_from_json (g_bytes_get_data (body, NULL),
-                                                 g_bytes_get_size (body),
-                                                 QD_API_CLIENT (source_object)->host, &error);
+  QdItemPage *page = qd_item_page_parse_finish (result, &error);
 
   if (page == NULL)
     g_task_return_error (task, error);
@@ -851,16 +957,17 @@ list_cb (GObject      *object,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  QdApiClient *self = QD_API_CLIENT (object);
   g_autoptr(GError) error = NULL;
-  GBytes *body = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GBytes) body = qd_api_client_list_raw_finish (self, result, NULL, &error);
 
   if (body == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_set_task_data (task, body, (GDestroyNotify)g_bytes_unref);
-  g_task_run_in_thread (task, parse_page_thread);
+  qd_item_page_parse_async (body, self->host, g_task_get_cancellable (task), list_parsed_cb,
+                            g_object_ref (task));
 }
 
 void
@@ -873,95 +980,15 @@ qd_api_client_list_async (QdApiClient         *self,
                           gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *params = qd_query_to_string (query, cursor, limit);
-  g_autofree char *path = g_strconcat ("messages?", params, NULL);
 
   g_task_set_source_tag (task, qd_api_client_list_async);
-  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable, list_cb, task);
+  qd_api_client_list_raw_async (self, query, cursor, limit, cancellable, list_cb, task);
 }
 
 QdItemPage *
 qd_api_client_list_finish (QdApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* every id matching a query, page after page ("all matching the filter") */
-
-typedef struct
-{
-  QdQuery      *query;
-  GStrvBuilder *ids;
-  guint         page_size;
-} ListIds;
-
-static void
-list_ids_free (ListIds *data)
-{
-  qd_query_unref (data->query);
-  g_strv_builder_unref (data->ids);
-  g_free (data);
-}
-
-static void
-list_ids_page_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  ListIds *data = g_task_get_task_data (task);
-  g_autoptr(QdItemPage) page = NULL;
-  GError *error = NULL;
-
-  page = qd_api_client_list_finish (self, result, &error);
-  if (page == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (data->ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
-  if (page->next_cursor == NULL)
-    {
-      g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
-      return;
-    }
-  qd_api_client_list_async (self, data->query, page->next_cursor, data->page_size,
-                            g_task_get_cancellable (task), list_ids_page_cb,
-                            g_object_ref (task));
-}
-
-/**
- * qd_api_client_list_ids_async:
- *
- * The ids of every message matching @query, in the query's order.
- */
-void
-qd_api_client_list_ids_async (QdApiClient         *self,
-                              const QdQuery       *query,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  ListIds *data = g_new0 (ListIds, 1);
-
-  g_task_set_source_tag (task, qd_api_client_list_ids_async);
-  data->query = qd_query_copy (query);
-  data->ids = g_strv_builder_new ();
-  data->page_size = self->info != NULL ? self->info->max_page_size : 100;
-  g_task_set_task_data (task, data, (GDestroyNotify)list_ids_free);
-  qd_api_client_list_async (self, data->query, NULL, data->page_size, cancellable,
-                            list_ids_page_cb, task);
-}
-
-GStrv
-qd_api_client_list_ids_finish (QdApiClient   *self,
-                               GAsyncResult  *result,
-                               GError       **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }

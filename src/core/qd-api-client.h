@@ -113,6 +113,22 @@ QdItemPage    *qd_api_client_list_finish    (QdApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
+/* Takes @page (transfer full). */
+typedef void (*QdItemPageFunc) (QdItemPage *page,
+                                gpointer    user_data);
+
+void           qd_api_client_list_pages_async (QdApiClient       *self,
+                                               const QdQuery     *query,
+                                               guint              max,
+                                               QdItemPageFunc     each,
+                                               gpointer           each_data,
+                                               GCancellable      *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer           user_data);
+gboolean       qd_api_client_list_pages_finish (QdApiClient      *self,
+                                                GAsyncResult     *result,
+                                                GError          **error);
+
 void           qd_api_client_list_ids_async (QdApiClient         *self,
                                              const QdQuery       *query,
                                              GCancellable        *cancellable,

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
+
 #include "qd-api-error.h"
 #include "qd-item.h"
 #include "qd-item-page.h"
@@ -54,6 +56,68 @@ qd_item_page_new_from_json (const char  *data,
   page->next_cursor = qd_json_dup_string (object, "next_cursor");
   page->total = qd_json_get_int (object, "total", page->items->len);
   return g_steal_pointer (&page);
+}
+
+typedef struct
+{
+  GBytes *body;
+  char   *host;
+} Parse;
+
+static void
+parse_free (Parse *parse)
+{
+  g_bytes_unref (parse->body);
+  g_free (parse->host);
+  g_free (parse);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Parse *parse = task_data;
+  GError *error = NULL;
+  QdItemPage *page = qd_item_page_new_from_json (g_bytes_get_data (parse->body, NULL),
+                                                 g_bytes_get_size (parse->body), parse->host,
+                                                 &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
+}
+
+/**
+ * qd_item_page_parse_async:
+ *
+ * Parses @body in a worker thread, so a window stays smooth while 500
+ * items become objects.
+ */
+void
+qd_item_page_parse_async (GBytes              *body,
+                          const char          *host,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Parse *parse = g_new0 (Parse, 1);
+
+  parse->body = g_bytes_ref (body);
+  parse->host = g_strdup (host);
+  g_task_set_source_tag (task, qd_item_page_parse_async);
+  g_task_set_task_data (task, parse, (GDestroyNotify)parse_free);
+  g_task_run_in_thread (task, parse_thread);
+}
+
+QdItemPage *
+qd_item_page_parse_finish (GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +20,13 @@ QdItemPage *qd_item_page_new_from_json (const char  *data,
                                         gsize        length,
                                         const char  *host,
                                         GError     **error);
+void        qd_item_page_parse_async   (GBytes              *body,
+                                        const char          *host,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+QdItemPage *qd_item_page_parse_finish  (GAsyncResult        *result,
+                                        GError             **error);
 void        qd_item_page_free          (QdItemPage  *page);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdItemPage, qd_item_page_free)

@@ -145,6 +145,35 @@ class ListingFaults(FaultTestCase):
         self.assertEqual(len(out["items"]), self.items)
 
 
+class ListingLinks(FaultTestCase):
+    """qdesk asks for the next page from the Link header before it parses a
+    page; the body's next_cursor still serves when the header is not there
+    or names something else."""
+
+    def list_all(self):
+        out = json.loads(self.qdesk("list", "--all", "--json").stdout)
+        self.assertEqual([i["subject"] for i in out["items"]],
+                         [f"Offer {n:03d}" for n in reversed(range(self.items))])
+
+    def test_without_link_headers_the_body_cursor_is_followed(self):
+        self.proxy.fault("GET", "/api/v1/messages", "strip-link", times=100)
+        self.list_all()
+
+    def test_a_link_to_another_resource_is_ignored(self):
+        self.proxy.fault("GET", "/api/v1/messages", "foreign-link", times=100)
+        self.list_all()
+
+    def test_the_link_header_is_what_is_followed(self):
+        # A cursor only the Link header carries reaches the gateway, which
+        # refuses it: the listing ends with that error, not a short list.
+        self.proxy.fault("GET", "/api/v1/messages", "bad-link", nth=2)
+        proc = self.qdesk("list", "--all", "--json", expect=EXIT_PARTIAL)
+        self.assertIn("invalid_cursor", proc.stderr.decode())
+        with self.assertRaises(ValueError):
+            json.loads(proc.stdout)
+        self.assertEqual(proc.stdout.count(b'"subject"'), 20, "the two pages before it")
+
+
 class BatchFaults(FaultTestCase):
     def test_gateway_killed_during_a_batch_release(self):
         # Batches of 20: the first goes through; the gateway dies as the

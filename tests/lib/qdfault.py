@@ -3,7 +3,8 @@
 
 Requests pass through to the gateway unchanged, except those a rule
 matches: the rule then answers 500 or 503, stalls, cuts the body short,
-sends JSON of the wrong shape, drops the connection, or runs a callback
+sends JSON of the wrong shape, drops the connection, rewrites the Link
+header, or runs a callback
 (say, SIGKILL the gateway) before the request would have gone on.
 
     with FaultProxy(lambda: gateway.url) as proxy:
@@ -20,6 +21,15 @@ import threading
 import time
 import urllib.parse
 from typing import Callable
+
+
+# What a rule does to an answer's Link header (RFC 8288): take it out, point
+# it at another resource, or give the next page a cursor the gateway never made.
+LINK_REWRITES = {
+    "strip-link": None,
+    "foreign-link": '</api/v1/senders?cursor=elsewhere>; rel="next"',
+    "bad-link": '</api/v1/messages?folder=quarantine&cursor=bogus>; rel="next"',
+}
 
 
 class _Rule:
@@ -73,7 +83,8 @@ class FaultProxy:
               seconds: float = 0, before: Callable[[], None] | None = None) -> None:
         """From the NTH request of METHOD on a path starting with PATH, TIMES
         requests get KIND: "500", "503", "stall" (SECONDS, then forward),
-        "truncate", "wrong-shape", "drop". BEFORE runs first, if given."""
+        "truncate", "wrong-shape", "drop", or one of LINK_REWRITES. BEFORE
+        runs first, if given."""
         with self.lock:
             self.rules.append(_Rule(method, path, kind, nth, times, seconds, before))
 
@@ -144,6 +155,10 @@ class FaultProxy:
             handler.close_connection = True
             handler.connection.close()
             return
+        if kind in LINK_REWRITES:
+            headers = [(n, v) for n, v in headers if n.lower() != "link"]
+            if LINK_REWRITES[kind] is not None:
+                headers.append(("Link", LINK_REWRITES[kind]))
         handler.send_response(status)
         for name, value in headers:
             if name.lower() not in ("connection", "transfer-encoding", "content-length",

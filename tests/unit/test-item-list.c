@@ -14,25 +14,17 @@
 
 #include "config.h"
 
-
-#include "qd-core.h"
-#include "qd-gw-bench-seed.h"
-#include "test-dir.h"
-#include "qd-gw-server.h"
+#include "gateway-fixture.h"
 
 #define COUNT     1000
 #define PAGE_SIZE 150
 
 typedef struct
 {
-  char         *dir;
-  QdGwGateway  *gateway;
-  QdGwServer   *server;
-  QdApiClient  *client;
-  QdItemList   *list;
-  GPtrArray    *shadow;
-  guint         signals;
-  GMainLoop    *loop;
+  GatewayFixture  gateway;
+  QdItemList     *list;
+  GPtrArray      *shadow;
+  guint           signals;
 } Fixture;
 
 static void
@@ -72,57 +64,18 @@ page_loaded_cb (QdItemList *list,
                 Fixture    *fixture)
 {
   assert_shadow_matches (fixture);
-  g_main_loop_quit (fixture->loop);
-}
-
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-  g_autoptr(QdAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-
-  account = qd_api_client_sign_in_finish (fixture->client, result, &error);
-  g_assert_no_error (error);
-  g_main_loop_quit (fixture->loop);
+  g_main_loop_quit (fixture->gateway.loop);
 }
 
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
-  g_autofree char *url = NULL;
-  QdGwConfig config;
-  guint16 port = 0;
 
-  fixture->dir = g_dir_make_tmp ("qd-item-list-XXXXXX", &error);
-  g_assert_no_error (error);
-  qd_gw_config_init (&config);
-  config.data_dir = g_strdup (fixture->dir);
-  fixture->gateway = qd_gw_gateway_new (&config, &error);
-  g_assert_no_error (error);
-  g_assert_true (qd_gw_gateway_add_user (fixture->gateway, "lists", "lists@example.com", NULL,
-                                         "lists", FALSE, &error));
-  g_assert_true (qd_gw_bench_seed (fixture->gateway, "lists", COUNT,
-                                   g_get_real_time () / G_USEC_PER_SEC, &error));
-  g_assert_no_error (error);
-  fixture->server = qd_gw_server_new (fixture->gateway, NULL);
-  g_assert_true (qd_gw_server_listen (fixture->server, "127.0.0.1", 0, &port, &error));
-  g_assert_no_error (error);
-
-  url = g_strdup_printf ("http://127.0.0.1:%u", port);
-  fixture->loop = g_main_loop_new (NULL, FALSE);
-  fixture->client = qd_api_client_new (url, &error);
-  g_assert_no_error (error);
-  qd_api_client_sign_in_async (fixture->client, "lists", "lists", NULL, signed_in_cb, fixture);
-  g_main_loop_run (fixture->loop);
-
+  gateway_fixture_set_up (&fixture->gateway, COUNT, 0);
   fixture->shadow = g_ptr_array_new_with_free_func (g_object_unref);
-  fixture->list = qd_item_list_new (fixture->client, query, PAGE_SIZE);
+  fixture->list = qd_item_list_new (fixture->gateway.client, query, PAGE_SIZE);
   g_signal_connect (fixture->list, "items-changed", G_CALLBACK (items_changed_cb), fixture);
   g_signal_connect (fixture->list, "page-loaded", G_CALLBACK (page_loaded_cb), fixture);
 }
@@ -133,17 +86,7 @@ fixture_tear_down (Fixture       *fixture,
 {
   g_clear_object (&fixture->list);
   g_clear_pointer (&fixture->shadow, g_ptr_array_unref);
-  g_clear_object (&fixture->client);
-  /* Let both ends close their connections before the server goes. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture->server);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_clear_object (&fixture->gateway);
-  g_clear_pointer (&fixture->loop, g_main_loop_unref);
-  test_dir_remove (fixture->dir);
-  g_free (fixture->dir);
+  gateway_fixture_tear_down (&fixture->gateway);
 }
 
 /* Asks for ROW as a view does, then waits until it is loaded. */
@@ -161,7 +104,7 @@ load_through (Fixture *fixture,
           if (!qd_item_is_placeholder (item))
             break;
         }
-      g_main_loop_run (fixture->loop);
+      g_main_loop_run (fixture->gateway.loop);
     }
 }
 
@@ -191,7 +134,7 @@ test_query_change (Fixture       *fixture,
   query = qd_query_copy (qd_item_list_get_query (fixture->list));
   qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
   qd_item_list_set_query (fixture->list, query);
-  g_main_loop_run (fixture->loop);
+  g_main_loop_run (fixture->gateway.loop);
   assert_shadow_matches (fixture);
 
   /* No row of the old query may survive in the shadow. */

@@ -1,0 +1,95 @@
+/* gateway-fixture.c — the real gateway served in the test's own process
+ *
+ * libqd-gateway on loopback, one user with COUNT held messages from the
+ * benchmark's seed, and a QdApiClient signed in to it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "gateway-fixture.h"
+#include "qd-gw-bench-seed.h"
+#include "test-dir.h"
+
+static void
+signed_in_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GatewayFixture *fixture = user_data;
+  g_autoptr(QdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  account = qd_api_client_sign_in_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (fixture->loop);
+}
+
+static void
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GatewayFixture *fixture = user_data;
+  g_autoptr(QdGatewayInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = qd_api_client_get_info_finish (fixture->client, result, &error);
+  g_assert_no_error (error);
+  g_main_loop_quit (fixture->loop);
+}
+
+/* @max_page_size: 0 for the gateway's default */
+void
+gateway_fixture_set_up (GatewayFixture *fixture,
+                        guint           count,
+                        guint           max_page_size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  QdGwConfig config;
+  guint16 port = 0;
+
+  fixture->dir = g_dir_make_tmp ("qd-gateway-fixture-XXXXXX", &error);
+  g_assert_no_error (error);
+  qd_gw_config_init (&config);
+  config.data_dir = g_strdup (fixture->dir);
+  if (max_page_size > 0)
+    config.max_page_size = max_page_size;
+  fixture->gateway = qd_gw_gateway_new (&config, &error);
+  g_assert_no_error (error);
+  g_assert_true (qd_gw_gateway_add_user (fixture->gateway, "lists", "lists@example.com", NULL,
+                                         "lists", FALSE, &error));
+  g_assert_true (qd_gw_bench_seed (fixture->gateway, "lists", count,
+                                   g_get_real_time () / G_USEC_PER_SEC, &error));
+  g_assert_no_error (error);
+  fixture->server = qd_gw_server_new (fixture->gateway, NULL);
+  g_assert_true (qd_gw_server_listen (fixture->server, "127.0.0.1", 0, &port, &error));
+  g_assert_no_error (error);
+
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+  fixture->loop = g_main_loop_new (NULL, FALSE);
+  fixture->client = qd_api_client_new (url, &error);
+  g_assert_no_error (error);
+  qd_api_client_sign_in_async (fixture->client, "lists", "lists", NULL, signed_in_cb, fixture);
+  g_main_loop_run (fixture->loop);
+  qd_api_client_get_info_async (fixture->client, NULL, info_cb, fixture);
+  g_main_loop_run (fixture->loop);
+}
+
+void
+gateway_fixture_tear_down (GatewayFixture *fixture)
+{
+  g_clear_object (&fixture->client);
+  /* Let both ends close their connections before the server goes. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture->server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture->gateway);
+  g_clear_pointer (&fixture->loop, g_main_loop_unref);
+  test_dir_remove (fixture->dir);
+  g_free (fixture->dir);
+}
