@@ -113,9 +113,13 @@ qd_bench_begin (const char *what)
 
   if (!bench.enabled)
     return;
-  /* Stalls count from the sign-in on, not while the window is built. */
+  /* Stalls count from the sign-in on, not while the window is built: the
+   * probe's lateness counts from now. */
   if (g_str_equal (what, "sign-in"))
-    bench.max_stall = 0;
+    {
+      bench.max_stall = 0;
+      bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
+    }
   trace (what);
   start = g_new (gint64, 1);
   *start = g_get_monotonic_time ();

@@ -29,6 +29,11 @@ struct _QdWindow
   AdwViewStack         *view_stack;
   QdSignInPage         *sign_in_page;
   QdMessagesPage       *quarantine_page;
+  AdwBin               *junk_bin;
+  AdwBin               *report_bin;
+  AdwBin               *submissions_bin;
+
+  /* Built when first shown or needed (see get_junk_page ()), in their bins */
   QdMessagesPage       *junk_page;
   QdReportPage         *report_page;
   QdSubmissionsPage    *submissions_page;
@@ -40,6 +45,67 @@ struct _QdWindow
 };
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Only Quarantine is built with the window.  The other pages are built
+ * when first shown or needed: building all four, and measuring them all
+ * (a view stack measures its hidden pages too), made the first frame after
+ * signing in 100 ms late on a slow machine. */
+
+static QdMessagesPage *
+get_junk_page (QdWindow *self)
+{
+  if (self->junk_page == NULL)
+    {
+      /* Given what it needs before it is shown, as a page reads its data
+       * when mapped. */
+      self->junk_page = g_object_new (QD_TYPE_MESSAGES_PAGE, "folder", QD_FOLDER_JUNK, NULL);
+      if (qd_session_get_signed_in (self->session))
+        qd_messages_page_set_session (self->junk_page, self->session);
+      adw_bin_set_child (self->junk_bin, GTK_WIDGET (self->junk_page));
+    }
+  return self->junk_page;
+}
+
+static QdReportPage *
+get_report_page (QdWindow *self)
+{
+  if (self->report_page == NULL)
+    {
+      self->report_page = g_object_new (QD_TYPE_REPORT_PAGE, NULL);
+      qd_report_page_set_session (self->report_page, self->session, self->settings);
+      adw_bin_set_child (self->report_bin, GTK_WIDGET (self->report_page));
+    }
+  return self->report_page;
+}
+
+static QdSubmissionsPage *
+get_submissions_page (QdWindow *self)
+{
+  if (self->submissions_page == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      self->submissions_page = g_object_new (QD_TYPE_SUBMISSIONS_PAGE, NULL);
+      qd_submissions_page_set_follow_up (self->submissions_page,
+                                         qd_application_get_follow_up (QD_APPLICATION (app)));
+      adw_bin_set_child (self->submissions_bin, GTK_WIDGET (self->submissions_page));
+    }
+  return self->submissions_page;
+}
+
+/* The page named @name, built if it was not yet. */
+static GtkWidget *
+get_page (QdWindow   *self,
+          const char *name)
+{
+  if (g_strcmp0 (name, "junk") == 0)
+    return GTK_WIDGET (get_junk_page (self));
+  if (g_strcmp0 (name, "report") == 0)
+    return GTK_WIDGET (get_report_page (self));
+  if (g_strcmp0 (name, "submissions") == 0)
+    return GTK_WIDGET (get_submissions_page (self));
+  return GTK_WIDGET (self->quarantine_page);
+}
 
 static void
 update_switcher_cb (QdWindow *self)
@@ -133,6 +199,7 @@ static gboolean
 new_mail_tick (gpointer user_data)
 {
   QdWindow *self = user_data;
+  /* Junk, if never shown, has no list to compare with. */
   QdMessagesPage *pages[] = { self->quarantine_page, self->junk_page };
 
   if (!qd_session_get_signed_in (self->session) || self->new_items != NULL)
@@ -141,7 +208,7 @@ new_mail_tick (gpointer user_data)
   self->new_mail_pending = 0;
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      QdItemList *list = qd_messages_page_get_list (pages[i]);
+      QdItemList *list = pages[i] != NULL ? qd_messages_page_get_list (pages[i]) : NULL;
 
       if (list == NULL || qd_item_list_get_loading (list))
         continue;
@@ -163,15 +230,29 @@ schedule_new_mail (QdWindow *self)
     self->new_mail_source = g_timeout_add_seconds (interval, new_mail_tick, self);
 }
 
+/* Reports left unsent last time go out now, on the page that shows how
+ * they fare. */
+static void
+send_pending_reports (QdWindow *self)
+{
+  g_autoptr(QdStore) store = qd_store_open (NULL, NULL);
+
+  if (self->report_page != NULL ||
+      (store != NULL && qd_store_count_pending (store, NULL) > 0))
+    qd_report_page_send_pending (get_report_page (self));
+}
+
 static void
 signed_in_cb (QdWindow *self)
 {
   g_autofree char *last = g_settings_get_string (self->settings, "last-view");
 
   qd_messages_page_set_session (self->quarantine_page, self->session);
-  qd_messages_page_set_session (self->junk_page, self->session);
-  qd_report_page_set_session (self->report_page, self->session, self->settings);
-  qd_report_page_send_pending (self->report_page);
+  if (self->junk_page != NULL)
+    qd_messages_page_set_session (self->junk_page, self->session);
+  if (self->report_page != NULL)
+    qd_report_page_set_session (self->report_page, self->session, self->settings);
+  send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
   show_page (self, "main");
@@ -183,6 +264,8 @@ view_changed_cb (QdWindow *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->view_stack);
 
+  if (name != NULL)
+    get_page (self, name);
   if (self->settings != NULL && name != NULL)
     g_settings_set_string (self->settings, "last-view", name);
 }
@@ -208,7 +291,8 @@ sign_out_action (GtkWidget  *widget,
 
   g_clear_handle_id (&self->new_mail_source, g_source_remove);
   qd_messages_page_set_session (self->quarantine_page, NULL);
-  qd_messages_page_set_session (self->junk_page, NULL);
+  if (self->junk_page != NULL)
+    qd_messages_page_set_session (self->junk_page, NULL);
   qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
   qd_sign_in_page_reset (self->sign_in_page);
   show_page (self, "sign-in");
@@ -218,9 +302,9 @@ sign_out_action (GtkWidget  *widget,
 static QdMessagesPage *
 visible_messages_page (QdWindow *self)
 {
-  GtkWidget *child = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *page = get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
 
-  return QD_IS_MESSAGES_PAGE (child) ? QD_MESSAGES_PAGE (child) : NULL;
+  return QD_IS_MESSAGES_PAGE (page) ? QD_MESSAGES_PAGE (page) : NULL;
 }
 
 static void
@@ -255,7 +339,7 @@ add_samples_action (GtkWidget  *widget,
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
     return;
   adw_view_stack_set_visible_child_name (self->view_stack, "report");
-  gtk_widget_activate_action (GTK_WIDGET (self->report_page), "report.add", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (get_report_page (self)), "report.add", NULL);
 }
 
 static void
@@ -322,6 +406,10 @@ qd_window_dispose (GObject *object)
   g_clear_object (&self->new_mail);
   g_clear_pointer (&self->new_items, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
+  /* They went with their bins. */
+  self->junk_page = NULL;
+  self->report_page = NULL;
+  self->submissions_page = NULL;
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -340,8 +428,6 @@ qd_window_class_init (QdWindowClass *klass)
 
   g_type_ensure (QD_TYPE_SIGN_IN_PAGE);
   g_type_ensure (QD_TYPE_MESSAGES_PAGE);
-  g_type_ensure (QD_TYPE_REPORT_PAGE);
-  g_type_ensure (QD_TYPE_SUBMISSIONS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
@@ -351,9 +437,9 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_page);
-  gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_page);
-  gtk_widget_class_bind_template_child (widget_class, QdWindow, report_page);
-  gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_bin);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, report_bin);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_bin);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_cb);
@@ -396,9 +482,6 @@ qd_window_new (QdApplication *application)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   qd_sign_in_page_set_session (self->sign_in_page, self->session, self->settings);
-  qd_report_page_set_session (self->report_page, self->session, self->settings);
-  qd_submissions_page_set_follow_up (self->submissions_page,
-                                     qd_application_get_follow_up (application));
   show_page (self, "sign-in");
   if (qd_session_get_signed_in (self->session))
     signed_in_cb (self);
@@ -420,7 +503,7 @@ qd_window_report_files (QdWindow  *self,
 {
   g_return_if_fail (QD_IS_WINDOW (self));
 
-  qd_report_page_add_files (self->report_page, files, n_files);
+  qd_report_page_add_files (get_report_page (self), files, n_files);
   adw_view_stack_set_visible_child_name (self->view_stack, "report");
 }
 
@@ -433,7 +516,7 @@ qd_window_show_submission (QdWindow   *self,
   if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
     return;
   adw_view_stack_set_visible_child_name (self->view_stack, "submissions");
-  qd_submissions_page_show_sample (self->submissions_page, sha256);
+  qd_submissions_page_show_sample (get_submissions_page (self), sha256);
 }
 
 void
