@@ -158,8 +158,8 @@ push_page (QdItemPage *page,
 
 /* Hands every page, in order, to @each in one worker thread: the client
  * goes on fetching while a page is printed, so printing does not add to
- * the time the gateway takes.  Returns once every page fetched has been
- * handed over, on success and on failure alike.  Stops after @max items
+ * the time the gateway takes.  Returns once @each is done with every page
+ * that came, on success and on failure alike.  Stops after @max items
  * (0 = all). */
 static gboolean
 for_each_page (QdeskContext  *ctx,
