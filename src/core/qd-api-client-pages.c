@@ -226,13 +226,16 @@ qd_api_client_list_pages_async (QdApiClient         *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  QdGatewayInfo *info = qd_api_client_get_cached_info (self);
-  Pages *pages = g_new0 (Pages, 1);
+  g_autoptr(GTask) task = NULL;
+  QdGatewayInfo *info;
+  Pages *pages;
 
   g_return_if_fail (QD_IS_API_CLIENT (self));
   g_return_if_fail (each != NULL);
 
+  task = g_task_new (self, cancellable, callback, user_data);
+  info = qd_api_client_get_cached_info (self);
+  pages = g_new0 (Pages, 1);
   g_task_set_source_tag (task, qd_api_client_list_pages_async);
   pages->client = g_object_ref (self);
   pages->query = qd_query_copy (query);
