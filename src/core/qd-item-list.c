@@ -423,22 +423,6 @@ qd_item_list_get_error (QdItemList *self)
 }
 
 /**
- * qd_item_list_load_all:
- *
- * Loads every page, one after another (for "select all matching").
- */
-void
-qd_item_list_load_all (QdItemList *self)
-{
-  g_return_if_fail (QD_IS_ITEM_LIST (self));
-
-  self->wanted = G_MAXUINT;
-  if (self->error != NULL)
-    set_error (self, NULL);
-  load_more (self);
-}
-
-/**
  * qd_item_list_remove_ids:
  *
  * Takes the messages a finished action dealt with out of the list.

@@ -27,7 +27,6 @@ gboolean       qd_item_list_get_complete (QdItemList  *self);
 gint64         qd_item_list_get_total   (QdItemList   *self);
 guint          qd_item_list_get_n_loaded (QdItemList  *self);
 const GError  *qd_item_list_get_error   (QdItemList   *self);
-void           qd_item_list_load_all    (QdItemList   *self);
 guint          qd_item_list_remove_ids  (QdItemList   *self,
                                          const char * const *ids);
 void           qd_item_list_fetch_new_async  (QdItemList          *self,
