@@ -10,13 +10,15 @@
 #include "config.h"
 
 #include "qd-api-client-private.h"
+#include "qd-api-error.h"
 
 typedef struct
 {
   QdItemPage *page;
   GError     *error;
   gboolean    done;        /* parsed, or failed */
-  gboolean    next_asked;  /* the next page was asked for from the Link header */
+  char       *next_asked;  /* the cursor the next page was asked for with, from the
+                            * Link header; the body must name the same */
 } Slot;
 
 typedef struct
@@ -51,6 +53,7 @@ slot_free (Slot *slot)
 {
   g_clear_pointer (&slot->page, qd_item_page_free);
   g_clear_error (&slot->error);
+  g_free (slot->next_asked);
   g_free (slot);
 }
 
@@ -121,7 +124,7 @@ deliver (GTask *task)
           return;
         }
       pages->seen += slot->page->items->len;
-      if (!slot->next_asked)
+      if (slot->next_asked == NULL)
         next = g_strdup (slot->page->next_cursor);
       pages->each (g_steal_pointer (&slot->page), pages->each_data);
       slot_free (slot);
@@ -145,6 +148,15 @@ parsed_cb (GObject      *object,
   Pages *pages = g_task_get_task_data (call->task);
 
   call->slot->page = qd_item_page_parse_finish (result, &call->slot->error);
+  /* The header is a hint and the body is what counts: if they disagree,
+   * the page asked for may not be the next one, and nothing after this
+   * page can be trusted to be whole. */
+  if (call->slot->page != NULL && call->slot->next_asked != NULL &&
+      g_strcmp0 (call->slot->page->next_cursor, call->slot->next_asked) != 0)
+    {
+      g_clear_pointer (&call->slot->page, qd_item_page_free);
+      call->slot->error = qd_api_error_new_bad_response (qd_api_client_get_host (pages->client));
+    }
   call->slot->done = TRUE;
   if (!pages->finished)
     deliver (call->task);
@@ -176,7 +188,7 @@ fetched_cb (GObject      *object,
    * such listings are short anyway. */
   if (next != NULL && pages->max == 0)
     {
-      call->slot->next_asked = TRUE;
+      call->slot->next_asked = g_strdup (next);
       fetch (call->task, next);
     }
   qd_item_page_parse_async (body, qd_api_client_get_host (pages->client), pages->cancellable,

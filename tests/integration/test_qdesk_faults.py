@@ -163,15 +163,20 @@ class ListingLinks(FaultTestCase):
         self.proxy.fault("GET", "/api/v1/messages", "foreign-link", times=100)
         self.list_all()
 
-    def test_the_link_header_is_what_is_followed(self):
-        # A cursor only the Link header carries reaches the gateway, which
-        # refuses it: the listing ends with that error, not a short list.
+    def test_a_link_the_body_contradicts_ends_the_listing(self):
+        # The second answer's Link header names a cursor its body does not:
+        # the next page was asked for with it, so what follows cannot be
+        # trusted to be whole. The listing ends with a clear error after
+        # the first page, not with a short or doubled list.
         self.proxy.fault("GET", "/api/v1/messages", "bad-link", nth=2)
         proc = self.qdesk("list", "--all", "--json", expect=EXIT_PARTIAL)
-        self.assertIn("invalid_cursor", proc.stderr.decode())
+        self.assertIn("could not be understood", proc.stderr.decode())
         with self.assertRaises(ValueError):
             json.loads(proc.stdout)
-        self.assertEqual(proc.stdout.count(b'"subject"'), 20, "the two pages before it")
+        self.assertEqual(proc.stdout.count(b'"subject"'), 10, "the page before it")
+        # The bogus cursor did reach the gateway: the header is what is followed.
+        self.assertTrue(any("cursor=bogus" in path for _, path in self.proxy.full_requests),
+                        "the next page was asked for from the Link header")
 
 
 class BatchFaults(FaultTestCase):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import socketserver
+import sys
 import threading
 import time
 import urllib.parse
@@ -46,7 +47,8 @@ class FaultProxy:
         """UPSTREAM gives the gateway's current base URL (it may restart)."""
         self.upstream = upstream
         self.rules: list[_Rule] = []
-        self.requests: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str]] = []       # method, path
+        self.full_requests: list[tuple[str, str]] = []  # method, path with query
         self.lock = threading.Lock()
         proxy = self
 
@@ -66,6 +68,12 @@ class FaultProxy:
         class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
             daemon_threads = True
             allow_reuse_address = True
+
+            def handle_error(self, request, client_address):
+                # A client that hangs up before the answer is whole (qdesk
+                # stopping after an error, say) is not the proxy's problem.
+                if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+                    super().handle_error(request, client_address)
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -126,6 +134,8 @@ class FaultProxy:
 
     def _serve(self, handler, body: bytes) -> None:
         path = urllib.parse.urlsplit(handler.path).path
+        with self.lock:
+            self.full_requests.append((handler.command, handler.path))
         rule = self._match(handler.command, path)
         if rule is not None and rule.before is not None:
             rule.before()
