@@ -138,17 +138,6 @@ qdesk_with_filters (const GOptionEntry *own,
   return all;
 }
 
-/* The client lists in pages of the size /info gives, once it has asked. */
-static void
-learn_page_size (QdeskContext *ctx)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(QdGatewayInfo) info = NULL;
-
-  qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
-  info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), NULL);
-}
-
 static void
 push_page (QdItemPage *page,
            gpointer    pool)
@@ -174,7 +163,6 @@ for_each_page (QdeskContext  *ctx,
   GThreadPool *pool = g_thread_pool_new (each, data, 1, TRUE, NULL);
   gboolean ok;
 
-  learn_page_size (ctx);
   qd_api_client_list_pages_async (ctx->client, query, max, push_page, pool, NULL,
                                   qdesk_store_result, &result);
   ok = qd_api_client_list_pages_finish (ctx->client, qdesk_wait (&result), error);
@@ -337,7 +325,6 @@ qdesk_collect_ids (QdeskContext  *ctx,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  learn_page_size (ctx);
   qd_api_client_list_ids_async (ctx->client, query, NULL, qdesk_store_result, &result);
   return qd_api_client_list_ids_finish (ctx->client, qdesk_wait (&result), error);
 }

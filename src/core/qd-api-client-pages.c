@@ -212,6 +212,23 @@ fetch (GTask      *task,
 }
 
 static void
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Pages *pages = g_task_get_task_data (task);
+  g_autoptr(QdGatewayInfo) info = NULL;
+
+  /* Without /info, pages of the API's default size still list it all;
+   * whatever kept /info from answering is met again on the first page. */
+  info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, NULL);
+  if (info != NULL)
+    pages->page_size = info->max_page_size;
+  fetch (task, NULL);
+}
+
+static void
 caller_cancelled_cb (GCancellable *caller,
                      GCancellable *ours)
 {
@@ -225,8 +242,9 @@ caller_cancelled_cb (GCancellable *caller,
  *   order, which it takes
  *
  * Lists every message matching @query, page by page in pages of the
- * gateway's largest size.  On failure the pages before it have been handed
- * to @each, and the task returns the error.
+ * gateway's largest size (asking /info for it first if this client has
+ * not).  On failure the pages before it have been handed to @each, and
+ * the task returns the error.
  */
 void
 qd_api_client_list_pages_async (QdApiClient         *self,
@@ -264,7 +282,12 @@ qd_api_client_list_pages_async (QdApiClient         *self,
                                                 pages->cancellable, NULL);
     }
   g_task_set_task_data (task, pages, (GDestroyNotify)pages_free);
-  fetch (task, NULL);
+  /* The pages are as large as the gateway allows: /info says how large,
+   * once per client. */
+  if (info != NULL)
+    fetch (task, NULL);
+  else
+    qd_api_client_get_info_async (self, pages->cancellable, info_cb, g_object_ref (task));
 }
 
 gboolean
