@@ -642,17 +642,16 @@ send_action (GtkWidget  *widget,
  * Sends what waits in the outbox from an earlier session: reports the
  * window was sending when it was closed or killed.  They were written to
  * the outbox before the first byte went out, so none is lost; this is
- * where they leave it.
+ * where they leave it.  @store is the one the caller found them in.
  */
 void
-qd_report_page_send_pending (QdReportPage *self)
+qd_report_page_send_pending (QdReportPage *self,
+                             QdStore      *store)
 {
-  g_autoptr(QdStore) store = NULL;
-
   g_return_if_fail (QD_IS_REPORT_PAGE (self));
+  g_return_if_fail (QD_IS_STORE (store));
 
-  if (self->sending != NULL || self->settings == NULL ||
-      (store = qd_store_open (NULL, NULL)) == NULL || qd_store_count_pending (store, NULL) == 0)
+  if (self->sending != NULL || self->settings == NULL)
     return;
   begin_sending (self, NULL, store);
 }

@@ -21,6 +21,7 @@ void qd_report_page_set_session (QdReportPage  *self,
 void qd_report_page_add_files   (QdReportPage  *self,
                                  GFile        **files,
                                  guint          n_files);
-void qd_report_page_send_pending (QdReportPage *self);
+void qd_report_page_send_pending (QdReportPage  *self,
+                                  QdStore       *store);
 
 G_END_DECLS

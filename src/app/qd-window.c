@@ -231,15 +231,14 @@ schedule_new_mail (QdWindow *self)
 }
 
 /* Reports left unsent last time go out now, on the page that shows how
- * they fare. */
+ * they fare: built for them if there are any. */
 static void
 send_pending_reports (QdWindow *self)
 {
   g_autoptr(QdStore) store = qd_store_open (NULL, NULL);
 
-  if (self->report_page != NULL ||
-      (store != NULL && qd_store_count_pending (store, NULL) > 0))
-    qd_report_page_send_pending (get_report_page (self));
+  if (store != NULL && qd_store_count_pending (store, NULL) > 0)
+    qd_report_page_send_pending (get_report_page (self), store);
 }
 
 static void
