@@ -13,16 +13,21 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char        *dir;
-  QdGwGateway *gateway;
-  QdGwServer  *server;
-  QdApiClient *client;   /* signed in, with the gateway's limits learnt */
-  GMainLoop   *loop;
+  char         *dir;
+  QdGwGateway  *gateway;
+  QdGwServer   *server;
+  QdApiClient  *client;  /* signed in, with the gateway's limits learnt */
+  GMainLoop    *loop;
+  GAsyncResult *result;  /* of the call gateway_fixture_wait () waited for */
 } GatewayFixture;
 
-void gateway_fixture_set_up    (GatewayFixture *fixture,
-                                guint           count,
-                                guint           max_page_size);
-void gateway_fixture_tear_down (GatewayFixture *fixture);
+void          gateway_fixture_set_up    (GatewayFixture *fixture,
+                                         guint           count,
+                                         guint           max_page_size);
+void          gateway_fixture_tear_down (GatewayFixture *fixture);
+void          gateway_fixture_result_cb (GObject        *object,
+                                         GAsyncResult   *result,
+                                         gpointer        fixture);
+GAsyncResult *gateway_fixture_wait      (GatewayFixture *fixture);
 
 G_END_DECLS

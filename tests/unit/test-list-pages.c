@@ -25,7 +25,6 @@ typedef struct
   GPtrArray      *ids;     /* char *, as handed over */
   guint           pages;
   GCancellable   *cancel_after_first;
-  GAsyncResult   *result;
 } Fixture;
 
 static void
@@ -40,7 +39,6 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_clear_object (&fixture->result);
   g_clear_object (&fixture->cancel_after_first);
   g_clear_pointer (&fixture->ids, g_ptr_array_unref);
   gateway_fixture_tear_down (&fixture->gateway);
@@ -61,17 +59,6 @@ each_page (QdItemPage *page,
     g_cancellable_cancel (fixture->cancel_after_first);
 }
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-
-  fixture->result = g_object_ref (result);
-  g_main_loop_quit (fixture->gateway.loop);
-}
-
 static gboolean
 list_pages (Fixture  *fixture,
             guint     max,
@@ -80,9 +67,10 @@ list_pages (Fixture  *fixture,
   g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
 
   qd_api_client_list_pages_async (fixture->gateway.client, query, max, each_page, fixture,
-                                  fixture->cancel_after_first, store_result_cb, fixture);
-  g_main_loop_run (fixture->gateway.loop);
-  return qd_api_client_list_pages_finish (fixture->gateway.client, fixture->result, error);
+                                  fixture->cancel_after_first, gateway_fixture_result_cb,
+                                  &fixture->gateway);
+  return qd_api_client_list_pages_finish (fixture->gateway.client,
+                                          gateway_fixture_wait (&fixture->gateway), error);
 }
 
 /* The ids one page at a time, each asked for after the last arrived. */
@@ -98,11 +86,10 @@ ids_page_by_page (Fixture *fixture)
       g_autoptr(QdItemPage) page = NULL;
       g_autoptr(GError) error = NULL;
 
-      g_clear_object (&fixture->result);
       qd_api_client_list_async (fixture->gateway.client, query, cursor, PAGE_SIZE, NULL,
-                                store_result_cb, fixture);
-      g_main_loop_run (fixture->gateway.loop);
-      page = qd_api_client_list_finish (fixture->gateway.client, fixture->result, &error);
+                                gateway_fixture_result_cb, &fixture->gateway);
+      page = qd_api_client_list_finish (fixture->gateway.client,
+                                        gateway_fixture_wait (&fixture->gateway), &error);
       g_assert_no_error (error);
       for (guint i = 0; i < page->items->len; i++)
         g_ptr_array_add (ids, g_strdup (qd_item_get_id (g_ptr_array_index (page->items, i))));
@@ -110,7 +97,6 @@ ids_page_by_page (Fixture *fixture)
       cursor = g_steal_pointer (&page->next_cursor);
     }
   while (cursor != NULL);
-  g_clear_object (&fixture->result);
   return ids;
 }
 
@@ -177,9 +163,10 @@ test_ids (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) ids = NULL;
 
-  qd_api_client_list_ids_async (fixture->gateway.client, query, NULL, store_result_cb, fixture);
-  g_main_loop_run (fixture->gateway.loop);
-  ids = qd_api_client_list_ids_finish (fixture->gateway.client, fixture->result, &error);
+  qd_api_client_list_ids_async (fixture->gateway.client, query, NULL, gateway_fixture_result_cb,
+                                &fixture->gateway);
+  ids = qd_api_client_list_ids_finish (fixture->gateway.client,
+                                       gateway_fixture_wait (&fixture->gateway), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (ids), ==, COUNT);
   for (guint i = 0; i < COUNT; i++)
