@@ -44,68 +44,54 @@ typedef struct
   QdReason            reason;
   QdCategory          category;
   gboolean            japanese;
-  const char         *from_name;
-  const char         *from_address;
-  const char         *envelope;         /* NULL: the From address */
-  const char         *subjects[4];      /* variants of the same situation */
-  const char         *body;             /* paragraphs separated by blank lines */
-  const char         *action;           /* label of the main link, NULL: none */
-  const char         *link;             /* NULL: the sender's click tracker */
+  char               *from_name;
+  char               *from_address;
+  char               *envelope;         /* NULL: the From address */
+  char              **subjects;         /* variants of the same situation, at least one */
+  char               *body;             /* paragraphs separated by blank lines */
+  char               *action;           /* label of the main link, NULL: none */
+  char               *link;             /* NULL: the sender's click tracker */
   QdGwDemoLayout      layout;
   QdGwDemoAttachment  attachment;
-  const char         *attachment_name;
-  const char         *rules;            /* space-separated rules specific to this mail */
-  const char         *policy_rule;      /* NULL: the default for the reason */
-  const char         *color;            /* brand colour for the HTML and images */
+  char               *attachment_name;
+  char               *rules;            /* space-separated rules specific to this mail */
+  char               *policy_rule;      /* NULL: the default for the reason */
+  char               *color;            /* brand colour for the HTML and images */
 } QdGwDemoTemplate;
 
 /* A missed-spam sample: ordinary-looking, so a classifier lets it pass. */
 typedef struct
 {
-  const char *file_name;
-  guint       age_hours;
-  gboolean    japanese;
-  const char *charset;      /* of the body: us-ascii, UTF-8 or ISO-2022-JP */
-  const char *from_name;
-  const char *from_address;
-  const char *subject;
-  const char *body;
+  char     *file_name;
+  guint     age_hours;
+  gboolean  japanese;
+  char     *charset;      /* of the body: us-ascii, UTF-8 or ISO-2022-JP */
+  char     *from_name;
+  char     *from_address;
+  char     *subject;
+  char     *body;
 } QdGwDemoSample;
 
 /* The list footer of graymail, by category. */
 typedef struct
 {
-  const char *en;
-  const char *ja;
+  char *en;
+  char *ja;
 } QdGwDemoFooter;
 
+/* The texts under src/gateway/demo/, compiled in as a resource. */
 typedef struct
 {
-  const char *name;
-  GBytes     *data;
-} QdGwDemoZipEntry;
+  GArray         *templates;                       /* of QdGwDemoTemplate */
+  char          **people_en;
+  char          **people_ja;
+  QdGwDemoFooter  footers[QD_CATEGORY_BULK + 1];
+  GArray         *samples;                         /* of QdGwDemoSample */
+} QdGwDemoContent;
 
-extern const QdGwDemoTemplate qd_gw_demo_templates[];
-extern const guint            qd_gw_demo_n_templates;
+QdGwDemoContent *qd_gw_demo_content_new  (GError          **error);
+void             qd_gw_demo_content_free (QdGwDemoContent  *content);
 
-extern const char * const     qd_gw_demo_people_en[];
-extern const guint            qd_gw_demo_n_people_en;
-extern const char * const     qd_gw_demo_people_ja[];
-extern const guint            qd_gw_demo_n_people_ja;
-
-extern const QdGwDemoFooter   qd_gw_demo_footers[QD_CATEGORY_BULK + 1];
-
-extern const QdGwDemoSample   qd_gw_demo_samples[];
-extern const guint            qd_gw_demo_n_samples;
-
-/* Attachments: well-formed files that run nothing. */
-GBytes *qd_gw_demo_pdf_new     (const char             *title);
-GBytes *qd_gw_demo_png_new     (const char             *color);
-GBytes *qd_gw_demo_program_new (void);
-GBytes *qd_gw_demo_zip_new     (const QdGwDemoZipEntry *entries,
-                                guint                   n_entries,
-                                gboolean                encrypted,
-                                GDateTime              *when,
-                                GRand                  *rng);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdGwDemoContent, qd_gw_demo_content_free)
 
 G_END_DECLS

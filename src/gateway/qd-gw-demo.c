@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "qd-gw-demo.h"
+#include "qd-gw-demo-attachments.h"
 #include "qd-gw-demo-content.h"
 #include "qd-mail.h"
 
@@ -121,6 +122,7 @@ static const guint8 hours_any[24] = {
 
 typedef struct
 {
+  QdGwDemoContent    *content;
   GRand              *rand;
   GDateTime          *now;
   GTimeZone          *tz;
@@ -204,9 +206,14 @@ generator_init (Generator  *gen,
   const char *at = strchr (address, '@');
   g_autofree char *local = g_strndup (address, at - address);
   const char *space;
+  g_autoptr(GError) error = NULL;
 
   qd_mail_init ();
   memset (gen, 0, sizeof *gen);
+  /* Compiled in: a fault here is a fault in src/gateway/demo/. */
+  gen->content = qd_gw_demo_content_new (&error);
+  if (gen->content == NULL)
+    g_error ("The demo content is not valid: %s", error->message);
   gen->rand = g_rand_new_with_seed (seed);
   gen->now = g_date_time_ref (now);
   gen->tz = g_time_zone_ref (g_date_time_get_timezone (now));
@@ -222,9 +229,9 @@ generator_init (Generator  *gen,
 
   for (guint i = 0; i < N_GROUPS; i++)
     gen->groups[i] = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < qd_gw_demo_n_templates; i++)
+  for (guint i = 0; i < gen->content->templates->len; i++)
     {
-      const QdGwDemoTemplate *t = &qd_gw_demo_templates[i];
+      const QdGwDemoTemplate *t = &g_array_index (gen->content->templates, QdGwDemoTemplate, i);
 
       g_array_append_val (gen->groups[group_of (t->reason, t->category, t->japanese)], i);
     }
@@ -243,6 +250,7 @@ generator_clear (Generator *gen)
   g_mime_format_options_free (gen->format);
   for (guint i = 0; i < N_GROUPS; i++)
     g_array_unref (gen->groups[i]);
+  qd_gw_demo_content_free (gen->content);
 }
 
 static void
@@ -889,8 +897,8 @@ draft_init (Generator  *gen,
   static const char lower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   static const int offsets[] = { -7, -4, 0, 8, 10 };  /* zones without summer time */
-  const char * const *people = japanese ? qd_gw_demo_people_ja : qd_gw_demo_people_en;
-  guint n_people = japanese ? qd_gw_demo_n_people_ja : qd_gw_demo_n_people_en;
+  char **people = japanese ? gen->content->people_ja : gen->content->people_en;
+  guint n_people = g_strv_length (people);
   guint person = pick (gen, n_people);
   guint other = pick (gen, n_people - 1);
   guint days_later = 3 + pick (gen, 8);
@@ -942,8 +950,6 @@ draft_set_template (Generator              *gen,
                     Draft                  *d,
                     const QdGwDemoTemplate *t)
 {
-  guint n_subjects = 0;
-
   d->template = t;
   d->brand = expand (gen, d, t->from_name);
   d->from_address = expand (gen, d, t->from_address);
@@ -954,9 +960,7 @@ draft_set_template (Generator              *gen,
     d->href = expand (gen, d, t->link);
   else
     d->href = g_strdup_printf ("https://click.%s/ls/click?upn=%s", d->env_domain, d->tok);
-  while (n_subjects < G_N_ELEMENTS (t->subjects) && t->subjects[n_subjects] != NULL)
-    n_subjects++;
-  d->subject = expand (gen, d, t->subjects[pick (gen, n_subjects)]);
+  d->subject = expand (gen, d, t->subjects[pick (gen, g_strv_length (t->subjects))]);
 }
 
 /* Attachments */
@@ -1158,7 +1162,7 @@ static char *
 footer_text (Generator   *gen,
              const Draft *d)
 {
-  const QdGwDemoFooter *footer = &qd_gw_demo_footers[d->template->category];
+  const QdGwDemoFooter *footer = &gen->content->footers[d->template->category];
 
   return expand (gen, d, d->japanese ? footer->ja : footer->en);
 }
@@ -1636,7 +1640,8 @@ qd_gw_demo_generate (guint       count,
           group = gen.groups[group_of (kind->reason, kind->category, plan.japanese)];
         }
       g_assert (group->len > 0);
-      plan.template = &qd_gw_demo_templates[g_array_index (group, guint, pick (&gen, group->len))];
+      plan.template = &g_array_index (gen.content->templates, QdGwDemoTemplate,
+                                     g_array_index (group, guint, pick (&gen, group->len)));
       item->reason = kind->reason;
       item->category = kind->category;
       /* The wave quarantined legitimate mail; none of it went to Junk. */
@@ -1749,9 +1754,9 @@ qd_gw_demo_write_samples (const char  *directory,
 
   /* A fixed seed: the same samples on every run. */
   generator_init (&gen, recipient_address, NULL, now, 5);
-  for (guint i = 0; ok && i < qd_gw_demo_n_samples; i++)
+  for (guint i = 0; ok && i < gen.content->samples->len; i++)
     {
-      const QdGwDemoSample *sample = &qd_gw_demo_samples[i];
+      const QdGwDemoSample *sample = &g_array_index (gen.content->samples, QdGwDemoSample, i);
       g_autoptr(GBytes) data = build_sample (&gen, sample);
       g_autofree char *path = g_build_filename (directory, sample->file_name, NULL);
 
