@@ -1,13 +1,14 @@
-/* qd-gw-demo-attachments.c — the demo's attachments: ZIP, PDF, PNG, placeholders
+/* qd-gw-demo-attachments.c — the demo's attachments: ZIP, PDF, PNG, iCalendar, placeholders
  *
- * Attachments are well-formed but inert: the "programs" are text, and
- * nothing in them runs.
+ * Attachments are well-formed but inert: the "programs" are text, the
+ * macro project holds no code, and nothing in them runs.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "qd-gw-demo-attachments.h"
@@ -273,4 +274,102 @@ qd_gw_demo_png_new (const char *color)
   png_chunk (out, "IDAT", zlib->data, zlib->len);
   png_chunk (out, "IEND", NULL, 0);
   return g_byte_array_free_to_bytes (out);
+}
+
+/* RFC 5545: CRLF lines folded at 75 octets, never inside a character. */
+static void
+append_ics_line (GString    *out,
+                 const char *line)
+{
+  gsize width = 0;
+
+  for (const char *p = line; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gsize n = g_utf8_next_char (p) - p;
+
+      if (width + n > 75)
+        {
+          g_string_append (out, "\r\n ");
+          width = 1;
+        }
+      g_string_append_len (out, p, n);
+      width += n;
+    }
+  g_string_append (out, "\r\n");
+}
+
+static void G_GNUC_PRINTF (2, 3)
+append_ics_printf (GString    *out,
+                   const char *format,
+                   ...)
+{
+  va_list args;
+  g_autofree char *line = NULL;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  append_ics_line (out, line);
+}
+
+/* An invitation as calendar programs send it. */
+GBytes *
+qd_gw_demo_ics_new (const QdGwDemoInvitation *invitation)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr(GDateTime) start = g_date_time_to_utc (invitation->start);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 90);
+  g_autoptr(GDateTime) stamp = g_date_time_to_utc (invitation->stamp);
+  g_autofree char *start_s = g_date_time_format (start, "%Y%m%dT%H%M%SZ");
+  g_autofree char *end_s = g_date_time_format (end, "%Y%m%dT%H%M%SZ");
+  g_autofree char *stamp_s = g_date_time_format (stamp, "%Y%m%dT%H%M%SZ");
+  /* Commas and semicolons separate values in iCalendar text. */
+  g_autofree char *summary = g_strdelimit (g_strdup (invitation->summary), ",;", ' ');
+
+  append_ics_line (out, "BEGIN:VCALENDAR");
+  append_ics_line (out, "VERSION:2.0");
+  append_ics_printf (out, "PRODID:-//%s//Events//%s", invitation->domain,
+                     invitation->language);
+  append_ics_line (out, "METHOD:REQUEST");
+  append_ics_line (out, "BEGIN:VEVENT");
+  append_ics_printf (out, "UID:%s@%s", invitation->uid, invitation->domain);
+  append_ics_printf (out, "DTSTAMP:%s", stamp_s);
+  append_ics_printf (out, "DTSTART:%s", start_s);
+  append_ics_printf (out, "DTEND:%s", end_s);
+  append_ics_printf (out, "SUMMARY:%s", summary);
+  append_ics_printf (out, "DESCRIPTION:%s", invitation->description);
+  append_ics_printf (out, "ORGANIZER;CN=\"%s\":mailto:%s",
+                     invitation->organizer_name, invitation->organizer_address);
+  append_ics_printf (out, "ATTENDEE;CN=\"%s\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
+                     "RSVP=TRUE:mailto:%s",
+                     invitation->attendee_name, invitation->attendee_address);
+  append_ics_line (out, "STATUS:CONFIRMED");
+  append_ics_line (out, "SEQUENCE:0");
+  append_ics_line (out, "END:VEVENT");
+  append_ics_line (out, "END:VCALENDAR");
+  return g_string_free_to_bytes (out);
+}
+
+/* An Office Open XML workbook with a macro project, as far as a scanner
+ * looks: the parts and their content types, no code. */
+GBytes *
+qd_gw_demo_macro_workbook_new (GDateTime *when,
+                               GRand     *rand)
+{
+  static const char types_xml[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<Types><Override PartName=\"/xl/workbook.xml\" "
+    "ContentType=\"application/vnd.ms-excel.sheet.macroEnabled.main+xml\"/></Types>\n";
+  static const char workbook_xml[] = "<workbook><sheets/></workbook>\n";
+  static const char project_bin[] = "placeholder: no macro code\n";
+  g_autoptr(GBytes) types = g_bytes_new_static (types_xml, strlen (types_xml));
+  g_autoptr(GBytes) workbook = g_bytes_new_static (workbook_xml, strlen (workbook_xml));
+  g_autoptr(GBytes) project = g_bytes_new_static (project_bin, strlen (project_bin));
+  QdGwDemoZipEntry entries[] = {
+    { "[Content_Types].xml", types },
+    { "xl/workbook.xml", workbook },
+    { "xl/vbaProject.bin", project },
+  };
+
+  return qd_gw_demo_zip_new (entries, G_N_ELEMENTS (entries), FALSE, when, rand);
 }
