@@ -89,18 +89,23 @@ qd_gw_demo_zip_new (const QdGwDemoZipEntry *entries,
       guint32 stored = length + (encrypted ? 12 : 0);
       guint32 offset = out->len;
       guint16 name_length = strlen (entries[i].name);
+      g_autoptr(GByteArray) fields = g_byte_array_new ();
+
+      /* From the version needed to the name's length, the local header
+       * and the central directory say the same. */
+      put_le (fields, 20, 2);
+      put_le (fields, flags, 2);
+      put_le (fields, 0, 2);      /* stored, not compressed */
+      put_le (fields, dos_time, 2);
+      put_le (fields, dos_date, 2);
+      put_le (fields, crc, 4);
+      put_le (fields, stored, 4);
+      put_le (fields, length, 4);
+      put_le (fields, name_length, 2);
 
       put_le (out, 0x04034b50, 4);
-      put_le (out, 20, 2);
-      put_le (out, flags, 2);
-      put_le (out, 0, 2);
-      put_le (out, dos_time, 2);
-      put_le (out, dos_date, 2);
-      put_le (out, crc, 4);
-      put_le (out, stored, 4);
-      put_le (out, length, 4);
-      put_le (out, name_length, 2);
-      put_le (out, 0, 2);
+      g_byte_array_append (out, fields->data, fields->len);
+      put_le (out, 0, 2);         /* extra length */
       g_byte_array_append (out, (const guint8 *) entries[i].name, name_length);
       if (encrypted)
         for (guint32 k = 0; k < stored; k++)
@@ -109,16 +114,8 @@ qd_gw_demo_zip_new (const QdGwDemoZipEntry *entries,
         g_byte_array_append (out, data, length);
 
       put_le (directory, 0x02014b50, 4);
-      put_le (directory, 20, 2);
-      put_le (directory, 20, 2);
-      put_le (directory, flags, 2);
-      put_le (directory, 0, 2);
-      put_le (directory, dos_time, 2);
-      put_le (directory, dos_date, 2);
-      put_le (directory, crc, 4);
-      put_le (directory, stored, 4);
-      put_le (directory, length, 4);
-      put_le (directory, name_length, 2);
+      put_le (directory, 20, 2);  /* version made by */
+      g_byte_array_append (directory, fields->data, fields->len);
       put_le (directory, 0, 4);   /* extra and comment lengths */
       put_le (directory, 0, 4);   /* disk, internal attributes */
       put_le (directory, 0, 4);   /* external attributes */
