@@ -1,4 +1,4 @@
-/* qd-sign-in-page.c
+/* qd-sign-in-page.c — names the gateway as its address is typed, then signs in
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
