@@ -6,8 +6,8 @@ import json
 import os
 import sys
 
-# Usage: check-flatpak.py MANIFEST [RELEASE-ID]; meson passes the release id
-# of meson.build, which also names the manifest.
+# Usage: check-flatpak.py MANIFEST [RELEASE-ID]; meson passes meson.build's
+# release id (base_application_id).
 APP_ID = sys.argv[2] if len(sys.argv) > 2 else "io.github.quarantinedesk.QuarantineDesk"
 
 def fail(message):
@@ -20,8 +20,6 @@ with open(sys.argv[1], encoding="utf-8") as f:
     except ValueError as e:
         fail(f"the manifest is not valid JSON: {e}")
 
-if os.path.basename(sys.argv[1]) != APP_ID + ".json":
-    fail(f"the manifest is named after the release id: {APP_ID}.json")
 if manifest.get("command") != "quarantine-desk":
     fail("command must be quarantine-desk")
 if manifest.get("runtime") != "org.gnome.Platform" or manifest.get("sdk") != "org.gnome.Sdk":
@@ -61,4 +59,6 @@ if "-Dgateway=false" not in app.get("config-opts", []):
 app_id = APP_ID + ".Devel" if "-Ddevelopment=true" in app.get("config-opts", []) else APP_ID
 if manifest.get("app-id") != app_id:
     fail(f"app-id is {manifest.get('app-id')!r}, but the build installs {app_id!r}")
+if os.path.basename(sys.argv[1]) != app_id + ".json":
+    fail(f"the manifest is named after its app-id: {app_id}.json")
 print(f"ok: {len(modules)} modules, {len(args)} finish-args")
