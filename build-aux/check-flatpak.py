@@ -3,9 +3,12 @@
 """Checks the Flatpak manifest without building it (building needs the network)."""
 
 import json
+import os
 import sys
 
-APP_ID = "io.github.quarantinedesk.QuarantineDesk"
+# Usage: check-flatpak.py MANIFEST [RELEASE-ID]; meson passes meson.build's
+# release id (base_application_id).
+APP_ID = sys.argv[2] if len(sys.argv) > 2 else "io.github.quarantinedesk.QuarantineDesk"
 
 def fail(message):
     print(f"FAIL: {message}")
@@ -17,8 +20,6 @@ with open(sys.argv[1], encoding="utf-8") as f:
     except ValueError as e:
         fail(f"the manifest is not valid JSON: {e}")
 
-if manifest.get("app-id") != APP_ID:
-    fail(f"app-id is {manifest.get('app-id')!r}, not {APP_ID!r}")
 if manifest.get("command") != "quarantine-desk":
     fail("command must be quarantine-desk")
 if manifest.get("runtime") != "org.gnome.Platform" or manifest.get("sdk") != "org.gnome.Sdk":
@@ -53,4 +54,11 @@ for module in modules:
 app = modules[-1]
 if "-Dgateway=false" not in app.get("config-opts", []):
     fail("the reference gateway is not part of the Flatpak: -Dgateway=false")
+# The app-id is the one the build installs its files under: a development
+# build (-Ddevelopment=true) adds .Devel to the release id.
+app_id = APP_ID + ".Devel" if "-Ddevelopment=true" in app.get("config-opts", []) else APP_ID
+if manifest.get("app-id") != app_id:
+    fail(f"app-id is {manifest.get('app-id')!r}, but the build installs {app_id!r}")
+if os.path.basename(sys.argv[1]) != app_id + ".json":
+    fail(f"the manifest is named after its app-id: {app_id}.json")
 print(f"ok: {len(modules)} modules, {len(args)} finish-args")

@@ -58,7 +58,7 @@ def main() -> int:
             env["QD_DEMO_HINT"] = ("Demo gateway: user “demo”, password “demo”. "
                                    f"Samples to report are in {work / 'samples'}.")
             for key, value in (("gateway-url", gateway.url), ("username", "demo")):
-                subprocess.run(["gsettings", "set", "io.github.quarantinedesk.QuarantineDesk",
+                subprocess.run(["gsettings", "set", qdharness.application_id(),
                                 key, value], env=env, check=True)
             print("demo: opening Quarantine Desk (close the window or press Ctrl+C to stop)")
             app = subprocess.Popen([str(BUILD / "src" / "app" / "quarantine-desk")], env=env)

@@ -1,4 +1,4 @@
-/* main.c
+/* main.c — starts Quarantine Desk: binds its translations, then runs the application
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

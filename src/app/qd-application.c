@@ -1,4 +1,4 @@
-/* qd-application.c
+/* qd-application.c — the application: settings, session, actions, and timed re-checks of samples
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-application.h
+/* qd-application.h — the application: its settings, session and follow-up of reported samples
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

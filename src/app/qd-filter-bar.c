@@ -1,4 +1,4 @@
-/* qd-filter-bar.c
+/* qd-filter-bar.c — search, reason and category toggles, and a time range, as a query
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

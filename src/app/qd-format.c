@@ -1,4 +1,4 @@
-/* qd-format.c
+/* qd-format.c — dates, counts and reasons as people read them; a name for the password peek
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

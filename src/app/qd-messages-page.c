@@ -1,4 +1,4 @@
-/* qd-messages-page.c
+/* qd-messages-page.c — one folder of held mail: filters, list, selection, actions, preview
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

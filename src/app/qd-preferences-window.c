@@ -1,4 +1,4 @@
-/* qd-preferences-window.c
+/* qd-preferences-window.c — the gateway's CA, and the SMTP account for reporting spam
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

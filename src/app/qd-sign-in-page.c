@@ -1,4 +1,4 @@
-/* qd-sign-in-page.c
+/* qd-sign-in-page.c — names the gateway as its address is typed, then signs in
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +15,7 @@ struct _QdSignInPage
 {
   AdwBin               parent_instance;
 
+  AdwStatusPage       *status_page;
   AdwEntryRow         *gateway_row;
   AdwEntryRow         *username_row;
   AdwPasswordEntryRow *password_row;
@@ -244,6 +245,7 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-sign-in-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, status_page);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, gateway_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, password_row);
@@ -262,6 +264,9 @@ static void
 qd_sign_in_page_init (QdSignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Set here, not in the .ui: the icon is named after the application id,
+   * which a development build changes. */
+  adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
   qd_name_password_peek (GTK_WIDGET (self->password_row));
   update_sensitivity (self);
 }

@@ -1,4 +1,4 @@
-/* qd-window.c
+/* qd-window.c — the main window: sign-in, the folders' pages, actions, new-mail notices
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

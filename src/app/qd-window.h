@@ -1,4 +1,4 @@
-/* qd-window.h
+/* qd-window.h — the main window: sign-in, the folders, Report Spam and Submissions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

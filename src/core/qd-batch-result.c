@@ -1,4 +1,4 @@
-/* qd-batch-result.c
+/* qd-batch-result.c — the per-id outcomes of a batch action, as a boxed type
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-error.c
+/* qd-error.c — the quark of Quarantine Desk's one error domain
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-escalation-report.c
+/* qd-escalation-report.c — writes the text for support about samples still missed
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

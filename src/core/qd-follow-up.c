@@ -1,4 +1,4 @@
-/* qd-follow-up.c
+/* qd-follow-up.c — the reported samples' history, and their re-checks against /classify
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

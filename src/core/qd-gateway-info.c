@@ -1,4 +1,4 @@
-/* qd-gateway-info.c
+/* qd-gateway-info.c — GET /info's answer read from JSON, with defaults for what it leaves out
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

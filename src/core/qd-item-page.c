@@ -1,4 +1,4 @@
-/* qd-item-page.c
+/* qd-item-page.c — one page of GET /messages from JSON: every item or an error
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-item.c
+/* qd-item.c — one held message read from the gateway's JSON, and written back
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-json.c
+/* qd-json.c — tolerant accessors over json-glib objects: a mistyped member reads as absent
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

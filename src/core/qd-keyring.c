@@ -1,4 +1,4 @@
-/* qd-keyring.c
+/* qd-keyring.c — passwords and tokens stored, looked up and cleared with libsecret
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

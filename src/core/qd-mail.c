@@ -1,4 +1,4 @@
-/* qd-mail.c
+/* qd-mail.c — Received dates, the receipt date, sample digests and decoded header text
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

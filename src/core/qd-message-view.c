@@ -1,4 +1,4 @@
-/* qd-message-view.c
+/* qd-message-view.c — a held message parsed with GMime into safe text and its attachments
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-query.c
+/* qd-query.c — which held messages to list, in what order, as GET /messages parameters
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

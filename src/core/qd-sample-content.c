@@ -1,4 +1,4 @@
-/* qd-sample-content.c
+/* qd-sample-content.c — a sample's bytes sniffed and measured: format, header section, wire form
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

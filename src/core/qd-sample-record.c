@@ -1,4 +1,4 @@
-/* qd-sample-record.c
+/* qd-sample-record.c — one reported sample's history: status changes, re-check and escalation
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

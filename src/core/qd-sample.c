@@ -1,4 +1,4 @@
-/* qd-sample.c
+/* qd-sample.c — one missed-spam sample from a file, checked against the submission rules
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

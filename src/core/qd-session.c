@@ -1,4 +1,4 @@
-/* qd-session.c
+/* qd-session.c — signing in, restoring a session from the keyring, and signing out
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

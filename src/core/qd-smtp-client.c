@@ -1,4 +1,4 @@
-/* qd-smtp-client.c
+/* qd-smtp-client.c — an SMTP server for submissions: address, security, probe and send
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

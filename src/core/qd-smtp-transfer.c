@@ -1,4 +1,4 @@
-/* qd-smtp-transfer.c
+/* qd-smtp-transfer.c — one SMTP session through libcurl, keeping the server's replies
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-store.c
+/* qd-store.c — the local SQLite store: the submission outbox, its claims, the history
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

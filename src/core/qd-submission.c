@@ -1,4 +1,4 @@
-/* qd-submission.c
+/* qd-submission.c — missed-spam reports built: samples as message/rfc822, packed by size
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-submitter.c
+/* qd-submitter.c — sends the outbox's submissions over SMTP and records what became of each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-types.c
+/* qd-types.c — folders, reasons, categories and actions: their wire names and labels
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

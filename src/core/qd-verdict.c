@@ -1,4 +1,4 @@
-/* qd-verdict.c
+/* qd-verdict.c — a /classify answer read from JSON: spam or not now, and by which rules
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-gw-error.c
+/* qd-gw-error.c — the Gateway API's error codes and the HTTP status of each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-gw-gateway.c
+/* qd-gw-gateway.c — the reference gateway: users, sessions, ingest, actions, classify, intake
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-gw-rspamd.c
+/* qd-gw-rspamd.c — asks rspamd's /checkv2 about a message and reads its answer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,4 @@
-/* qd-gw-smtp-parser.c
+/* qd-gw-smtp-parser.c — one SMTP command line parsed into verb, path and parameters, without I/O
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

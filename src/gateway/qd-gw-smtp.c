@@ -1,4 +1,4 @@
-/* qd-gw-smtp.c
+/* qd-gw-smtp.c — the SMTP server that takes missed-spam submissions into the gateway
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

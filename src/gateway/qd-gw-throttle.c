@@ -1,4 +1,4 @@
-/* qd-gw-throttle.c
+/* qd-gw-throttle.c — failed sign-ins counted per key over a sliding window
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -71,7 +71,7 @@ SCANNED = [
     'src/core/*.c', 'src/core/*.h',
     'src/cli/*.c', 'src/cli/*.h',
     'data/ui/*.ui', 'data/gtk/*.ui',
-    'data/*.desktop.in', 'data/*.metainfo.xml.in', 'data/*.gschema.xml',
+    'data/*.desktop.in', 'data/*.metainfo.xml.in', 'data/*.gschema.xml.in',
 ]
 NOT_TRANSLATED = ['src/gateway/*.c', 'src/gateway/*.h']
 

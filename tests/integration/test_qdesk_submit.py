@@ -367,8 +367,8 @@ class AiosmtpdTests(SubmitTestCase):
     def test_settings_give_the_defaults(self):
         for key, value in (("smtp-host", "127.0.0.1"), ("smtp-port", str(self.smtp.port)),
                            ("smtp-security", "none"), ("submission-address", TO)):
-            subprocess.run(["gsettings", "set", "io.github.quarantinedesk.QuarantineDesk", key,
-                            value], env=self.session.env, check=True, timeout=20)
+            subprocess.run(["gsettings", "set", h.application_id(), key, value],
+                           env=self.session.env, check=True, timeout=20)
         spl = sample("configured in the settings")
         self.qdesk("submit", "--from", FROM, self.write("settings.eml", spl))
         [message] = self.smtp.accepted()

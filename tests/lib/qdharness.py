@@ -70,6 +70,18 @@ def build_root() -> Path:
     return Path(env)
 
 
+def application_id() -> str:
+    """The application id the build was configured with (config.h): it is also
+    the GSettings schema id, and -Ddevelopment=true adds ``.Devel`` to it."""
+    config_h = build_root() / "config.h"
+    match = re.search(r'^#define APPLICATION_ID "([^"]+)"$',
+                      config_h.read_text(encoding="utf-8"), re.MULTILINE)
+    if not match:
+        sys.stderr.write(f"FAIL: no APPLICATION_ID in {config_h}\n")
+        sys.exit(1)
+    return match.group(1)
+
+
 def gateway_binary() -> Path:
     return build_root() / "src" / "gateway" / "qd-gateway"
 

@@ -17,7 +17,8 @@ from typing import Sequence
 
 import qdharness
 
-SCHEMA = "io.github.quarantinedesk.QuarantineDesk"
+# The schema id is the application id, which a -Ddevelopment=true build changes.
+SCHEMA = qdharness.application_id()
 
 
 def require_program(program: str, package: str) -> None:
