@@ -296,6 +296,7 @@ qd_api_client_list_pages_finish (QdApiClient   *self,
                                  GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_pages_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -352,5 +353,7 @@ qd_api_client_list_ids_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_ids_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

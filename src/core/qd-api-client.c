@@ -337,21 +337,59 @@ bad_response_error (QdApiClient *self)
 
 typedef enum
 {
-  ANSWER_JSON,     /* a JsonNode, or NULL for 204 */
+  ANSWER_PARSED,   /* a JSON object, which the request's parse function makes the result */
+  ANSWER_ANY,      /* a JSON object or nothing, either of which will do: the result is TRUE */
   ANSWER_BYTES,    /* the body as it came */
 } AnswerKind;
 
+typedef enum
+{
+  REQUEST_PUBLIC   = 0,
+  REQUEST_AUTH     = 1 << 0,   /* send the token */
+  REQUEST_NO_RENEW = 1 << 1,   /* never sign in again for this one */
+} RequestFlags;
+
+/* Makes a call's result from the JSON object the gateway answered with
+ * (with the request's data), or fails. */
+typedef gpointer (*ParseFunc) (QdApiClient  *self,
+                               JsonObject   *object,
+                               gpointer      data,
+                               GError      **error);
+
+/* What a failed request means for this call, when the gateway's own
+ * error says too little; NULL keeps the gateway's. */
+typedef GError *(*ExplainFunc) (const GError *error);
+
 typedef struct
 {
-  char       *method;
-  char       *path;          /* below /api/v1, with query */
-  GBytes     *body;
-  char       *content_type;
-  gboolean    auth;
-  gboolean    renewed;
-  AnswerKind  answer;
-  SoupMessage *msg;
+  char           *method;
+  char           *path;          /* below /api/v1, with query */
+  GBytes         *body;
+  char           *content_type;
+  gboolean        auth;
+  gboolean        renewed;
+  AnswerKind      answer;
+  ParseFunc       parse;         /* ANSWER_PARSED */
+  GDestroyNotify  result_free;
+  gpointer        data;          /* for @parse */
+  GDestroyNotify  data_free;
+  ExplainFunc     explain;       /* (nullable) */
+  SoupMessage    *msg;
 } Request;
+
+static Request *
+request_new (const char   *method,
+             const char   *path,
+             RequestFlags  flags)
+{
+  Request *req = g_new0 (Request, 1);
+
+  req->method = g_strdup (method);
+  req->path = g_strdup (path);
+  req->auth = (flags & REQUEST_AUTH) != 0;
+  req->renewed = (flags & REQUEST_NO_RENEW) != 0;
+  return req;
+}
 
 static void
 request_free (Request *req)
@@ -360,8 +398,75 @@ request_free (Request *req)
   g_free (req->path);
   g_clear_pointer (&req->body, g_bytes_unref);
   g_free (req->content_type);
+  if (req->data_free != NULL)
+    req->data_free (req->data);
   g_clear_object (&req->msg);
   g_free (req);
+}
+
+static void
+request_set_body (Request    *req,
+                  GBytes     *body,
+                  const char *content_type)
+{
+  req->body = body != NULL ? g_bytes_ref (body) : NULL;
+  req->content_type = g_strdup (content_type);
+}
+
+static void
+request_set_json_body (Request     *req,
+                       JsonBuilder *builder)
+{
+  g_autofree char *text = qd_json_to_string (builder, FALSE);
+  gsize len = strlen (text);
+  g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&text), len);
+
+  request_set_body (req, body, "application/json");
+}
+
+/* Every failure of a request is told through here, so that its call can
+ * explain it. */
+static void
+request_fail (GTask  *task,
+              GError *error)
+{
+  Request *req = g_task_get_task_data (task);
+  GError *explained = req->explain != NULL ? req->explain (error) : NULL;
+
+  if (explained != NULL)
+    {
+      g_error_free (error);
+      error = explained;
+    }
+  g_task_return_error (task, error);
+}
+
+/* The result of a request whose answer was @object (NULL: none). */
+static void
+request_return (GTask      *task,
+                JsonObject *object)
+{
+  QdApiClient *self = g_task_get_source_object (task);
+  Request *req = g_task_get_task_data (task);
+  GError *error = NULL;
+  gpointer result;
+
+  if (req->answer == ANSWER_ANY)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* A call that expects an object is not answered by an empty body. */
+  if (object == NULL)
+    {
+      g_task_return_error (task, bad_response_error (self));
+      return;
+    }
+  result = req->parse (self, object, req->data, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, req->result_free);
 }
 
 static gboolean
@@ -401,9 +506,9 @@ renew_sign_in_cb (GObject      *object,
   if (account == NULL)
     {
       g_debug ("renewing the session failed: %s", error->message);
-      g_task_return_new_error (task, QD_ERROR, QD_ERROR_SESSION_EXPIRED,
-                               _("Your session with the gateway has ended and could not be "
-                                 "renewed. Sign in again."));
+      request_fail (task, g_error_new (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                                       _("Your session with the gateway has ended and could "
+                                         "not be renewed. Sign in again.")));
       return;
     }
   send_request (g_steal_pointer (&task));
@@ -421,8 +526,9 @@ renew_lookup_cb (GObject      *object,
 
   if (password == NULL)
     {
-      g_task_return_new_error (task, QD_ERROR, QD_ERROR_SESSION_EXPIRED,
-                               _("Your session with the gateway has ended. Sign in again."));
+      request_fail (task, g_error_new (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                                       _("Your session with the gateway has ended. Sign in "
+                                         "again.")));
       return;
     }
   qd_api_client_sign_in_async (self, self->username, password, g_task_get_cancellable (task),
@@ -440,6 +546,8 @@ response_cb (GObject      *object,
   Request *req = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
@@ -448,11 +556,11 @@ response_cb (GObject      *object,
       GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
+        request_fail (task, g_steal_pointer (&error));
       else if (error->domain == G_TLS_ERROR || flags != 0)
-        g_task_return_error (task, tls_error (self, flags));
+        request_fail (task, tls_error (self, flags));
       else
-        g_task_return_error (task, network_error (self, error));
+        request_fail (task, network_error (self, error));
       return;
     }
 
@@ -460,9 +568,9 @@ response_cb (GObject      *object,
   if (status == 401 && req->auth && !req->renewed && self->renew_from_keyring &&
       self->username != NULL)
     {
-      g_autoptr(JsonObject) root = qd_json_parse_object (g_bytes_get_data (body, NULL),
-                                                         g_bytes_get_size (body), NULL);
-      JsonObject *err = qd_json_get_object (root, "error");
+      g_autoptr(JsonObject) answer = qd_json_parse_object (g_bytes_get_data (body, NULL),
+                                                           g_bytes_get_size (body), NULL);
+      JsonObject *err = qd_json_get_object (answer, "error");
 
       /* Renewed once; a second expiry in a row is reported. */
       if (g_strcmp0 (qd_json_get_string (err, "code"), "session_expired") == 0)
@@ -479,31 +587,32 @@ response_cb (GObject      *object,
     {
       SoupMessageHeaders *headers = soup_message_get_response_headers (req->msg);
 
-      g_task_return_error (task, qd_api_error_new_from_answer (
-                                   status, body,
-                                   soup_message_headers_get_one (headers, "Retry-After"),
-                                   self->base_url));
+      request_fail (task, qd_api_error_new_from_answer (
+                            status, body,
+                            soup_message_headers_get_one (headers, "Retry-After"),
+                            self->base_url));
       return;
     }
 
   if (req->answer == ANSWER_BYTES)
-    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify)g_bytes_unref);
-  else if (status == SOUP_STATUS_NO_CONTENT || g_bytes_get_size (body) == 0)
-    g_task_return_pointer (task, NULL, NULL);
-  else
     {
-      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-      JsonNode *root;
-
-      if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                       g_bytes_get_size (body), NULL) ||
-          (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-        {
-          g_task_return_error (task, bad_response_error (self));
-          return;
-        }
-      g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify)json_node_unref);
+      g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify)g_bytes_unref);
+      return;
     }
+  if (status == SOUP_STATUS_NO_CONTENT || g_bytes_get_size (body) == 0)
+    {
+      request_return (task, NULL);
+      return;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      request_fail (task, bad_response_error (self));
+      return;
+    }
+  request_return (task, json_node_get_object (root));
 }
 
 static void
@@ -518,7 +627,7 @@ send_request (GTask *task)
   req->msg = soup_message_new (req->method, url);
   if (req->msg == NULL)
     {
-      g_task_return_error (task, bad_response_error (self));
+      request_fail (task, bad_response_error (self));
       g_object_unref (task);
       return;
     }
@@ -539,101 +648,69 @@ send_request (GTask *task)
                                     g_task_get_cancellable (task), response_cb, task);
 }
 
-/* Starts a request; its GTask returns a JsonNode (or NULL) or GBytes. */
-typedef enum
-{
-  REQUEST_PUBLIC   = 0,
-  REQUEST_AUTH     = 1 << 0,   /* send the token */
-  REQUEST_NO_RENEW = 1 << 1,   /* never sign in again for this one */
-} RequestFlags;
-
+/* Sends @req (which it takes) as @answer says; the task, tagged with
+ * @source_tag, returns a pointer (ANSWER_PARSED, ANSWER_BYTES) or TRUE
+ * (ANSWER_ANY). */
 static void
-request_async (QdApiClient         *self,
-               const char          *method,
-               const char          *path,
-               GBytes              *body,
-               const char          *content_type,
-               RequestFlags         flags,
+request_start (QdApiClient         *self,
+               Request             *req,
                AnswerKind           answer,
+               gpointer             source_tag,
                GCancellable        *cancellable,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Request *req = g_new0 (Request, 1);
 
-  req->method = g_strdup (method);
-  req->path = g_strdup (path);
-  req->body = body != NULL ? g_bytes_ref (body) : NULL;
-  req->content_type = g_strdup (content_type);
-  req->auth = (flags & REQUEST_AUTH) != 0;
-  req->renewed = (flags & REQUEST_NO_RENEW) != 0;
+  g_task_set_source_tag (task, source_tag);
   req->answer = answer;
   g_task_set_task_data (task, req, (GDestroyNotify)request_free);
 
   if (req->auth && self->token == NULL &&
       !(self->renew_from_keyring && self->username != NULL))
     {
-      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                               _("You are not signed in to the gateway. Sign in first."));
+      request_fail (task, g_error_new (QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                                       _("You are not signed in to the gateway. Sign in "
+                                         "first.")));
       g_object_unref (task);
       return;
     }
   send_request (task);
 }
 
-static GBytes *
-json_body (JsonBuilder *builder)
+/* Sends @req (which it takes); @parse makes the call's result, freed with
+ * @result_free, from the JSON object answered. */
+static void
+request_parse_async (QdApiClient         *self,
+                     Request             *req,
+                     ParseFunc            parse,
+                     GDestroyNotify       result_free,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
 {
-  g_autofree char *text = qd_json_to_string (builder, FALSE);
-  gsize len = strlen (text);
-
-  return g_bytes_new_take (g_steal_pointer (&text), len);
-}
-
-/* Finishes a request_async() whose answer must be a JSON object: an empty
- * answer is a bad response too. */
-static JsonNode *
-request_finish (QdApiClient   *self,
-                GAsyncResult  *result,
-                GError       **error)
-{
-  GError *local_error = NULL;
-  JsonNode *root = g_task_propagate_pointer (G_TASK (result), &local_error);
-
-  if (root == NULL)
-    g_propagate_error (error, local_error != NULL ? local_error : bad_response_error (self));
-  return root;
+  req->parse = parse;
+  req->result_free = result_free;
+  request_start (self, req, ANSWER_PARSED, source_tag, cancellable, callback, user_data);
 }
 
 /* GET /info */
 
-static void
-info_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+static gpointer
+parse_info (QdApiClient  *self,
+            JsonObject   *object,
+            gpointer      data,
+            GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  QdGatewayInfo *info;
+  QdGatewayInfo *info = qd_gateway_info_new_from_json (object, error);
 
-  root = request_finish (self, result, &error);
-  if (root == NULL)
+  if (info != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_clear_pointer (&self->info, qd_gateway_info_unref);
+      self->info = qd_gateway_info_ref (info);
     }
-  info = qd_gateway_info_new_from_json (json_node_get_object (root), &error);
-  if (info == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_pointer (&self->info, qd_gateway_info_unref);
-  self->info = qd_gateway_info_ref (info);
-  g_task_return_pointer (task, info, (GDestroyNotify)qd_gateway_info_unref);
+  return info;
 }
 
 void
@@ -642,10 +719,9 @@ qd_api_client_get_info_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, qd_api_client_get_info_async);
-  request_async (self, "GET", "info", NULL, NULL, REQUEST_PUBLIC, ANSWER_JSON, cancellable, info_cb, task);
+  request_parse_async (self, request_new ("GET", "info", REQUEST_PUBLIC), parse_info,
+                       (GDestroyNotify)qd_gateway_info_unref, qd_api_client_get_info_async,
+                       cancellable, callback, user_data);
 }
 
 QdGatewayInfo *
@@ -653,6 +729,8 @@ qd_api_client_get_info_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_info_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -671,35 +749,25 @@ account_from_json (JsonObject *object)
   return account;
 }
 
-static void
-sign_in_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* @data: the user name signed in with */
+static gpointer
+parse_session (QdApiClient  *self,
+               JsonObject   *object,
+               gpointer      data,
+               GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *token;
+  const char *token = qd_json_get_string (object, "token");
 
-  root = request_finish (self, result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  token = qd_json_get_string (json_node_get_object (root), "token");
   if (token == NULL || token[0] == '\0')
     {
-      g_task_return_error (task, bad_response_error (self));
-      return;
+      g_propagate_error (error, bad_response_error (self));
+      return NULL;
     }
   replace_token (self, token);
   g_free (self->username);
-  self->username = g_strdup (g_task_get_task_data (task));
+  self->username = g_strdup (data);
   g_signal_emit (self, signals[TOKEN_CHANGED], 0);
-  g_task_return_pointer (task, account_from_json (json_node_get_object (root)),
-                         (GDestroyNotify)qd_account_free);
+  return account_from_json (object);
 }
 
 void
@@ -710,12 +778,8 @@ qd_api_client_sign_in_async (QdApiClient         *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *req = request_new ("POST", "session", REQUEST_PUBLIC);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(GBytes) body = NULL;
-
-  g_task_set_source_tag (task, qd_api_client_sign_in_async);
-  g_task_set_task_data (task, g_strdup (username), g_free);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -723,10 +787,11 @@ qd_api_client_sign_in_async (QdApiClient         *self,
   json_builder_set_member_name (builder, "password");
   json_builder_add_string_value (builder, password);
   json_builder_end_object (builder);
-  body = json_body (builder);
-
-  request_async (self, "POST", "session", body, "application/json", REQUEST_PUBLIC, ANSWER_JSON,
-                 cancellable, sign_in_cb, task);
+  request_set_json_body (req, builder);
+  req->data = g_strdup (username);
+  req->data_free = g_free;
+  request_parse_async (self, req, parse_session, (GDestroyNotify)qd_account_free,
+                       qd_api_client_sign_in_async, cancellable, callback, user_data);
 }
 
 QdAccount *
@@ -734,6 +799,8 @@ qd_api_client_sign_in_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_in_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -744,11 +811,10 @@ sign_out_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Any answer will do, an empty one too. */
-  root = g_task_propagate_pointer (G_TASK (result), &error);
+  g_task_propagate_boolean (G_TASK (result), &error);
   /* Forget the token whatever the gateway said: it is unusable either way. */
   replace_token (self, NULL);
   g_signal_emit (self, signals[TOKEN_CHANGED], 0);
@@ -774,8 +840,8 @@ qd_api_client_sign_out_async (QdApiClient         *self,
       return;
     }
   /* Signing out must not sign in again to do it. */
-  request_async (self, "DELETE", "session", NULL, NULL, REQUEST_AUTH | REQUEST_NO_RENEW,
-                 ANSWER_JSON, cancellable, sign_out_cb, task);
+  request_start (self, request_new ("DELETE", "session", REQUEST_AUTH | REQUEST_NO_RENEW),
+                 ANSWER_ANY, qd_api_client_sign_out_async, cancellable, sign_out_cb, task);
 }
 
 gboolean
@@ -783,25 +849,18 @@ qd_api_client_sign_out_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_out_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-account_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+static gpointer
+parse_account (QdApiClient  *self,
+               JsonObject   *object,
+               gpointer      data,
+               GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = request_finish (self, result, &error);
-  if (root == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, account_from_json (json_node_get_object (root)),
-                           (GDestroyNotify)qd_account_free);
+  return account_from_json (object);
 }
 
 void
@@ -810,10 +869,9 @@ qd_api_client_get_account_async (QdApiClient         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  request_async (self, "GET", "session", NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable, account_cb,
-                 task);
+  request_parse_async (self, request_new ("GET", "session", REQUEST_AUTH), parse_account,
+                       (GDestroyNotify)qd_account_free, qd_api_client_get_account_async,
+                       cancellable, callback, user_data);
 }
 
 QdAccount *
@@ -821,6 +879,9 @@ qd_api_client_get_account_finish (QdApiClient   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_account_async),
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -905,8 +966,8 @@ qd_api_client_list_raw_async (QdApiClient         *self,
   g_autofree char *params = qd_query_to_string (query, cursor, limit);
   g_autofree char *path = g_strconcat ("messages?", params, NULL);
 
-  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable,
-                 callback, user_data);
+  request_start (self, request_new ("GET", path, REQUEST_AUTH), ANSWER_BYTES,
+                 qd_api_client_list_raw_async, cancellable, callback, user_data);
 }
 
 /**
@@ -922,9 +983,14 @@ qd_api_client_list_raw_finish (QdApiClient   *self,
                                char         **next_cursor,
                                GError       **error)
 {
-  Request *req = g_task_get_task_data (G_TASK (result));
-  GBytes *body = g_task_propagate_pointer (G_TASK (result), error);
+  Request *req;
+  GBytes *body;
 
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_raw_async), NULL);
+
+  req = g_task_get_task_data (G_TASK (result));
+  body = g_task_propagate_pointer (G_TASK (result), error);
   if (next_cursor != NULL)
     *next_cursor = body != NULL ? link_next_cursor (req->msg) : NULL;
   return body;
@@ -990,6 +1056,8 @@ qd_api_client_list_finish (QdApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1004,28 +1072,13 @@ item_path (const char *id,
   return g_strconcat ("messages/", escaped, suffix, NULL);
 }
 
-static void
-item_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+static gpointer
+parse_item (QdApiClient  *self,
+            JsonObject   *object,
+            gpointer      data,
+            GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  QdItem *item;
-
-  root = request_finish (self, result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  item = qd_item_new_from_json (json_node_get_object (root), &error);
-  if (item == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, item, g_object_unref);
+  return qd_item_new_from_json (object, error);
 }
 
 void
@@ -1035,10 +1088,11 @@ qd_api_client_get_item_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *path = item_path (id, "");
 
-  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable, item_cb, task);
+  request_parse_async (self, request_new ("GET", path, REQUEST_AUTH), parse_item,
+                       g_object_unref, qd_api_client_get_item_async, cancellable, callback,
+                       user_data);
 }
 
 QdItem *
@@ -1046,6 +1100,8 @@ qd_api_client_get_item_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_item_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1058,8 +1114,8 @@ qd_api_client_get_raw_async (QdApiClient         *self,
 {
   g_autofree char *path = item_path (id, "/raw");
 
-  request_async (self, "GET", path, NULL, NULL, REQUEST_AUTH, ANSWER_BYTES, cancellable, callback,
-                 user_data);
+  request_start (self, request_new ("GET", path, REQUEST_AUTH), ANSWER_BYTES,
+                 qd_api_client_get_raw_async, cancellable, callback, user_data);
 }
 
 GBytes *
@@ -1067,6 +1123,8 @@ qd_api_client_get_raw_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_raw_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1095,6 +1153,17 @@ act_data_free (ActData *data)
 
 static void act_next_batch (GTask *task);
 
+/* The answer to a batch, as it came: what each id became. */
+static gpointer
+parse_object (QdApiClient  *self,
+              JsonObject   *object,
+              gpointer      data,
+              GError      **error)
+{
+  return json_object_ref (object);
+}
+
+
 static void
 act_batch_cb (GObject      *object,
               GAsyncResult *result,
@@ -1103,12 +1172,12 @@ act_batch_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   QdApiClient *self = QD_API_CLIENT (object);
   ActData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   guint sent = MIN (data->batch_size, data->n_ids - data->next);
 
-  root = request_finish (self, result, &error);
-  if (root == NULL || !qd_batch_result_add_json (data->result, json_node_get_object (root), NULL))
+  answer = g_task_propagate_pointer (G_TASK (result), &error);
+  if (answer == NULL || !qd_batch_result_add_json (data->result, answer, NULL))
     {
       g_autofree char *why = NULL;
 
@@ -1148,8 +1217,8 @@ act_next_batch (GTask *task)
   QdApiClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
   g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autofree char *path = NULL;
+  Request *req;
   guint end;
 
   if (data->next >= data->n_ids)
@@ -1188,11 +1257,11 @@ act_next_batch (GTask *task)
       json_builder_add_boolean_value (builder, data->approve_sender);
     }
   json_builder_end_object (builder);
-  body = json_body (builder);
   path = g_strconcat ("messages/", qd_action_to_string (data->action), NULL);
-
-  request_async (self, "POST", path, body, "application/json", REQUEST_AUTH, ANSWER_JSON, NULL,
-                 act_batch_cb, task);
+  req = request_new ("POST", path, REQUEST_AUTH);
+  request_set_json_body (req, builder);
+  request_parse_async (self, req, parse_object, (GDestroyNotify)json_object_unref,
+                       act_next_batch, NULL, act_batch_cb, task);
 }
 
 static void
@@ -1273,6 +1342,8 @@ qd_api_client_act_finish (QdApiClient   *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_act_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -1284,25 +1355,19 @@ sender_list_path (QdSenderList list)
   return list == QD_SENDER_LIST_APPROVED ? "approved-senders" : "blocked-senders";
 }
 
-static void
-senders_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
+static gpointer
+parse_senders (QdApiClient  *self,
+               JsonObject   *object,
+               gpointer      data,
+               GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) senders = NULL;
-  JsonArray *array;
+  JsonArray *array = qd_json_get_array (object, "senders");
+  GPtrArray *senders;
 
-  root = request_finish (self, result, &error);
-  if (root == NULL ||
-      (array = qd_json_get_array (json_node_get_object (root), "senders")) == NULL)
+  if (array == NULL)
     {
-      g_task_return_error (task, error != NULL ? g_steal_pointer (&error)
-                                               : bad_response_error (self));
-      return;
+      g_propagate_error (error, bad_response_error (self));
+      return NULL;
     }
   senders = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_sender_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -1318,7 +1383,7 @@ senders_cb (GObject      *object,
       sender->added_at = qd_json_dup_date_time (json_node_get_object (node), "added_at");
       g_ptr_array_add (senders, sender);
     }
-  g_task_return_pointer (task, g_steal_pointer (&senders), (GDestroyNotify)g_ptr_array_unref);
+  return senders;
 }
 
 void
@@ -1328,10 +1393,9 @@ qd_api_client_list_senders_async (QdApiClient         *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-
-  request_async (self, "GET", sender_list_path (list), NULL, NULL, REQUEST_AUTH, ANSWER_JSON,
-                 cancellable, senders_cb, task);
+  request_parse_async (self, request_new ("GET", sender_list_path (list), REQUEST_AUTH),
+                       parse_senders, (GDestroyNotify)g_ptr_array_unref,
+                       qd_api_client_list_senders_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -1339,32 +1403,23 @@ qd_api_client_list_senders_finish (QdApiClient   *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_senders_async),
+                        NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-change_sender_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+static GError *
+explain_sender_error (const GError *error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Any answer will do, an empty one too. */
-  root = g_task_propagate_pointer (G_TASK (result), &error);
-  if (error != NULL && g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
-    g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND,
-                             _("That address is not on the list."));
-  else if (error != NULL && g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
-    g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
-                             _("The gateway did not accept the entry. Enter a mail address "
-                               "such as news@example.com, or @example.com for a whole "
-                               "domain; if the list is full, remove an entry first."));
-  else if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  if (g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
+    return g_error_new (QD_ERROR, QD_ERROR_NOT_FOUND, _("That address is not on the list."));
+  if (g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
+    return g_error_new (QD_ERROR, QD_ERROR_INVALID_INPUT,
+                        _("The gateway did not accept the entry. Enter a mail address "
+                          "such as news@example.com, or @example.com for a whole "
+                          "domain; if the list is full, remove an entry first."));
+  return NULL;
 }
 
 void
@@ -1376,29 +1431,30 @@ qd_api_client_change_sender_async (QdApiClient         *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *req;
 
   if (add)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(GBytes) body = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "address");
       json_builder_add_string_value (builder, address);
       json_builder_end_object (builder);
-      body = json_body (builder);
-      request_async (self, "POST", sender_list_path (list), body, "application/json", TRUE,
-                     ANSWER_JSON, cancellable, change_sender_cb, task);
+      req = request_new ("POST", sender_list_path (list), REQUEST_AUTH);
+      request_set_json_body (req, builder);
     }
   else
     {
       g_autofree char *escaped = g_uri_escape_string (address, NULL, FALSE);
       g_autofree char *path = g_strconcat (sender_list_path (list), "/", escaped, NULL);
 
-      request_async (self, "DELETE", path, NULL, NULL, REQUEST_AUTH, ANSWER_JSON, cancellable,
-                     change_sender_cb, task);
+      req = request_new ("DELETE", path, REQUEST_AUTH);
     }
+  req->explain = explain_sender_error;
+  /* Any answer will do, an empty one too. */
+  request_start (self, req, ANSWER_ANY, qd_api_client_change_sender_async, cancellable,
+                 callback, user_data);
 }
 
 gboolean
@@ -1406,39 +1462,32 @@ qd_api_client_change_sender_finish (QdApiClient   *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_change_sender_async),
+                        FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* POST /classify */
 
-static void
-classify_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+static gpointer
+parse_verdict (QdApiClient  *self,
+               JsonObject   *object,
+               gpointer      data,
+               GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  QdApiClient *self = QD_API_CLIENT (object);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  QdVerdict *verdict;
+  return qd_verdict_new_from_json (object, error);
+}
 
-  root = request_finish (self, result, &error);
-  if (root == NULL)
-    {
-      if (g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
-        g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
-                                 _("The gateway could not read this file as a mail message. "
-                                   "Save the message from your mail program as .eml and try "
-                                   "again."));
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  verdict = qd_verdict_new_from_json (json_node_get_object (root), &error);
-  if (verdict == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, verdict, (GDestroyNotify)qd_verdict_unref);
+static GError *
+explain_classify_error (const GError *error)
+{
+  if (g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT))
+    return g_error_new (QD_ERROR, QD_ERROR_INVALID_INPUT,
+                        _("The gateway could not read this file as a mail message. "
+                          "Save the message from your mail program as .eml and try "
+                          "again."));
+  return NULL;
 }
 
 void
@@ -1448,10 +1497,12 @@ qd_api_client_classify_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Request *req = request_new ("POST", "classify", REQUEST_AUTH);
 
-  request_async (self, "POST", "classify", message, "message/rfc822", REQUEST_AUTH, ANSWER_JSON,
-                 cancellable, classify_cb, task);
+  request_set_body (req, message, "message/rfc822");
+  req->explain = explain_classify_error;
+  request_parse_async (self, req, parse_verdict, (GDestroyNotify)qd_verdict_unref,
+                       qd_api_client_classify_async, cancellable, callback, user_data);
 }
 
 QdVerdict *
@@ -1459,5 +1510,7 @@ qd_api_client_classify_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_classify_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

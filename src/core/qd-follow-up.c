@@ -266,6 +266,7 @@ run_in_worker (GTask               *task,
   g_autoptr(GTask) worker = g_task_new (g_task_get_source_object (task), NULL, done,
                                         g_object_ref (task));
 
+  g_task_set_source_tag (worker, run_in_worker);
   g_task_set_task_data (worker, g_task_get_task_data (task), NULL);
   g_task_run_in_thread (worker, func);
 }

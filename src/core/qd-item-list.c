@@ -133,6 +133,7 @@ release_items (GPtrArray *items)
 {
   g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
+  g_task_set_source_tag (task, release_items);
   g_task_set_task_data (task, items, NULL);
   g_task_run_in_thread (task, release_items_thread);
 }
@@ -537,6 +538,7 @@ qd_item_list_fetch_new_async (QdItemList          *self,
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, qd_item_list_fetch_new_async);
   qd_api_client_list_async (self->client, self->query, NULL, 100, cancellable, fetch_new_cb,
                             task);
 }
@@ -546,5 +548,7 @@ qd_item_list_fetch_new_finish (QdItemList    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_item_list_fetch_new_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -66,6 +66,8 @@ translate_error (GError **error)
                          "Unlock it or sign in to your desktop session, then try again."));
 }
 
+/* The keyring calls have no source object: their _finish functions check
+ * the task against none, and its tag. */
 static GTask *
 new_task (GCancellable        *cancellable,
           GAsyncReadyCallback  callback,
@@ -116,6 +118,8 @@ gboolean
 qd_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_store_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -161,6 +165,8 @@ char *
 qd_keyring_lookup_finish (GAsyncResult  *result,
                           GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_lookup_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -200,6 +206,8 @@ gboolean
 qd_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_clear_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 

@@ -230,10 +230,13 @@ qd_message_view_new_async (GBytes              *raw,
   g_task_run_in_thread (task, parse_thread);
 }
 
+/* Without a source object, the task is checked against none. */
 QdMessageView *
 qd_message_view_new_finish (GAsyncResult  *result,
                             GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_message_view_new_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 

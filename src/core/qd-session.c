@@ -168,6 +168,7 @@ qd_session_probe_async (QdSession           *self,
   g_autoptr(QdApiClient) client = NULL;
   GError *error = NULL;
 
+  g_task_set_source_tag (task, qd_session_probe_async);
   client = make_client (self, url, ca_file, &error);
   if (client == NULL)
     {
@@ -182,6 +183,8 @@ qd_session_probe_finish (QdSession     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_probe_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -319,6 +322,8 @@ qd_session_sign_in_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_in_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -380,6 +385,7 @@ qd_session_restore_async (QdSession           *self,
   g_autofree char *user = g_settings_get_string (self->settings, "username");
   g_autoptr(QdApiClient) probe = NULL;
 
+  g_task_set_source_tag (task, qd_session_restore_async);
   if (url[0] == '\0' || user[0] == '\0')
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
@@ -398,6 +404,8 @@ qd_session_restore_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_restore_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -450,6 +458,7 @@ qd_session_sign_out_async (QdSession           *self,
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
 
+  g_task_set_source_tag (task, qd_session_sign_out_async);
   g_clear_pointer (&self->account, qd_account_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   if (client == NULL)
@@ -466,5 +475,7 @@ qd_session_sign_out_finish (QdSession     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_out_async), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }

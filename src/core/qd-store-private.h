@@ -5,8 +5,7 @@
 
 #pragma once
 
-#include <sqlite3.h>
-
+#include "qd-sqlite-private.h"
 #include "qd-store.h"
 
 G_BEGIN_DECLS
@@ -14,12 +13,8 @@ G_BEGIN_DECLS
 /* PRAGMA user_version of the store this code writes. */
 #define QD_STORE_SCHEMA_VERSION 2
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-sqlite3  *qd_store_get_db       (QdStore     *self);
-gboolean  qd_store_fail         (QdStore     *self,
-                                 int          rc,
-                                 GError     **error);
+/* The connection, whose failures read as the store's. */
+QdSqlite *qd_store_get_sqlite   (QdStore     *self);
 
 /* qd-store-samples.c */
 gboolean  qd_store_migrate      (QdStore     *self,

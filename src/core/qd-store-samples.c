@@ -28,64 +28,6 @@ static const char migration_2[] =
   "  score      REAL,"
   "  threshold  REAL);";
 
-static sqlite3_stmt *
-prepare (QdStore     *self,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (qd_store_get_db (self), sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      qd_store_fail (self, rc, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static gboolean
-exec (QdStore     *self,
-      const char  *sql,
-      GError     **error)
-{
-  int rc = sqlite3_exec (qd_store_get_db (self), sql, NULL, NULL, NULL);
-
-  return rc == SQLITE_OK ? TRUE : qd_store_fail (self, rc, error);
-}
-
-static gboolean
-step (QdStore       *self,
-      sqlite3_stmt  *stmt,
-      GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? TRUE : qd_store_fail (self, rc, error);
-}
-
-static void
-rollback (QdStore *self)
-{
-  sqlite3_exec (qd_store_get_db (self), "ROLLBACK", NULL, NULL, NULL);
-}
-
-static GDateTime *
-column_time (sqlite3_stmt *stmt,
-             int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-  return g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, column));
-}
-
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
-
 static void
 collect_message_parts (GMimeObject *parent,
                        GMimeObject *part,
@@ -102,13 +44,15 @@ static gboolean
 backfill_sample_data (QdStore  *self,
                       GError  **error)
 {
+  QdSqlite *sqlite = qd_store_get_sqlite (self);
   g_autoptr(sqlite3_stmt) select = NULL;
   g_autoptr(sqlite3_stmt) update = NULL;
   int rc;
 
-  if ((select = prepare (self, "SELECT submission_id, data FROM outbox", error)) == NULL ||
-      (update = prepare (self, "UPDATE samples SET data = ? WHERE submission_id = ? "
-                               "AND sha256 = ? AND data IS NULL", error)) == NULL)
+  if ((select = qd_sqlite_prepare (sqlite, "SELECT submission_id, data FROM outbox",
+                                   error)) == NULL ||
+      (update = qd_sqlite_prepare (sqlite, "UPDATE samples SET data = ? WHERE submission_id = ? "
+                                           "AND sha256 = ? AND data IS NULL", error)) == NULL)
     return FALSE;
   qd_mail_init ();
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
@@ -137,11 +81,11 @@ backfill_sample_data (QdStore  *self,
           sqlite3_bind_blob64 (update, 1, text, length, SQLITE_STATIC);
           sqlite3_bind_int64 (update, 2, sqlite3_column_int64 (select, 0));
           sqlite3_bind_text (update, 3, digest, -1, SQLITE_STATIC);
-          if (!step (self, update, error))
+          if (!qd_sqlite_step (sqlite, update, error))
             return FALSE;
         }
     }
-  return rc == SQLITE_DONE ? TRUE : qd_store_fail (self, rc, error);
+  return rc == SQLITE_DONE ? TRUE : qd_sqlite_fail (sqlite, rc, error);
 }
 
 /**
@@ -157,30 +101,32 @@ qd_store_migrate (QdStore     *self,
                   const char  *schema_1,
                   GError     **error)
 {
+  QdSqlite *sqlite = qd_store_get_sqlite (self);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int version = 0;
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!qd_sqlite_exec (sqlite, "BEGIN IMMEDIATE", error))
     return FALSE;
-  stmt = prepare (self, "PRAGMA user_version", error);
+  stmt = qd_sqlite_prepare (sqlite, "PRAGMA user_version", error);
   if (stmt == NULL)
     {
-      rollback (self);
+      qd_sqlite_rollback (sqlite);
       return FALSE;
     }
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (version >= QD_STORE_SCHEMA_VERSION)
-    return exec (self, "COMMIT", error);
+    return qd_sqlite_exec (sqlite, "COMMIT", error);
 
-  if ((version < 1 && !exec (self, schema_1, error)) ||
-      (version < 2 && (!exec (self, migration_2, error) ||
+  if ((version < 1 && !qd_sqlite_exec (sqlite, schema_1, error)) ||
+      (version < 2 && (!qd_sqlite_exec (sqlite, migration_2, error) ||
                        !backfill_sample_data (self, error))) ||
-      !exec (self, "PRAGMA user_version = " G_STRINGIFY (QD_STORE_SCHEMA_VERSION), error) ||
-      !exec (self, "COMMIT", error))
+      !qd_sqlite_exec (sqlite, "PRAGMA user_version = " G_STRINGIFY (QD_STORE_SCHEMA_VERSION),
+                       error) ||
+      !qd_sqlite_exec (sqlite, "COMMIT", error))
     {
-      rollback (self);
+      qd_sqlite_rollback (sqlite);
       return FALSE;
     }
   return TRUE;
@@ -193,6 +139,7 @@ load_records (QdStore     *self,
               const char  *only,
               GError     **error)
 {
+  QdSqlite *sqlite = qd_store_get_sqlite (self);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GHashTable) by_digest = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(sqlite3_stmt) samples = NULL;
@@ -201,16 +148,16 @@ load_records (QdStore     *self,
   int rc;
 
   records = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_sample_record_unref);
-  if ((samples = prepare (self,
+  if ((samples = qd_sqlite_prepare (sqlite,
          "SELECT s.sha256, s.from_header, s.to_header, s.subject, s.received_at,"
          " sub.queued_at, sub.sent_at, s.data IS NOT NULL"
          " FROM samples s JOIN submissions sub ON sub.id = s.submission_id"
          " WHERE ?1 IS NULL OR s.sha256 = ?1"
          " ORDER BY sub.queued_at DESC, sub.id DESC, s.id ASC", error)) == NULL ||
-      (statuses = prepare (self,
+      (statuses = qd_sqlite_prepare (sqlite,
          "SELECT sha256, status, at, detail FROM sample_status"
          " WHERE ?1 IS NULL OR sha256 = ?1 ORDER BY id", error)) == NULL ||
-      (checks = prepare (self,
+      (checks = qd_sqlite_prepare (sqlite,
          "SELECT sha256, checked_at, n_checks, score, threshold FROM sample_checks"
          " WHERE ?1 IS NULL OR sha256 = ?1", error)) == NULL)
     return NULL;
@@ -220,17 +167,17 @@ load_records (QdStore     *self,
     {
       const char *digest = (const char *)sqlite3_column_text (samples, 0);
       QdSampleRecord *record = g_hash_table_lookup (by_digest, digest);
-      g_autoptr(GDateTime) received = column_time (samples, 4);
-      g_autoptr(GDateTime) queued = column_time (samples, 5);
-      g_autoptr(GDateTime) sent = column_time (samples, 6);
+      g_autoptr(GDateTime) received = qd_sqlite_column_time (samples, 4);
+      g_autoptr(GDateTime) queued = qd_sqlite_column_time (samples, 5);
+      g_autoptr(GDateTime) sent = qd_sqlite_column_time (samples, 6);
 
       if (record == NULL)
         {
           /* The newest submission names it. */
           record = qd_sample_record_new (digest);
-          record->from = column_text (samples, 1);
-          record->to = column_text (samples, 2);
-          record->subject = column_text (samples, 3);
+          record->from = qd_sqlite_column_text (samples, 1);
+          record->to = qd_sqlite_column_text (samples, 2);
+          record->subject = qd_sqlite_column_text (samples, 3);
           g_ptr_array_add (records, record);
           g_hash_table_insert (by_digest, record->sha256, record);
         }
@@ -257,7 +204,7 @@ load_records (QdStore     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
+      qd_sqlite_fail (sqlite, rc, error);
       return NULL;
     }
 
@@ -265,7 +212,7 @@ load_records (QdStore     *self,
   while ((rc = sqlite3_step (statuses)) == SQLITE_ROW)
     {
       QdSampleRecord *record = g_hash_table_lookup (by_digest, sqlite3_column_text (statuses, 0));
-      g_autoptr(GDateTime) at = column_time (statuses, 2);
+      g_autoptr(GDateTime) at = qd_sqlite_column_time (statuses, 2);
       QdFollowUpStatus status;
 
       /* A word a newer version wrote is skipped, not misread. */
@@ -278,7 +225,7 @@ load_records (QdStore     *self,
     }
   if (rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
+      qd_sqlite_fail (sqlite, rc, error);
       return NULL;
     }
 
@@ -289,14 +236,14 @@ load_records (QdStore     *self,
 
       if (record == NULL)
         continue;
-      record->checked_at = column_time (checks, 1);
+      record->checked_at = qd_sqlite_column_time (checks, 1);
       record->n_checks = (guint)sqlite3_column_int (checks, 2);
       record->score = sqlite3_column_double (checks, 3);
       record->threshold = sqlite3_column_double (checks, 4);
     }
   if (rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
+      qd_sqlite_fail (sqlite, rc, error);
       return NULL;
     }
   return g_steal_pointer (&records);
@@ -358,14 +305,17 @@ qd_store_get_sample_data (QdStore     *self,
                           const char  *sha256,
                           GError     **error)
 {
+  QdSqlite *sqlite;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
   g_return_val_if_fail (sha256 != NULL, NULL);
 
-  stmt = prepare (self, "SELECT data FROM samples WHERE sha256 = ? AND data IS NOT NULL "
-                        "ORDER BY id DESC LIMIT 1", error);
+  sqlite = qd_store_get_sqlite (self);
+  stmt = qd_sqlite_prepare (sqlite,
+                            "SELECT data FROM samples WHERE sha256 = ? AND data IS NOT NULL "
+                            "ORDER BY id DESC LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
@@ -374,7 +324,7 @@ qd_store_get_sample_data (QdStore     *self,
     return g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize)sqlite3_column_bytes (stmt, 0));
   if (rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
+      qd_sqlite_fail (sqlite, rc, error);
       return NULL;
     }
   g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_FOUND,
@@ -398,6 +348,7 @@ qd_store_resolve_sample (QdStore     *self,
                          const char  *prefix,
                          GError     **error)
 {
+  QdSqlite *sqlite;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *lower = NULL;
   g_autofree char *found = NULL;
@@ -419,8 +370,10 @@ qd_store_resolve_sample (QdStore     *self,
       return NULL;
     }
   lower = g_ascii_strdown (prefix, -1);
-  stmt = prepare (self, "SELECT DISTINCT sha256 FROM samples WHERE substr (sha256, 1, ?) = ? "
-                        "LIMIT 2", error);
+  sqlite = qd_store_get_sqlite (self);
+  stmt = qd_sqlite_prepare (sqlite,
+                            "SELECT DISTINCT sha256 FROM samples WHERE substr (sha256, 1, ?) = ? "
+                            "LIMIT 2", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, (int)length);
@@ -434,11 +387,11 @@ qd_store_resolve_sample (QdStore     *self,
                          "more of its digits."), prefix);
           return NULL;
         }
-      found = column_text (stmt, 0);
+      found = qd_sqlite_column_text (stmt, 0);
     }
   if (rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
+      qd_sqlite_fail (sqlite, rc, error);
       return NULL;
     }
   if (found == NULL)
@@ -489,6 +442,7 @@ qd_store_record_check (QdStore     *self,
                        gboolean    *changed,
                        GError     **error)
 {
+  QdSqlite *sqlite;
   g_autoptr(sqlite3_stmt) latest = NULL;
   g_autoptr(sqlite3_stmt) status_row = NULL;
   g_autoptr(sqlite3_stmt) check_row = NULL;
@@ -503,27 +457,30 @@ qd_store_record_check (QdStore     *self,
   status = qd_follow_up_status_to_string (verdict->classified_as_spam
                                           ? QD_FOLLOW_UP_NOW_SPAM : QD_FOLLOW_UP_STILL_MISSED);
   detail = verdict_detail (verdict);
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  sqlite = qd_store_get_sqlite (self);
+  if (!qd_sqlite_exec (sqlite, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if ((latest = prepare (self, "SELECT status FROM sample_status WHERE sha256 = ? "
-                               "ORDER BY id DESC LIMIT 1", error)) == NULL ||
-      (status_row = prepare (self, "INSERT INTO sample_status (sha256, status, at, detail) "
-                                   "VALUES (?, ?, ?, ?)", error)) == NULL ||
-      (check_row = prepare (self, "INSERT INTO sample_checks (sha256, checked_at, verdict, "
-                                  "score, threshold) VALUES (?1, ?2, ?3, ?4, ?5) "
-                                  "ON CONFLICT (sha256) DO UPDATE SET checked_at = ?2, "
-                                  "n_checks = n_checks + 1, verdict = ?3, score = ?4, "
-                                  "threshold = ?5", error)) == NULL)
+  if ((latest = qd_sqlite_prepare (sqlite, "SELECT status FROM sample_status WHERE sha256 = ? "
+                                           "ORDER BY id DESC LIMIT 1", error)) == NULL ||
+      (status_row = qd_sqlite_prepare (sqlite,
+                                       "INSERT INTO sample_status (sha256, status, at, detail) "
+                                       "VALUES (?, ?, ?, ?)", error)) == NULL ||
+      (check_row = qd_sqlite_prepare (sqlite,
+                                      "INSERT INTO sample_checks (sha256, checked_at, verdict, "
+                                      "score, threshold) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                      "ON CONFLICT (sha256) DO UPDATE SET checked_at = ?2, "
+                                      "n_checks = n_checks + 1, verdict = ?3, score = ?4, "
+                                      "threshold = ?5", error)) == NULL)
     {
-      rollback (self);
+      qd_sqlite_rollback (sqlite);
       return FALSE;
     }
   sqlite3_bind_text (latest, 1, sha256, -1, SQLITE_STATIC);
   rc = sqlite3_step (latest);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      qd_store_fail (self, rc, error);
-      rollback (self);
+      qd_sqlite_fail (sqlite, rc, error);
+      qd_sqlite_rollback (sqlite);
       return FALSE;
     }
   differs = rc == SQLITE_DONE ||
@@ -540,10 +497,10 @@ qd_store_record_check (QdStore     *self,
                      SQLITE_STATIC);
   sqlite3_bind_double (check_row, 4, verdict->score);
   sqlite3_bind_double (check_row, 5, verdict->threshold);
-  if ((differs && !step (self, status_row, error)) || !step (self, check_row, error) ||
-      !exec (self, "COMMIT", error))
+  if ((differs && !qd_sqlite_step (sqlite, status_row, error)) ||
+      !qd_sqlite_step (sqlite, check_row, error) || !qd_sqlite_exec (sqlite, "COMMIT", error))
     {
-      rollback (self);
+      qd_sqlite_rollback (sqlite);
       return FALSE;
     }
   if (changed != NULL)

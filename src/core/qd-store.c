@@ -9,7 +9,6 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include "qd-error.h"
@@ -24,8 +23,8 @@ struct _QdStore
 {
   GObject  parent_instance;
 
-  char    *path;
-  sqlite3 *db;
+  char     *path;
+  QdSqlite  sqlite;
 };
 
 G_DEFINE_FINAL_TYPE (QdStore, qd_store, G_TYPE_OBJECT)
@@ -81,7 +80,7 @@ qd_store_finalize (GObject *object)
 {
   QdStore *self = QD_STORE (object);
 
-  g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->sqlite.db, sqlite3_close_v2);
   g_free (self->path);
 
   G_OBJECT_CLASS (qd_store_parent_class)->finalize (object);
@@ -93,9 +92,15 @@ qd_store_class_init (QdStoreClass *klass)
   G_OBJECT_CLASS (klass)->finalize = qd_store_finalize;
 }
 
+static gboolean storage_error (gpointer   owner,
+                               int        rc,
+                               GError   **error);
+
 static void
 qd_store_init (QdStore *self)
 {
+  self->sqlite.fail = storage_error;
+  self->sqlite.owner = self;
 }
 
 void
@@ -134,12 +139,15 @@ qd_history_entry_free (QdHistoryEntry *entry)
   g_free (entry);
 }
 
+/* QdSqliteFailFunc: what a failure of the store means for the person. */
 static gboolean
-storage_error (QdStore     *self,
-               int          rc,
-               GError     **error)
+storage_error (gpointer   owner,
+               int        rc,
+               GError   **error)
 {
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  QdStore *self = owner;
+  sqlite3 *db = self->sqlite.db;
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if (rc == SQLITE_FULL)
     g_set_error (error, QD_ERROR, QD_ERROR_STORAGE,
@@ -153,88 +161,11 @@ storage_error (QdStore     *self,
   return FALSE;
 }
 
-static gboolean
-exec (QdStore     *self,
-      const char  *sql,
-      GError     **error)
-{
-  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-
-  return rc == SQLITE_OK ? TRUE : storage_error (self, rc, error);
-}
-
-static sqlite3_stmt *
-prepare (QdStore     *self,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      storage_error (self, rc, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-static gboolean
-step_done (QdStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? TRUE : storage_error (self, rc, error);
-}
-
-static void
-rollback (QdStore *self)
-{
-  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
 /* For qd-store-samples.c, which shares the connection. */
-sqlite3 *
-qd_store_get_db (QdStore *self)
+QdSqlite *
+qd_store_get_sqlite (QdStore *self)
 {
-  return self->db;
-}
-
-gboolean
-qd_store_fail (QdStore  *self,
-               int       rc,
-               GError  **error)
-{
-  return storage_error (self, rc, error);
-}
-
-static GDateTime *
-column_time (sqlite3_stmt *stmt,
-             int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    return NULL;
-  return g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, column));
-}
-
-static char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
-
-static void
-bind_time (sqlite3_stmt *stmt,
-           int           column,
-           GDateTime    *time)
-{
-  if (time == NULL)
-    sqlite3_bind_null (stmt, column);
-  else
-    sqlite3_bind_int64 (stmt, column, g_date_time_to_unix (time));
+  return &self->sqlite;
 }
 
 /**
@@ -281,21 +212,21 @@ qd_store_open (const char  *path,
                      "was sent."), dir, g_strerror (saved));
       return NULL;
     }
-  rc = sqlite3_open_v2 (self->path, &self->db,
+  rc = sqlite3_open_v2 (self->path, &self->sqlite.db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      storage_error (self, rc, error);
+      qd_sqlite_fail (&self->sqlite, rc, error);
       return NULL;
     }
   /* Held mail and samples are private: the file is the user's alone. */
   g_chmod (self->path, 0600);
-  sqlite3_busy_timeout (self->db, 10000);
-  if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                   "PRAGMA foreign_keys = ON;", error))
+  sqlite3_busy_timeout (self->sqlite.db, 10000);
+  if (!qd_sqlite_exec (&self->sqlite, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                      "PRAGMA foreign_keys = ON;", error))
     return NULL;
 
-  stmt = prepare (self, "PRAGMA user_version", error);
+  stmt = qd_sqlite_prepare (&self->sqlite, "PRAGMA user_version", error);
   if (stmt == NULL)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
@@ -335,15 +266,19 @@ insert_submission (QdStore       *self,
   gsize size;
   const void *data = g_bytes_get_data (qd_submission_get_data (submission), &size);
 
-  if ((head = prepare (self, "INSERT INTO submissions (message_id, mail_from, rcpt_to, size, "
-                             "queued_at) VALUES (?, ?, ?, ?, ?)", error)) == NULL ||
-      (body = prepare (self, "INSERT INTO outbox (submission_id, data, required, n_samples, "
-                             "deadline) VALUES (?, ?, ?, ?, ?)", error)) == NULL ||
-      (sample_row = prepare (self, "INSERT INTO samples (submission_id, sha256, from_header, "
-                                   "to_header, subject, received_at, date_source, data) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error)) == NULL ||
-      (status_row = prepare (self, "INSERT INTO sample_status (sha256, status, at) "
-                                   "VALUES (?, 'queued', ?)", error)) == NULL)
+  if ((head = qd_sqlite_prepare (&self->sqlite,
+                                 "INSERT INTO submissions (message_id, mail_from, rcpt_to, size, "
+                                 "queued_at) VALUES (?, ?, ?, ?, ?)", error)) == NULL ||
+      (body = qd_sqlite_prepare (&self->sqlite,
+                                 "INSERT INTO outbox (submission_id, data, required, n_samples, "
+                                 "deadline) VALUES (?, ?, ?, ?, ?)", error)) == NULL ||
+      (sample_row = qd_sqlite_prepare (&self->sqlite,
+                                       "INSERT INTO samples (submission_id, sha256, from_header, "
+                                       "to_header, subject, received_at, date_source, data) "
+                                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error)) == NULL ||
+      (status_row = qd_sqlite_prepare (&self->sqlite,
+                                       "INSERT INTO sample_status (sha256, status, at) "
+                                       "VALUES (?, 'queued', ?)", error)) == NULL)
     return FALSE;
 
   sqlite3_bind_text (head, 1, qd_submission_get_message_id (submission), -1, SQLITE_STATIC);
@@ -351,16 +286,16 @@ insert_submission (QdStore       *self,
   sqlite3_bind_text (head, 3, qd_submission_get_to (submission), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (head, 4, (sqlite3_int64)size);
   sqlite3_bind_int64 (head, 5, now);
-  if (!step_done (self, head, error))
+  if (!qd_sqlite_step (&self->sqlite, head, error))
     return FALSE;
-  *id = sqlite3_last_insert_rowid (self->db);
+  *id = sqlite3_last_insert_rowid (self->sqlite.db);
 
   sqlite3_bind_int64 (body, 1, *id);
   sqlite3_bind_blob64 (body, 2, data, size, SQLITE_STATIC);
   sqlite3_bind_int (body, 3, qd_submission_get_required_extensions (submission));
   sqlite3_bind_int (body, 4, (int)samples->len);
-  bind_time (body, 5, qd_submission_get_deadline (submission));
-  if (!step_done (self, body, error))
+  qd_sqlite_bind_time (body, 5, qd_submission_get_deadline (submission));
+  if (!qd_sqlite_step (&self->sqlite, body, error))
     return FALSE;
 
   for (guint i = 0; i < samples->len; i++)
@@ -377,19 +312,19 @@ insert_submission (QdStore       *self,
       sqlite3_bind_text (sample_row, 3, qd_sample_get_from (sample), -1, SQLITE_STATIC);
       sqlite3_bind_text (sample_row, 4, qd_sample_get_to (sample), -1, SQLITE_STATIC);
       sqlite3_bind_text (sample_row, 5, qd_sample_get_subject (sample), -1, SQLITE_STATIC);
-      bind_time (sample_row, 6, received);
+      qd_sqlite_bind_time (sample_row, 6, received);
       sqlite3_bind_text (sample_row, 7, source == QD_DATE_SOURCE_RECEIVED ? "received"
                                         : source == QD_DATE_SOURCE_DATE ? "date" : NULL,
                          -1, SQLITE_STATIC);
       /* The sample as saved, not as wrapped: what a re-check classifies. */
       sqlite3_bind_blob64 (sample_row, 8, sample_data, sample_size, SQLITE_STATIC);
-      if (!step_done (self, sample_row, error))
+      if (!qd_sqlite_step (&self->sqlite, sample_row, error))
         return FALSE;
 
       sqlite3_reset (status_row);
       sqlite3_bind_text (status_row, 1, qd_sample_get_digest (sample), -1, SQLITE_STATIC);
       sqlite3_bind_int64 (status_row, 2, now);
-      if (!step_done (self, status_row, error))
+      if (!qd_sqlite_step (&self->sqlite, status_row, error))
         return FALSE;
     }
   return TRUE;
@@ -415,7 +350,7 @@ qd_store_enqueue (QdStore    *self,
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   g_return_val_if_fail (submissions != NULL, FALSE);
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!qd_sqlite_exec (&self->sqlite, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (guint i = 0; i < submissions->len; i++)
     {
@@ -423,7 +358,7 @@ qd_store_enqueue (QdStore    *self,
 
       if (!insert_submission (self, g_ptr_array_index (submissions, i), now, &id, error))
         {
-          rollback (self);
+          qd_sqlite_rollback (&self->sqlite);
           if (ids != NULL)
             g_array_set_size (ids, 0);
           return FALSE;
@@ -431,9 +366,9 @@ qd_store_enqueue (QdStore    *self,
       if (ids != NULL)
         g_array_append_val (ids, id);
     }
-  if (!exec (self, "COMMIT", error))
+  if (!qd_sqlite_exec (&self->sqlite, "COMMIT", error))
     {
-      rollback (self);
+      qd_sqlite_rollback (&self->sqlite);
       if (ids != NULL)
         g_array_set_size (ids, 0);
       return FALSE;
@@ -490,17 +425,19 @@ qd_store_claim_pending (QdStore  *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_outbox_entry_free);
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!qd_sqlite_exec (&self->sqlite, "BEGIN IMMEDIATE", error))
     return NULL;
-  if ((select = prepare (self, "SELECT o.submission_id, o.claim_pid, o.claim_until, o.data, "
-                               "o.required, o.n_samples, o.attempts, o.last_error, o.deadline, "
-                               "s.message_id, s.mail_from, s.rcpt_to, s.queued_at FROM outbox o "
-                               "JOIN submissions s ON s.id = o.submission_id "
-                               "ORDER BY o.submission_id", error)) == NULL ||
-      (claim = prepare (self, "UPDATE outbox SET claim_pid = ?, claim_until = ? "
-                              "WHERE submission_id = ?", error)) == NULL)
+  if ((select = qd_sqlite_prepare (&self->sqlite,
+                                   "SELECT o.submission_id, o.claim_pid, o.claim_until, o.data, "
+                                   "o.required, o.n_samples, o.attempts, o.last_error, o.deadline, "
+                                   "s.message_id, s.mail_from, s.rcpt_to, s.queued_at "
+                                   "FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+                                   "ORDER BY o.submission_id", error)) == NULL ||
+      (claim = qd_sqlite_prepare (&self->sqlite,
+                                  "UPDATE outbox SET claim_pid = ?, claim_until = ? "
+                                  "WHERE submission_id = ?", error)) == NULL)
     {
-      rollback (self);
+      qd_sqlite_rollback (&self->sqlite);
       return NULL;
     }
   while ((rc = sqlite3_step (select)) == SQLITE_ROW)
@@ -517,29 +454,29 @@ qd_store_claim_pending (QdStore  *self,
       entry->required = sqlite3_column_int (select, 4);
       entry->n_samples = sqlite3_column_int (select, 5);
       entry->attempts = sqlite3_column_int (select, 6);
-      entry->last_error = column_text (select, 7);
-      entry->deadline = column_time (select, 8);
-      entry->message_id = column_text (select, 9);
-      entry->mail_from = column_text (select, 10);
-      entry->rcpt_to = column_text (select, 11);
-      entry->created_at = column_time (select, 12);
+      entry->last_error = qd_sqlite_column_text (select, 7);
+      entry->deadline = qd_sqlite_column_time (select, 8);
+      entry->message_id = qd_sqlite_column_text (select, 9);
+      entry->mail_from = qd_sqlite_column_text (select, 10);
+      entry->rcpt_to = qd_sqlite_column_text (select, 11);
+      entry->created_at = qd_sqlite_column_time (select, 12);
       g_ptr_array_add (entries, entry);
 
       sqlite3_reset (claim);
       sqlite3_bind_int64 (claim, 1, getpid ());
       sqlite3_bind_int64 (claim, 2, now + CLAIM_SECONDS);
       sqlite3_bind_int64 (claim, 3, entry->id);
-      if (!step_done (self, claim, error))
+      if (!qd_sqlite_step (&self->sqlite, claim, error))
         {
-          rollback (self);
+          qd_sqlite_rollback (&self->sqlite);
           return NULL;
         }
     }
-  if (rc != SQLITE_DONE || !exec (self, "COMMIT", error))
+  if (rc != SQLITE_DONE || !qd_sqlite_exec (&self->sqlite, "COMMIT", error))
     {
       if (rc != SQLITE_DONE)
-        storage_error (self, rc, error);
-      rollback (self);
+        qd_sqlite_fail (&self->sqlite, rc, error);
+      qd_sqlite_rollback (&self->sqlite);
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -558,7 +495,7 @@ qd_store_count_pending (QdStore  *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), 0);
 
-  stmt = prepare (self, "SELECT count(*) FROM outbox", error);
+  stmt = qd_sqlite_prepare (&self->sqlite, "SELECT count(*) FROM outbox", error);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
   return (guint)sqlite3_column_int (stmt, 0);
@@ -572,8 +509,8 @@ qd_store_release_claim (QdStore *self,
 
   g_return_if_fail (QD_IS_STORE (self));
 
-  stmt = prepare (self, "UPDATE outbox SET claim_pid = NULL, claim_until = NULL "
-                        "WHERE submission_id = ?", NULL);
+  stmt = qd_sqlite_prepare (&self->sqlite, "UPDATE outbox SET claim_pid = NULL, claim_until = NULL "
+                                           "WHERE submission_id = ?", NULL);
   if (stmt == NULL)
     return;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -595,16 +532,19 @@ settle (QdStore     *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gboolean sent = g_str_equal (state, "sent");
 
-  if (!exec (self, "BEGIN IMMEDIATE", error))
+  if (!qd_sqlite_exec (&self->sqlite, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if ((update = prepare (self, "UPDATE submissions SET state = ?, sent_at = ?, server = ?, "
-                               "reply = ? WHERE id = ?", error)) == NULL ||
-      (status = prepare (self, "INSERT INTO sample_status (sha256, status, at, detail) "
-                               "SELECT sha256, ?, ?, ? FROM samples WHERE submission_id = ?",
-                         error)) == NULL ||
-      (remove = prepare (self, "DELETE FROM outbox WHERE submission_id = ?", error)) == NULL)
+  if ((update = qd_sqlite_prepare (&self->sqlite,
+                                   "UPDATE submissions SET state = ?, sent_at = ?, server = ?, "
+                                   "reply = ? WHERE id = ?", error)) == NULL ||
+      (status = qd_sqlite_prepare (&self->sqlite,
+                                   "INSERT INTO sample_status (sha256, status, at, detail) "
+                                   "SELECT sha256, ?, ?, ? FROM samples WHERE submission_id = ?",
+                                   error)) == NULL ||
+      (remove = qd_sqlite_prepare (&self->sqlite, "DELETE FROM outbox WHERE submission_id = ?",
+                                   error)) == NULL)
     {
-      rollback (self);
+      qd_sqlite_rollback (&self->sqlite);
       return FALSE;
     }
   sqlite3_bind_text (update, 1, state, -1, SQLITE_STATIC);
@@ -620,10 +560,12 @@ settle (QdStore     *self,
   sqlite3_bind_text (status, 3, reply, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (status, 4, id);
   sqlite3_bind_int64 (remove, 1, id);
-  if (!step_done (self, update, error) || !step_done (self, status, error) ||
-      !step_done (self, remove, error) || !exec (self, "COMMIT", error))
+  if (!qd_sqlite_step (&self->sqlite, update, error) ||
+      !qd_sqlite_step (&self->sqlite, status, error) ||
+      !qd_sqlite_step (&self->sqlite, remove, error) ||
+      !qd_sqlite_exec (&self->sqlite, "COMMIT", error))
     {
-      rollback (self);
+      qd_sqlite_rollback (&self->sqlite);
       return FALSE;
     }
   return TRUE;
@@ -683,13 +625,14 @@ qd_store_note_attempt (QdStore     *self,
 
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
 
-  stmt = prepare (self, "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
-                        "claim_pid = NULL, claim_until = NULL WHERE submission_id = ?", error);
+  stmt = qd_sqlite_prepare (&self->sqlite,
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+                            "claim_pid = NULL, claim_until = NULL WHERE submission_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, id);
-  return step_done (self, stmt, error);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 /**
@@ -710,13 +653,15 @@ qd_store_add_sample_status (QdStore     *self,
   g_return_val_if_fail (QD_IS_STORE (self), FALSE);
   g_return_val_if_fail (sha256 != NULL && status != NULL && at != NULL, FALSE);
 
-  stmt = prepare (self, "INSERT INTO sample_status (sha256, status, at) VALUES (?, ?, ?)", error);
+  stmt = qd_sqlite_prepare (&self->sqlite,
+                            "INSERT INTO sample_status (sha256, status, at) VALUES (?, ?, ?)",
+                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  bind_time (stmt, 3, at);
-  return step_done (self, stmt, error);
+  qd_sqlite_bind_time (stmt, 3, at);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 /**
@@ -739,7 +684,7 @@ qd_store_list_history (QdStore  *self,
   g_return_val_if_fail (QD_IS_STORE (self), NULL);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_history_entry_free);
-  stmt = prepare (self,
+  stmt = qd_sqlite_prepare (&self->sqlite,
     "SELECT s.sha256, s.from_header, s.to_header, s.subject, s.received_at, sub.message_id,"
     " sub.state, sub.queued_at, sub.sent_at, sub.server, sub.reply,"
     " (SELECT status FROM sample_status st WHERE st.sha256 = s.sha256"
@@ -755,24 +700,24 @@ qd_store_list_history (QdStore  *self,
     {
       QdHistoryEntry *entry = g_new0 (QdHistoryEntry, 1);
 
-      entry->sha256 = column_text (stmt, 0);
-      entry->from = column_text (stmt, 1);
-      entry->to = column_text (stmt, 2);
-      entry->subject = column_text (stmt, 3);
-      entry->received_at = column_time (stmt, 4);
-      entry->message_id = column_text (stmt, 5);
-      entry->state = column_text (stmt, 6);
-      entry->queued_at = column_time (stmt, 7);
-      entry->sent_at = column_time (stmt, 8);
-      entry->server = column_text (stmt, 9);
-      entry->reply = column_text (stmt, 10);
-      entry->status = column_text (stmt, 11);
-      entry->status_at = column_time (stmt, 12);
+      entry->sha256 = qd_sqlite_column_text (stmt, 0);
+      entry->from = qd_sqlite_column_text (stmt, 1);
+      entry->to = qd_sqlite_column_text (stmt, 2);
+      entry->subject = qd_sqlite_column_text (stmt, 3);
+      entry->received_at = qd_sqlite_column_time (stmt, 4);
+      entry->message_id = qd_sqlite_column_text (stmt, 5);
+      entry->state = qd_sqlite_column_text (stmt, 6);
+      entry->queued_at = qd_sqlite_column_time (stmt, 7);
+      entry->sent_at = qd_sqlite_column_time (stmt, 8);
+      entry->server = qd_sqlite_column_text (stmt, 9);
+      entry->reply = qd_sqlite_column_text (stmt, 10);
+      entry->status = qd_sqlite_column_text (stmt, 11);
+      entry->status_at = qd_sqlite_column_time (stmt, 12);
       g_ptr_array_add (entries, entry);
     }
   if (rc != SQLITE_DONE)
     {
-      storage_error (self, rc, error);
+      qd_sqlite_fail (&self->sqlite, rc, error);
       return NULL;
     }
   return g_steal_pointer (&entries);

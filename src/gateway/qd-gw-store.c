@@ -5,14 +5,13 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "qd-gw-store.h"
+#include "qd-sqlite-private.h"
 
 struct _QdGwStore
 {
   GObject   parent_instance;
-  sqlite3  *db;
+  QdSqlite  sqlite;
   GHashTable *statements;   /* SQL text (static) -> sqlite3_stmt */
 };
 
@@ -115,6 +114,18 @@ set_sqlite_error (GError  **error,
                "database error: %s", sqlite3_errmsg (db));
 }
 
+/* QdSqliteFailFunc: the connection says what went wrong. */
+static gboolean
+store_fail (gpointer   owner,
+            int        rc,
+            GError   **error)
+{
+  QdGwStore *self = owner;
+
+  set_sqlite_error (error, self->sqlite.db);
+  return FALSE;
+}
+
 /* Statements are prepared once and cached by their (static) text. */
 static sqlite3_stmt *
 prepare (QdGwStore  *self,
@@ -124,8 +135,9 @@ prepare (QdGwStore  *self,
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
-        g_error ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+      if (sqlite3_prepare_v3 (self->sqlite.db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt,
+                              NULL) != SQLITE_OK)
+        g_error ("cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->sqlite.db));
       g_hash_table_insert (self->statements, (gpointer)sql, stmt);
     }
   sqlite3_reset (stmt);
@@ -144,36 +156,13 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           column)
-{
-  return g_strdup ((const char *)sqlite3_column_text (stmt, column));
-}
-
-static gboolean
-step_done (QdGwStore     *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      set_sqlite_error (error, self->db);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 qd_gw_store_finalize (GObject *object)
 {
   QdGwStore *self = (QdGwStore *)object;
 
   g_clear_pointer (&self->statements, g_hash_table_unref);
-  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->sqlite.db, sqlite3_close);
 
   G_OBJECT_CLASS (qd_gw_store_parent_class)->finalize (object);
 }
@@ -187,6 +176,8 @@ qd_gw_store_class_init (QdGwStoreClass *klass)
 static void
 qd_gw_store_init (QdGwStore *self)
 {
+  self->sqlite.fail = store_fail;
+  self->sqlite.owner = self;
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify)sqlite3_finalize);
 }
@@ -198,16 +189,16 @@ qd_gw_store_open (const char  *path,
   g_autoptr(QdGwStore) self = g_object_new (QD_TYPE_GW_STORE, NULL);
   char *errmsg = NULL;
 
-  if (sqlite3_open_v2 (path, &self->db,
+  if (sqlite3_open_v2 (path, &self->sqlite.db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                        NULL) != SQLITE_OK)
     {
       g_set_error (error, QD_GW_STORE_ERROR, 0, "cannot open the database %s: %s", path,
-                   self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+                   self->sqlite.db != NULL ? sqlite3_errmsg (self->sqlite.db) : "out of memory");
       return NULL;
     }
-  sqlite3_busy_timeout (self->db, 5000);
-  if (sqlite3_exec (self->db, schema, NULL, NULL, &errmsg) != SQLITE_OK)
+  sqlite3_busy_timeout (self->sqlite.db, 5000);
+  if (sqlite3_exec (self->sqlite.db, schema, NULL, NULL, &errmsg) != SQLITE_OK)
     {
       g_set_error (error, QD_GW_STORE_ERROR, 0, "cannot set up the database %s: %s", path,
                    errmsg);
@@ -221,21 +212,20 @@ gboolean
 qd_gw_store_begin (QdGwStore  *self,
                    GError    **error)
 {
-  return step_done (self, prepare (self, "BEGIN IMMEDIATE"), error);
+  return qd_sqlite_step (&self->sqlite, prepare (self, "BEGIN IMMEDIATE"), error);
 }
 
 gboolean
 qd_gw_store_commit (QdGwStore  *self,
                     GError    **error)
 {
-  return step_done (self, prepare (self, "COMMIT"), error);
+  return qd_sqlite_step (&self->sqlite, prepare (self, "COMMIT"), error);
 }
 
 void
 qd_gw_store_rollback (QdGwStore *self)
 {
-  if (!sqlite3_get_autocommit (self->db))
-    step_done (self, prepare (self, "ROLLBACK"), NULL);
+  qd_sqlite_rollback (&self->sqlite);
 }
 
 /**
@@ -260,13 +250,13 @@ qd_gw_store_explain_used (QdGwStore *self)
       GString *plan = g_string_new (sql);
       sqlite3_stmt *stmt = NULL;
 
-      if (sqlite3_prepare_v2 (self->db, explain, -1, &stmt, NULL) == SQLITE_OK)
+      if (sqlite3_prepare_v2 (self->sqlite.db, explain, -1, &stmt, NULL) == SQLITE_OK)
         {
           while (sqlite3_step (stmt) == SQLITE_ROW)
             g_string_append_printf (plan, "\n  %s", sqlite3_column_text (stmt, 3));
         }
       else
-        g_string_append_printf (plan, "\n  cannot explain: %s", sqlite3_errmsg (self->db));
+        g_string_append_printf (plan, "\n  cannot explain: %s", sqlite3_errmsg (self->sqlite.db));
       sqlite3_finalize (stmt);
       g_ptr_array_add (plans, g_string_free (plan, FALSE));
     }
@@ -316,13 +306,13 @@ qd_gw_store_add_user (QdGwStore   *self,
   bind_text (stmt, 2, address);
   bind_text (stmt, 3, display_name);
   bind_text (stmt, 4, password_hash);
-  if (!step_done (self, stmt, error))
+  if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
   stmt = prepare (self, "SELECT id FROM users WHERE username = ?");
   bind_text (stmt, 1, username);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      set_sqlite_error (error, self->db);
+      set_sqlite_error (error, self->sqlite.db);
       return 0;
     }
   user_id = sqlite3_column_int64 (stmt, 0);
@@ -339,10 +329,10 @@ read_user (sqlite3_stmt *stmt)
     return NULL;
   user = g_new0 (QdGwUser, 1);
   user->id = sqlite3_column_int64 (stmt, 0);
-  user->username = column_dup (stmt, 1);
-  user->address = column_dup (stmt, 2);
-  user->display_name = column_dup (stmt, 3);
-  user->password_hash = column_dup (stmt, 4);
+  user->username = qd_sqlite_column_text (stmt, 1);
+  user->address = qd_sqlite_column_text (stmt, 2);
+  user->display_name = qd_sqlite_column_text (stmt, 3);
+  user->password_hash = qd_sqlite_column_text (stmt, 4);
   sqlite3_reset (stmt);
   return user;
 }
@@ -382,7 +372,7 @@ qd_gw_store_add_session (QdGwStore   *self,
   bind_text (stmt, 1, token_hash);
   sqlite3_bind_int64 (stmt, 2, user_id);
   sqlite3_bind_int64 (stmt, 3, expires_at);
-  return step_done (self, stmt, error);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 gboolean
@@ -413,7 +403,7 @@ qd_gw_store_delete_session (QdGwStore  *self,
   sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE token_hash = ?");
 
   bind_text (stmt, 1, token_hash);
-  step_done (self, stmt, NULL);
+  qd_sqlite_step (&self->sqlite, stmt, NULL);
 }
 
 void
@@ -425,7 +415,7 @@ qd_gw_store_purge_sessions (QdGwStore *self,
   sqlite3_stmt *stmt = prepare (self, "DELETE FROM sessions WHERE expires_at < ?");
 
   sqlite3_bind_int64 (stmt, 1, now - 24 * 3600);
-  step_done (self, stmt, NULL);
+  qd_sqlite_step (&self->sqlite, stmt, NULL);
 }
 
 /* items */
@@ -511,9 +501,9 @@ qd_gw_store_add_item (QdGwStore  *self,
   sqlite3_bind_int64 (stmt, 17, item->expires_at);
   bind_text (stmt, 18, item->maildir_name);
   bind_text (stmt, 19, search);
-  if (!step_done (self, stmt, error))
+  if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
-  item->id = sqlite3_last_insert_rowid (self->db);
+  item->id = sqlite3_last_insert_rowid (self->sqlite.db);
   return item->id;
 }
 
@@ -530,22 +520,22 @@ read_item (sqlite3_stmt *stmt)
   item->id = sqlite3_column_int64 (stmt, 0);
   item->user_id = sqlite3_column_int64 (stmt, 1);
   item->folder = sqlite3_column_int (stmt, 2);
-  item->status = column_dup (stmt, 3);
+  item->status = qd_sqlite_column_text (stmt, 3);
   item->received_at = sqlite3_column_int64 (stmt, 4);
-  item->envelope_sender = column_dup (stmt, 5);
-  item->from_header = column_dup (stmt, 6);
-  item->from_name = column_dup (stmt, 7);
-  item->from_address = column_dup (stmt, 8);
-  item->recipient = column_dup (stmt, 9);
-  item->subject = column_dup (stmt, 10);
+  item->envelope_sender = qd_sqlite_column_text (stmt, 5);
+  item->from_header = qd_sqlite_column_text (stmt, 6);
+  item->from_name = qd_sqlite_column_text (stmt, 7);
+  item->from_address = qd_sqlite_column_text (stmt, 8);
+  item->recipient = qd_sqlite_column_text (stmt, 9);
+  item->subject = qd_sqlite_column_text (stmt, 10);
   item->size = sqlite3_column_int64 (stmt, 11);
   item->reason = sqlite3_column_int (stmt, 12);
   item->category = sqlite3_column_int (stmt, 13);
-  item->policy_rule = column_dup (stmt, 14);
+  item->policy_rule = qd_sqlite_column_text (stmt, 14);
   item->score = sqlite3_column_double (stmt, 15);
-  item->rules_json = column_dup (stmt, 16);
+  item->rules_json = qd_sqlite_column_text (stmt, 16);
   item->expires_at = sqlite3_column_int64 (stmt, 17);
-  item->maildir_name = column_dup (stmt, 18);
+  item->maildir_name = qd_sqlite_column_text (stmt, 18);
   return item;
 }
 
@@ -576,7 +566,7 @@ qd_gw_store_set_item_status (QdGwStore   *self,
 
   bind_text (stmt, 1, status);
   sqlite3_bind_int64 (stmt, 2, item_id);
-  return step_done (self, stmt, error);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 gboolean
@@ -589,7 +579,7 @@ qd_gw_store_set_item_maildir_name (QdGwStore   *self,
 
   bind_text (stmt, 1, name);
   sqlite3_bind_int64 (stmt, 2, item_id);
-  return step_done (self, stmt, error);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 /* The filter shared by every page and count statement. Parameters:
@@ -694,7 +684,7 @@ qd_gw_store_list_items (QdGwStore        *self,
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, self->db);
+      set_sqlite_error (error, self->sqlite.db);
       return NULL;
     }
 
@@ -704,7 +694,7 @@ qd_gw_store_list_items (QdGwStore        *self,
       bind_filter (stmt, query, pattern);
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {
-          set_sqlite_error (error, self->db);
+          set_sqlite_error (error, self->sqlite.db);
           return NULL;
         }
       *total = sqlite3_column_int64 (stmt, 0);
@@ -748,7 +738,7 @@ qd_gw_store_list_senders (QdGwStore      *self,
     {
       gint64 t = sqlite3_column_int64 (stmt, 1);
 
-      g_ptr_array_add (addresses, column_dup (stmt, 0));
+      g_ptr_array_add (addresses, qd_sqlite_column_text (stmt, 0));
       g_array_append_val (times, t);
     }
   sqlite3_reset (stmt);
@@ -798,10 +788,10 @@ qd_gw_store_add_sender (QdGwStore       *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int (stmt, 2, list);
   bind_text (stmt, 3, address);
-  if (!step_done (self, stmt, error))
+  if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
   if (created != NULL)
-    *created = sqlite3_changes (self->db) > 0;
+    *created = sqlite3_changes (self->sqlite.db) > 0;
 
   stmt = prepare (self,
     "SELECT added_at FROM senders WHERE user_id = ? AND list = ? AND address = ?");
@@ -826,7 +816,7 @@ qd_gw_store_remove_sender (QdGwStore      *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int (stmt, 2, list);
   bind_text (stmt, 3, address);
-  return step_done (self, stmt, NULL) && sqlite3_changes (self->db) > 0;
+  return qd_sqlite_step (&self->sqlite, stmt, NULL) && sqlite3_changes (self->sqlite.db) > 0;
 }
 
 gboolean
@@ -883,9 +873,9 @@ qd_gw_store_add_submission (QdGwStore   *self,
   sqlite3_bind_int64 (stmt, 4, size);
   bind_text (stmt, 5, path);
   bind_text (stmt, 6, status);
-  if (!step_done (self, stmt, error))
+  if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
-  return sqlite3_last_insert_rowid (self->db);
+  return sqlite3_last_insert_rowid (self->sqlite.db);
 }
 
 gboolean
@@ -906,7 +896,7 @@ qd_gw_store_add_sample (QdGwStore   *self,
   bind_text (stmt, 6, sample->encoding);
   bind_text (stmt, 7, sample->status);
   bind_text (stmt, 8, sample->reason);
-  return step_done (self, stmt, error);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
 }
 
 gboolean
@@ -945,7 +935,7 @@ qd_gw_store_dump_submissions (QdGwStore *self)
   char *json = NULL;
 
   if (sqlite3_step (stmt) == SQLITE_ROW)
-    json = column_dup (stmt, 0);
+    json = qd_sqlite_column_text (stmt, 0);
   sqlite3_reset (stmt);
   return json;
 }
