@@ -194,16 +194,11 @@ qdesk_cmd_senders (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   QdSenderList list;
 
-  if (!qdesk_parse ("senders", _("approved|blocked [add ADDR | remove ADDR]"), entries, &argc,
+  if (!qdesk_parse ("senders", _("approved|blocked [add ADDR | remove ADDR]"), NULL, &argc,
                     &argv))
     return QDESK_EXIT_USAGE;
   if (argc < 2 || (!g_str_equal (argv[1], "approved") && !g_str_equal (argv[1], "blocked")))
@@ -239,7 +234,7 @@ qdesk_cmd_senders (QdeskContext  *ctx,
 
     if (senders == NULL)
       return qdesk_fail (error);
-    if (json)
+    if (ctx->json)
       {
         g_autoptr(JsonBuilder) builder = json_builder_new ();
 

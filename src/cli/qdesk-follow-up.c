@@ -106,17 +106,12 @@ qdesk_cmd_history (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdStore) store = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  if (!qdesk_parse ("history", NULL, entries, &argc, &argv))
+  if (!qdesk_parse ("history", NULL, NULL, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc > 1)
     return qdesk_usage_error ("history", _("unexpected arguments"));
@@ -127,7 +122,7 @@ qdesk_cmd_history (QdeskContext  *ctx,
   if (records == NULL)
     return qdesk_fail (error);
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -278,12 +273,10 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
   gboolean all = FALSE;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
       N_("Every sample not yet classified as spam, due or not"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -320,7 +313,7 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
         return qdesk_fail (error);
       wanted = qd_follow_up_due_samples (follow_up, now);
       next = qd_follow_up_next_due (follow_up, now);
-      if (wanted[0] == NULL && json)
+      if (wanted[0] == NULL && ctx->json)
         {
           g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
@@ -357,7 +350,7 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
       if (r->error != NULL)
         status = MAX (status, qdesk_exit_status (r->error));
     }
-  if (json)
+  if (ctx->json)
     {
       print_results_json (results);
       return status;

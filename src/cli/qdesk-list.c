@@ -172,7 +172,7 @@ for_each_page (QdeskContext  *ctx,
 
 typedef struct
 {
-  gboolean json;
+  const QdeskContext *ctx;
   gboolean first;
   gboolean header_done;
   guint    printed;
@@ -222,7 +222,7 @@ print_page (gpointer page_data,
   ListOutput *out = data;
 
   out->total = page->total;
-  if (out->json)
+  if (out->ctx->json)
     {
       if (!out->header_done)
         {
@@ -263,12 +263,10 @@ qdesk_cmd_list (QdeskContext  *ctx,
 {
   int limit = 0;
   gboolean all = FALSE;
-  gboolean json = FALSE;
   const GOptionEntry own[] = {
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
       N_("N") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
   };
   g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
   g_autoptr(GError) error = NULL;
@@ -288,19 +286,19 @@ qdesk_cmd_list (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  out.json = json;
+  out.ctx = ctx;
   if (!for_each_page (ctx, query, all ? 0 : (limit > 0 ? (guint)limit : 50), print_page, &out,
                       &error))
     {
       /* The JSON document is left open: a script must not take the pages
        * before the failure for the whole list (exit status and message
        * say what happened). */
-      if (json && out.header_done)
+      if (ctx->json && out.header_done)
         g_print ("\n");
       return qdesk_fail (error);
     }
 
-  if (json)
+  if (ctx->json)
     {
       if (!out.header_done)
         g_print ("{\n  \"total\": %" G_GINT64_FORMAT ",\n  \"items\": [", out.total);

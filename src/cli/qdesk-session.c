@@ -152,18 +152,13 @@ qdesk_cmd_info (QdeskContext  *ctx,
                 int            argc,
                 char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdApiClient) client = NULL;
   g_autoptr(QdGatewayInfo) info = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *size = NULL;
 
-  if (!qdesk_parse ("info", NULL, entries, &argc, &argv))
+  if (!qdesk_parse ("info", NULL, NULL, &argc, &argv))
     return QDESK_EXIT_USAGE;
   client = qdesk_connect (ctx, FALSE, &error);
   if (client == NULL)
@@ -173,7 +168,7 @@ qdesk_cmd_info (QdeskContext  *ctx,
   if (info == NULL)
     return qdesk_fail (error);
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
