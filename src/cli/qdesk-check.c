@@ -41,8 +41,8 @@ qdesk_cmd_check (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  qd_api_client_classify_async (ctx->client, bytes, NULL, qdesk_store_result, &result);
-  verdict = qd_api_client_classify_finish (ctx->client, qdesk_wait (&result), &error);
+  qd_api_client_classify_async (ctx->client, bytes, NULL, qd_async_wait_result_cb, &result);
+  verdict = qd_api_client_classify_finish (ctx->client, qd_async_wait (&result), &error);
   if (verdict == NULL)
     return qdesk_fail (error);
 

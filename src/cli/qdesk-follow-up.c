@@ -264,8 +264,8 @@ reload (QdFollowUp  *follow_up,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qd_follow_up_reload_async (follow_up, NULL, qdesk_store_result, &result);
-  return qd_follow_up_reload_finish (follow_up, qdesk_wait (&result), error);
+  qd_follow_up_reload_async (follow_up, NULL, qd_async_wait_result_cb, &result);
+  return qd_follow_up_reload_finish (follow_up, qd_async_wait (&result), error);
 }
 
 int
@@ -337,9 +337,9 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
   if (client == NULL)
     return qdesk_fail (error);
   qd_follow_up_set_client (follow_up, client);
-  qd_follow_up_recheck_async (follow_up, (const char * const *)wanted, NULL, qdesk_store_result,
-                              &result);
-  results = qd_follow_up_recheck_finish (follow_up, qdesk_wait (&result), &error);
+  qd_follow_up_recheck_async (follow_up, (const char * const *)wanted, NULL,
+                              qd_async_wait_result_cb, &result);
+  results = qd_follow_up_recheck_finish (follow_up, qd_async_wait (&result), &error);
   if (results == NULL)
     return qdesk_fail (error);
 
@@ -378,8 +378,8 @@ learn_age_limit (QdeskContext *ctx,
   client = qdesk_connect (ctx, FALSE, &error);
   if (client != NULL)
     {
-      qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
-      info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), &error);
+      qd_api_client_get_info_async (ctx->client, NULL, qd_async_wait_result_cb, &result);
+      info = qd_api_client_get_info_finish (ctx->client, qd_async_wait (&result), &error);
     }
   if (info != NULL)
     qd_follow_up_set_max_sample_age_days (follow_up, info->max_sample_age_days);

@@ -164,8 +164,8 @@ for_each_page (QdeskContext  *ctx,
   gboolean ok;
 
   qd_api_client_list_pages_async (ctx->client, query, max, push_page, pool, NULL,
-                                  qdesk_store_result, &result);
-  ok = qd_api_client_list_pages_finish (ctx->client, qdesk_wait (&result), error);
+                                  qd_async_wait_result_cb, &result);
+  ok = qd_api_client_list_pages_finish (ctx->client, qd_async_wait (&result), error);
   g_thread_pool_free (pool, FALSE, TRUE);
   return ok;
 }
@@ -323,8 +323,8 @@ qdesk_collect_ids (QdeskContext  *ctx,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qd_api_client_list_ids_async (ctx->client, query, NULL, qdesk_store_result, &result);
-  return qd_api_client_list_ids_finish (ctx->client, qdesk_wait (&result), error);
+  qd_api_client_list_ids_async (ctx->client, query, NULL, qd_async_wait_result_cb, &result);
+  return qd_api_client_list_ids_finish (ctx->client, qd_async_wait (&result), error);
 }
 
 static void
@@ -364,8 +364,8 @@ qdesk_cmd_show (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qdesk_store_result, &raw_result);
-  bytes = qd_api_client_get_raw_finish (ctx->client, qdesk_wait (&raw_result), &error);
+  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &raw_result);
+  bytes = qd_api_client_get_raw_finish (ctx->client, qd_async_wait (&raw_result), &error);
   if (bytes == NULL)
     return qdesk_fail (error);
   if (raw)
@@ -379,8 +379,8 @@ qdesk_cmd_show (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qdesk_store_result, &item_result);
-  item = qd_api_client_get_item_finish (ctx->client, qdesk_wait (&item_result), &error);
+  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &item_result);
+  item = qd_api_client_get_item_finish (ctx->client, qd_async_wait (&item_result), &error);
   if (item == NULL)
     return qdesk_fail (error);
 

@@ -150,29 +150,6 @@ qdesk_parse (const char    *command,
   return TRUE;
 }
 
-void
-qdesk_store_result (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/**
- * qdesk_wait:
- *
- * Runs the main context until an async call has stored its result.
- */
-GAsyncResult *
-qdesk_wait (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static void
 token_changed_cb (QdApiClient *client,
                   gpointer     user_data)

@@ -90,8 +90,8 @@ qdesk_cmd_login (QdeskContext  *ctx,
                                            "--password-stdin and write it to standard input"));
     }
 
-  qd_api_client_sign_in_async (client, user, password, NULL, qdesk_store_result, &result);
-  account = qd_api_client_sign_in_finish (client, qdesk_wait (&result), &error);
+  qd_api_client_sign_in_async (client, user, password, NULL, qd_async_wait_result_cb, &result);
+  account = qd_api_client_sign_in_finish (client, qd_async_wait (&result), &error);
   if (account == NULL)
     {
       memset (password, 0, strlen (password));
@@ -134,8 +134,8 @@ qdesk_cmd_logout (QdeskContext  *ctx,
   server = qd_api_client_get_base_url (client);
 
   qd_api_client_set_renew_from_keyring (client, FALSE);
-  qd_api_client_sign_out_async (client, NULL, qdesk_store_result, &result);
-  if (!qd_api_client_sign_out_finish (client, qdesk_wait (&result), &error))
+  qd_api_client_sign_out_async (client, NULL, qd_async_wait_result_cb, &result);
+  if (!qd_api_client_sign_out_finish (client, qd_async_wait (&result), &error))
     g_printerr (_("qdesk: the gateway did not confirm the sign-out (%s); the session is "
                   "forgotten here anyway.\n"), error->message);
 
@@ -163,8 +163,8 @@ qdesk_cmd_info (QdeskContext  *ctx,
   client = qdesk_connect (ctx, FALSE, &error);
   if (client == NULL)
     return qdesk_fail (error);
-  qd_api_client_get_info_async (client, NULL, qdesk_store_result, &result);
-  info = qd_api_client_get_info_finish (client, qdesk_wait (&result), &error);
+  qd_api_client_get_info_async (client, NULL, qd_async_wait_result_cb, &result);
+  info = qd_api_client_get_info_finish (client, qd_async_wait (&result), &error);
   if (info == NULL)
     return qdesk_fail (error);
 
