@@ -1,4 +1,4 @@
-/* test-list-pages.c — a whole listing, page after page, in order
+/* test-api-client-pages.c — a whole listing, page after page, in order
  *
  * qd_api_client_list_pages_async() asks for the next page while it parses
  * one, so pages are in flight out of step with what is handed over.  What
@@ -179,12 +179,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   qd_mail_init ();
-  g_test_add ("/list-pages/every-page-in-order", Fixture, NULL, fixture_set_up,
+  g_test_add ("/api-client-pages/every-page-in-order", Fixture, NULL, fixture_set_up,
               test_every_page_in_order, fixture_tear_down);
-  g_test_add ("/list-pages/at-most-max", Fixture, NULL, fixture_set_up, test_at_most_max,
+  g_test_add ("/api-client-pages/at-most-max", Fixture, NULL, fixture_set_up, test_at_most_max,
               fixture_tear_down);
-  g_test_add ("/list-pages/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
+  g_test_add ("/api-client-pages/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
-  g_test_add ("/list-pages/ids", Fixture, NULL, fixture_set_up, test_ids, fixture_tear_down);
+  g_test_add ("/api-client-pages/ids", Fixture, NULL, fixture_set_up, test_ids, fixture_tear_down);
   return g_test_run ();
 }
