@@ -8,14 +8,13 @@
 #include <string.h>
 
 #include "qd-core.h"
-
-/* A held message as the gateway lists it (data/item.json), as in
- * test-item.c. */
-static char *item_json;
+#include "test-data.h"
 
 static void
 test_page (void)
 {
+  /* A held message as the gateway lists it, as in test-item.c. */
+  g_autofree char *item_json = test_data_read ("item.json", NULL);
   g_autofree char *json = g_strdup_printf ("{\"items\": [%s], \"next_cursor\": \"abc\","
                                            " \"total\": 1342}", item_json);
   g_autoptr(GError) error = NULL;
@@ -77,18 +76,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  g_file_get_contents (TEST_DATA_DIR "/item.json", &item_json, NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/item-page/page", test_page);
   g_test_add_func ("/item-page/bad-pages", test_bad_pages);
   g_test_add_func ("/item-page/empty", test_empty_page);
 
-  status = g_test_run ();
-  g_free (item_json);
-  return status;
+  return g_test_run ();
 }

@@ -6,10 +6,10 @@
 #include "config.h"
 
 #include "qd-core.h"
+#include "test-data.h"
 
-/* A held message as the gateway lists it (data/item.json), for the item
- * alone here and inside a page in test-item-page.c. */
-static char *item_json;
+/* data/item.json: a held message as the gateway lists it, which
+ * test-item-page.c reads inside a page. */
 
 static QdItem *
 parse (const char  *json,
@@ -24,6 +24,7 @@ parse (const char  *json,
 static void
 test_parse (void)
 {
+  g_autofree char *item_json = test_data_read ("item.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdItem) item = parse (item_json, &error);
   const char * const *rules;
@@ -57,6 +58,7 @@ test_parse (void)
 static void
 test_round_trip (void)
 {
+  g_autofree char *item_json = test_data_read ("item.json", NULL);
   g_autoptr(QdItem) item = parse (item_json, NULL);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *json = NULL;
@@ -130,19 +132,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  g_file_get_contents (TEST_DATA_DIR "/item.json", &item_json, NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/item/parse", test_parse);
   g_test_add_func ("/item/round-trip", test_round_trip);
   g_test_add_func ("/item/bad", test_bad_items);
   g_test_add_func ("/item/minimal", test_minimal_item);
 
-  status = g_test_run ();
-  g_free (item_json);
-  return status;
+  return g_test_run ();
 }

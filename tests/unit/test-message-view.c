@@ -6,24 +6,14 @@
 #include "config.h"
 
 #include "qd-core.h"
-
-static GBytes *
-load (const char *name)
-{
-  g_autofree char *path = g_build_filename (TEST_DATA_DIR, name, NULL);
-  g_autoptr(GError) error = NULL;
-  char *data;
-  gsize len;
-
-  g_file_get_contents (path, &data, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (data, len);
-}
+#include "test-data.h"
 
 static void
 test_view_html_only (void)
 {
-  g_autoptr(GBytes) raw = load ("html-with-remote-images.eml");
+  gsize length;
+  char *data = test_data_read ("html-with-remote-images.eml", &length);
+  g_autoptr(GBytes) raw = g_bytes_new_take (data, length);
   g_autoptr(QdMessageView) view = qd_message_view_new (raw);
 
   g_assert_cmpstr (view->subject, ==, "週末限定セールのお知らせ");
