@@ -48,31 +48,6 @@ list_error_cb (QdItemList *list,
     }
 }
 
-static void
-signed_in_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(QdAccount) account = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
-
-  account = qd_api_client_sign_in_finish (run->client, result, &error);
-  if (account == NULL)
-    {
-      g_printerr ("bench-model: %s\n", error->message);
-      run->failed = TRUE;
-      g_main_loop_quit (run->loop);
-      return;
-    }
-  /* As the window does: a model of pages of 200, which asks for its
-   * first page at once. */
-  run->list = qd_item_list_new (run->client, query, 200);
-  g_signal_connect (run->list, "page-loaded", G_CALLBACK (page_loaded_cb), run);
-  g_signal_connect (run->list, "notify::error", G_CALLBACK (list_error_cb), run);
-}
-
 static gboolean
 first_item_is_real (QdItemList *list)
 {
@@ -102,6 +77,8 @@ main (int   argc,
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(QdQuery) query = NULL;
+      g_autoptr(GAsyncResult) signed_in = NULL;
+      g_autoptr(QdAccount) account = NULL;
       Run run = { 0 };
       gint64 t0;
 
@@ -114,12 +91,26 @@ main (int   argc,
         }
 
       t0 = g_get_monotonic_time ();
-      qd_api_client_sign_in_async (run.client, argv[2], argv[3], NULL, signed_in_cb, &run);
+      qd_api_client_sign_in_async (run.client, argv[2], argv[3], NULL, qd_async_wait_result_cb,
+                                   &signed_in);
+      account = qd_api_client_sign_in_finish (run.client, qd_async_wait (&signed_in), &error);
+      if (account == NULL)
+        {
+          g_printerr ("bench-model: %s\n", error->message);
+          return 1;
+        }
+      /* As the window does: a model of pages of 200, which asks for its
+       * first page at once. */
+      query = qd_query_new (QD_FOLDER_QUARANTINE);
+      run.list = qd_item_list_new (run.client, query, 200);
+      g_signal_connect (run.list, "page-loaded", G_CALLBACK (page_loaded_cb), &run);
+      g_signal_connect (run.list, "notify::error", G_CALLBACK (list_error_cb), &run);
       g_main_loop_run (run.loop);
       if (run.failed || !first_item_is_real (run.list))
         return 1;
       first_page[i] = (g_get_monotonic_time () - t0) / 1000.0;
 
+      g_clear_pointer (&query, qd_query_unref);
       query = qd_query_copy (qd_item_list_get_query (run.list));
       qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
       t0 = g_get_monotonic_time ();

@@ -125,8 +125,8 @@ run_action (QdeskContext *ctx,
 
   signal_source = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
   qd_api_client_act_async (ctx->client, action, (const char * const *)ids, approve, progress_cb,
-                           &progress, cancellable, qdesk_store_result, &result);
-  batch = qd_api_client_act_finish (ctx->client, qdesk_wait (&result), &error);
+                           &progress, cancellable, qd_async_wait_result_cb, &result);
+  batch = qd_api_client_act_finish (ctx->client, qd_async_wait (&result), &error);
   g_source_remove (signal_source);
   if (progress.on_terminal)
     g_printerr ("\n");
@@ -194,16 +194,11 @@ qdesk_cmd_senders (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   QdSenderList list;
 
-  if (!qdesk_parse ("senders", _("approved|blocked [add ADDR | remove ADDR]"), entries, &argc,
+  if (!qdesk_parse ("senders", _("approved|blocked [add ADDR | remove ADDR]"), NULL, &argc,
                     &argv))
     return QDESK_EXIT_USAGE;
   if (argc < 2 || (!g_str_equal (argv[1], "approved") && !g_str_equal (argv[1], "blocked")))
@@ -220,8 +215,8 @@ qdesk_cmd_senders (QdeskContext  *ctx,
       gboolean add = g_str_equal (argv[2], "add");
 
       qd_api_client_change_sender_async (ctx->client, list, argv[3], add, NULL,
-                                         qdesk_store_result, &result);
-      if (!qd_api_client_change_sender_finish (ctx->client, qdesk_wait (&result), &error))
+                                         qd_async_wait_result_cb, &result);
+      if (!qd_api_client_change_sender_finish (ctx->client, qd_async_wait (&result), &error))
         return qdesk_fail (error);
       if (add)
         g_print (list == QD_SENDER_LIST_APPROVED ? _("%s is now an approved sender.\n")
@@ -231,15 +226,15 @@ qdesk_cmd_senders (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_api_client_list_senders_async (ctx->client, list, NULL, qdesk_store_result, &result);
+  qd_api_client_list_senders_async (ctx->client, list, NULL, qd_async_wait_result_cb, &result);
   {
     g_autoptr(GPtrArray) senders = qd_api_client_list_senders_finish (ctx->client,
-                                                                      qdesk_wait (&result),
+                                                                      qd_async_wait (&result),
                                                                       &error);
 
     if (senders == NULL)
       return qdesk_fail (error);
-    if (json)
+    if (ctx->json)
       {
         g_autoptr(JsonBuilder) builder = json_builder_new ();
 

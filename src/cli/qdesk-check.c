@@ -14,18 +14,13 @@ qdesk_cmd_check (QdeskContext  *ctx,
                  int            argc,
                  char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(QdVerdict) verdict = NULL;
 
-  if (!qdesk_parse ("check", _("FILE"), entries, &argc, &argv))
+  if (!qdesk_parse ("check", _("FILE"), NULL, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc != 2)
     return qdesk_usage_error ("check", _("give one message file (.eml)"));
@@ -46,12 +41,12 @@ qdesk_cmd_check (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  qd_api_client_classify_async (ctx->client, bytes, NULL, qdesk_store_result, &result);
-  verdict = qd_api_client_classify_finish (ctx->client, qdesk_wait (&result), &error);
+  qd_api_client_classify_async (ctx->client, bytes, NULL, qd_async_wait_result_cb, &result);
+  verdict = qd_api_client_classify_finish (ctx->client, qd_async_wait (&result), &error);
   if (verdict == NULL)
     return qdesk_fail (error);
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 

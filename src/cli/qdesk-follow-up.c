@@ -106,17 +106,12 @@ qdesk_cmd_history (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdStore) store = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
-  if (!qdesk_parse ("history", NULL, entries, &argc, &argv))
+  if (!qdesk_parse ("history", NULL, NULL, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc > 1)
     return qdesk_usage_error ("history", _("unexpected arguments"));
@@ -127,7 +122,7 @@ qdesk_cmd_history (QdeskContext  *ctx,
   if (records == NULL)
     return qdesk_fail (error);
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -269,8 +264,8 @@ reload (QdFollowUp  *follow_up,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qd_follow_up_reload_async (follow_up, NULL, qdesk_store_result, &result);
-  return qd_follow_up_reload_finish (follow_up, qdesk_wait (&result), error);
+  qd_follow_up_reload_async (follow_up, NULL, qd_async_wait_result_cb, &result);
+  return qd_follow_up_reload_finish (follow_up, qd_async_wait (&result), error);
 }
 
 int
@@ -278,12 +273,10 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
-  gboolean json = FALSE;
   gboolean all = FALSE;
   GOptionEntry entries[] = {
     { "all", 0, 0, G_OPTION_ARG_NONE, &all,
       N_("Every sample not yet classified as spam, due or not"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -320,7 +313,7 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
         return qdesk_fail (error);
       wanted = qd_follow_up_due_samples (follow_up, now);
       next = qd_follow_up_next_due (follow_up, now);
-      if (wanted[0] == NULL && json)
+      if (wanted[0] == NULL && ctx->json)
         {
           g_autoptr(GPtrArray) none = g_ptr_array_new ();
 
@@ -344,9 +337,9 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
   if (client == NULL)
     return qdesk_fail (error);
   qd_follow_up_set_client (follow_up, client);
-  qd_follow_up_recheck_async (follow_up, (const char * const *)wanted, NULL, qdesk_store_result,
-                              &result);
-  results = qd_follow_up_recheck_finish (follow_up, qdesk_wait (&result), &error);
+  qd_follow_up_recheck_async (follow_up, (const char * const *)wanted, NULL,
+                              qd_async_wait_result_cb, &result);
+  results = qd_follow_up_recheck_finish (follow_up, qd_async_wait (&result), &error);
   if (results == NULL)
     return qdesk_fail (error);
 
@@ -357,7 +350,7 @@ qdesk_cmd_recheck (QdeskContext  *ctx,
       if (r->error != NULL)
         status = MAX (status, qdesk_exit_status (r->error));
     }
-  if (json)
+  if (ctx->json)
     {
       print_results_json (results);
       return status;
@@ -385,8 +378,8 @@ learn_age_limit (QdeskContext *ctx,
   client = qdesk_connect (ctx, FALSE, &error);
   if (client != NULL)
     {
-      qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
-      info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), &error);
+      qd_api_client_get_info_async (ctx->client, NULL, qd_async_wait_result_cb, &result);
+      info = qd_api_client_get_info_finish (ctx->client, qd_async_wait (&result), &error);
     }
   if (info != NULL)
     qd_follow_up_set_max_sample_age_days (follow_up, info->max_sample_age_days);

@@ -164,15 +164,15 @@ for_each_page (QdeskContext  *ctx,
   gboolean ok;
 
   qd_api_client_list_pages_async (ctx->client, query, max, push_page, pool, NULL,
-                                  qdesk_store_result, &result);
-  ok = qd_api_client_list_pages_finish (ctx->client, qdesk_wait (&result), error);
+                                  qd_async_wait_result_cb, &result);
+  ok = qd_api_client_list_pages_finish (ctx->client, qd_async_wait (&result), error);
   g_thread_pool_free (pool, FALSE, TRUE);
   return ok;
 }
 
 typedef struct
 {
-  gboolean json;
+  const QdeskContext *ctx;
   gboolean first;
   gboolean header_done;
   guint    printed;
@@ -222,7 +222,7 @@ print_page (gpointer page_data,
   ListOutput *out = data;
 
   out->total = page->total;
-  if (out->json)
+  if (out->ctx->json)
     {
       if (!out->header_done)
         {
@@ -263,12 +263,10 @@ qdesk_cmd_list (QdeskContext  *ctx,
 {
   int limit = 0;
   gboolean all = FALSE;
-  gboolean json = FALSE;
   const GOptionEntry own[] = {
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
       N_("N") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
   };
   g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
   g_autoptr(GError) error = NULL;
@@ -288,19 +286,19 @@ qdesk_cmd_list (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  out.json = json;
+  out.ctx = ctx;
   if (!for_each_page (ctx, query, all ? 0 : (limit > 0 ? (guint)limit : 50), print_page, &out,
                       &error))
     {
       /* The JSON document is left open: a script must not take the pages
        * before the failure for the whole list (exit status and message
        * say what happened). */
-      if (json && out.header_done)
+      if (ctx->json && out.header_done)
         g_print ("\n");
       return qdesk_fail (error);
     }
 
-  if (json)
+  if (ctx->json)
     {
       if (!out.header_done)
         g_print ("{\n  \"total\": %" G_GINT64_FORMAT ",\n  \"items\": [", out.total);
@@ -325,8 +323,8 @@ qdesk_collect_ids (QdeskContext  *ctx,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  qd_api_client_list_ids_async (ctx->client, query, NULL, qdesk_store_result, &result);
-  return qd_api_client_list_ids_finish (ctx->client, qdesk_wait (&result), error);
+  qd_api_client_list_ids_async (ctx->client, query, NULL, qd_async_wait_result_cb, &result);
+  return qd_api_client_list_ids_finish (ctx->client, qd_async_wait (&result), error);
 }
 
 static void
@@ -366,8 +364,8 @@ qdesk_cmd_show (QdeskContext  *ctx,
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
-  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qdesk_store_result, &raw_result);
-  bytes = qd_api_client_get_raw_finish (ctx->client, qdesk_wait (&raw_result), &error);
+  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &raw_result);
+  bytes = qd_api_client_get_raw_finish (ctx->client, qd_async_wait (&raw_result), &error);
   if (bytes == NULL)
     return qdesk_fail (error);
   if (raw)
@@ -381,8 +379,8 @@ qdesk_cmd_show (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qdesk_store_result, &item_result);
-  item = qd_api_client_get_item_finish (ctx->client, qdesk_wait (&item_result), &error);
+  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &item_result);
+  item = qd_api_client_get_item_finish (ctx->client, qd_async_wait (&item_result), &error);
   if (item == NULL)
     return qdesk_fail (error);
 

@@ -14,29 +14,30 @@
 static const struct {
   const char   *name;
   QdeskCommand  run;
+  gboolean      json;   /* writes JSON with --json */
 } commands[] = {
-  { "login", qdesk_cmd_login },
-  { "logout", qdesk_cmd_logout },
-  { "info", qdesk_cmd_info },
-  { "list", qdesk_cmd_list },
-  { "show", qdesk_cmd_show },
-  { "release", qdesk_cmd_release },
-  { "move-to-inbox", qdesk_cmd_move_to_inbox },
-  { "delete", qdesk_cmd_delete },
-  { "block-sender", qdesk_cmd_block_sender },
-  { "senders", qdesk_cmd_senders },
-  { "check", qdesk_cmd_check },
-  { "submit", qdesk_cmd_submit },
-  { "history", qdesk_cmd_history },
-  { "recheck", qdesk_cmd_recheck },
-  { "report", qdesk_cmd_report },
+  { "login", qdesk_cmd_login, FALSE },
+  { "logout", qdesk_cmd_logout, FALSE },
+  { "info", qdesk_cmd_info, TRUE },
+  { "list", qdesk_cmd_list, TRUE },
+  { "show", qdesk_cmd_show, FALSE },
+  { "release", qdesk_cmd_release, FALSE },
+  { "move-to-inbox", qdesk_cmd_move_to_inbox, FALSE },
+  { "delete", qdesk_cmd_delete, FALSE },
+  { "block-sender", qdesk_cmd_block_sender, FALSE },
+  { "senders", qdesk_cmd_senders, TRUE },
+  { "check", qdesk_cmd_check, TRUE },
+  { "submit", qdesk_cmd_submit, FALSE },
+  { "history", qdesk_cmd_history, TRUE },
+  { "recheck", qdesk_cmd_recheck, TRUE },
+  { "report", qdesk_cmd_report, FALSE },
 };
 
 static void
 print_help (FILE *out)
 {
   fprintf (out, "%s",
-           _("Usage: qdesk [--gateway URL] [--ca-file FILE] COMMAND [OPTIONS]\n"
+           _("Usage: qdesk [--gateway URL] [--ca-file FILE] [--json] COMMAND [OPTIONS]\n"
              "\n"
              "Commands:\n"
              "  login --user NAME [--password-stdin]   sign in and remember the gateway\n"
@@ -50,7 +51,7 @@ print_help (FILE *out)
              "  move-to-inbox ID...                    move out of Junk\n"
              "  delete ID...                           delete for good\n"
              "  block-sender ID...                     block the senders and delete\n"
-             "  senders approved|blocked [add ADDR | remove ADDR]\n"
+             "  senders approved|blocked [add ADDR | remove ADDR] [--json]\n"
              "                                         your sender lists\n"
              "  check FILE [--json]                    is this message classified as spam?\n"
              "  submit [--dry-run] [--output DIR] [--yes] [--to ADDR] [--from ADDR]\n"
@@ -126,39 +127,27 @@ qdesk_parse (const char    *command,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
   g_autoptr(GError) error = NULL;
+  /* take_global_options() has already taken --json out of argv, before or
+   * after the command, into QdeskContext.json: this entry only lists it in
+   * the --help of the commands that write JSON. */
+  gboolean json_listed = FALSE;
+  GOptionEntry json_entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json_listed, N_("Write JSON"), NULL },
+    { NULL }
+  };
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (command, commands[i].name) && commands[i].json)
+      g_option_context_add_main_entries (context, json_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       qdesk_usage_error (command, error->message);
       return FALSE;
     }
   return TRUE;
-}
-
-void
-qdesk_store_result (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-/**
- * qdesk_wait:
- *
- * Runs the main context until an async call has stored its result.
- */
-GAsyncResult *
-qdesk_wait (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
 }
 
 static void
@@ -300,7 +289,7 @@ qdesk_fit (const char *text,
   return g_string_free (out, FALSE);
 }
 
-/* --gateway and --ca-file may stand before or after the command. */
+/* --gateway, --ca-file and --json may stand before or after the command. */
 static void
 take_global_options (QdeskContext  *ctx,
                      int           *argc,
@@ -314,6 +303,11 @@ take_global_options (QdeskContext  *ctx,
       char **targets[] = { &ctx->gateway_url, &ctx->ca_file };
       gboolean taken = FALSE;
 
+      if (g_str_equal (argv[i], "--json"))
+        {
+          ctx->json = TRUE;
+          continue;
+        }
       for (guint n = 0; n < G_N_ELEMENTS (names); n++)
         {
           gsize len = strlen (names[n]);
@@ -389,9 +383,14 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (command, commands[i].name))
       {
+        found = TRUE;
+        if (ctx.json && !commands[i].json)
+          {
+            status = qdesk_usage_error (command, _("--json: this command does not write JSON"));
+            break;
+          }
         /* The command's options are parsed with the command as argv[0]. */
         status = commands[i].run (&ctx, argc - 1, argv + 1);
-        found = TRUE;
         break;
       }
   if (!found)

@@ -90,8 +90,8 @@ qdesk_cmd_login (QdeskContext  *ctx,
                                            "--password-stdin and write it to standard input"));
     }
 
-  qd_api_client_sign_in_async (client, user, password, NULL, qdesk_store_result, &result);
-  account = qd_api_client_sign_in_finish (client, qdesk_wait (&result), &error);
+  qd_api_client_sign_in_async (client, user, password, NULL, qd_async_wait_result_cb, &result);
+  account = qd_api_client_sign_in_finish (client, qd_async_wait (&result), &error);
   if (account == NULL)
     {
       memset (password, 0, strlen (password));
@@ -134,8 +134,8 @@ qdesk_cmd_logout (QdeskContext  *ctx,
   server = qd_api_client_get_base_url (client);
 
   qd_api_client_set_renew_from_keyring (client, FALSE);
-  qd_api_client_sign_out_async (client, NULL, qdesk_store_result, &result);
-  if (!qd_api_client_sign_out_finish (client, qdesk_wait (&result), &error))
+  qd_api_client_sign_out_async (client, NULL, qd_async_wait_result_cb, &result);
+  if (!qd_api_client_sign_out_finish (client, qd_async_wait (&result), &error))
     g_printerr (_("qdesk: the gateway did not confirm the sign-out (%s); the session is "
                   "forgotten here anyway.\n"), error->message);
 
@@ -152,28 +152,23 @@ qdesk_cmd_info (QdeskContext  *ctx,
                 int            argc,
                 char         **argv)
 {
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON"), NULL },
-    { NULL }
-  };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdApiClient) client = NULL;
   g_autoptr(QdGatewayInfo) info = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *size = NULL;
 
-  if (!qdesk_parse ("info", NULL, entries, &argc, &argv))
+  if (!qdesk_parse ("info", NULL, NULL, &argc, &argv))
     return QDESK_EXIT_USAGE;
   client = qdesk_connect (ctx, FALSE, &error);
   if (client == NULL)
     return qdesk_fail (error);
-  qd_api_client_get_info_async (client, NULL, qdesk_store_result, &result);
-  info = qd_api_client_get_info_finish (client, qdesk_wait (&result), &error);
+  qd_api_client_get_info_async (client, NULL, qd_async_wait_result_cb, &result);
+  info = qd_api_client_get_info_finish (client, qd_async_wait (&result), &error);
   if (info == NULL)
     return qdesk_fail (error);
 
-  if (json)
+  if (ctx->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 

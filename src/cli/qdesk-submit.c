@@ -205,16 +205,17 @@ resolve_target (QdeskContext *ctx,
       if (client == NULL)
         return qdesk_fail (error);
       g_object_unref (client);
-      qd_api_client_get_info_async (ctx->client, NULL, qdesk_store_result, &result);
-      target->info = qd_api_client_get_info_finish (ctx->client, qdesk_wait (&result), &error);
+      qd_api_client_get_info_async (ctx->client, NULL, qd_async_wait_result_cb, &result);
+      target->info = qd_api_client_get_info_finish (ctx->client, qd_async_wait (&result), &error);
       if (target->info == NULL)
         return qdesk_fail (error);
       if (t->from == NULL)
         {
           g_autoptr(GAsyncResult) account_result = NULL;
 
-          qd_api_client_get_account_async (ctx->client, NULL, qdesk_store_result, &account_result);
-          account = qd_api_client_get_account_finish (ctx->client, qdesk_wait (&account_result),
+          qd_api_client_get_account_async (ctx->client, NULL, qd_async_wait_result_cb,
+                                           &account_result);
+          account = qd_api_client_get_account_finish (ctx->client, qd_async_wait (&account_result),
                                                       &error);
           if (account == NULL)
             return qdesk_fail (error);
@@ -317,8 +318,8 @@ send_pending (QdSubmitter *submitter)
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
 
-  qd_submitter_send_pending_async (submitter, NULL, qdesk_store_result, &result);
-  results = qd_submitter_send_pending_finish (submitter, qdesk_wait (&result), &error);
+  qd_submitter_send_pending_async (submitter, NULL, qd_async_wait_result_cb, &result);
+  results = qd_submitter_send_pending_finish (submitter, qd_async_wait (&result), &error);
   if (results == NULL)
     return qdesk_fail (error);
   if (results->len > 0)
@@ -439,8 +440,8 @@ apply_capabilities (QdSubmitter *submitter,
   g_autoptr(GError) error = NULL;
   QdSmtpExtensions extensions = QD_SMTP_ASSUMED_EXTENSIONS;
 
-  qd_smtp_client_probe_async (client, NULL, qdesk_store_result, &result);
-  caps = qd_smtp_client_probe_finish (client, qdesk_wait (&result), &error);
+  qd_smtp_client_probe_async (client, NULL, qd_async_wait_result_cb, &result);
+  caps = qd_smtp_client_probe_finish (client, qd_async_wait (&result), &error);
   if (caps == NULL)
     g_printerr (_("qdesk: could not ask the SMTP server what it accepts (%s); assuming it "
                   "accepts 8-bit data.\n"), error->message);
@@ -566,8 +567,8 @@ qdesk_cmd_submit (QdeskContext  *ctx,
     }
   else
     {
-      qd_submitter_submit_async (submitter, submissions, NULL, qdesk_store_result, &result);
-      results = qd_submitter_submit_finish (submitter, qdesk_wait (&result), &error);
+      qd_submitter_submit_async (submitter, submissions, NULL, qd_async_wait_result_cb, &result);
+      results = qd_submitter_submit_finish (submitter, qd_async_wait (&result), &error);
       if (results == NULL)
         return worse (status, qdesk_fail (error));
       status = worse (status, report_results (results));

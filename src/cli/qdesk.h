@@ -44,10 +44,6 @@ gboolean      qdesk_parse           (const char    *command,
 QdApiClient  *qdesk_connect         (QdeskContext  *ctx,
                                      gboolean       need_session,
                                      GError       **error);
-GAsyncResult *qdesk_wait            (GAsyncResult **slot);
-void          qdesk_store_result    (GObject       *object,
-                                     GAsyncResult  *result,
-                                     gpointer       user_data);
 void          qdesk_print_json      (JsonBuilder   *builder);
 char         *qdesk_format_time     (GDateTime     *time);
 char         *qdesk_fit             (const char    *text,

@@ -8,6 +8,7 @@
 #include "qd-address.h"
 #include "qd-api-client.h"
 #include "qd-api-error.h"
+#include "qd-async-wait.h"
 #include "qd-batch-result.h"
 #include "qd-enums.h"
 #include "qd-error.h"

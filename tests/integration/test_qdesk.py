@@ -128,6 +128,10 @@ class LoginTests(QdeskTestCase):
         self.qdesk("list", "--since", "yesterday-ish", expect=EXIT_USAGE)
         self.qdesk("list", "--reason", "ham", expect=EXIT_USAGE)
         self.qdesk("release", expect=EXIT_USAGE)
+        # --json is for the commands that write JSON, wherever it stands
+        for args in (("show", "--json", "x"), ("--json", "logout")):
+            proc = self.qdesk(*args, expect=EXIT_USAGE)
+            self.assertIn("--json", proc.stderr.decode())
 
 
 class ListTests(QdeskTestCase):
@@ -189,6 +193,11 @@ class ListTests(QdeskTestCase):
                       "score", "rules", "expires_at", "actions"):
             self.assertIn(field, item)
         self.assertEqual(item["actions"], ["release", "delete", "block-sender", "approve-sender"])
+
+    def test_json_before_or_after_the_command(self):
+        before = json.loads(self.qdesk("--json", "list", "--all").stdout)
+        self.assertEqual(before, self.list_json("--all"))
+        self.assertIn("Summer sale", {i["subject"] for i in before["items"]})
 
     def test_show(self):
         out = self.qdesk("show", self.ids["週末限定セール"]).stdout.decode()

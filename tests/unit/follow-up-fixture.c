@@ -1,5 +1,5 @@
 /* follow-up-fixture.c — a temporary store with reported samples, for the
- * follow-up's tests
+ * tests of the follow-up, the store and submissions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +13,8 @@
 #include "follow-up-fixture.h"
 
 void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+follow_up_fixture_set_up (FollowUpFixture *f,
+                          gconstpointer    data)
 {
   g_autoptr(GError) error = NULL;
 
@@ -27,8 +27,8 @@ fixture_set_up (Fixture       *f,
 }
 
 void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+follow_up_fixture_tear_down (FollowUpFixture *f,
+                             gconstpointer    data)
 {
   const char *suffixes[] = { "", "-wal", "-shm" };
 
@@ -55,11 +55,11 @@ rfc5322_date (GDateTime *time)
 
 /* A spam sample received at @received, written at @written. */
 GBytes *
-make_spam (const char *token,
-           const char *from,
-           const char *to,
-           GDateTime  *received,
-           GDateTime  *written)
+follow_up_fixture_make_spam (const char *token,
+                             const char *from,
+                             const char *to,
+                             GDateTime  *received,
+                             GDateTime  *written)
 {
   g_autofree char *received_text = rfc5322_date (received);
   g_autofree char *date_text = rfc5322_date (written);
@@ -78,12 +78,49 @@ make_spam (const char *token,
   return g_bytes_new (text, strlen (text));
 }
 
+/* A sample received yesterday, its lines ending in @eol. */
+GBytes *
+follow_up_fixture_make_sample (const char *subject,
+                               const char *body,
+                               const char *eol)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autofree char *when = g_date_time_format (yesterday, "%a, %d %b %Y %H:%M:%S +0000");
+  g_autofree char *text = g_strdup_printf ("Received: from a by mx; %s\nFrom: Spammer "
+                                           "<s@spam.example>\nTo: bob@example.com\nSubject: %s\n"
+                                           "Date: %s\n\n%s", when, subject, when, body);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *joined = g_strjoinv (eol, lines);
+
+  return g_bytes_new (joined, strlen (joined));
+}
+
+/* The samples, as checked for submission now under the default rules. */
+GPtrArray *
+follow_up_fixture_evaluate (GBytes **datas,
+                            guint    n)
+{
+  g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_defaults ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  GPtrArray *samples = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("s%u.eml", i);
+
+      g_ptr_array_add (samples, qd_sample_new (datas[i], name));
+    }
+  qd_sample_evaluate_all (samples, info, now);
+  return samples;
+}
+
 /* Puts the samples in the outbox and, when @send, has a server take them. */
 GPtrArray *
-submit (Fixture  *f,
-        GBytes  **datas,
-        guint     n,
-        gboolean  send)
+follow_up_fixture_submit (FollowUpFixture *f,
+                          GBytes         **datas,
+                          guint            n,
+                          gboolean         send)
 {
   g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_defaults ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -117,15 +154,15 @@ submit (Fixture  *f,
 /* Each sample in a submission of its own, so that each has its own
  * times. */
 GPtrArray *
-submit_each (Fixture  *f,
-             GBytes  **datas,
-             guint     n)
+follow_up_fixture_submit_each (FollowUpFixture *f,
+                               GBytes         **datas,
+                               guint            n)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(GPtrArray) one = submit (f, datas + i, 1, TRUE);
+      g_autoptr(GPtrArray) one = follow_up_fixture_submit (f, datas + i, 1, TRUE);
 
       g_ptr_array_add (all, g_object_ref (g_ptr_array_index (one, 0)));
     }
@@ -134,9 +171,9 @@ submit_each (Fixture  *f,
 
 /* SQL on a connection of its own, as another program would. */
 void
-run_sql (Fixture    *f,
-         const char *format,
-         ...)
+follow_up_fixture_run_sql (FollowUpFixture *f,
+                           const char      *format,
+                           ...)
 {
   g_autofree char *sql = NULL;
   sqlite3 *db = NULL;
@@ -155,21 +192,22 @@ run_sql (Fixture    *f,
 
 /* As if the sample had been submitted (and sent) at @when. */
 void
-set_sent_at (Fixture    *f,
-             const char *sha256,
-             GDateTime  *when)
+follow_up_fixture_set_sent_at (FollowUpFixture *f,
+                               const char      *sha256,
+                               GDateTime       *when)
 {
   gint64 t = g_date_time_to_unix (when);
 
-  run_sql (f, "UPDATE submissions SET queued_at = %" G_GINT64_FORMAT ", sent_at = %"
-              G_GINT64_FORMAT " WHERE id IN (SELECT submission_id FROM samples WHERE sha256 = "
-              "'%s'); UPDATE sample_status SET at = %" G_GINT64_FORMAT " WHERE sha256 = '%s' "
-              "AND status IN ('queued', 'sent');", t, t, sha256, t, sha256);
+  follow_up_fixture_run_sql (f, "UPDATE submissions SET queued_at = %" G_GINT64_FORMAT
+                             ", sent_at = %" G_GINT64_FORMAT " WHERE id IN (SELECT submission_id "
+                             "FROM samples WHERE sha256 = '%s'); UPDATE sample_status SET at = %"
+                             G_GINT64_FORMAT " WHERE sha256 = '%s' AND status IN ('queued', "
+                             "'sent');", t, t, sha256, t, sha256);
 }
 
 QdVerdict *
-make_verdict (gboolean spam,
-              double   score)
+follow_up_fixture_make_verdict (gboolean spam,
+                                double   score)
 {
   g_autofree char *json = NULL;
   g_autoptr(JsonObject) object = NULL;
@@ -191,15 +229,15 @@ make_verdict (gboolean spam,
 }
 
 GDateTime *
-hours_ago (GDateTime *now,
-           double     hours)
+follow_up_fixture_hours_ago (GDateTime *now,
+                             double     hours)
 {
   return g_date_time_add (now, (GTimeSpan)(-hours * G_TIME_SPAN_HOUR));
 }
 
 QdSampleRecord *
-get_record (Fixture    *f,
-            const char *sha256)
+follow_up_fixture_get_record (FollowUpFixture *f,
+                              const char      *sha256)
 {
   g_autoptr(GError) error = NULL;
   QdSampleRecord *record = qd_store_get_sample (f->store, sha256, &error);
@@ -210,8 +248,8 @@ get_record (Fixture    *f,
 }
 
 void
-assert_time (GDateTime *actual,
-             GDateTime *expected)
+follow_up_fixture_assert_time (GDateTime *actual,
+                               GDateTime *expected)
 {
   g_assert_nonnull (actual);
   g_assert_nonnull (expected);
@@ -219,15 +257,15 @@ assert_time (GDateTime *actual,
 }
 
 const char *
-digest_of (GPtrArray *samples,
-           guint      index)
+follow_up_fixture_digest_of (GPtrArray *samples,
+                             guint      index)
 {
   return qd_sample_get_digest (g_ptr_array_index (samples, index));
 }
 
 void
-assert_contains (const char *text,
-                 const char *line)
+follow_up_fixture_assert_contains (const char *text,
+                                   const char *line)
 {
   if (strstr (text, line) == NULL)
     g_error ("“%s” is not in the report:\n%s", line, text);

@@ -1,5 +1,5 @@
 /* follow-up-fixture.h — a temporary store with reported samples, for the
- * follow-up's tests
+ * tests of the follow-up, the store and submissions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,42 +16,47 @@ typedef struct
   char      *path;
   QdStore   *store;
   GPtrArray *samples;   /* QdSample, as submitted */
-} Fixture;
+} FollowUpFixture;
 
-void            fixture_set_up    (Fixture       *f,
-                                   gconstpointer  data);
-void            fixture_tear_down (Fixture       *f,
-                                   gconstpointer  data);
+void            follow_up_fixture_set_up          (FollowUpFixture  *f,
+                                                   gconstpointer     data);
+void            follow_up_fixture_tear_down       (FollowUpFixture  *f,
+                                                   gconstpointer     data);
 
-GBytes         *make_spam         (const char    *token,
-                                   const char    *from,
-                                   const char    *to,
-                                   GDateTime     *received,
-                                   GDateTime     *written);
-GPtrArray      *submit            (Fixture       *f,
-                                   GBytes       **datas,
-                                   guint          n,
-                                   gboolean       send);
-GPtrArray      *submit_each       (Fixture       *f,
-                                   GBytes       **datas,
-                                   guint          n);
-void            run_sql           (Fixture       *f,
-                                   const char    *format,
-                                   ...) G_GNUC_PRINTF (2, 3);
-void            set_sent_at       (Fixture       *f,
-                                   const char    *sha256,
-                                   GDateTime     *when);
-QdVerdict      *make_verdict      (gboolean       spam,
-                                   double         score);
-GDateTime      *hours_ago         (GDateTime     *now,
-                                   double         hours);
-QdSampleRecord *get_record        (Fixture       *f,
-                                   const char    *sha256);
-const char     *digest_of         (GPtrArray     *samples,
-                                   guint          index);
-void            assert_time       (GDateTime     *actual,
-                                   GDateTime     *expected);
-void            assert_contains   (const char    *text,
-                                   const char    *line);
+GBytes         *follow_up_fixture_make_spam       (const char       *token,
+                                                   const char       *from,
+                                                   const char       *to,
+                                                   GDateTime        *received,
+                                                   GDateTime        *written);
+GBytes         *follow_up_fixture_make_sample     (const char       *subject,
+                                                   const char       *body,
+                                                   const char       *eol);
+GPtrArray      *follow_up_fixture_evaluate        (GBytes          **datas,
+                                                   guint             n);
+GPtrArray      *follow_up_fixture_submit          (FollowUpFixture  *f,
+                                                   GBytes          **datas,
+                                                   guint             n,
+                                                   gboolean          send);
+GPtrArray      *follow_up_fixture_submit_each     (FollowUpFixture  *f,
+                                                   GBytes          **datas,
+                                                   guint             n);
+void            follow_up_fixture_run_sql         (FollowUpFixture  *f,
+                                                   const char       *format,
+                                                   ...) G_GNUC_PRINTF (2, 3);
+void            follow_up_fixture_set_sent_at     (FollowUpFixture  *f,
+                                                   const char       *sha256,
+                                                   GDateTime        *when);
+QdVerdict      *follow_up_fixture_make_verdict    (gboolean          spam,
+                                                   double            score);
+GDateTime      *follow_up_fixture_hours_ago       (GDateTime        *now,
+                                                   double            hours);
+QdSampleRecord *follow_up_fixture_get_record      (FollowUpFixture  *f,
+                                                   const char       *sha256);
+const char     *follow_up_fixture_digest_of       (GPtrArray        *samples,
+                                                   guint             index);
+void            follow_up_fixture_assert_time     (GDateTime        *actual,
+                                                   GDateTime        *expected);
+void            follow_up_fixture_assert_contains (const char       *text,
+                                                   const char       *line);
 
 G_END_DECLS

@@ -12,26 +12,6 @@
 #include "qd-gw-bench-seed.h"
 #include "test-dir.h"
 
-/* For an async call's callback: keeps its result for gateway_fixture_wait (). */
-void
-gateway_fixture_result_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      fixture)
-{
-  g_set_object (&((GatewayFixture *)fixture)->result, result);
-}
-
-/* Runs the main context until the call just started with
- * gateway_fixture_result_cb () has finished; returns its result. */
-GAsyncResult *
-gateway_fixture_wait (GatewayFixture *fixture)
-{
-  g_clear_object (&fixture->result);
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return fixture->result;
-}
-
 /* @max_page_size: 0 for the gateway's default */
 void
 gateway_fixture_set_up (GatewayFixture *fixture,
@@ -41,6 +21,8 @@ gateway_fixture_set_up (GatewayFixture *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdAccount) account = NULL;
   g_autoptr(QdGatewayInfo) info = NULL;
+  g_autoptr(GAsyncResult) signed_in = NULL;
+  g_autoptr(GAsyncResult) answered = NULL;
   g_autofree char *url = NULL;
   QdGwConfig config;
   guint16 port = 0;
@@ -66,20 +48,18 @@ gateway_fixture_set_up (GatewayFixture *fixture,
   fixture->loop = g_main_loop_new (NULL, FALSE);
   fixture->client = qd_api_client_new (url, &error);
   g_assert_no_error (error);
-  qd_api_client_sign_in_async (fixture->client, "lists", "lists", NULL,
-                               gateway_fixture_result_cb, fixture);
-  account = qd_api_client_sign_in_finish (fixture->client, gateway_fixture_wait (fixture),
-                                          &error);
+  qd_api_client_sign_in_async (fixture->client, "lists", "lists", NULL, qd_async_wait_result_cb,
+                               &signed_in);
+  account = qd_api_client_sign_in_finish (fixture->client, qd_async_wait (&signed_in), &error);
   g_assert_no_error (error);
-  qd_api_client_get_info_async (fixture->client, NULL, gateway_fixture_result_cb, fixture);
-  info = qd_api_client_get_info_finish (fixture->client, gateway_fixture_wait (fixture), &error);
+  qd_api_client_get_info_async (fixture->client, NULL, qd_async_wait_result_cb, &answered);
+  info = qd_api_client_get_info_finish (fixture->client, qd_async_wait (&answered), &error);
   g_assert_no_error (error);
 }
 
 void
 gateway_fixture_tear_down (GatewayFixture *fixture)
 {
-  g_clear_object (&fixture->result);
   g_clear_object (&fixture->client);
   /* Let both ends close their connections before the server goes. */
   while (g_main_context_iteration (NULL, FALSE))

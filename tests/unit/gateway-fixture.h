@@ -18,16 +18,11 @@ typedef struct
   QdGwServer   *server;
   QdApiClient  *client;  /* signed in, with the gateway's limits learnt */
   GMainLoop    *loop;
-  GAsyncResult *result;  /* of the call gateway_fixture_wait () waited for */
 } GatewayFixture;
 
-void          gateway_fixture_set_up    (GatewayFixture *fixture,
-                                         guint           count,
-                                         guint           max_page_size);
-void          gateway_fixture_tear_down (GatewayFixture *fixture);
-void          gateway_fixture_result_cb (GObject        *object,
-                                         GAsyncResult   *result,
-                                         gpointer        fixture);
-GAsyncResult *gateway_fixture_wait      (GatewayFixture *fixture);
+void gateway_fixture_set_up    (GatewayFixture *fixture,
+                               guint           count,
+                               guint           max_page_size);
+void gateway_fixture_tear_down (GatewayFixture *fixture);
 
 G_END_DECLS

@@ -13,21 +13,23 @@
 /* Two samples of one series, still missed 30 hours after submission: the
  * report has every detail seed 002 asks for. */
 static void
-test_report (Fixture       *f,
-             gconstpointer  data)
+test_report (FollowUpFixture *f,
+             gconstpointer    data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) sent_at = hours_ago (now, 30);
-  g_autoptr(GDateTime) received_1 = hours_ago (now, 50);
-  g_autoptr(GDateTime) written_1 = hours_ago (now, 51);
-  g_autoptr(GDateTime) received_2 = hours_ago (now, 40);
-  g_autoptr(GDateTime) checked = hours_ago (now, 1);
+  g_autoptr(GDateTime) sent_at = follow_up_fixture_hours_ago (now, 30);
+  g_autoptr(GDateTime) received_1 = follow_up_fixture_hours_ago (now, 50);
+  g_autoptr(GDateTime) written_1 = follow_up_fixture_hours_ago (now, 51);
+  g_autoptr(GDateTime) received_2 = follow_up_fixture_hours_ago (now, 40);
+  g_autoptr(GDateTime) checked = follow_up_fixture_hours_ago (now, 1);
   GBytes *datas[] = {
-    make_spam ("india", "prizes@spam.example", "bob@example.com", received_1, written_1),
-    make_spam ("juliet", "prizes2@spam.example", "carol@example.com", received_2, received_2),
+    follow_up_fixture_make_spam ("india", "prizes@spam.example", "bob@example.com", received_1,
+                                 written_1),
+    follow_up_fixture_make_spam ("juliet", "prizes2@spam.example", "carol@example.com", received_2,
+                                 received_2),
   };
-  g_autoptr(GPtrArray) sent = submit (f, datas, 2, TRUE);
-  g_autoptr(QdVerdict) missed = make_verdict (FALSE, 2.5);
+  g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 2, TRUE);
+  g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 2.5);
   g_autoptr(QdFollowUp) follow_up = qd_follow_up_new (f->store, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *report = NULL;
@@ -35,73 +37,83 @@ test_report (Fixture       *f,
   g_autofree char *written = qd_follow_up_format_time (written_1);
   g_autofree char *submitted = qd_follow_up_format_time (sent_at);
   g_autofree char *line = NULL;
-  const char *wanted[] = { digest_of (sent, 0), digest_of (sent, 1), NULL };
+  const char *wanted[] = {
+    follow_up_fixture_digest_of (sent, 0), follow_up_fixture_digest_of (sent, 1), NULL
+  };
 
   for (guint i = 0; i < 2; i++)
     {
-      set_sent_at (f, digest_of (sent, i), sent_at);
-      g_assert_true (qd_store_record_check (f->store, digest_of (sent, i), missed, checked, NULL,
-                                            NULL));
+      follow_up_fixture_set_sent_at (f, follow_up_fixture_digest_of (sent, i), sent_at);
+      g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, i), missed,
+                                            checked, NULL, NULL));
     }
   report = qd_follow_up_build_report (follow_up, wanted, now, &error);
   g_assert_no_error (error);
   g_test_message ("%s", report);
 
-  assert_contains (report, "Number of samples submitted: 2\n");
+  follow_up_fixture_assert_contains (report, "Number of samples submitted: 2\n");
   line = g_strdup_printf ("First received (the earliest of these samples): %s\n", first);
-  assert_contains (report, line);
-  assert_contains (report, "All samples within 5 days of receipt when submitted (Y/N): Y\n");
-  assert_contains (report, "Sender address: prizes@spam.example\n");
-  assert_contains (report, "Envelope sender (Return-Path): <bounce-india@mailer.spam.example>\n");
-  assert_contains (report, "Recipient address: bob@example.com\n");
-  assert_contains (report, "Subject: You won the india prize\n");
+  follow_up_fixture_assert_contains (report, line);
+  follow_up_fixture_assert_contains (report, "All samples within 5 days of receipt when "
+                                     "submitted (Y/N): Y\n");
+  follow_up_fixture_assert_contains (report, "Sender address: prizes@spam.example\n");
+  follow_up_fixture_assert_contains (report, "Envelope sender (Return-Path): "
+                                     "<bounce-india@mailer.spam.example>\n");
+  follow_up_fixture_assert_contains (report, "Recipient address: bob@example.com\n");
+  follow_up_fixture_assert_contains (report, "Subject: You won the india prize\n");
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("Sent on (its Date header): %s\n", written);
-  assert_contains (report, line);
+  follow_up_fixture_assert_contains (report, line);
   g_clear_pointer (&line, g_free);
   line = g_strdup_printf ("Submitted on: %s\n", submitted);
-  assert_contains (report, line);
-  assert_contains (report, "Message-ID: <india@spam.example>\n");
-  assert_contains (report, "Sender address: prizes2@spam.example\n");
-  assert_contains (report, "Recipient address: carol@example.com\n");
-  assert_contains (report, "score 2.5, threshold 6.0");
+  follow_up_fixture_assert_contains (report, line);
+  follow_up_fixture_assert_contains (report, "Message-ID: <india@spam.example>\n");
+  follow_up_fixture_assert_contains (report, "Sender address: prizes2@spam.example\n");
+  follow_up_fixture_assert_contains (report, "Recipient address: carol@example.com\n");
+  follow_up_fixture_assert_contains (report, "score 2.5, threshold 6.0");
   for (guint i = 0; i < 2; i++)
-    assert_contains (report, digest_of (sent, i));
+    follow_up_fixture_assert_contains (report, follow_up_fixture_digest_of (sent, i));
   /* The blanks for what only the person and the administrator know. */
-  assert_contains (report, "Number of users affected: ________\n");
-  assert_contains (report, "Executives or VIPs affected (Y/N): ________\n");
-  assert_contains (report, "Kind of spam (URL, phishing, attachment, Reply-To, other): "
-                           "________\n");
-  assert_contains (report, "Number of such messages received (as counted by the users): "
-                           "________\n");
-  assert_contains (report, "DMARC checking enabled (Y/N): ________\n");
-  assert_contains (report, "SPF checking enabled (Y/N): ________\n");
-  assert_contains (report, "Heuristic spam detection enabled (Y/N), and its action: ________\n");
-  assert_contains (report, "Newsletter and marketing detection enabled (Y/N): ________\n");
-  assert_contains (report, "approved-senders list (Y/N): ________\n");
+  follow_up_fixture_assert_contains (report, "Number of users affected: ________\n");
+  follow_up_fixture_assert_contains (report, "Executives or VIPs affected (Y/N): ________\n");
+  follow_up_fixture_assert_contains (report, "Kind of spam (URL, phishing, attachment, "
+                                     "Reply-To, other): ________\n");
+  follow_up_fixture_assert_contains (report, "Number of such messages received (as counted "
+                                     "by the users): ________\n");
+  follow_up_fixture_assert_contains (report, "DMARC checking enabled (Y/N): ________\n");
+  follow_up_fixture_assert_contains (report, "SPF checking enabled (Y/N): ________\n");
+  follow_up_fixture_assert_contains (report, "Heuristic spam detection enabled (Y/N), and its "
+                                     "action: ________\n");
+  follow_up_fixture_assert_contains (report, "Newsletter and marketing detection enabled (Y/N): "
+                                     "________\n");
+  follow_up_fixture_assert_contains (report, "approved-senders list (Y/N): ________\n");
   g_clear_pointer (&report, g_free);
 
   /* A sample received 6 days before it was sent was too old: N, for it
    * and for the series; a gateway with a 7-day limit says Y. */
-  run_sql (f, "UPDATE samples SET received_at = %" G_GINT64_FORMAT " WHERE sha256 = '%s'",
-           g_date_time_to_unix (sent_at) - 6 * 24 * 3600, digest_of (sent, 1));
+  follow_up_fixture_run_sql (f, "UPDATE samples SET received_at = %" G_GINT64_FORMAT
+                             " WHERE sha256 = '%s'", g_date_time_to_unix (sent_at) - 6 * 24 * 3600,
+                             follow_up_fixture_digest_of (sent, 1));
   report = qd_follow_up_build_report (follow_up, wanted, now, &error);
   g_assert_no_error (error);
-  assert_contains (report, "All samples within 5 days of receipt when submitted (Y/N): N\n");
-  assert_contains (report, "Within 5 days of receipt when submitted (Y/N): Y\n");
-  assert_contains (report, "Within 5 days of receipt when submitted (Y/N): N\n");
+  follow_up_fixture_assert_contains (report, "All samples within 5 days of receipt when "
+                                     "submitted (Y/N): N\n");
+  follow_up_fixture_assert_contains (report, "Within 5 days of receipt when submitted (Y/N): Y\n");
+  follow_up_fixture_assert_contains (report, "Within 5 days of receipt when submitted (Y/N): N\n");
   g_clear_pointer (&report, g_free);
   qd_follow_up_set_max_sample_age_days (follow_up, 7);
   report = qd_follow_up_build_report (follow_up, wanted, now, &error);
-  assert_contains (report, "All samples within 7 days of receipt when submitted (Y/N): Y\n");
+  follow_up_fixture_assert_contains (report, "All samples within 7 days of receipt when "
+                                     "submitted (Y/N): Y\n");
   g_clear_pointer (&report, g_free);
 
   /* Without the sample's bytes, the history's headers stand in. */
-  run_sql (f, "UPDATE samples SET data = NULL WHERE sha256 = '%s'", digest_of (sent, 0));
+  follow_up_fixture_run_sql (f, "UPDATE samples SET data = NULL WHERE sha256 = '%s'",
+                             follow_up_fixture_digest_of (sent, 0));
   report = qd_follow_up_build_report (follow_up, wanted, now, &error);
   g_assert_no_error (error);
-  assert_contains (report, "Sender address: Prize Desk <prizes@spam.example>\n");
-  assert_contains (report, "Sent on (its Date header): unknown\n");
+  follow_up_fixture_assert_contains (report, "Sender address: Prize Desk <prizes@spam.example>\n");
+  follow_up_fixture_assert_contains (report, "Sent on (its Date header): unknown\n");
   for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
     g_bytes_unref (datas[i]);
 }
@@ -109,20 +121,20 @@ test_report (Fixture       *f,
 /* Too early, already detected, not checked since the 24 hours, unknown:
  * refused, every reason told at once. */
 static void
-test_report_refused (Fixture       *f,
-                     gconstpointer  data)
+test_report_refused (FollowUpFixture *f,
+                     gconstpointer    data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) day_and_more = hours_ago (now, 30);
-  g_autoptr(GDateTime) before_the_day = hours_ago (now, 8);
+  g_autoptr(GDateTime) day_and_more = follow_up_fixture_hours_ago (now, 30);
+  g_autoptr(GDateTime) before_the_day = follow_up_fixture_hours_ago (now, 8);
   GBytes *datas[] = {
-    make_spam ("kilo", "k@spam.example", "bob@example.com", now, now),
-    make_spam ("lima", "l@spam.example", "bob@example.com", now, now),
-    make_spam ("mike", "m@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("kilo", "k@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("lima", "l@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("mike", "m@spam.example", "bob@example.com", now, now),
   };
-  g_autoptr(GPtrArray) sent = submit_each (f, datas, 3);
-  g_autoptr(QdVerdict) missed = make_verdict (FALSE, 1);
-  g_autoptr(QdVerdict) spam = make_verdict (TRUE, 12);
+  g_autoptr(GPtrArray) sent = follow_up_fixture_submit_each (f, datas, 3);
+  g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 1);
+  g_autoptr(QdVerdict) spam = follow_up_fixture_make_verdict (TRUE, 12);
   g_autoptr(QdFollowUp) follow_up = qd_follow_up_new (f->store, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *report = NULL;
@@ -130,53 +142,62 @@ test_report_refused (Fixture       *f,
   g_autoptr(GDateTime) ready_at = NULL;
   g_autoptr(QdSampleRecord) kilo = NULL;
   g_auto(GStrv) lines = NULL;
-  const char *young[] = { digest_of (sent, 0), NULL };
-  const char *all[] = { digest_of (sent, 0), digest_of (sent, 1), digest_of (sent, 2),
-                        "0000000000000000000000000000000000000000000000000000000000000000",
-                        NULL };
-  const char *stale[] = { digest_of (sent, 2), NULL };
+  const char *young[] = { follow_up_fixture_digest_of (sent, 0), NULL };
+  const char *all[] = {
+    follow_up_fixture_digest_of (sent, 0), follow_up_fixture_digest_of (sent, 1),
+    follow_up_fixture_digest_of (sent, 2),
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    NULL
+  };
+  const char *stale[] = { follow_up_fixture_digest_of (sent, 2), NULL };
   const char *none[] = { NULL };
 
   /* kilo: sent just now; lima: spam; mike: 30 h ago, checked at 8 h. */
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 0), missed, now, NULL, NULL));
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 1), spam, now, NULL, NULL));
-  set_sent_at (f, digest_of (sent, 2), day_and_more);
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 2), missed, before_the_day,
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 0), missed,
+                                        now, NULL, NULL));
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 1), spam, now,
                                         NULL, NULL));
+  follow_up_fixture_set_sent_at (f, follow_up_fixture_digest_of (sent, 2), day_and_more);
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 2), missed,
+                                        before_the_day, NULL, NULL));
 
   report = qd_follow_up_build_report (follow_up, young, now, &error);
   g_assert_null (report);
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
-  kilo = get_record (f, digest_of (sent, 0));
+  kilo = follow_up_fixture_get_record (f, follow_up_fixture_digest_of (sent, 0));
   ready_at = g_date_time_add_days (kilo->sent_at, 1);
   ready = qd_follow_up_format_time (ready_at);
-  assert_contains (error->message, "“You won the kilo prize”");
-  assert_contains (error->message, "24 hours after submission");
-  assert_contains (error->message, ready);
+  follow_up_fixture_assert_contains (error->message, "“You won the kilo prize”");
+  follow_up_fixture_assert_contains (error->message, "24 hours after submission");
+  follow_up_fixture_assert_contains (error->message, ready);
   g_clear_error (&error);
 
   report = qd_follow_up_build_report (follow_up, stale, now, &error);
   g_assert_null (report);
-  assert_contains (error->message, "before 24 hours had passed");
-  assert_contains (error->message, "Check it again first");
+  follow_up_fixture_assert_contains (error->message, "before 24 hours had passed");
+  follow_up_fixture_assert_contains (error->message, "Check it again first");
   g_clear_error (&error);
 
   report = qd_follow_up_build_report (follow_up, all, now, &error);
   g_assert_null (report);
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
-  assert_contains (error->message, "“You won the kilo prize” was submitted on");
-  assert_contains (error->message, "“You won the lima prize” is classified as spam since");
-  assert_contains (error->message, "“You won the mike prize” was last checked on");
-  assert_contains (error->message, "No reported sample has the SHA-256 0000");
+  follow_up_fixture_assert_contains (error->message,
+                                     "“You won the kilo prize” was submitted on");
+  follow_up_fixture_assert_contains (error->message,
+                                     "“You won the lima prize” is classified as spam since");
+  follow_up_fixture_assert_contains (error->message,
+                                     "“You won the mike prize” was last checked on");
+  follow_up_fixture_assert_contains (error->message, "No reported sample has the SHA-256 0000");
   lines = g_strsplit (error->message, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_clear_error (&error);
 
   /* Checked again after the 24 hours: now it can be reported. */
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 2), missed, now, NULL, NULL));
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 2), missed,
+                                        now, NULL, NULL));
   report = qd_follow_up_build_report (follow_up, stale, now, &error);
   g_assert_no_error (error);
-  assert_contains (report, "Number of samples submitted: 1\n");
+  follow_up_fixture_assert_contains (report, "Number of samples submitted: 1\n");
   g_clear_pointer (&report, g_free);
 
   report = qd_follow_up_build_report (follow_up, none, now, &error);
@@ -193,9 +214,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   qd_mail_init ();
 
-  g_test_add ("/escalation-report/complete", Fixture, NULL, fixture_set_up, test_report,
-              fixture_tear_down);
-  g_test_add ("/escalation-report/refused", Fixture, NULL, fixture_set_up, test_report_refused,
-              fixture_tear_down);
+  g_test_add ("/escalation-report/complete", FollowUpFixture, NULL, follow_up_fixture_set_up,
+              test_report, follow_up_fixture_tear_down);
+  g_test_add ("/escalation-report/refused", FollowUpFixture, NULL, follow_up_fixture_set_up,
+              test_report_refused, follow_up_fixture_tear_down);
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
 /* test-follow-up.c — the follow-up of reported samples: statuses in the
- * store, the schedule of re-checks, re-checking, the store's migration
+ * store, the schedule of re-checks, re-checking
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,7 +44,7 @@ test_schedule (void)
       next = qd_sample_record_get_next_check (record);
       g_test_message ("checked at %+.2f h: next at %+.2f h", cases[i].checked_hours,
                       (double)g_date_time_difference (next, sent) / G_TIME_SPAN_HOUR);
-      assert_time (next, expected);
+      follow_up_fixture_assert_time (next, expected);
       just_before = g_date_time_add_seconds (expected, -1);
       g_assert_false (qd_sample_record_is_due (record, just_before));
       g_assert_true (qd_sample_record_is_due (record, expected));
@@ -67,26 +67,28 @@ test_schedule (void)
 /* Statuses are kept only when they change, with the time; the latest
  * check always. */
 static void
-test_record_check (Fixture       *f,
-                   gconstpointer  data)
+test_record_check (FollowUpFixture *f,
+                   gconstpointer    data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) t1 = hours_ago (now, 5);
-  g_autoptr(GDateTime) t2 = hours_ago (now, 4);
-  g_autoptr(GDateTime) t3 = hours_ago (now, 3);
-  g_autoptr(GDateTime) t4 = hours_ago (now, 2);
-  GBytes *datas[] = { make_spam ("prize", "win@spam.example", "bob@example.com", now, now) };
-  g_autoptr(GPtrArray) samples = submit (f, datas, 1, TRUE);
+  g_autoptr(GDateTime) t1 = follow_up_fixture_hours_ago (now, 5);
+  g_autoptr(GDateTime) t2 = follow_up_fixture_hours_ago (now, 4);
+  g_autoptr(GDateTime) t3 = follow_up_fixture_hours_ago (now, 3);
+  g_autoptr(GDateTime) t4 = follow_up_fixture_hours_ago (now, 2);
+  GBytes *datas[] = {
+    follow_up_fixture_make_spam ("prize", "win@spam.example", "bob@example.com", now, now),
+  };
+  g_autoptr(GPtrArray) samples = follow_up_fixture_submit (f, datas, 1, TRUE);
   const char *sha = qd_sample_get_digest (g_ptr_array_index (samples, 0));
-  g_autoptr(QdVerdict) missed = make_verdict (FALSE, 1.5);
-  g_autoptr(QdVerdict) spam = make_verdict (TRUE, 11.5);
+  g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 1.5);
+  g_autoptr(QdVerdict) spam = follow_up_fixture_make_verdict (TRUE, 11.5);
   g_autoptr(QdSampleRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) kept = NULL;
   gboolean changed = FALSE;
   QdStatusChange *change;
 
-  record = get_record (f, sha);
+  record = follow_up_fixture_get_record (f, sha);
   g_assert_cmpint (record->status, ==, QD_FOLLOW_UP_SENT);
   g_assert_true (record->has_data);
   g_assert_nonnull (record->sent_at);
@@ -105,12 +107,12 @@ test_record_check (Fixture       *f,
   g_assert_true (changed);
   g_assert_true (qd_store_record_check (f->store, sha, missed, t2, &changed, &error));
   g_assert_false (changed);
-  record = get_record (f, sha);
+  record = follow_up_fixture_get_record (f, sha);
   g_assert_cmpint (record->status, ==, QD_FOLLOW_UP_STILL_MISSED);
   g_assert_cmpuint (record->changes->len, ==, 3);
-  assert_time (record->status_at, t1);
-  assert_time (record->checked_at, t2);
-  assert_time (qd_sample_record_get_status_time (record), t2);
+  follow_up_fixture_assert_time (record->status_at, t1);
+  follow_up_fixture_assert_time (record->checked_at, t2);
+  follow_up_fixture_assert_time (qd_sample_record_get_status_time (record), t2);
   g_assert_cmpuint (record->n_checks, ==, 2);
   g_assert_cmpfloat (record->score, ==, 1.5);
   g_assert_null (record->spam_at);
@@ -120,11 +122,11 @@ test_record_check (Fixture       *f,
   g_assert_true (changed);
   g_assert_true (qd_store_record_check (f->store, sha, spam, t4, &changed, &error));
   g_assert_false (changed);
-  record = get_record (f, sha);
+  record = follow_up_fixture_get_record (f, sha);
   g_assert_cmpint (record->status, ==, QD_FOLLOW_UP_NOW_SPAM);
-  assert_time (record->spam_at, t3);
-  assert_time (qd_sample_record_get_status_time (record), t3);
-  assert_time (record->checked_at, t4);
+  follow_up_fixture_assert_time (record->spam_at, t3);
+  follow_up_fixture_assert_time (qd_sample_record_get_status_time (record), t3);
+  follow_up_fixture_assert_time (record->checked_at, t4);
   g_assert_cmpuint (record->changes->len, ==, 4);
   change = g_ptr_array_index (record->changes, 3);
   g_assert_cmpint (change->status, ==, QD_FOLLOW_UP_NOW_SPAM);
@@ -135,31 +137,13 @@ test_record_check (Fixture       *f,
 
 
 static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
 reload (QdFollowUp *follow_up)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  qd_follow_up_reload_async (follow_up, NULL, store_result, &result);
-  g_assert_true (qd_follow_up_reload_finish (follow_up, wait_for (&result), &error));
+  qd_follow_up_reload_async (follow_up, NULL, qd_async_wait_result_cb, &result);
+  g_assert_true (qd_follow_up_reload_finish (follow_up, qd_async_wait (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -173,22 +157,23 @@ count_changed (QdFollowUp *follow_up,
 
 /* The schedule over the store: what is due now, and when next. */
 static void
-test_due (Fixture       *f,
-          gconstpointer  data)
+test_due (FollowUpFixture *f,
+          gconstpointer    data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) two_hours_ago = hours_ago (now, 2);
+  g_autoptr(GDateTime) two_hours_ago = follow_up_fixture_hours_ago (now, 2);
   GBytes *datas[] = {
-    make_spam ("alpha", "a@spam.example", "bob@example.com", two_hours_ago, two_hours_ago),
-    make_spam ("bravo", "b@spam.example", "bob@example.com", now, now),
-    make_spam ("charlie", "c@spam.example", "bob@example.com", now, now),
-    make_spam ("delta", "d@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("alpha", "a@spam.example", "bob@example.com", two_hours_ago,
+                                 two_hours_ago),
+    follow_up_fixture_make_spam ("bravo", "b@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("charlie", "c@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("delta", "d@spam.example", "bob@example.com", now, now),
   };
-  g_autoptr(GPtrArray) sent = submit_each (f, datas, 3);
-  g_autoptr(GPtrArray) queued = submit (f, datas + 3, 1, FALSE);
+  g_autoptr(GPtrArray) sent = follow_up_fixture_submit_each (f, datas, 3);
+  g_autoptr(GPtrArray) queued = follow_up_fixture_submit (f, datas + 3, 1, FALSE);
   g_autoptr(QdFollowUp) follow_up = qd_follow_up_new (f->store, NULL);
-  g_autoptr(QdVerdict) missed = make_verdict (FALSE, 2);
-  g_autoptr(QdVerdict) spam = make_verdict (TRUE, 12);
+  g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 2);
+  g_autoptr(QdVerdict) spam = follow_up_fixture_make_verdict (TRUE, 12);
   g_autoptr(GDateTime) next = NULL;
   g_autoptr(GDateTime) expected = NULL;
   g_autoptr(QdSampleRecord) a = NULL;
@@ -196,8 +181,9 @@ test_due (Fixture       *f,
   g_auto(GStrv) due = NULL;
   guint changes = 0;
 
-  set_sent_at (f, digest_of (sent, 0), two_hours_ago);
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 2), spam, now, NULL, NULL));
+  follow_up_fixture_set_sent_at (f, follow_up_fixture_digest_of (sent, 0), two_hours_ago);
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 2), spam, now,
+                                        NULL, NULL));
   g_signal_connect (follow_up, "changed", G_CALLBACK (count_changed), &changes);
 
   /* Nothing is known before the first reload; it never blocks. */
@@ -207,15 +193,16 @@ test_due (Fixture       *f,
   g_assert_cmpuint (qd_follow_up_get_samples (follow_up)->len, ==, 4);
   /* Newest submission first: the queued one. */
   g_assert_cmpstr (((QdSampleRecord *)g_ptr_array_index (qd_follow_up_get_samples (follow_up),
-                                                         0))->sha256, ==, digest_of (queued, 0));
+                                                         0))->sha256, ==,
+                   follow_up_fixture_digest_of (queued, 0));
 
   due = qd_follow_up_due_samples (follow_up, now);
   g_assert_cmpuint (g_strv_length (due), ==, 1);
-  g_assert_cmpstr (due[0], ==, digest_of (sent, 0));
-  a = qd_sample_record_ref (qd_follow_up_lookup (follow_up, digest_of (sent, 0)));
+  g_assert_cmpstr (due[0], ==, follow_up_fixture_digest_of (sent, 0));
+  a = qd_sample_record_ref (qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (sent, 0)));
   next = qd_follow_up_next_due (follow_up, now);
   expected = g_date_time_add_hours (a->sent_at, 1);
-  assert_time (next, expected);
+  follow_up_fixture_assert_time (next, expected);
   g_assert_cmpint (g_date_time_compare (next, now), <=, 0);
 
   /* A checked at once: next 6 h after its sending; B's first check (1 h
@@ -226,25 +213,25 @@ test_due (Fixture       *f,
   g_clear_pointer (&due, g_strfreev);
   due = qd_follow_up_due_samples (follow_up, now);
   g_assert_cmpuint (g_strv_length (due), ==, 0);
-  b = qd_sample_record_ref (qd_follow_up_lookup (follow_up, digest_of (sent, 1)));
+  b = qd_sample_record_ref (qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (sent, 1)));
   g_clear_pointer (&next, g_date_time_unref);
   g_clear_pointer (&expected, g_date_time_unref);
   next = qd_follow_up_next_due (follow_up, now);
   expected = g_date_time_add_hours (b->sent_at, 1);
-  assert_time (next, expected);
+  follow_up_fixture_assert_time (next, expected);
   g_clear_pointer (&a, qd_sample_record_unref);
-  a = qd_sample_record_ref (qd_follow_up_lookup (follow_up, digest_of (sent, 0)));
+  a = qd_sample_record_ref (qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (sent, 0)));
   g_clear_pointer (&expected, g_date_time_unref);
   g_clear_pointer (&next, g_date_time_unref);
   next = qd_sample_record_get_next_check (a);
   expected = g_date_time_add_hours (a->sent_at, 6);
-  assert_time (next, expected);
+  follow_up_fixture_assert_time (next, expected);
 
   /* The spam one and the queued one are never due. */
-  g_assert_null (qd_sample_record_get_next_check (qd_follow_up_lookup (follow_up,
-                                                                       digest_of (sent, 2))));
-  g_assert_null (qd_sample_record_get_next_check (qd_follow_up_lookup (follow_up,
-                                                                       digest_of (queued, 0))));
+  g_assert_null (qd_sample_record_get_next_check (
+                   qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (sent, 2))));
+  g_assert_null (qd_sample_record_get_next_check (
+                   qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (queued, 0))));
   for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
     g_bytes_unref (datas[i]);
 }
@@ -253,19 +240,19 @@ test_due (Fixture       *f,
  * error, the run stops there; what need not or cannot be checked says
  * why; nothing is recorded. */
 static void
-test_recheck_unreachable (Fixture       *f,
-                          gconstpointer  data)
+test_recheck_unreachable (FollowUpFixture *f,
+                          gconstpointer    data)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GBytes *datas[] = {
-    make_spam ("echo", "e@spam.example", "bob@example.com", now, now),
-    make_spam ("foxtrot", "f@spam.example", "bob@example.com", now, now),
-    make_spam ("golf", "g@spam.example", "bob@example.com", now, now),
-    make_spam ("hotel", "h@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("echo", "e@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("foxtrot", "f@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("golf", "g@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam ("hotel", "h@spam.example", "bob@example.com", now, now),
   };
-  g_autoptr(GPtrArray) sent = submit (f, datas, 3, TRUE);
-  g_autoptr(GPtrArray) queued = submit (f, datas + 3, 1, FALSE);
-  g_autoptr(QdVerdict) spam = make_verdict (TRUE, 12);
+  g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 3, TRUE);
+  g_autoptr(GPtrArray) queued = follow_up_fixture_submit (f, datas + 3, 1, FALSE);
+  g_autoptr(QdVerdict) spam = follow_up_fixture_make_verdict (TRUE, 12);
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(QdApiClient) client = NULL;
   g_autoptr(QdFollowUp) follow_up = NULL;
@@ -274,17 +261,21 @@ test_recheck_unreachable (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   const char *unknown = "0000000000000000000000000000000000000000000000000000000000000000";
-  const char *wanted[] = { digest_of (sent, 0), digest_of (sent, 1), digest_of (sent, 2),
-                           digest_of (queued, 0), unknown, digest_of (sent, 0), NULL };
+  const char *wanted[] = {
+    follow_up_fixture_digest_of (sent, 0), follow_up_fixture_digest_of (sent, 1),
+    follow_up_fixture_digest_of (sent, 2), follow_up_fixture_digest_of (queued, 0), unknown,
+    follow_up_fixture_digest_of (sent, 0), NULL
+  };
   QdRecheckResult *r;
   guint16 port;
 
-  g_assert_true (qd_store_record_check (f->store, digest_of (sent, 2), spam, now, NULL, NULL));
+  g_assert_true (qd_store_record_check (f->store, follow_up_fixture_digest_of (sent, 2), spam, now,
+                                        NULL, NULL));
 
   /* Without a client, nothing can be asked. */
   follow_up = qd_follow_up_new (f->store, NULL);
-  qd_follow_up_recheck_async (follow_up, wanted, NULL, store_result, &result);
-  g_assert_null (qd_follow_up_recheck_finish (follow_up, wait_for (&result), &error));
+  qd_follow_up_recheck_async (follow_up, wanted, NULL, qd_async_wait_result_cb, &result);
+  g_assert_null (qd_follow_up_recheck_finish (follow_up, qd_async_wait (&result), &error));
   g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
   g_clear_error (&error);
   g_clear_object (&result);
@@ -299,8 +290,8 @@ test_recheck_unreachable (Fixture       *f,
   qd_api_client_set_token (client, "not-a-real-token");
   qd_follow_up_set_client (follow_up, client);
 
-  qd_follow_up_recheck_async (follow_up, wanted, NULL, store_result, &result);
-  results = qd_follow_up_recheck_finish (follow_up, wait_for (&result), &error);
+  qd_follow_up_recheck_async (follow_up, wanted, NULL, qd_async_wait_result_cb, &result);
+  results = qd_follow_up_recheck_finish (follow_up, qd_async_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (results->len, ==, 5);   /* the repeated one once */
 
@@ -323,121 +314,14 @@ test_recheck_unreachable (Fixture       *f,
 
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(QdSampleRecord) record = get_record (f, digest_of (sent, i));
+      g_autoptr(QdSampleRecord) record =
+        follow_up_fixture_get_record (f, follow_up_fixture_digest_of (sent, i));
 
       g_assert_cmpint (record->status, ==, QD_FOLLOW_UP_SENT);
       g_assert_null (record->checked_at);
     }
   for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
     g_bytes_unref (datas[i]);
-}
-
-/* A store of version 1 (no sample bytes, no checks) opens as version 2:
- * samples still in the outbox get their bytes back from it; the history
- * of those already sent stays readable but cannot be re-checked. */
-static void
-test_migration (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GBytes *datas[] = {
-    make_spam ("november", "n@spam.example", "bob@example.com", now, now),
-    make_spam ("oscar", "o@spam.example", "bob@example.com", now, now),
-  };
-  g_autoptr(GPtrArray) sent = submit (f, datas, 1, TRUE);
-  g_autoptr(GPtrArray) queued = submit (f, datas + 1, 1, FALSE);
-  g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(QdSampleRecord) old = NULL;
-  g_autoptr(QdSampleRecord) waiting = NULL;
-  g_autoptr(GBytes) back = NULL;
-  g_autoptr(GBytes) none = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
-  const guint8 *bytes;
-  g_autofree char *digest = NULL;
-
-  g_clear_object (&f->store);
-  run_sql (f, "DROP TABLE sample_checks; ALTER TABLE samples DROP COLUMN data; "
-              "PRAGMA user_version = 1;");
-  f->store = qd_store_open (f->path, &error);
-  g_assert_no_error (error);
-
-  waiting = get_record (f, digest_of (queued, 0));
-  g_assert_true (waiting->has_data);
-  back = qd_store_get_sample_data (f->store, waiting->sha256, &error);
-  g_assert_no_error (error);
-  bytes = g_bytes_get_data (back, &length);
-  digest = qd_mail_sample_digest (bytes, length);
-  g_assert_cmpstr (digest, ==, digest_of (queued, 0));
-
-  old = get_record (f, digest_of (sent, 0));
-  g_assert_false (old->has_data);
-  g_assert_cmpint (old->status, ==, QD_FOLLOW_UP_SENT);
-  g_assert_false (qd_sample_record_is_pending (old));
-  none = qd_store_get_sample_data (f->store, old->sha256, &error);
-  g_assert_null (none);
-  g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  /* The older API reads it as before. */
-  history = qd_store_list_history (f->store, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (history->len, ==, 2);
-
-  /* And a store of this version is not migrated twice. */
-  g_clear_object (&f->store);
-  f->store = qd_store_open (f->path, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
-}
-
-/* Short SHA-256s, as git takes them. */
-static void
-test_resolve_prefix (Fixture       *f,
-                     gconstpointer  data)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GBytes *datas[] = { make_spam ("papa", "p@spam.example", "bob@example.com", now, now) };
-  g_autoptr(GPtrArray) sent = submit (f, datas, 1, TRUE);
-  const char *sha = digest_of (sent, 0);
-  g_autofree char *eight = g_strndup (sha, 8);
-  g_autofree char *upper = g_ascii_strup (eight, -1);
-  g_autofree char *seven = g_strndup (sha, 7);
-  g_autofree char *twin = g_strdup (sha);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *found = NULL;
-
-  found = qd_store_resolve_sample (f->store, eight, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (found, ==, sha);
-  g_clear_pointer (&found, g_free);
-  found = qd_store_resolve_sample (f->store, upper, &error);
-  g_assert_cmpstr (found, ==, sha);
-  g_clear_pointer (&found, g_free);
-  found = qd_store_resolve_sample (f->store, sha, &error);
-  g_assert_cmpstr (found, ==, sha);
-
-  g_assert_null (qd_store_resolve_sample (f->store, seven, &error));
-  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
-  g_clear_error (&error);
-  g_assert_null (qd_store_resolve_sample (f->store, "zzzzzzzzzz", &error));
-  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
-  g_clear_error (&error);
-  g_assert_null (qd_store_resolve_sample (f->store, "00000000", &error));
-  g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
-  g_clear_error (&error);
-
-  /* Another sample sharing the first 8 digits makes them ambiguous. */
-  twin[63] = twin[63] == '0' ? '1' : '0';
-  run_sql (f, "INSERT INTO samples (submission_id, sha256) SELECT submission_id, '%s' "
-              "FROM samples LIMIT 1", twin);
-  g_assert_null (qd_store_resolve_sample (f->store, eight, &error));
-  g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
-  g_clear_pointer (&found, g_free);
-  found = qd_store_resolve_sample (f->store, sha, NULL);
-  g_assert_cmpstr (found, ==, sha);
-  g_bytes_unref (datas[0]);
 }
 
 int
@@ -448,14 +332,11 @@ main (int   argc,
   qd_mail_init ();
 
   g_test_add_func ("/follow-up/schedule", test_schedule);
-  g_test_add ("/follow-up/record-check", Fixture, NULL, fixture_set_up, test_record_check,
-              fixture_tear_down);
-  g_test_add ("/follow-up/due", Fixture, NULL, fixture_set_up, test_due, fixture_tear_down);
-  g_test_add ("/follow-up/recheck-unreachable", Fixture, NULL, fixture_set_up,
-              test_recheck_unreachable, fixture_tear_down);
-  g_test_add ("/store/migration-from-1", Fixture, NULL, fixture_set_up, test_migration,
-              fixture_tear_down);
-  g_test_add ("/store/resolve-prefix", Fixture, NULL, fixture_set_up, test_resolve_prefix,
-              fixture_tear_down);
+  g_test_add ("/follow-up/record-check", FollowUpFixture, NULL, follow_up_fixture_set_up,
+              test_record_check, follow_up_fixture_tear_down);
+  g_test_add ("/follow-up/due", FollowUpFixture, NULL, follow_up_fixture_set_up, test_due,
+              follow_up_fixture_tear_down);
+  g_test_add ("/follow-up/recheck-unreachable", FollowUpFixture, NULL, follow_up_fixture_set_up,
+              test_recheck_unreachable, follow_up_fixture_tear_down);
   return g_test_run ();
 }

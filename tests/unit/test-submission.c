@@ -1,4 +1,4 @@
-/* test-submission.c — building and packing submissions; the outbox store
+/* test-submission.c — building and packing submissions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,24 +7,7 @@
 
 #include <string.h>
 
-#include "qd-core.h"
-
-static GBytes *
-make_sample (const char *subject,
-             const char *body,
-             const char *eol)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
-  g_autofree char *when = g_date_time_format (yesterday, "%a, %d %b %Y %H:%M:%S +0000");
-  g_autofree char *text = g_strdup_printf ("Received: from a by mx; %s\nFrom: Spammer "
-                                           "<s@spam.example>\nTo: bob@example.com\nSubject: %s\n"
-                                           "Date: %s\n\n%s", when, subject, when, body);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  g_autofree char *joined = g_strjoinv (eol, lines);
-
-  return g_bytes_new (joined, strlen (joined));
-}
+#include "follow-up-fixture.h"
 
 static GBytes *
 make_big_sample (const char *subject,
@@ -35,27 +18,9 @@ make_big_sample (const char *subject,
 
   while (body->len < size)
     g_string_append (body, "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopq\n");
-  bytes = make_sample (subject, body->str, "\n");
+  bytes = follow_up_fixture_make_sample (subject, body->str, "\n");
   g_string_free (body, TRUE);
   return g_steal_pointer (&bytes);
-}
-
-static GPtrArray *
-evaluate (GBytes **datas,
-          guint    n)
-{
-  g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_defaults ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  GPtrArray *samples = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("s%u.eml", i);
-
-      g_ptr_array_add (samples, qd_sample_new (datas[i], name));
-    }
-  qd_sample_evaluate_all (samples, info, now);
-  return samples;
 }
 
 /* The attachments by the boundary alone: the bytes between each part's
@@ -106,12 +71,12 @@ static void
 test_build_byte_exact (void)
 {
   GBytes *datas[4] = {
-    make_sample ("ascii", "line\n.starts with a dot\n", "\n"),
-    make_sample ("週末", "こんにちは\n", "\n"),
-    make_sample ("crlf", "saved with CRLF\n", "\r\n"),
-    make_sample ("open", "no final newline", "\n"),
+    follow_up_fixture_make_sample ("ascii", "line\n.starts with a dot\n", "\n"),
+    follow_up_fixture_make_sample ("週末", "こんにちは\n", "\n"),
+    follow_up_fixture_make_sample ("crlf", "saved with CRLF\n", "\r\n"),
+    follow_up_fixture_make_sample ("open", "no final newline", "\n"),
   };
-  g_autoptr(GPtrArray) samples = evaluate (datas, 4);
+  g_autoptr(GPtrArray) samples = follow_up_fixture_evaluate (datas, 4);
   g_autoptr(GPtrArray) packed = NULL;
   g_autoptr(GPtrArray) bodies = NULL;
   g_autoptr(GPtrArray) headers = NULL;
@@ -180,7 +145,7 @@ test_pack_fewest (void)
     make_big_sample ("d", 500000),
     make_big_sample ("e", 10),
   };
-  g_autoptr(GPtrArray) samples = evaluate (datas, 5);
+  g_autoptr(GPtrArray) samples = follow_up_fixture_evaluate (datas, 5);
   g_autoptr(GPtrArray) packed = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
@@ -221,7 +186,7 @@ static void
 test_pack_refuses_what_never_fits (void)
 {
   GBytes *datas[2] = { make_big_sample ("fits", 1000), make_big_sample ("never", 5000) };
-  g_autoptr(GPtrArray) samples = evaluate (datas, 2);
+  g_autoptr(GPtrArray) samples = follow_up_fixture_evaluate (datas, 2);
   g_autoptr(GPtrArray) packed = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -236,111 +201,6 @@ test_pack_refuses_what_never_fits (void)
     g_bytes_unref (datas[i]);
 }
 
-static char *
-temp_store (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("qd-store-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-test_store_outbox_and_history (void)
-{
-  GBytes *datas[2] = { make_sample ("first", "x\n", "\n"), make_sample ("second", "y\n", "\n") };
-  g_autoptr(GPtrArray) samples = evaluate (datas, 2);
-  g_autoptr(GPtrArray) packed = qd_submission_pack (samples, "me@example.com", "to@example.com",
-                                                    2000000, NULL, NULL);
-  g_autofree char *dir = temp_store ();
-  g_autofree char *path = g_build_filename (dir, "sub", "store.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QdStore) store = qd_store_open (path, &error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) pending = NULL;
-  g_autoptr(GPtrArray) again = NULL;
-  g_autoptr(GPtrArray) history = NULL;
-  QdOutboxEntry *entry;
-  QdHistoryEntry *first;
-
-  g_assert_no_error (error);
-  g_assert_true (qd_store_enqueue (store, packed, ids, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (ids->len, ==, 1);
-  g_assert_cmpuint (qd_store_count_pending (store, NULL), ==, 1);
-
-  /* Reopened (as after a crash): the message is still there, whole. */
-  g_clear_object (&store);
-  store = qd_store_open (path, &error);
-  g_assert_no_error (error);
-  pending = qd_store_claim_pending (store, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (pending->len, ==, 1);
-  entry = g_ptr_array_index (pending, 0);
-  g_assert_true (g_bytes_equal (entry->data,
-                                qd_submission_get_data (g_ptr_array_index (packed, 0))));
-  g_assert_cmpstr (entry->message_id, ==,
-                   qd_submission_get_message_id (g_ptr_array_index (packed, 0)));
-  g_assert_cmpstr (entry->rcpt_to, ==, "to@example.com");
-  g_assert_cmpuint (entry->n_samples, ==, 2);
-
-  g_assert_true (qd_store_note_attempt (store, entry->id, "connection lost", &error));
-  again = qd_store_claim_pending (store, NULL, &error);
-  g_assert_cmpuint (again->len, ==, 1);
-  g_assert_cmpuint (((QdOutboxEntry *)g_ptr_array_index (again, 0))->attempts, ==, 1);
-
-  g_assert_true (qd_store_mark_sent (store, entry->id, "127.0.0.1:25", "250 2.0.0 Ok", &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (qd_store_count_pending (store, NULL), ==, 0);
-
-  history = qd_store_list_history (store, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (history->len, ==, 2);
-  first = g_ptr_array_index (history, 0);
-  g_assert_cmpstr (first->state, ==, "sent");
-  g_assert_cmpstr (first->status, ==, "sent");
-  g_assert_cmpstr (first->reply, ==, "250 2.0.0 Ok");
-  g_assert_cmpstr (first->server, ==, "127.0.0.1:25");
-  g_assert_cmpstr (first->subject, ==, "first");
-  g_assert_cmpstr (first->sha256, ==, qd_sample_get_digest (g_ptr_array_index (samples, 0)));
-  g_assert_nonnull (first->sent_at);
-  g_assert_nonnull (first->received_at);
-
-  /* The follow-up appends states; the latest one shows. */
-  g_assert_true (qd_store_add_sample_status (store, first->sha256, "spam",
-                                             first->sent_at, &error));
-  g_clear_pointer (&history, g_ptr_array_unref);
-  history = qd_store_list_history (store, 1, &error);
-  g_assert_cmpuint (history->len, ==, 1);
-  g_assert_cmpstr (((QdHistoryEntry *)g_ptr_array_index (history, 0))->status, ==, "spam");
-  for (guint i = 0; i < 2; i++)
-    g_bytes_unref (datas[i]);
-}
-
-static void
-test_store_refuses_bad_files (void)
-{
-  g_autofree char *dir = temp_store ();
-  g_autofree char *corrupt = g_build_filename (dir, "corrupt.db", NULL);
-  g_autofree char *blocker = g_build_filename (dir, "file", NULL);
-  g_autofree char *below = g_build_filename (blocker, "store.db", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QdStore) store = NULL;
-  g_autofree char *junk = g_strnfill (8192, 'j');
-
-  g_assert_true (g_file_set_contents (corrupt, junk, -1, NULL));
-  store = qd_store_open (corrupt, &error);
-  g_assert_null (store);
-  g_assert_error (error, QD_ERROR, QD_ERROR_STORAGE);
-  g_clear_error (&error);
-
-  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
-  store = qd_store_open (below, &error);
-  g_assert_null (store);
-  g_assert_error (error, QD_ERROR, QD_ERROR_STORAGE);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -351,7 +211,5 @@ main (int   argc,
   g_test_add_func ("/submission/build-byte-exact", test_build_byte_exact);
   g_test_add_func ("/submission/pack-fewest", test_pack_fewest);
   g_test_add_func ("/submission/pack-refuses-what-never-fits", test_pack_refuses_what_never_fits);
-  g_test_add_func ("/store/outbox-and-history", test_store_outbox_and_history);
-  g_test_add_func ("/store/refuses-bad-files", test_store_refuses_bad_files);
   return g_test_run ();
 }

@@ -1,4 +1,4 @@
-/* test-list-pages.c — a whole listing, page after page, in order
+/* test-api-client-pages.c — a whole listing, page after page, in order
  *
  * qd_api_client_list_pages_async() asks for the next page while it parses
  * one, so pages are in flight out of step with what is handed over.  What
@@ -65,12 +65,12 @@ list_pages (Fixture  *fixture,
             GError  **error)
 {
   g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(GAsyncResult) result = NULL;
 
   qd_api_client_list_pages_async (fixture->gateway.client, query, max, each_page, fixture,
-                                  fixture->cancel_after_first, gateway_fixture_result_cb,
-                                  &fixture->gateway);
-  return qd_api_client_list_pages_finish (fixture->gateway.client,
-                                          gateway_fixture_wait (&fixture->gateway), error);
+                                  fixture->cancel_after_first, qd_async_wait_result_cb, &result);
+  return qd_api_client_list_pages_finish (fixture->gateway.client, qd_async_wait (&result),
+                                          error);
 }
 
 /* The ids one page at a time, each asked for after the last arrived. */
@@ -85,11 +85,11 @@ ids_page_by_page (Fixture *fixture)
     {
       g_autoptr(QdItemPage) page = NULL;
       g_autoptr(GError) error = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
 
       qd_api_client_list_async (fixture->gateway.client, query, cursor, PAGE_SIZE, NULL,
-                                gateway_fixture_result_cb, &fixture->gateway);
-      page = qd_api_client_list_finish (fixture->gateway.client,
-                                        gateway_fixture_wait (&fixture->gateway), &error);
+                                qd_async_wait_result_cb, &result);
+      page = qd_api_client_list_finish (fixture->gateway.client, qd_async_wait (&result), &error);
       g_assert_no_error (error);
       for (guint i = 0; i < page->items->len; i++)
         g_ptr_array_add (ids, g_strdup (qd_item_get_id (g_ptr_array_index (page->items, i))));
@@ -161,12 +161,12 @@ test_ids (Fixture       *fixture,
   g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
   g_autoptr(GPtrArray) expected = ids_page_by_page (fixture);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_auto(GStrv) ids = NULL;
 
-  qd_api_client_list_ids_async (fixture->gateway.client, query, NULL, gateway_fixture_result_cb,
-                                &fixture->gateway);
-  ids = qd_api_client_list_ids_finish (fixture->gateway.client,
-                                       gateway_fixture_wait (&fixture->gateway), &error);
+  qd_api_client_list_ids_async (fixture->gateway.client, query, NULL, qd_async_wait_result_cb,
+                                &result);
+  ids = qd_api_client_list_ids_finish (fixture->gateway.client, qd_async_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_strv_length (ids), ==, COUNT);
   for (guint i = 0; i < COUNT; i++)
@@ -179,12 +179,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   qd_mail_init ();
-  g_test_add ("/list-pages/every-page-in-order", Fixture, NULL, fixture_set_up,
+  g_test_add ("/api-client-pages/every-page-in-order", Fixture, NULL, fixture_set_up,
               test_every_page_in_order, fixture_tear_down);
-  g_test_add ("/list-pages/at-most-max", Fixture, NULL, fixture_set_up, test_at_most_max,
+  g_test_add ("/api-client-pages/at-most-max", Fixture, NULL, fixture_set_up, test_at_most_max,
               fixture_tear_down);
-  g_test_add ("/list-pages/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
+  g_test_add ("/api-client-pages/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
-  g_test_add ("/list-pages/ids", Fixture, NULL, fixture_set_up, test_ids, fixture_tear_down);
+  g_test_add ("/api-client-pages/ids", Fixture, NULL, fixture_set_up, test_ids, fixture_tear_down);
   return g_test_run ();
 }
