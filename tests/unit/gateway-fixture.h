@@ -21,6 +21,8 @@ typedef struct
   GAsyncResult *result;  /* of the call gateway_fixture_wait () waited for */
 } GatewayFixture;
 
+void          gateway_fixture_set_up_gateway (GatewayFixture *fixture,
+                                              QdGwConfig     *config);
 void          gateway_fixture_set_up    (GatewayFixture *fixture,
                                          guint           count,
                                          guint           max_page_size);
