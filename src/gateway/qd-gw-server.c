@@ -120,35 +120,15 @@ respond_invalid (SoupServerMessage *msg,
   respond_error_full (msg, QD_GW_ERROR_INVALID_PARAMETER, parameter, 0, message);
 }
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
+/* The store keeps unix seconds; the API gives UTC times. */
 static void
 add_time_member (JsonBuilder *builder,
                  const char  *name,
                  gint64       unix_time)
 {
-  g_autofree char *text = format_time (unix_time);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
 
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  qd_json_builder_add_date_time (builder, name, dt);
 }
 
 static void
@@ -157,9 +137,9 @@ add_user_json (JsonBuilder    *builder,
 {
   json_builder_set_member_name (builder, "user");
   json_builder_begin_object (builder);
-  add_string_member (builder, "username", user->username);
-  add_string_member (builder, "address", user->address);
-  add_string_member (builder, "display_name", user->display_name);
+  qd_json_builder_add_string (builder, "username", user->username);
+  qd_json_builder_add_string (builder, "address", user->address);
+  qd_json_builder_add_string (builder, "display_name", user->display_name);
   json_builder_end_object (builder);
 }
 
@@ -172,21 +152,21 @@ add_item_json (JsonBuilder    *builder,
   QdActions actions = qd_gw_item_get_actions (item);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", id);
-  add_string_member (builder, "folder", qd_folder_to_string (item->folder));
-  add_string_member (builder, "status", item->status);
+  qd_json_builder_add_string (builder, "id", id);
+  qd_json_builder_add_string (builder, "folder", qd_folder_to_string (item->folder));
+  qd_json_builder_add_string (builder, "status", item->status);
   add_time_member (builder, "received_at", item->received_at);
-  add_string_member (builder, "envelope_sender", item->envelope_sender);
-  add_string_member (builder, "from", item->from_header);
-  add_string_member (builder, "from_name", item->from_name);
-  add_string_member (builder, "from_address", item->from_address);
-  add_string_member (builder, "recipient", item->recipient);
-  add_string_member (builder, "subject", item->subject);
+  qd_json_builder_add_string (builder, "envelope_sender", item->envelope_sender);
+  qd_json_builder_add_string (builder, "from", item->from_header);
+  qd_json_builder_add_string (builder, "from_name", item->from_name);
+  qd_json_builder_add_string (builder, "from_address", item->from_address);
+  qd_json_builder_add_string (builder, "recipient", item->recipient);
+  qd_json_builder_add_string (builder, "subject", item->subject);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, item->size);
-  add_string_member (builder, "reason", qd_reason_to_string (item->reason));
-  add_string_member (builder, "category", qd_category_to_string (item->category));
-  add_string_member (builder, "policy_rule", item->policy_rule);
+  qd_json_builder_add_string (builder, "reason", qd_reason_to_string (item->reason));
+  qd_json_builder_add_string (builder, "category", qd_category_to_string (item->category));
+  qd_json_builder_add_string (builder, "policy_rule", item->policy_rule);
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, item->score);
   json_builder_set_member_name (builder, "rules");
@@ -291,14 +271,14 @@ handle_info (QdGwServer *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "api_version");
   json_builder_add_int_value (builder, 1);
-  add_string_member (builder, "gateway_name", config->name);
-  add_string_member (builder, "gateway_version", PACKAGE_VERSION);
+  qd_json_builder_add_string (builder, "gateway_name", config->name);
+  qd_json_builder_add_string (builder, "gateway_version", PACKAGE_VERSION);
   json_builder_set_member_name (builder, "session_ttl_seconds");
   json_builder_add_int_value (builder, config->session_ttl);
 
   json_builder_set_member_name (builder, "submission");
   json_builder_begin_object (builder);
-  add_string_member (builder, "address", config->submission_address);
+  qd_json_builder_add_string (builder, "address", config->submission_address);
   json_builder_set_member_name (builder, "max_message_bytes");
   json_builder_add_int_value (builder, config->max_message_bytes);
   json_builder_set_member_name (builder, "max_sample_age_days");
@@ -313,10 +293,10 @@ handle_info (QdGwServer *self,
   if (config->smtp_host != NULL)
     {
       json_builder_begin_object (builder);
-      add_string_member (builder, "host", config->smtp_host);
+      qd_json_builder_add_string (builder, "host", config->smtp_host);
       json_builder_set_member_name (builder, "port");
       json_builder_add_int_value (builder, config->smtp_port);
-      add_string_member (builder, "security", "none");
+      qd_json_builder_add_string (builder, "security", "none");
       json_builder_end_object (builder);
     }
   else
@@ -370,7 +350,7 @@ respond_session (Request        *req,
 
   json_builder_begin_object (builder);
   if (token != NULL)
-    add_string_member (builder, "token", token);
+    qd_json_builder_add_string (builder, "token", token);
   add_time_member (builder, "expires_at", expires_at);
   add_user_json (builder, user);
   json_builder_end_object (builder);
@@ -539,7 +519,7 @@ make_cursor (const QdGwQuery *q,
   char *b64;
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "q", digest);
+  qd_json_builder_add_string (builder, "q", digest);
   json_builder_set_member_name (builder, "k");
   if (g_str_equal (q->sort_column, "received_at"))
     json_builder_add_int_value (builder, last->received_at);
@@ -953,7 +933,7 @@ add_sender_json (JsonBuilder           *builder,
                  const QdGwSenderEntry *entry)
 {
   json_builder_begin_object (builder);
-  add_string_member (builder, "address", entry->address);
+  qd_json_builder_add_string (builder, "address", entry->address);
   add_time_member (builder, "added_at", entry->added_at);
   json_builder_end_object (builder);
 }
@@ -1041,12 +1021,13 @@ respond_verdict (SoupServerMessage *msg,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "classified_as_spam");
   json_builder_add_boolean_value (builder, verdict->kind == QD_VERDICT_KIND_SPAM);
-  add_string_member (builder, "verdict", qd_enum_to_nick (QD_TYPE_VERDICT_KIND, verdict->kind));
+  qd_json_builder_add_string (builder, "verdict",
+                              qd_enum_to_nick (QD_TYPE_VERDICT_KIND, verdict->kind));
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, verdict->score);
   json_builder_set_member_name (builder, "threshold");
   json_builder_add_double_value (builder, verdict->threshold);
-  add_string_member (builder, "action", verdict->action);
+  qd_json_builder_add_string (builder, "action", verdict->action);
   json_builder_set_member_name (builder, "rules");
   json_builder_begin_array (builder);
   for (guint i = 0; i < verdict->rules->len; i++)
@@ -1054,10 +1035,10 @@ respond_verdict (SoupServerMessage *msg,
       QdGwSymbol *rule = g_ptr_array_index (verdict->rules, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "name", rule->name);
+      qd_json_builder_add_string (builder, "name", rule->name);
       json_builder_set_member_name (builder, "score");
       json_builder_add_double_value (builder, rule->score);
-      add_string_member (builder, "description", rule->description);
+      qd_json_builder_add_string (builder, "description", rule->description);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
