@@ -17,32 +17,6 @@ short_digest (const char *sha256)
 }
 
 static void
-add_time (JsonBuilder *builder,
-          const char  *member,
-          GDateTime   *time)
-{
-  g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
-
-  json_builder_set_member_name (builder, member);
-  if (text != NULL)
-    json_builder_add_string_value (builder, text);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *member,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 record_to_json (QdSampleRecord *record,
                 GDateTime      *now,
                 JsonBuilder    *builder)
@@ -50,20 +24,20 @@ record_to_json (QdSampleRecord *record,
   g_autoptr(GDateTime) next = qd_sample_record_get_next_check (record);
 
   json_builder_begin_object (builder);
-  add_string (builder, "sha256", record->sha256);
-  add_string (builder, "subject", record->subject);
-  add_string (builder, "from", record->from);
-  add_string (builder, "to", record->to);
-  add_time (builder, "received_at", record->received_at);
-  add_time (builder, "queued_at", record->queued_at);
-  add_time (builder, "sent_at", record->sent_at);
-  add_string (builder, "status", qd_follow_up_status_to_string (record->status));
-  add_time (builder, "status_at", qd_sample_record_get_status_time (record));
-  add_time (builder, "spam_at", record->spam_at);
-  add_time (builder, "last_checked_at", record->checked_at);
+  qd_json_builder_add_string (builder, "sha256", record->sha256);
+  qd_json_builder_add_string (builder, "subject", record->subject);
+  qd_json_builder_add_string (builder, "from", record->from);
+  qd_json_builder_add_string (builder, "to", record->to);
+  qd_json_builder_add_date_time (builder, "received_at", record->received_at);
+  qd_json_builder_add_date_time (builder, "queued_at", record->queued_at);
+  qd_json_builder_add_date_time (builder, "sent_at", record->sent_at);
+  qd_json_builder_add_string (builder, "status", qd_follow_up_status_to_string (record->status));
+  qd_json_builder_add_date_time (builder, "status_at", qd_sample_record_get_status_time (record));
+  qd_json_builder_add_date_time (builder, "spam_at", record->spam_at);
+  qd_json_builder_add_date_time (builder, "last_checked_at", record->checked_at);
   json_builder_set_member_name (builder, "checks");
   json_builder_add_int_value (builder, record->n_checks);
-  add_time (builder, "next_check_at", next);
+  qd_json_builder_add_date_time (builder, "next_check_at", next);
   json_builder_set_member_name (builder, "can_report");
   json_builder_add_boolean_value (builder, qd_sample_record_can_escalate (record, now, NULL));
   json_builder_set_member_name (builder, "content_kept");
@@ -75,9 +49,10 @@ record_to_json (QdSampleRecord *record,
       QdStatusChange *change = g_ptr_array_index (record->changes, i);
 
       json_builder_begin_object (builder);
-      add_string (builder, "status", qd_follow_up_status_to_string (change->status));
-      add_time (builder, "at", change->at);
-      add_string (builder, "detail", change->detail);
+      qd_json_builder_add_string (builder, "status",
+                                  qd_follow_up_status_to_string (change->status));
+      qd_json_builder_add_date_time (builder, "at", change->at);
+      qd_json_builder_add_string (builder, "detail", change->detail);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -187,24 +162,27 @@ result_to_json (QdRecheckResult *result,
                 JsonBuilder     *builder)
 {
   json_builder_begin_object (builder);
-  add_string (builder, "sha256", result->sha256);
-  add_string (builder, "subject", result->record != NULL ? result->record->subject : NULL);
-  add_string (builder, "before", result->record != NULL
-                                 ? qd_follow_up_status_to_string (result->before) : NULL);
-  add_string (builder, "after", result->record != NULL
-                                ? qd_follow_up_status_to_string (result->after) : NULL);
+  qd_json_builder_add_string (builder, "sha256", result->sha256);
+  qd_json_builder_add_string (builder, "subject",
+                              result->record != NULL ? result->record->subject : NULL);
+  qd_json_builder_add_string (builder, "before", result->record != NULL
+                              ? qd_follow_up_status_to_string (result->before) : NULL);
+  qd_json_builder_add_string (builder, "after", result->record != NULL
+                              ? qd_follow_up_status_to_string (result->after) : NULL);
   json_builder_set_member_name (builder, "checked");
   json_builder_add_boolean_value (builder, result->checked);
   json_builder_set_member_name (builder, "changed");
   json_builder_add_boolean_value (builder, result->changed);
-  add_time (builder, "checked_at", result->checked_at);
-  add_time (builder, "spam_at", result->record != NULL ? result->record->spam_at : NULL);
+  qd_json_builder_add_date_time (builder, "checked_at", result->checked_at);
+  qd_json_builder_add_date_time (builder, "spam_at",
+                                 result->record != NULL ? result->record->spam_at : NULL);
   json_builder_set_member_name (builder, "verdict");
   if (result->verdict != NULL)
     qd_verdict_to_json (result->verdict, builder);
   else
     json_builder_add_null_value (builder);
-  add_string (builder, "error", result->error != NULL ? result->error->message : NULL);
+  qd_json_builder_add_string (builder, "error",
+                              result->error != NULL ? result->error->message : NULL);
   json_builder_end_object (builder);
 }
 

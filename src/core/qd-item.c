@@ -328,28 +328,6 @@ qd_item_new_from_json (JsonObject  *object,
   return g_steal_pointer (&self);
 }
 
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_date (JsonBuilder *builder,
-          const char  *name,
-          GDateTime   *value)
-{
-  g_autofree char *str = value != NULL ? g_date_time_format_iso8601 (value) : NULL;
-
-  add_string (builder, name, str);
-}
-
 /**
  * qd_item_to_json:
  *
@@ -363,20 +341,20 @@ qd_item_to_json (QdItem      *self,
   g_return_if_fail (QD_IS_ITEM (self));
 
   json_builder_begin_object (builder);
-  add_string (builder, "id", self->id);
-  add_string (builder, "folder", qd_folder_to_string (self->folder));
-  add_date (builder, "received_at", self->received_at);
-  add_string (builder, "envelope_sender", qd_item_get_envelope_sender (self));
-  add_string (builder, "from", self->from);
-  add_string (builder, "from_name", self->from_name);
-  add_string (builder, "from_address", self->from_address);
-  add_string (builder, "recipient", self->recipient);
-  add_string (builder, "subject", self->subject);
+  qd_json_builder_add_string (builder, "id", self->id);
+  qd_json_builder_add_string (builder, "folder", qd_folder_to_string (self->folder));
+  qd_json_builder_add_date_time (builder, "received_at", self->received_at);
+  qd_json_builder_add_string (builder, "envelope_sender", qd_item_get_envelope_sender (self));
+  qd_json_builder_add_string (builder, "from", self->from);
+  qd_json_builder_add_string (builder, "from_name", self->from_name);
+  qd_json_builder_add_string (builder, "from_address", self->from_address);
+  qd_json_builder_add_string (builder, "recipient", self->recipient);
+  qd_json_builder_add_string (builder, "subject", self->subject);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, self->size);
-  add_string (builder, "reason", qd_reason_to_string (self->reason));
-  add_string (builder, "category", qd_category_to_string (self->category));
-  add_string (builder, "policy_rule", self->policy_rule);
+  qd_json_builder_add_string (builder, "reason", qd_reason_to_string (self->reason));
+  qd_json_builder_add_string (builder, "category", qd_category_to_string (self->category));
+  qd_json_builder_add_string (builder, "policy_rule", self->policy_rule);
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, self->score);
   json_builder_set_member_name (builder, "rules");
@@ -384,14 +362,14 @@ qd_item_to_json (QdItem      *self,
   for (guint i = 0; self->rules != NULL && self->rules[i] != NULL; i++)
     json_builder_add_string_value (builder, self->rules[i]);
   json_builder_end_array (builder);
-  add_date (builder, "expires_at", qd_item_get_expires_at (self));
+  qd_json_builder_add_date_time (builder, "expires_at", qd_item_get_expires_at (self));
   json_builder_set_member_name (builder, "actions");
   json_builder_begin_array (builder);
   for (guint bit = 1; bit <= QD_ACTION_APPROVE_SENDER; bit <<= 1)
     if (self->actions & bit)
       json_builder_add_string_value (builder, qd_action_to_string (bit));
   json_builder_end_array (builder);
-  add_string (builder, "status", self->status);
+  qd_json_builder_add_string (builder, "status", self->status);
   json_builder_end_object (builder);
 }
 

@@ -145,6 +145,29 @@ qd_json_dup_date_time (JsonObject *object,
   return g_date_time_new_from_iso8601 (str, NULL);
 }
 
+void
+qd_json_builder_add_string (JsonBuilder *builder,
+                            const char  *member,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* ISO 8601, as qd_json_dup_date_time () reads it. */
+void
+qd_json_builder_add_date_time (JsonBuilder *builder,
+                               const char  *member,
+                               GDateTime   *value)
+{
+  g_autofree char *text = value != NULL ? g_date_time_format_iso8601 (value) : NULL;
+
+  qd_json_builder_add_string (builder, member, text);
+}
+
 JsonObject *
 qd_json_parse_object (const char  *data,
                       gssize       length,

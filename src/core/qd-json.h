@@ -34,6 +34,15 @@ char      **qd_json_dup_strv       (JsonObject  *object,
 GDateTime  *qd_json_dup_date_time  (JsonObject  *object,
                                     const char  *member);
 
+/* Each writer names the member, then writes its value: a NULL string or
+ * time as null, so the member is there whether or not it is known. */
+void        qd_json_builder_add_string    (JsonBuilder *builder,
+                                           const char  *member,
+                                           const char  *value);
+void        qd_json_builder_add_date_time (JsonBuilder *builder,
+                                           const char  *member,
+                                           GDateTime   *value);
+
 JsonObject *qd_json_parse_object   (const char  *data,
                                     gssize       length,
                                     GError     **error);

@@ -123,11 +123,7 @@ qd_verdict_to_json (QdVerdict   *self,
       json_builder_add_string_value (builder, rule->name);
       json_builder_set_member_name (builder, "score");
       json_builder_add_double_value (builder, rule->score);
-      json_builder_set_member_name (builder, "description");
-      if (rule->description != NULL)
-        json_builder_add_string_value (builder, rule->description);
-      else
-        json_builder_add_null_value (builder);
+      qd_json_builder_add_string (builder, "description", rule->description);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

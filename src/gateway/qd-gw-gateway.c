@@ -8,6 +8,7 @@
 #include <crypt.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -17,6 +18,7 @@
 #include "qd-gw-intake.h"
 #include "qd-gw-maildir.h"
 #include "qd-gw-rspamd.h"
+#include "qd-gw-senders.h"
 #include "qd-gw-throttle.h"
 #include "qd-mail.h"
 
@@ -603,47 +605,28 @@ qd_gw_gateway_sign_out (QdGwGateway *self,
   qd_gw_store_delete_session (self->store, digest);
 }
 
-/* sender entries */
-
-/**
- * qd_gw_parse_sender_entry:
- * @normalized: (out) (optional): the entry in lower case
- *
- * An entry is a mail address or "@domain". Kept strict: these strings
- * end up compared with every incoming sender.
- */
-gboolean
-qd_gw_parse_sender_entry (const char  *text,
-                          char       **normalized)
+QdGwUser *
+qd_gw_gateway_get_user (QdGwGateway *self,
+                        gint64       user_id)
 {
-  const char *at;
-  gsize len;
-
-  if (text == NULL)
-    return FALSE;
-  len = strlen (text);
-  at = strchr (text, '@');
-  if (len < 3 || len > 254 || at == NULL || strchr (at + 1, '@') != NULL)
-    return FALSE;
-  if (!g_utf8_validate (text, len, NULL))
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if ((guchar)*p <= ' ' || strchr ("<>()[]\\,;:\"*?", *p) != NULL)
-      return FALSE;
-  if (strchr (at + 1, '.') == NULL || at[1] == '.' || text[len - 1] == '.')
-    return FALSE;
-  if (normalized != NULL)
-    *normalized = g_utf8_strdown (text, -1);
-  return TRUE;
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
+  return qd_gw_store_get_user (self->store, user_id);
 }
 
 /* actions */
+
+void
+qd_gw_act_result_clear (QdGwActResult *result)
+{
+  g_clear_pointer (&result->id, g_free);
+  g_clear_error (&result->error);
+}
 
 typedef struct
 {
   const char *id;
   QdGwItem   *item;       /* NULL when the id failed validation */
-  const char *result;     /* the success word, or NULL */
+  gboolean    already;    /* an earlier request did it */
   gboolean    changed;    /* the action was carried out now */
   GError     *error;
 } ActionResult;
@@ -661,33 +644,52 @@ parse_item_id (const char *text,
 {
   guint64 value;
 
-  /* Digits only: an id never becomes a path or SQL text. */
-  if (text == NULL || text[0] < '1' || text[0] > '9' || strlen (text) > 18)
+  /* Digits only, without a leading zero: an id never becomes a path or SQL text. */
+  if (text == NULL || text[0] < '1' || text[0] > '9')
     return FALSE;
   for (const char *p = text; *p; p++)
     if (!g_ascii_isdigit (*p))
       return FALSE;
-  value = g_ascii_strtoull (text, NULL, 10);
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
   *id = (gint64)value;
   return TRUE;
 }
 
-static const char *
-already_word (QdActions action)
+/**
+ * qd_gw_gateway_get_item:
+ * @id: the item's id as a client names it
+ *
+ * Returns: (transfer full) (nullable): the user's item, or %NULL when @id
+ *   names none of the user's items
+ */
+QdGwItem *
+qd_gw_gateway_get_item (QdGwGateway *self,
+                        gint64       user_id,
+                        const char  *id)
 {
-  switch (action)
-    {
-    case QD_ACTION_RELEASE:
-      return "already_released";
-    case QD_ACTION_REQUEST_RELEASE:
-      return "already_requested";
-    case QD_ACTION_MOVE_TO_INBOX:
-      return "already_moved";
-    case QD_ACTION_DELETE:
-    case QD_ACTION_BLOCK_SENDER:
-    default:
-      return "already_deleted";
-    }
+  gint64 value;
+
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
+
+  if (!parse_item_id (id, &value))
+    return NULL;
+  return qd_gw_store_get_item (self->store, user_id, value);
+}
+
+/**
+ * qd_gw_gateway_list_items:
+ *
+ * Returns: (transfer full) (element-type QdGwItem): one page of the query
+ */
+GPtrArray *
+qd_gw_gateway_list_items (QdGwGateway      *self,
+                          const QdGwQuery  *query,
+                          gint64           *total,
+                          GError          **error)
+{
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
+  return qd_gw_store_list_items (self->store, query, total, error);
 }
 
 static const char *
@@ -717,7 +719,7 @@ triage (ActionResult *r,
 
   if (g_str_equal (status, done_status (action)))
     {
-      r->result = already_word (action);
+      r->already = TRUE;
       return;
     }
   if (!(qd_gw_item_get_actions (r->item) & action))
@@ -774,7 +776,6 @@ perform (QdGwGateway  *self,
                                  "Nothing was changed; try again.");
             return;
           }
-        r->result = "released";
         break;
       }
     case QD_ACTION_MOVE_TO_INBOX:
@@ -793,7 +794,6 @@ perform (QdGwGateway  *self,
                                  "Nothing was changed; try again.");
           return;
         }
-      r->result = "moved";
       break;
     case QD_ACTION_DELETE:
     case QD_ACTION_BLOCK_SENDER:
@@ -805,41 +805,12 @@ perform (QdGwGateway  *self,
 
           g_unlink (path);
         }
-      r->result = action == QD_ACTION_DELETE ? "deleted" : "blocked";
       break;
     case QD_ACTION_REQUEST_RELEASE:
-      r->result = "requested";
       break;
     default:
       g_assert_not_reached ();
     }
-}
-
-static void
-add_result_json (JsonBuilder  *builder,
-                 ActionResult *r)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, r->id);
-  json_builder_set_member_name (builder, "ok");
-  json_builder_add_boolean_value (builder, r->error == NULL);
-  if (r->error == NULL)
-    {
-      json_builder_set_member_name (builder, "result");
-      json_builder_add_string_value (builder, r->result);
-    }
-  else
-    {
-      json_builder_set_member_name (builder, "error");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, qd_gw_error_code_string (r->error->code));
-      json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, r->error->message);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
 }
 
 /**
@@ -851,21 +822,21 @@ add_result_json (JsonBuilder  *builder,
  * the gateway dies in between, a repeated release finds the delivered file
  * instead of delivering it twice.
  *
- * Returns: the answer's JSON (results, succeeded, failed)
+ * Returns: (transfer full) (element-type QdGwActResult): one result per id, in
+ *   the order of @ids
  */
-JsonNode *
+GArray *
 qd_gw_gateway_act (QdGwGateway *self,
                    gint64       user_id,
                    QdActions    action,
                    GPtrArray   *ids,
                    gboolean     approve_sender)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(QdGwUser) user = qd_gw_store_get_user (self->store, user_id);
   g_autofree char *mailbox = NULL;
   g_autofree ActionResult *results = g_new0 (ActionResult, ids->len);
   g_autoptr(GError) error = NULL;
-  guint succeeded = 0;
+  GArray *answer;
 
   g_return_val_if_fail (user != NULL, NULL);
   mailbox = qd_gw_gateway_mailbox_path (self, user->username);
@@ -873,11 +844,10 @@ qd_gw_gateway_act (QdGwGateway *self,
   for (guint i = 0; i < ids->len; i++)
     {
       ActionResult *r = &results[i];
-      gint64 id;
 
       r->id = g_ptr_array_index (ids, i);
-      if (!parse_item_id (r->id, &id) ||
-          (r->item = qd_gw_store_get_item (self->store, user_id, id)) == NULL)
+      r->item = qd_gw_gateway_get_item (self, user_id, r->id);
+      if (r->item == NULL)
         {
           g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND,
                                "No such message.");
@@ -890,7 +860,7 @@ qd_gw_gateway_act (QdGwGateway *self,
   if (action == QD_ACTION_RELEASE && qd_gw_store_begin (self->store, &error))
     {
       for (guint i = 0; i < ids->len; i++)
-        if (results[i].item != NULL && results[i].result == NULL && results[i].error == NULL &&
+        if (results[i].item != NULL && !results[i].already && results[i].error == NULL &&
             !g_str_equal (results[i].item->status, QD_GW_STATUS_RELEASING))
           qd_gw_store_set_item_status (self->store, results[i].item->id,
                                        QD_GW_STATUS_RELEASING, NULL);
@@ -901,7 +871,7 @@ qd_gw_gateway_act (QdGwGateway *self,
 
   /* Step 2: the mailbox. */
   for (guint i = 0; i < ids->len; i++)
-    if (results[i].item != NULL && results[i].result == NULL && results[i].error == NULL)
+    if (results[i].item != NULL && !results[i].already && results[i].error == NULL)
       {
         perform (self, mailbox, &results[i], action);
         results[i].changed = results[i].error == NULL;
@@ -939,26 +909,20 @@ qd_gw_gateway_act (QdGwGateway *self,
   if (error != NULL)
     g_warning ("cannot record actions: %s", error->message);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "results");
-  json_builder_begin_array (builder);
+  answer = g_array_sized_new (FALSE, FALSE, sizeof (QdGwActResult), ids->len);
+  g_array_set_clear_func (answer, (GDestroyNotify)qd_gw_act_result_clear);
   for (guint i = 0; i < ids->len; i++)
     {
-      add_result_json (builder, &results[i]);
-      if (results[i].error == NULL)
-        succeeded++;
+      QdGwActResult result = { 0 };
+
+      result.id = g_strdup (results[i].id);
+      result.outcome = results[i].error != NULL ? QD_GW_ACT_FAILED
+                       : results[i].changed ? QD_GW_ACT_DONE : QD_GW_ACT_ALREADY_DONE;
+      result.error = g_steal_pointer (&results[i].error);
+      g_array_append_val (answer, result);
+      action_result_clear (&results[i]);
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "succeeded");
-  json_builder_add_int_value (builder, succeeded);
-  json_builder_set_member_name (builder, "failed");
-  json_builder_add_int_value (builder, ids->len - succeeded);
-  json_builder_end_object (builder);
-
-  for (guint i = 0; i < ids->len; i++)
-    action_result_clear (&results[i]);
-
-  return json_builder_get_root (builder);
+  return answer;
 }
 
 /* classify */
@@ -969,30 +933,6 @@ typedef struct
   gboolean graymail_markers;
 } ClassifyData;
 
-static gboolean
-has_bulk_markers (GMimeMessage *message)
-{
-  g_autofree char *precedence = NULL;
-
-  if (message == NULL)
-    return FALSE;
-  if (g_mime_object_get_header (GMIME_OBJECT (message), "List-Unsubscribe") != NULL)
-    return TRUE;
-  precedence = g_strdup (g_mime_object_get_header (GMIME_OBJECT (message), "Precedence"));
-  if (precedence == NULL)
-    return FALSE;
-  g_strstrip (precedence);
-  return g_ascii_strcasecmp (precedence, "bulk") == 0 ||
-         g_ascii_strcasecmp (precedence, "list") == 0;
-}
-
-static gboolean
-is_spam_action (const char *action)
-{
-  return g_strcmp0 (action, "reject") == 0 || g_strcmp0 (action, "add header") == 0 ||
-         g_strcmp0 (action, "rewrite subject") == 0 || g_strcmp0 (action, "soft reject") == 0;
-}
-
 static void
 classify_cb (GObject      *object,
              GAsyncResult *result,
@@ -1001,11 +941,8 @@ classify_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   QdGwGateway *self = g_task_get_source_object (task);
   ClassifyData *data = g_task_get_task_data (task);
-  g_autoptr(QdGwCheck) check = NULL;
+  QdGwCheck *check;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *verdict;
-  double score;
 
   check = qd_gw_rspamd_check_finish (QD_GW_RSPAMD (object), result, &error);
   if (check == NULL)
@@ -1015,61 +952,10 @@ classify_cb (GObject      *object,
                                "The spam classifier cannot be reached. Try again later.");
       return;
     }
-
-  score = check->score + (data->reported ? 10.0 : 0.0);
-  if (data->reported || is_spam_action (check->action) || score >= self->config.spam_threshold)
-    verdict = "spam";
-  else if (data->graymail_markers)
-    verdict = "graymail";
-  else
-    verdict = "clean";
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "classified_as_spam");
-  json_builder_add_boolean_value (builder, g_str_equal (verdict, "spam"));
-  json_builder_set_member_name (builder, "verdict");
-  json_builder_add_string_value (builder, verdict);
-  json_builder_set_member_name (builder, "score");
-  json_builder_add_double_value (builder, score);
-  json_builder_set_member_name (builder, "threshold");
-  json_builder_add_double_value (builder, self->config.spam_threshold);
-  json_builder_set_member_name (builder, "action");
-  json_builder_add_string_value (builder, check->action);
-  json_builder_set_member_name (builder, "rules");
-  json_builder_begin_array (builder);
-  if (data->reported)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, "QD_REPORTED_SAMPLE");
-      json_builder_set_member_name (builder, "score");
-      json_builder_add_double_value (builder, 10.0);
-      json_builder_set_member_name (builder, "description");
-      json_builder_add_string_value (builder, "Matches a sample reported as missed spam");
-      json_builder_end_object (builder);
-    }
-  for (guint i = 0; i < check->symbols->len; i++)
-    {
-      QdGwSymbol *symbol = g_ptr_array_index (check->symbols, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, symbol->name);
-      json_builder_set_member_name (builder, "score");
-      json_builder_add_double_value (builder, symbol->score);
-      json_builder_set_member_name (builder, "description");
-      if (symbol->description != NULL)
-        json_builder_add_string_value (builder, symbol->description);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "reported");
-  json_builder_add_boolean_value (builder, data->reported);
-  json_builder_end_object (builder);
-
-  g_task_return_pointer (task, json_builder_get_root (builder), (GDestroyNotify)json_node_unref);
+  g_task_return_pointer (task,
+                         qd_gw_verdict_new (check, self->config.spam_threshold, data->reported,
+                                            data->graymail_markers),
+                         (GDestroyNotify)qd_gw_verdict_free);
 }
 
 void
@@ -1100,13 +986,18 @@ qd_gw_gateway_classify_async (QdGwGateway         *self,
 
   digest = qd_mail_sample_digest (bytes, size);
   data->reported = qd_gw_store_is_reported (self->store, digest);
-  data->graymail_markers = has_bulk_markers (parsed);
+  data->graymail_markers = qd_gw_message_is_bulk (parsed);
 
   qd_gw_rspamd_check_async (self->rspamd, message, cancellable, classify_cb,
                             g_steal_pointer (&task));
 }
 
-JsonNode *
+/**
+ * qd_gw_gateway_classify_finish:
+ *
+ * Returns: (transfer full): the verdict, or %NULL with @error set
+ */
+QdGwVerdict *
 qd_gw_gateway_classify_finish (QdGwGateway   *self,
                                GAsyncResult  *result,
                                GError       **error)

@@ -5,9 +5,10 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <gio/gio.h>
 
 #include "qd-gw-store.h"
+#include "qd-gw-verdict.h"
 #include "qd-types.h"
 
 G_BEGIN_DECLS
@@ -97,7 +98,33 @@ gint64            qd_gw_gateway_authenticate   (QdGwGateway   *self,
 void              qd_gw_gateway_sign_out       (QdGwGateway   *self,
                                                 const char    *token);
 
-JsonNode         *qd_gw_gateway_act            (QdGwGateway   *self,
+QdGwUser         *qd_gw_gateway_get_user       (QdGwGateway   *self,
+                                                gint64         user_id);
+QdGwItem         *qd_gw_gateway_get_item       (QdGwGateway   *self,
+                                                gint64         user_id,
+                                                const char    *id);
+GPtrArray        *qd_gw_gateway_list_items     (QdGwGateway   *self,
+                                                const QdGwQuery *query,
+                                                gint64        *total,
+                                                GError       **error);
+
+typedef enum
+{
+  QD_GW_ACT_DONE,          /* carried out by this request */
+  QD_GW_ACT_ALREADY_DONE,  /* an earlier request had carried it out */
+  QD_GW_ACT_FAILED,        /* see the error */
+} QdGwActOutcome;
+
+typedef struct
+{
+  char           *id;       /* as the request named the item */
+  QdGwActOutcome  outcome;
+  GError         *error;    /* QD_GW_ERROR, when the outcome is QD_GW_ACT_FAILED */
+} QdGwActResult;
+
+void              qd_gw_act_result_clear       (QdGwActResult *result);
+
+GArray           *qd_gw_gateway_act            (QdGwGateway   *self,
                                                 gint64         user_id,
                                                 QdActions      action,
                                                 GPtrArray     *ids,
@@ -108,7 +135,7 @@ void              qd_gw_gateway_classify_async (QdGwGateway   *self,
                                                 GCancellable  *cancellable,
                                                 GAsyncReadyCallback callback,
                                                 gpointer       user_data);
-JsonNode         *qd_gw_gateway_classify_finish (QdGwGateway  *self,
+QdGwVerdict      *qd_gw_gateway_classify_finish (QdGwGateway  *self,
                                                  GAsyncResult *result,
                                                  GError      **error);
 
@@ -120,8 +147,5 @@ gboolean          qd_gw_gateway_receive_submission (QdGwGateway *self,
                                                     GError     **error);
 
 guint             qd_gw_gateway_purge_expired  (QdGwGateway   *self);
-
-gboolean          qd_gw_parse_sender_entry     (const char    *text,
-                                                char         **normalized);
 
 G_END_DECLS

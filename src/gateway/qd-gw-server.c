@@ -11,6 +11,7 @@
 
 #include "qd-enums.h"
 #include "qd-gw-error.h"
+#include "qd-gw-senders.h"
 #include "qd-gw-server.h"
 #include "qd-json.h"
 
@@ -119,35 +120,15 @@ respond_invalid (SoupServerMessage *msg,
   respond_error_full (msg, QD_GW_ERROR_INVALID_PARAMETER, parameter, 0, message);
 }
 
-static char *
-format_time (gint64 unix_time)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
-
-  return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
+/* The store keeps unix seconds; the API gives UTC times. */
 static void
 add_time_member (JsonBuilder *builder,
                  const char  *name,
                  gint64       unix_time)
 {
-  g_autofree char *text = format_time (unix_time);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
 
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  qd_json_builder_add_date_time (builder, name, dt);
 }
 
 static void
@@ -156,9 +137,9 @@ add_user_json (JsonBuilder    *builder,
 {
   json_builder_set_member_name (builder, "user");
   json_builder_begin_object (builder);
-  add_string_member (builder, "username", user->username);
-  add_string_member (builder, "address", user->address);
-  add_string_member (builder, "display_name", user->display_name);
+  qd_json_builder_add_string (builder, "username", user->username);
+  qd_json_builder_add_string (builder, "address", user->address);
+  qd_json_builder_add_string (builder, "display_name", user->display_name);
   json_builder_end_object (builder);
 }
 
@@ -171,21 +152,21 @@ add_item_json (JsonBuilder    *builder,
   QdActions actions = qd_gw_item_get_actions (item);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", id);
-  add_string_member (builder, "folder", qd_folder_to_string (item->folder));
-  add_string_member (builder, "status", item->status);
+  qd_json_builder_add_string (builder, "id", id);
+  qd_json_builder_add_string (builder, "folder", qd_folder_to_string (item->folder));
+  qd_json_builder_add_string (builder, "status", item->status);
   add_time_member (builder, "received_at", item->received_at);
-  add_string_member (builder, "envelope_sender", item->envelope_sender);
-  add_string_member (builder, "from", item->from_header);
-  add_string_member (builder, "from_name", item->from_name);
-  add_string_member (builder, "from_address", item->from_address);
-  add_string_member (builder, "recipient", item->recipient);
-  add_string_member (builder, "subject", item->subject);
+  qd_json_builder_add_string (builder, "envelope_sender", item->envelope_sender);
+  qd_json_builder_add_string (builder, "from", item->from_header);
+  qd_json_builder_add_string (builder, "from_name", item->from_name);
+  qd_json_builder_add_string (builder, "from_address", item->from_address);
+  qd_json_builder_add_string (builder, "recipient", item->recipient);
+  qd_json_builder_add_string (builder, "subject", item->subject);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, item->size);
-  add_string_member (builder, "reason", qd_reason_to_string (item->reason));
-  add_string_member (builder, "category", qd_category_to_string (item->category));
-  add_string_member (builder, "policy_rule", item->policy_rule);
+  qd_json_builder_add_string (builder, "reason", qd_reason_to_string (item->reason));
+  qd_json_builder_add_string (builder, "category", qd_category_to_string (item->category));
+  qd_json_builder_add_string (builder, "policy_rule", item->policy_rule);
   json_builder_set_member_name (builder, "score");
   json_builder_add_double_value (builder, item->score);
   json_builder_set_member_name (builder, "rules");
@@ -290,14 +271,14 @@ handle_info (QdGwServer *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "api_version");
   json_builder_add_int_value (builder, 1);
-  add_string_member (builder, "gateway_name", config->name);
-  add_string_member (builder, "gateway_version", PACKAGE_VERSION);
+  qd_json_builder_add_string (builder, "gateway_name", config->name);
+  qd_json_builder_add_string (builder, "gateway_version", PACKAGE_VERSION);
   json_builder_set_member_name (builder, "session_ttl_seconds");
   json_builder_add_int_value (builder, config->session_ttl);
 
   json_builder_set_member_name (builder, "submission");
   json_builder_begin_object (builder);
-  add_string_member (builder, "address", config->submission_address);
+  qd_json_builder_add_string (builder, "address", config->submission_address);
   json_builder_set_member_name (builder, "max_message_bytes");
   json_builder_add_int_value (builder, config->max_message_bytes);
   json_builder_set_member_name (builder, "max_sample_age_days");
@@ -312,10 +293,10 @@ handle_info (QdGwServer *self,
   if (config->smtp_host != NULL)
     {
       json_builder_begin_object (builder);
-      add_string_member (builder, "host", config->smtp_host);
+      qd_json_builder_add_string (builder, "host", config->smtp_host);
       json_builder_set_member_name (builder, "port");
       json_builder_add_int_value (builder, config->smtp_port);
-      add_string_member (builder, "security", "none");
+      qd_json_builder_add_string (builder, "security", "none");
       json_builder_end_object (builder);
     }
   else
@@ -369,7 +350,7 @@ respond_session (Request        *req,
 
   json_builder_begin_object (builder);
   if (token != NULL)
-    add_string_member (builder, "token", token);
+    qd_json_builder_add_string (builder, "token", token);
   add_time_member (builder, "expires_at", expires_at);
   add_user_json (builder, user);
   json_builder_end_object (builder);
@@ -422,8 +403,7 @@ handle_session (QdGwServer *self,
 
   if (g_str_equal (req->method, "GET"))
     {
-      QdGwStore *store = qd_gw_gateway_get_store (self->gateway);
-      g_autoptr(QdGwUser) user = qd_gw_store_get_user (store, req->user_id);
+      g_autoptr(QdGwUser) user = qd_gw_gateway_get_user (self->gateway, req->user_id);
       SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
       const char *token = soup_message_headers_get_one (headers, "Authorization") + 7;
       gint64 expires_at = 0;
@@ -539,7 +519,7 @@ make_cursor (const QdGwQuery *q,
   char *b64;
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "q", digest);
+  qd_json_builder_add_string (builder, "q", digest);
   json_builder_set_member_name (builder, "k");
   if (g_str_equal (q->sort_column, "received_at"))
     json_builder_add_int_value (builder, last->received_at);
@@ -714,7 +694,7 @@ handle_list (QdGwServer *self,
   if (!parse_cursor (req, &q))
     return;
 
-  items = qd_gw_store_list_items (qd_gw_gateway_get_store (self->gateway), &q, &total, &error);
+  items = qd_gw_gateway_list_items (self->gateway, &q, &total, &error);
   g_clear_pointer (&q.after_key, g_variant_unref);
   if (items == NULL)
     {
@@ -752,12 +732,8 @@ lookup_item (QdGwServer *self,
              Request    *req,
              const char *text)
 {
-  QdGwItem *item = NULL;
-  guint64 id;
+  QdGwItem *item = qd_gw_gateway_get_item (self->gateway, req->user_id, text);
 
-  /* Digits only; anything else cannot name an item. */
-  if (text[0] != '0' && g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &id, NULL))
-    item = qd_gw_store_get_item (qd_gw_gateway_get_store (self->gateway), req->user_id, id);
   if (item == NULL)
     respond_error (req->msg, QD_GW_ERROR_NOT_FOUND, "No such message.");
   return item;
@@ -856,6 +832,76 @@ read_ids (QdGwServer *self,
   return g_steal_pointer (&ids);
 }
 
+/* The word for what was done, in the answer's "result". */
+static const char *
+act_result_word (QdActions      action,
+                 QdGwActOutcome outcome)
+{
+  gboolean already = outcome == QD_GW_ACT_ALREADY_DONE;
+
+  switch (action)
+    {
+    case QD_ACTION_RELEASE:
+      return already ? "already_released" : "released";
+    case QD_ACTION_REQUEST_RELEASE:
+      return already ? "already_requested" : "requested";
+    case QD_ACTION_MOVE_TO_INBOX:
+      return already ? "already_moved" : "moved";
+    case QD_ACTION_BLOCK_SENDER:
+      return already ? "already_deleted" : "blocked";
+    case QD_ACTION_DELETE:
+    default:
+      return already ? "already_deleted" : "deleted";
+    }
+}
+
+static void
+respond_act_results (Request   *req,
+                     QdActions  action,
+                     GArray    *results)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint succeeded = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < results->len; i++)
+    {
+      QdGwActResult *r = &g_array_index (results, QdGwActResult, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, r->id);
+      json_builder_set_member_name (builder, "ok");
+      json_builder_add_boolean_value (builder, r->outcome != QD_GW_ACT_FAILED);
+      if (r->outcome != QD_GW_ACT_FAILED)
+        {
+          json_builder_set_member_name (builder, "result");
+          json_builder_add_string_value (builder, act_result_word (action, r->outcome));
+          succeeded++;
+        }
+      else
+        {
+          json_builder_set_member_name (builder, "error");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "code");
+          json_builder_add_string_value (builder, qd_gw_error_code_string (r->error->code));
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, r->error->message);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "succeeded");
+  json_builder_add_int_value (builder, succeeded);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, results->len - succeeded);
+  json_builder_end_object (builder);
+  respond_builder (req->msg, SOUP_STATUS_OK, builder);
+}
+
 static void
 handle_action (QdGwServer *self,
                Request    *req,
@@ -863,7 +909,7 @@ handle_action (QdGwServer *self,
 {
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GArray) results = NULL;
   JsonNode *approve;
 
   if (body == NULL || (ids = read_ids (self, req, body)) == NULL)
@@ -875,12 +921,22 @@ handle_action (QdGwServer *self,
       respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, "“approve_sender” must be true or false.");
       return;
     }
-  answer = qd_gw_gateway_act (self->gateway, req->user_id, action, ids,
-                              qd_json_get_boolean (body, "approve_sender", FALSE));
-  respond_json (req->msg, SOUP_STATUS_OK, answer);
+  results = qd_gw_gateway_act (self->gateway, req->user_id, action, ids,
+                               qd_json_get_boolean (body, "approve_sender", FALSE));
+  respond_act_results (req, action, results);
 }
 
 /* /approved-senders, /blocked-senders */
+
+static void
+add_sender_json (JsonBuilder           *builder,
+                 const QdGwSenderEntry *entry)
+{
+  json_builder_begin_object (builder);
+  qd_json_builder_add_string (builder, "address", entry->address);
+  add_time_member (builder, "added_at", entry->added_at);
+  json_builder_end_object (builder);
+}
 
 static void
 handle_senders (QdGwServer     *self,
@@ -888,25 +944,17 @@ handle_senders (QdGwServer     *self,
                 QdGwSenderList  list)
 {
   const QdGwConfig *config = qd_gw_gateway_get_config (self->gateway);
-  QdGwStore *store = qd_gw_gateway_get_store (self->gateway);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (req->n_segments == 1 && g_str_equal (req->method, "GET"))
     {
-      g_autoptr(GArray) times = NULL;
-      g_autoptr(GPtrArray) addresses = qd_gw_store_list_senders (store, list, req->user_id,
-                                                                 &times);
+      g_autoptr(GArray) entries = qd_gw_gateway_list_senders (self->gateway, req->user_id, list);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "senders");
       json_builder_begin_array (builder);
-      for (guint i = 0; i < addresses->len; i++)
-        {
-          json_builder_begin_object (builder);
-          add_string_member (builder, "address", g_ptr_array_index (addresses, i));
-          add_time_member (builder, "added_at", g_array_index (times, gint64, i));
-          json_builder_end_object (builder);
-        }
+      for (guint i = 0; i < entries->len; i++)
+        add_sender_json (builder, &g_array_index (entries, QdGwSenderEntry, i));
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "max");
       json_builder_add_int_value (builder, config->max_sender_list);
@@ -916,47 +964,45 @@ handle_senders (QdGwServer     *self,
   else if (req->n_segments == 1 && g_str_equal (req->method, "POST"))
     {
       g_autoptr(JsonObject) body = read_json_body (req);
-      g_autofree char *address = NULL;
+      g_auto(QdGwSenderEntry) entry = { 0 };
       g_autoptr(GError) error = NULL;
-      gboolean created = FALSE;
-      gint64 added_at;
+      QdGwSenderOutcome outcome;
 
       if (body == NULL)
         return;
-      if (!qd_gw_parse_sender_entry (qd_json_get_string (body, "address"), &address))
+      outcome = qd_gw_gateway_add_sender (self->gateway, req->user_id, list,
+                                          qd_json_get_string (body, "address"), &entry, &error);
+      switch (outcome)
         {
+        case QD_GW_SENDER_INVALID:
           respond_invalid (req->msg, "address",
                            "“address” must be a mail address or “@domain”.");
-          return;
-        }
-      if (!qd_gw_store_sender_listed (store, list, req->user_id, address) &&
-          qd_gw_store_count_senders (store, list, req->user_id) >= config->max_sender_list)
-        {
+          break;
+        case QD_GW_SENDER_LIST_FULL:
           respond_error (req->msg, QD_GW_ERROR_LIST_FULL,
                          "The list is full: remove an entry before adding another.");
-          return;
-        }
-      added_at = qd_gw_store_add_sender (store, list, req->user_id, address, &created, &error);
-      if (added_at == 0)
-        {
+          break;
+        case QD_GW_SENDER_ADDED:
+        case QD_GW_SENDER_ALREADY_LISTED:
+          add_sender_json (builder, &entry);
+          respond_builder (req->msg, outcome == QD_GW_SENDER_ADDED ? SOUP_STATUS_CREATED
+                                                                   : SOUP_STATUS_OK, builder);
+          break;
+        case QD_GW_SENDER_FAILED:
+        default:
           respond_gerror (req->msg, error);
-          return;
+          break;
         }
-      json_builder_begin_object (builder);
-      add_string_member (builder, "address", address);
-      add_time_member (builder, "added_at", added_at);
-      json_builder_end_object (builder);
-      respond_builder (req->msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, builder);
     }
   else if (req->n_segments == 2 && g_str_equal (req->method, "DELETE"))
     {
-      g_autofree char *decoded = g_uri_unescape_string (req->segments[1], NULL);
-      g_autofree char *address = decoded != NULL ? g_utf8_strdown (decoded, -1) : NULL;
+      g_autofree char *address = g_uri_unescape_string (req->segments[1], NULL);
 
-      if (address == NULL || !qd_gw_store_remove_sender (store, list, req->user_id, address))
-        respond_error (req->msg, QD_GW_ERROR_NOT_FOUND, "No such entry in the list.");
-      else
+      if (qd_gw_gateway_remove_sender (self->gateway, req->user_id, list, address) ==
+          QD_GW_SENDER_REMOVED)
         soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+      else
+        respond_error (req->msg, QD_GW_ERROR_NOT_FOUND, "No such entry in the list.");
     }
   else if (req->n_segments <= 2)
     respond_error (req->msg, QD_GW_ERROR_METHOD_NOT_ALLOWED, "Method not allowed here.");
@@ -967,19 +1013,55 @@ handle_senders (QdGwServer     *self,
 /* POST /classify */
 
 static void
+respond_verdict (SoupServerMessage *msg,
+                 const QdGwVerdict *verdict)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "classified_as_spam");
+  json_builder_add_boolean_value (builder, verdict->kind == QD_VERDICT_KIND_SPAM);
+  qd_json_builder_add_string (builder, "verdict",
+                              qd_enum_to_nick (QD_TYPE_VERDICT_KIND, verdict->kind));
+  json_builder_set_member_name (builder, "score");
+  json_builder_add_double_value (builder, verdict->score);
+  json_builder_set_member_name (builder, "threshold");
+  json_builder_add_double_value (builder, verdict->threshold);
+  qd_json_builder_add_string (builder, "action", verdict->action);
+  json_builder_set_member_name (builder, "rules");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < verdict->rules->len; i++)
+    {
+      QdGwSymbol *rule = g_ptr_array_index (verdict->rules, i);
+
+      json_builder_begin_object (builder);
+      qd_json_builder_add_string (builder, "name", rule->name);
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, rule->score);
+      qd_json_builder_add_string (builder, "description", rule->description);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "reported");
+  json_builder_add_boolean_value (builder, verdict->reported);
+  json_builder_end_object (builder);
+  respond_builder (msg, SOUP_STATUS_OK, builder);
+}
+
+static void
 classify_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(SoupServerMessage) msg = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(QdGwVerdict) verdict = NULL;
 
-  answer = qd_gw_gateway_classify_finish (QD_GW_GATEWAY (object), result, &error);
-  if (answer == NULL)
+  verdict = qd_gw_gateway_classify_finish (QD_GW_GATEWAY (object), result, &error);
+  if (verdict == NULL)
     respond_gerror (msg, error);
   else
-    respond_json (msg, SOUP_STATUS_OK, answer);
+    respond_verdict (msg, verdict);
   soup_server_message_unpause (msg);
 }
 

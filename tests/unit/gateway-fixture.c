@@ -12,6 +12,21 @@
 #include "qd-gw-bench-seed.h"
 #include "test-dir.h"
 
+/* The gateway alone, with CONFIG (taken over), on a new temporary
+ * directory: no user, no server, no client. */
+void
+gateway_fixture_set_up_gateway (GatewayFixture *fixture,
+                                QdGwConfig     *config)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("qd-gateway-fixture-XXXXXX", &error);
+  g_assert_no_error (error);
+  config->data_dir = g_strdup (fixture->dir);
+  fixture->gateway = qd_gw_gateway_new (config, &error);
+  g_assert_no_error (error);
+}
+
 /* @max_page_size: 0 for the gateway's default */
 void
 gateway_fixture_set_up (GatewayFixture *fixture,
@@ -27,14 +42,10 @@ gateway_fixture_set_up (GatewayFixture *fixture,
   QdGwConfig config;
   guint16 port = 0;
 
-  fixture->dir = g_dir_make_tmp ("qd-gateway-fixture-XXXXXX", &error);
-  g_assert_no_error (error);
   qd_gw_config_init (&config);
-  config.data_dir = g_strdup (fixture->dir);
   if (max_page_size > 0)
     config.max_page_size = max_page_size;
-  fixture->gateway = qd_gw_gateway_new (&config, &error);
-  g_assert_no_error (error);
+  gateway_fixture_set_up_gateway (fixture, &config);
   g_assert_true (qd_gw_gateway_add_user (fixture->gateway, "lists", "lists@example.com", NULL,
                                          "lists", FALSE, &error));
   g_assert_true (qd_gw_bench_seed (fixture->gateway, "lists", count,

@@ -20,9 +20,11 @@ typedef struct
   GMainLoop    *loop;
 } GatewayFixture;
 
-void gateway_fixture_set_up    (GatewayFixture *fixture,
-                               guint           count,
-                               guint           max_page_size);
-void gateway_fixture_tear_down (GatewayFixture *fixture);
+void gateway_fixture_set_up_gateway (GatewayFixture *fixture,
+                                     QdGwConfig     *config);
+void gateway_fixture_set_up         (GatewayFixture *fixture,
+                                     guint           count,
+                                     guint           max_page_size);
+void gateway_fixture_tear_down      (GatewayFixture *fixture);
 
 G_END_DECLS

@@ -159,7 +159,7 @@ exercise_actions (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwUser) user = NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(JsonNode) result = NULL;
+  g_autoptr(GArray) result = NULL;
   g_autofree char *token = NULL;
   g_autoptr(GPtrArray) senders = NULL;
   gint64 expires_at, retry_after;
@@ -173,7 +173,7 @@ exercise_actions (Fixture *fixture)
     g_ptr_array_add (ids, g_strdup_printf ("%u", i));
   result = qd_gw_gateway_act (fixture->gateway, fixture->user_id, QD_ACTION_RELEASE, ids, FALSE);
   g_assert_nonnull (result);
-  g_clear_pointer (&result, json_node_unref);
+  g_clear_pointer (&result, g_array_unref);
   result = qd_gw_gateway_act (fixture->gateway, fixture->user_id, QD_ACTION_BLOCK_SENDER, ids,
                               FALSE);
   g_assert_nonnull (result);
