@@ -106,7 +106,9 @@ qd_gw_gateway_add_sender (QdGwGateway      *self,
   store = qd_gw_gateway_get_store (self);
   if (!qd_gw_parse_sender_entry (text, &address))
     return QD_GW_SENDER_INVALID;
-  if (!qd_gw_store_sender_listed (store, list, user_id, address) &&
+  /* The entry itself, not a sender its domain's entry covers: an address
+   * added beside its domain is one entry more. */
+  if (!qd_gw_store_has_entry (store, list, user_id, address) &&
       qd_gw_store_count_senders (store, list, user_id) >=
       qd_gw_gateway_get_config (self)->max_sender_list)
     return QD_GW_SENDER_LIST_FULL;

@@ -839,6 +839,25 @@ qd_gw_store_sender_listed (QdGwStore      *self,
   return found;
 }
 
+/* Whether ENTRY itself is on the list: an address is not its domain's entry. */
+gboolean
+qd_gw_store_has_entry (QdGwStore      *self,
+                       QdGwSenderList  list,
+                       gint64          user_id,
+                       const char     *entry)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT 1 FROM senders WHERE user_id = ? AND list = ? AND address = lower(?)");
+  gboolean found;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int (stmt, 2, list);
+  bind_text (stmt, 3, entry);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
 /* submissions */
 
 void

@@ -186,6 +186,10 @@ gboolean   qd_gw_store_sender_listed  (QdGwStore    *self,
                                        QdGwSenderList list,
                                        gint64        user_id,
                                        const char   *address);
+gboolean   qd_gw_store_has_entry      (QdGwStore    *self,
+                                       QdGwSenderList list,
+                                       gint64        user_id,
+                                       const char   *entry);
 
 /* submissions */
 gint64     qd_gw_store_add_submission (QdGwStore    *self,

@@ -350,6 +350,9 @@ test_senders_limit (Fixture       *fixture,
                    ==, QD_GW_SENDER_ADDED);
   g_assert_cmpint (add_sender (fixture, fixture->alice, list, "d@four.example", NULL),
                    ==, QD_GW_SENDER_LIST_FULL);
+  /* An address its domain's entry covers is still an entry more. */
+  g_assert_cmpint (add_sender (fixture, fixture->alice, list, "b@two.example", NULL),
+                   ==, QD_GW_SENDER_LIST_FULL);
   g_assert_cmpint (add_sender (fixture, fixture->alice, list, "A@One.Example", &again_added),
                    ==, QD_GW_SENDER_ALREADY_LISTED);
   g_assert_cmpint (again_added, ==, first_added);
