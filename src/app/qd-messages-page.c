@@ -833,14 +833,6 @@ signed_in_cb (QdMessagesPage *self)
     load (self);
 }
 
-static void
-search_action (GtkWidget  *widget,
-               const char *name,
-               GVariant   *parameter)
-{
-  qd_messages_page_focus_search (QD_MESSAGES_PAGE (widget));
-}
-
 /* GObject */
 
 static void
@@ -1010,13 +1002,10 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "messages.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "messages.select-all", NULL,
                                    select_all_action);
-  gtk_widget_class_install_action (widget_class, "messages.search", NULL, search_action);
 
+  /* Not an application accelerator: those are matched before the focused
+   * widget sees the key, and Delete belongs to the search field first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "messages.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "messages.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "messages.search", NULL);
 }
 
 static void

@@ -810,8 +810,6 @@ qd_report_page_class_init (QdReportPageClass *klass)
   gtk_widget_class_install_action (widget_class, "report.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "report.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "report.refresh", NULL, refresh_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "report.add",
-                                       NULL);
 }
 
 static void
