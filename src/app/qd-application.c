@@ -331,7 +331,11 @@ qd_application_class_init (QdApplicationClass *klass)
 static void
 qd_application_init (QdApplication *self)
 {
-  /* Every accelerator in one place; the shortcuts window lists them. */
+  /* Every accelerator in one place; the shortcuts window lists them.  The
+   * window's actions act on the page shown.  Keys without a modifier stay
+   * bound by their widgets (Delete in a list of messages, Escape in a
+   * dialog): accelerators are matched before the focused widget sees a key,
+   * and those keys belong to a text field, or to one window, first. */
   static const struct {
     const char *action;
     const char *accels[3];

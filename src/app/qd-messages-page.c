@@ -46,6 +46,7 @@ struct _QdMessagesPage
   QdFolder            folder;
   QdSession          *session;
   QdItemList         *list;
+  QdApiClient        *list_client; /* the client the list was made with */
   GtkMultiSelection  *selection;
   GCancellable       *work;       /* the batch action in progress */
 };
@@ -55,6 +56,7 @@ G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_FOLDER,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -376,6 +378,7 @@ clear_filters_cb (QdMessagesPage *self)
 typedef struct
 {
   QdMessagesPage *self;
+  QdItemList     *list;     /* the page's list when it began */
   QdActions       action;
   gboolean        approve;
   GStrv           ids;
@@ -385,6 +388,7 @@ static void
 batch_free (Batch *batch)
 {
   g_clear_object (&batch->self);
+  g_clear_object (&batch->list);
   g_strfreev (batch->ids);
   g_free (batch);
 }
@@ -513,6 +517,12 @@ act_cb (GObject      *object,
   GtkWidget *overlay;
 
   outcome = qd_api_client_act_finish (QD_API_CLIENT (object), result, &error);
+  /* Signed out meanwhile: that session's list and selection are gone. */
+  if (batch->list != self->list)
+    {
+      batch_free (batch);
+      return;
+    }
   g_clear_object (&self->work);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
 
@@ -585,6 +595,11 @@ ids_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   batch->ids = qd_api_client_list_ids_finish (QD_API_CLIENT (object), result, &error);
+  if (batch->list != self->list)
+    {
+      batch_free (batch);
+      return;
+    }
   if (batch->ids == NULL)
     {
       g_clear_object (&self->work);
@@ -613,6 +628,7 @@ run_batch (QdMessagesPage *self,
   guint position;
 
   batch->self = g_object_ref (self);
+  batch->list = g_object_ref (self->list);
   batch->action = action;
   batch->approve = approve;
   self->work = g_cancellable_new ();
@@ -758,12 +774,63 @@ select_all_action (GtkWidget  *widget,
     gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
 }
 
+/* the session */
+
 static void
-search_action (GtkWidget  *widget,
-               const char *name,
-               GVariant   *parameter)
+load (QdMessagesPage *self)
 {
-  qd_messages_page_focus_search (QD_MESSAGES_PAGE (widget));
+  g_autoptr(QdQuery) query = current_query (self);
+
+  g_set_object (&self->list_client, qd_session_get_client (self->session));
+  self->list = qd_item_list_new (self->list_client, query, 200);
+  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (list_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::error", G_CALLBACK (list_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->list, "notify::total", G_CALLBACK (list_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (self->folder == QD_FOLDER_QUARANTINE)
+    qd_bench_watch (self->scrolled, self->list, self->filter_bar);
+  update_state (self);
+  update_actions (self);
+}
+
+/* Nothing of a session outlives it: its messages, the selection, the
+ * preview, the batch in progress, and the filters, whose search may name
+ * its senders. */
+static void
+drop (QdMessagesPage *self)
+{
+  g_cancellable_cancel (self->work);
+  g_clear_object (&self->work);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  if (self->context_popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->context_popover));
+  gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+  g_clear_object (&self->list_client);
+  qd_preview_pane_show (self->preview, NULL, NULL);
+  qd_filter_bar_clear (self->filter_bar);
+  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  gtk_label_set_text (self->count_label, "");
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  update_actions (self);
+}
+
+static void
+signed_in_cb (QdMessagesPage *self)
+{
+  /* Built while the window handles this change, it has loaded already. */
+  if (self->list != NULL && self->list_client == qd_session_get_client (self->session))
+    return;
+  drop (self);
+  if (qd_session_get_signed_in (self->session))
+    load (self);
 }
 
 /* GObject */
@@ -779,6 +846,7 @@ qd_messages_page_dispose (GObject *object)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
+  g_clear_object (&self->list_client);
   g_clear_object (&self->session);
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_MESSAGES_PAGE);
@@ -813,6 +881,12 @@ qd_messages_page_constructed (GObject *object)
                                        _("No message is held back from you right now."));
     }
   update_actions (self);
+
+  g_assert (QD_IS_SESSION (self->session));
+  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  if (qd_session_get_signed_in (self->session))
+    load (self);
 }
 
 static void
@@ -827,6 +901,9 @@ qd_messages_page_get_property (GObject    *object,
     {
     case PROP_FOLDER:
       g_value_set_enum (value, self->folder);
+      break;
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -845,6 +922,9 @@ qd_messages_page_set_property (GObject      *object,
     {
     case PROP_FOLDER:
       self->folder = g_value_get_enum (value);
+      break;
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -870,6 +950,10 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   properties[PROP_FOLDER] =
     g_param_spec_enum ("folder", NULL, NULL, QD_TYPE_FOLDER, QD_FOLDER_QUARANTINE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The page follows it: it loads on signing in and forgets on signing out. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QD_TYPE_FILTER_BAR);
@@ -918,60 +1002,16 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "messages.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "messages.select-all", NULL,
                                    select_all_action);
-  gtk_widget_class_install_action (widget_class, "messages.search", NULL, search_action);
 
+  /* Not an application accelerator: those are matched before the focused
+   * widget sees the key, and Delete belongs to the search field first. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "messages.delete", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "messages.refresh", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "messages.search", NULL);
 }
 
 static void
 qd_messages_page_init (QdMessagesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-/**
- * qd_messages_page_set_session:
- * @session: (nullable): the signed-in session, or %NULL after signing out
- */
-void
-qd_messages_page_set_session (QdMessagesPage *self,
-                              QdSession      *session)
-{
-  g_autoptr(QdQuery) query = NULL;
-
-  g_return_if_fail (QD_IS_MESSAGES_PAGE (self));
-
-  g_cancellable_cancel (self->work);
-  g_clear_object (&self->work);
-  gtk_list_view_set_model (self->list_view, NULL);
-  g_clear_object (&self->selection);
-  g_clear_object (&self->list);
-  g_set_object (&self->session, session);
-  qd_preview_pane_show (self->preview, NULL, NULL);
-
-  if (session != NULL && qd_session_get_client (session) != NULL)
-    {
-      query = current_query (self);
-      self->list = qd_item_list_new (qd_session_get_client (session), query, 200);
-      self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
-      g_signal_connect_object (self->selection, "selection-changed",
-                               G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (list_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->list, "notify::error", G_CALLBACK (list_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (self->list, "notify::total", G_CALLBACK (list_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      if (self->folder == QD_FOLDER_QUARANTINE)
-        qd_bench_watch (self->scrolled, self->list, self->filter_bar);
-    }
-  update_state (self);
-  update_actions (self);
 }
 
 QdItemList *

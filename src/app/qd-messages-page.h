@@ -15,8 +15,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD, MESSAGES_PAGE, AdwBin)
 
-void        qd_messages_page_set_session (QdMessagesPage *self,
-                                          QdSession      *session);
 QdItemList *qd_messages_page_get_list    (QdMessagesPage *self);
 void        qd_messages_page_focus_search (QdMessagesPage *self);
 void        qd_messages_page_refresh     (QdMessagesPage *self);

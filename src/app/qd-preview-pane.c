@@ -229,6 +229,19 @@ raw_cb (GObject      *object,
   qd_message_view_new_async (raw, self->cancellable, parsed_cb, g_object_ref (self));
 }
 
+/* Nothing of the last message stays behind the empty page, where a screen
+ * reader would still reach it (after signing out, say). */
+static void
+clear_view (QdPreviewPane *self)
+{
+  g_clear_pointer (&self->view, qd_message_view_unref);
+  gtk_label_set_text (self->subject_label, "");
+  clear_list (self->header_list);
+  clear_list (self->attachment_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_label), FALSE);
+  gtk_label_set_text (self->body_label, "");
+}
+
 static void
 load (QdPreviewPane *self)
 {
@@ -237,6 +250,7 @@ load (QdPreviewPane *self)
 
   if (self->item == NULL || self->client == NULL || qd_item_is_placeholder (self->item))
     {
+      clear_view (self);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }

@@ -29,10 +29,22 @@ struct _QdReportPage
 
 G_DEFINE_FINAL_TYPE (QdReportPage, qd_report_page, ADW_TYPE_BIN)
 
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The signed-in gateway's limits; the defaults while signed out, as the
+ * session keeps the last gateway's after signing out. */
 static QdGatewayInfo *
 gateway_info (QdReportPage *self)
 {
-  QdGatewayInfo *info = self->session != NULL ? qd_session_get_info (self->session) : NULL;
+  QdGatewayInfo *info = qd_session_get_signed_in (self->session)
+                        ? qd_session_get_info (self->session) : NULL;
 
   return info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
 }
@@ -53,7 +65,7 @@ resolve_target (QdReportPage   *self,
                 GError        **error)
 {
   g_autoptr(QdGatewayInfo) info = gateway_info (self);
-  QdAccount *account = self->session != NULL ? qd_session_get_account (self->session) : NULL;
+  QdAccount *account = qd_session_get_account (self->session);
 
   return qd_submit_target_resolve (target, self->settings, info,
                                    account != NULL ? account->address : NULL, error);
@@ -651,7 +663,7 @@ qd_report_page_send_pending (QdReportPage *self,
   g_return_if_fail (QD_IS_REPORT_PAGE (self));
   g_return_if_fail (QD_IS_STORE (store));
 
-  if (self->sending != NULL || self->settings == NULL)
+  if (self->sending != NULL)
     return;
   begin_sending (self, NULL, store);
 }
@@ -662,6 +674,34 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   refresh (QD_REPORT_PAGE (widget));
+}
+
+/* the session */
+
+static void
+update_description (QdReportPage *self)
+{
+  g_autoptr(QdGatewayInfo) info = gateway_info (self);
+  g_autofree char *description = NULL;
+
+  description = g_strdup_printf (_("Add the original messages that should have been caught, "
+                                   "saved as .eml from your mail program, or drop them here. "
+                                   "They are forwarded unmodified, at most %u days after you "
+                                   "received them, never compressed."),
+                                 info->max_sample_age_days);
+  adw_status_page_set_description (self->empty_page, description);
+}
+
+/* Signing in brings the gateway's limits.  Signing out drops the samples
+ * not sent, which are that user's mail; a report already on its way ends
+ * as it began, as that user. */
+static void
+signed_in_cb (QdReportPage *self)
+{
+  if (!qd_session_get_signed_in (self->session))
+    g_ptr_array_set_size (self->samples, 0);
+  update_description (self);
+  refresh (self);
 }
 
 /* GObject */
@@ -682,12 +722,81 @@ qd_report_page_dispose (GObject *object)
 }
 
 static void
+qd_report_page_constructed (GObject *object)
+{
+  QdReportPage *self = (QdReportPage *)object;
+
+  G_OBJECT_CLASS (qd_report_page_parent_class)->constructed (object);
+
+  g_assert (QD_IS_SESSION (self->session));
+  g_assert (G_IS_SETTINGS (self->settings));
+  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_description (self);
+  refresh (self);
+}
+
+static void
+qd_report_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  QdReportPage *self = QD_REPORT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_report_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  QdReportPage *self = QD_REPORT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 qd_report_page_class_init (QdReportPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = qd_report_page_dispose;
+  object_class->constructed = qd_report_page_constructed;
+  object_class->get_property = qd_report_page_get_property;
+  object_class->set_property = qd_report_page_set_property;
+
+  /* The page follows the session; the settings name where reports go. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-report-page.ui");
@@ -701,8 +810,6 @@ qd_report_page_class_init (QdReportPageClass *klass)
   gtk_widget_class_install_action (widget_class, "report.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "report.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "report.refresh", NULL, refresh_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "report.add",
-                                       NULL);
 }
 
 static void
@@ -717,26 +824,4 @@ qd_report_page_init (QdReportPage *self)
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.send", FALSE);
-}
-
-void
-qd_report_page_set_session (QdReportPage *self,
-                            QdSession    *session,
-                            GSettings    *settings)
-{
-  g_autoptr(QdGatewayInfo) info = NULL;
-  g_autofree char *description = NULL;
-
-  g_return_if_fail (QD_IS_REPORT_PAGE (self));
-
-  g_set_object (&self->session, session);
-  g_set_object (&self->settings, settings);
-  info = gateway_info (self);
-  description = g_strdup_printf (_("Add the original messages that should have been caught, "
-                                   "saved as .eml from your mail program, or drop them here. "
-                                   "They are forwarded unmodified, at most %u days after you "
-                                   "received them, never compressed."),
-                                 info->max_sample_age_days);
-  adw_status_page_set_description (self->empty_page, description);
-  refresh (self);
 }

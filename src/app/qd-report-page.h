@@ -15,9 +15,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdReportPage, qd_report_page, QD, REPORT_PAGE, AdwBin)
 
-void qd_report_page_set_session (QdReportPage  *self,
-                                 QdSession     *session,
-                                 GSettings     *settings);
 void qd_report_page_add_files   (QdReportPage  *self,
                                  GFile        **files,
                                  guint          n_files);

@@ -27,6 +27,7 @@ struct _QdSignInPage
   GtkLabel            *hint_label;
 
   QdSession           *session;
+  GSettings           *settings;
   GCancellable        *probe;
   GCancellable        *signing_in;
   guint                probe_source;
@@ -35,11 +36,13 @@ struct _QdSignInPage
 G_DEFINE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, ADW_TYPE_BIN)
 
 enum {
-  SIGNED_IN,
-  N_SIGNALS
+  PROP_0,
+  PROP_SESSION,
+  PROP_SETTINGS,
+  N_PROPS
 };
 
-static guint signals[N_SIGNALS];
+static GParamSpec *properties[N_PROPS];
 
 static const char *
 text_of (gpointer editable)
@@ -113,7 +116,7 @@ probe_now (gpointer user_data)
   self->probe_source = 0;
   g_cancellable_cancel (self->probe);
   g_clear_object (&self->probe);
-  if (self->session == NULL || !qd_api_client_check_url (url, NULL))
+  if (!qd_api_client_check_url (url, NULL))
     return G_SOURCE_REMOVE;
   self->probe = g_cancellable_new ();
   qd_session_probe_async (self->session, url, NULL, self->probe, probe_cb, g_object_ref (self));
@@ -152,13 +155,12 @@ signed_in_cb (GObject      *object,
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
-  g_signal_emit (self, signals[SIGNED_IN], 0);
 }
 
 static void
 activate_cb (QdSignInPage *self)
 {
-  if (!gtk_widget_get_sensitive (GTK_WIDGET (self->sign_in_button)) || self->session == NULL)
+  if (!gtk_widget_get_sensitive (GTK_WIDGET (self->sign_in_button)))
     return;
   set_error (self, NULL);
   set_busy (self, TRUE);
@@ -179,10 +181,7 @@ restored_cb (GObject      *object,
 
   set_busy (self, FALSE);
   if (qd_session_restore_finish (QD_SESSION (object), result, &error))
-    {
-      g_signal_emit (self, signals[SIGNED_IN], 0);
-      return;
-    }
+    return;
   /* Nothing remembered is not a problem to report. */
   if (!g_error_matches (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -206,11 +205,12 @@ qd_sign_in_page_restore (QdSignInPage *self)
   qd_session_restore_async (self->session, self->signing_in, restored_cb, g_object_ref (self));
 }
 
-void
-qd_sign_in_page_reset (QdSignInPage *self)
+/* Signed out: ready for the password again. */
+static void
+signed_in_changed_cb (QdSignInPage *self)
 {
-  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
-
+  if (qd_session_get_signed_in (self->session))
+    return;
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   set_error (self, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
@@ -227,9 +227,79 @@ qd_sign_in_page_dispose (GObject *object)
   g_cancellable_cancel (self->signing_in);
   g_clear_object (&self->signing_in);
   g_clear_object (&self->session);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), QD_TYPE_SIGN_IN_PAGE);
 
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->dispose (object);
+}
+
+static void
+qd_sign_in_page_constructed (GObject *object)
+{
+  QdSignInPage *self = (QdSignInPage *)object;
+  g_autofree char *url = NULL;
+  g_autofree char *username = NULL;
+  const char *hint = g_getenv ("QD_DEMO_HINT");
+
+  G_OBJECT_CLASS (qd_sign_in_page_parent_class)->constructed (object);
+
+  g_assert (QD_IS_SESSION (self->session));
+  g_assert (G_IS_SETTINGS (self->settings));
+  url = g_settings_get_string (self->settings, "gateway-url");
+  username = g_settings_get_string (self->settings, "username");
+  gtk_editable_set_text (GTK_EDITABLE (self->gateway_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
+  /* The demo script says which throwaway account to use. */
+  if (hint != NULL && hint[0] != '\0')
+    {
+      gtk_label_set_text (self->hint_label, hint);
+      gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
+    }
+  update_sensitivity (self);
+  g_signal_connect_object (self->session, "notify::signed-in",
+                           G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+qd_sign_in_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  QdSignInPage *self = QD_SIGN_IN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+qd_sign_in_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  QdSignInPage *self = QD_SIGN_IN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
+      break;
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -239,9 +309,19 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = qd_sign_in_page_dispose;
+  object_class->constructed = qd_sign_in_page_constructed;
+  object_class->get_property = qd_sign_in_page_get_property;
+  object_class->set_property = qd_sign_in_page_set_property;
 
-  signals[SIGNED_IN] = g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* The session it signs in to, and resets with on signing out; the
+   * settings hold the gateway and user name last used. */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-sign-in-page.ui");
@@ -268,28 +348,5 @@ qd_sign_in_page_init (QdSignInPage *self)
    * which a development build changes. */
   adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
   qd_name_password_peek (GTK_WIDGET (self->password_row));
-  update_sensitivity (self);
-}
-
-void
-qd_sign_in_page_set_session (QdSignInPage *self,
-                             QdSession    *session,
-                             GSettings    *settings)
-{
-  g_autofree char *url = g_settings_get_string (settings, "gateway-url");
-  g_autofree char *username = g_settings_get_string (settings, "username");
-  const char *hint = g_getenv ("QD_DEMO_HINT");
-
-  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
-
-  g_set_object (&self->session, session);
-  gtk_editable_set_text (GTK_EDITABLE (self->gateway_row), url);
-  gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
-  /* The demo script says which throwaway account to use. */
-  if (hint != NULL && hint[0] != '\0')
-    {
-      gtk_label_set_text (self->hint_label, hint);
-      gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
-    }
   update_sensitivity (self);
 }

@@ -15,10 +15,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, QD, SIGN_IN_PAGE, AdwBin)
 
-void qd_sign_in_page_set_session (QdSignInPage *self,
-                                  QdSession    *session,
-                                  GSettings    *settings);
 void qd_sign_in_page_restore     (QdSignInPage *self);
-void qd_sign_in_page_reset       (QdSignInPage *self);
 
 G_END_DECLS

@@ -27,11 +27,16 @@ struct _QdWindow
   AdwViewSwitcherBar   *switcher_bar;
   GtkStack             *stack;
   AdwViewStack         *view_stack;
-  QdSignInPage         *sign_in_page;
-  QdMessagesPage       *quarantine_page;
+  AdwBin               *sign_in_bin;
+  AdwBin               *quarantine_bin;
   AdwBin               *junk_bin;
   AdwBin               *report_bin;
   AdwBin               *submissions_bin;
+
+  /* Built with the window, in their bins: a page is given the session as
+   * it is constructed, which a template cannot do (see qd_window_new ()) */
+  QdSignInPage         *sign_in_page;
+  QdMessagesPage       *quarantine_page;
 
   /* Built when first shown or needed (see get_junk_page ()), in their bins */
   QdMessagesPage       *junk_page;
@@ -58,9 +63,10 @@ get_junk_page (QdWindow *self)
     {
       /* Given what it needs before it is shown, as a page reads its data
        * when mapped. */
-      self->junk_page = g_object_new (QD_TYPE_MESSAGES_PAGE, "folder", QD_FOLDER_JUNK, NULL);
-      if (qd_session_get_signed_in (self->session))
-        qd_messages_page_set_session (self->junk_page, self->session);
+      self->junk_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
+                                      "folder", QD_FOLDER_JUNK,
+                                      "session", self->session,
+                                      NULL);
       adw_bin_set_child (self->junk_bin, GTK_WIDGET (self->junk_page));
     }
   return self->junk_page;
@@ -71,8 +77,10 @@ get_report_page (QdWindow *self)
 {
   if (self->report_page == NULL)
     {
-      self->report_page = g_object_new (QD_TYPE_REPORT_PAGE, NULL);
-      qd_report_page_set_session (self->report_page, self->session, self->settings);
+      self->report_page = g_object_new (QD_TYPE_REPORT_PAGE,
+                                        "session", self->session,
+                                        "settings", self->settings,
+                                        NULL);
       adw_bin_set_child (self->report_bin, GTK_WIDGET (self->report_page));
     }
   return self->report_page;
@@ -242,20 +250,32 @@ send_pending_reports (QdWindow *self)
 }
 
 static void
-signed_in_cb (QdWindow *self)
+signed_in (QdWindow *self)
 {
   g_autofree char *last = g_settings_get_string (self->settings, "last-view");
 
-  qd_messages_page_set_session (self->quarantine_page, self->session);
-  if (self->junk_page != NULL)
-    qd_messages_page_set_session (self->junk_page, self->session);
-  if (self->report_page != NULL)
-    qd_report_page_set_session (self->report_page, self->session, self->settings);
   send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
   show_page (self, "main");
   schedule_new_mail (self);
+}
+
+/* The pages follow the session themselves; the window shows the page that
+ * fits, and stops looking for the old user's new mail. */
+static void
+signed_in_changed_cb (QdWindow *self)
+{
+  if (qd_session_get_signed_in (self->session))
+    {
+      signed_in (self);
+      return;
+    }
+  g_clear_handle_id (&self->new_mail_source, g_source_remove);
+  g_cancellable_cancel (self->new_mail);
+  g_set_object (&self->new_mail, g_cancellable_new ());
+  g_clear_pointer (&self->new_items, g_ptr_array_unref);
+  show_page (self, "sign-in");
 }
 
 static void
@@ -288,13 +308,7 @@ sign_out_action (GtkWidget  *widget,
 {
   QdWindow *self = QD_WINDOW (widget);
 
-  g_clear_handle_id (&self->new_mail_source, g_source_remove);
-  qd_messages_page_set_session (self->quarantine_page, NULL);
-  if (self->junk_page != NULL)
-    qd_messages_page_set_session (self->junk_page, NULL);
   qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
-  qd_sign_in_page_reset (self->sign_in_page);
-  show_page (self, "sign-in");
   qd_window_show_toast (self, _("Signed out. The stored password was removed."));
 }
 
@@ -406,6 +420,8 @@ qd_window_dispose (GObject *object)
   g_clear_pointer (&self->new_items, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
   /* They went with their bins. */
+  self->sign_in_page = NULL;
+  self->quarantine_page = NULL;
   self->junk_page = NULL;
   self->report_page = NULL;
   self->submissions_page = NULL;
@@ -425,21 +441,17 @@ qd_window_class_init (QdWindowClass *klass)
   object_class->dispose = qd_window_dispose;
   window_class->close_request = qd_window_close_request;
 
-  g_type_ensure (QD_TYPE_SIGN_IN_PAGE);
-  g_type_ensure (QD_TYPE_MESSAGES_PAGE);
-
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_bin);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, report_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_bin);
-  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, update_switcher_cb);
 
@@ -448,10 +460,6 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.add-samples", NULL, add_samples_action);
   gtk_widget_class_install_action (widget_class, "win.check-sample", NULL, check_sample_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
-                                       "win.search", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.refresh", NULL);
 }
 
 static void
@@ -480,10 +488,22 @@ qd_window_new (QdApplication *application)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  qd_sign_in_page_set_session (self->sign_in_page, self->session, self->settings);
+  self->sign_in_page = g_object_new (QD_TYPE_SIGN_IN_PAGE,
+                                     "session", self->session,
+                                     "settings", self->settings,
+                                     NULL);
+  adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+  self->quarantine_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
+                                        "folder", QD_FOLDER_QUARANTINE,
+                                        "session", self->session,
+                                        NULL);
+  adw_bin_set_child (self->quarantine_bin, GTK_WIDGET (self->quarantine_page));
+  /* After the pages': they are ready by the time the window shows one. */
+  g_signal_connect_object (self->session, "notify::signed-in",
+                           G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);
   show_page (self, "sign-in");
   if (qd_session_get_signed_in (self->session))
-    signed_in_cb (self);
+    signed_in (self);
   else
     qd_sign_in_page_restore (self->sign_in_page);
 

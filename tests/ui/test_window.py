@@ -49,6 +49,7 @@ def texts():
         "Submissions": "Submissions", "Sent %s": "Sent %s", "Report Spam": "Report Spam",
         "Check All Now": "Check All Now", "Graymail": "Graymail",
         "Retry": "Retry", "Subject": "Subject",
+        "Main menu": "Main menu", "Sign Out": "Sign Out", "Add Samples": "Add Samples",
         "timed out": "The gateway at %s did not answer in time. Try again later; if it "
                      "keeps happening, tell your administrator.",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
@@ -219,6 +220,23 @@ class WindowTest(unittest.TestCase):
         """Opens a menu button of the folder's page and clicks one of its items."""
         qdui.do_action(qdui.find(self.page, "push button", button))
         qdui.do_action(qdui.find(self.page, "menu item", name))
+
+    def keys(self, *keys):
+        """Presses KEYS through the X server (xdotool), as a person would."""
+        subprocess.run(["xdotool", "key", "--delay", "100", *keys], env=session.env, check=True)
+
+    def type(self, text):
+        subprocess.run(["xdotool", "type", "--delay", "60", text], env=session.env, check=True)
+
+    def focused(self, root=None):
+        """The role and name of what has the keyboard focus under ROOT (the window)."""
+        for acc in qdui.walk(root or self.window):
+            try:
+                if acc.getState().contains(qdui.pyatspi.STATE_FOCUSED):
+                    return acc.getRoleName(), qdui.accessible_name(acc)
+            except Exception:  # gone while we looked
+                continue
+        return None
 
 
 class SignInAndRelease(WindowTest):
@@ -517,21 +535,6 @@ class KeyboardOnly(WindowTest):
     """Signing in, searching, selecting and releasing with the keyboard alone:
     key presses go through the X server (xdotool), as a person's would."""
 
-    def keys(self, *keys):
-        subprocess.run(["xdotool", "key", "--delay", "100", *keys], env=session.env, check=True)
-
-    def type(self, text):
-        subprocess.run(["xdotool", "type", "--delay", "60", text], env=session.env, check=True)
-
-    def focused(self):
-        for acc in qdui.walk(self.window):
-            try:
-                if acc.getState().contains(qdui.pyatspi.STATE_FOCUSED):
-                    return acc.getRoleName(), qdui.accessible_name(acc)
-            except Exception:  # gone while we looked
-                continue
-        return None
-
     def tab_to(self, role, name=None, limit=12):
         """Presses Tab until the focus is on ROLE (NAME); returns what it passed on the way."""
         passed = []
@@ -579,6 +582,151 @@ class KeyboardOnly(WindowTest):
         inbox = [p.read_bytes() for p in (gateway.data_dir / "mail" / "demo" / "new").iterdir()]
         self.assertEqual(inbox.count(data), 1)
         self.assertFalse([m for m in inbox if b"Another keyboard-free one" in m])
+
+
+def windows_named(app, name):
+    """The application's windows titled NAME (a button may be called so too)."""
+    return [w for w in app if w is not None and qdui.accessible_name(w) == name]
+
+
+class SignOutFromEachPage(WindowTest):
+    """Signing out, from whichever page, leaves nothing of the session
+    reachable: no message, selection, preview or search of the user, no
+    sample waiting to be reported."""
+
+    HELD = "Sign-out held secret"
+    JUNK = "Sign-out junk secret"
+    SAMPLE = "Sign-out sample secret"
+
+    def traces(self):
+        """What the window still says of the signed-out session, anywhere in it."""
+        found = set()
+        for acc in qdui.walk(self.app):
+            try:
+                said = qdui.accessible_name(acc) + "\n" + qdui.text_of(acc)
+            except Exception:  # gone while we looked
+                continue
+            for secret in (self.HELD, self.JUNK, self.SAMPLE):
+                if secret in said:
+                    found.add(f"{acc.getRoleName()} {said.strip()!r}")
+        return sorted(found)
+
+    def use_every_page(self, sample):
+        """Visits every page, leaving on each what a session leaves."""
+        qdui.do_action(qdui.find(self.window, "page tab", T["Quarantine"]))
+        self.open_folder("Quarantine")
+        qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]), self.HELD)
+        self.wait_count(lambda t: t is not None and t.startswith("1"), "the held message")
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        qdui.wait_for_label(self.page, lambda t: t == self.HELD, 20, "the preview's subject")
+
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        qdui.find(self.page, "list item", timeout=30,
+                  predicate=lambda a: self.JUNK in qdui.accessible_name(a))
+
+        # Handed to the running window, as from a file manager: it shows Report Spam.
+        opener = session.start_app(str(sample))
+        self.addCleanup(qdharness.stop_process, opener)
+        qdui.wait_for_label(self.window, lambda t: t == self.SAMPLE, 20, "the sample's row")
+
+        qdui.do_action(qdui.find(self.window, "page tab", T["Submissions"]))
+        time.sleep(1)
+
+    def main_menu_items(self):
+        """The names of the main menu's items, the menu opened and closed again."""
+        button = qdui.find(self.window, "push button", T["Main menu"])
+        qdui.do_action(button)
+        qdui.find(self.window, "menu item")
+        names = [qdui.accessible_name(a) for a in qdui.find_all(self.window, "menu item")]
+        self.keys("Escape")
+        return names
+
+    def sign_out(self):
+        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
+        qdui.do_action(qdui.find(self.window, "menu item", T["Sign Out"]))
+        password = qdui.find(self.window, "text", T["Password"], predicate=qdui.is_sensitive)
+        self.assertEqual(qdui.text_of(password), "")
+        # The sign-in page is shown: the menu no longer offers to sign out.
+        qdharness.wait_for(lambda: T["Sign Out"] not in self.main_menu_items(), 10,
+                           "the main menu without Sign Out")
+        return password
+
+    def test_sign_out_from_each_page(self):
+        gateway.ingest("demo", "quarantine", "spam",
+                       [message(self.HELD, sender="Private <friend@private.example>")])
+        gateway.ingest("demo", "junk", "spam", [message(self.JUNK)])
+        received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
+        sample = session.root / "sign-out-sample.eml"
+        sample.write_bytes(qdharness.make_message("Spammer <spam@bulk.example>",
+                                                  "demo@example.com", self.SAMPLE, "Buy now.",
+                                                  received=received))
+        self.sign_in_if_asked()
+        for tab in ("Quarantine", "Junk", "Report Spam", "Submissions"):
+            with self.subTest(signed_out_from=tab):
+                self.use_every_page(sample)
+                qdui.do_action(qdui.find(self.window, "page tab", T[tab]))
+                password = self.sign_out()
+                try:
+                    qdharness.wait_for(lambda: not self.traces(), 10,
+                                       "the session's traces to go")
+                except qdharness.WaitTimeout:
+                    self.shot(f"failed-sign-out-from-{tab.lower().replace(' ', '-')}")
+                    self.fail(f"signed out from {tab}, the window still says {self.traces()}")
+                if tab == "Report Spam":
+                    self.shot("signed-out")
+                # Signed in again, the pages load afresh.
+                qdui.set_text(password, "demo")
+                qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+                qdharness.wait_for(lambda: T["Sign Out"] in self.main_menu_items(), 30,
+                                   "the main menu with Sign Out")
+
+
+class Accelerators(WindowTest):
+    """The application's accelerators act on the page shown."""
+
+    def test_search_refresh_and_add(self):
+        self.sign_in_if_asked()
+        quarantine = self.page
+
+        # Ctrl+F: the search field of the page shown, not another page's.
+        self.keys("ctrl+f")
+        qdharness.wait_for(lambda: self.focused(quarantine) ==
+                           ("entry", T["Search sender or subject"]), 10,
+                           "the focus in Quarantine's search field")
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        junk = self.page
+        self.wait_count(lambda t: t is not None, "the Junk list")
+        self.keys("ctrl+f")
+        qdharness.wait_for(lambda: self.focused(junk) ==
+                           ("entry", T["Search sender or subject"]), 10,
+                           "the focus in Junk's search field")
+
+        # Ctrl+R and F5: the page shown asks the gateway again.
+        qdui.do_action(qdui.find(self.window, "page tab", T["Quarantine"]))
+        self.page = quarantine
+        qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]),
+                      "Accelerator refresh")
+        self.wait_count(lambda t: t == T["No messages"], "no match yet")
+        gateway.ingest("demo", "quarantine", "spam", [message("Accelerator refresh one")])
+        self.keys("ctrl+r")
+        self.wait_count(lambda t: t is not None and t.startswith("1"), "Ctrl+R to bring it")
+        gateway.ingest("demo", "quarantine", "spam", [message("Accelerator refresh two")])
+        self.keys("F5")
+        self.wait_count(lambda t: t is not None and t.startswith("2"), "F5 to bring it")
+
+        # Ctrl+O: Report Spam, asking for samples.
+        self.keys("ctrl+o")
+        try:
+            qdharness.wait_for(lambda: windows_named(self.app, T["Add Samples"]), 20,
+                               "the file chooser to add samples")
+        finally:
+            self.shot("add-samples")
+        self.keys("Escape")
+        qdharness.wait_for(lambda: not windows_named(self.app, T["Add Samples"]), 10,
+                           "the file chooser to close")
+
 
 if __name__ == "__main__":
     qdharness.require("qd-gateway")
