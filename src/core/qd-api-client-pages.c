@@ -11,6 +11,7 @@
 
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
+#include "qd-task-private.h"
 
 typedef struct
 {
@@ -295,9 +296,7 @@ qd_api_client_list_pages_finish (QdApiClient   *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_pages_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_list_pages_async, error);
 }
 
 /* every id matching a query ("all matching the filter") */
@@ -353,7 +352,5 @@ qd_api_client_list_ids_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_ids_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_ids_async, error);
 }

@@ -14,6 +14,7 @@
 #include "qd-error.h"
 #include "qd-json.h"
 #include "qd-keyring.h"
+#include "qd-task-private.h"
 
 struct _QdApiClient
 {
@@ -729,9 +730,7 @@ qd_api_client_get_info_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_info_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_info_async, error);
 }
 
 /* /session */
@@ -799,9 +798,7 @@ qd_api_client_sign_in_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_in_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_sign_in_async, error);
 }
 
 static void
@@ -849,9 +846,7 @@ qd_api_client_sign_out_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_out_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_sign_out_async, error);
 }
 
 static gpointer
@@ -879,10 +874,7 @@ qd_api_client_get_account_finish (QdApiClient   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_account_async),
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_account_async, error);
 }
 
 /* GET /messages */
@@ -1056,9 +1048,7 @@ qd_api_client_list_finish (QdApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_async, error);
 }
 
 /* GET /messages/{id} and /raw */
@@ -1100,9 +1090,7 @@ qd_api_client_get_item_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_item_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_item_async, error);
 }
 
 void
@@ -1123,9 +1111,7 @@ qd_api_client_get_raw_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_raw_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_raw_async, error);
 }
 
 /* POST /messages/{action}, in batches of the gateway's stated size */
@@ -1342,9 +1328,7 @@ qd_api_client_act_finish (QdApiClient   *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_act_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_act_async, error);
 }
 
 /* sender lists */
@@ -1403,10 +1387,7 @@ qd_api_client_list_senders_finish (QdApiClient   *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_senders_async),
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_senders_async, error);
 }
 
 static GError *
@@ -1462,10 +1443,7 @@ qd_api_client_change_sender_finish (QdApiClient   *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_change_sender_async),
-                        FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_change_sender_async, error);
 }
 
 /* POST /classify */
@@ -1510,7 +1488,5 @@ qd_api_client_classify_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_classify_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_classify_async, error);
 }

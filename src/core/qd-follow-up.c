@@ -10,6 +10,7 @@
 #include "qd-error.h"
 #include "qd-escalation-report.h"
 #include "qd-follow-up.h"
+#include "qd-task-private.h"
 
 struct _QdFollowUp
 {
@@ -336,8 +337,7 @@ qd_follow_up_reload_finish (QdFollowUp    *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_follow_up_reload_async, error);
 }
 
 /**
@@ -774,8 +774,7 @@ qd_follow_up_recheck_finish (QdFollowUp    *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_follow_up_recheck_async, error);
 }
 
 /* The report */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "qd-item-list.h"
+#include "qd-task-private.h"
 
 struct _QdItemList
 {
@@ -548,7 +549,5 @@ qd_item_list_fetch_new_finish (QdItemList    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_item_list_fetch_new_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_item_list_fetch_new_async, error);
 }

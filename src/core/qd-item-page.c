@@ -11,6 +11,7 @@
 #include "qd-item.h"
 #include "qd-item-page.h"
 #include "qd-json.h"
+#include "qd-task-private.h"
 
 /**
  * qd_item_page_new_from_json:
@@ -118,9 +119,7 @@ QdItemPage *
 qd_item_page_parse_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_item_page_parse_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, NULL, qd_item_page_parse_async, error);
 }
 
 void

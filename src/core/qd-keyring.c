@@ -10,6 +10,7 @@
 
 #include "qd-error.h"
 #include "qd-keyring.h"
+#include "qd-task-private.h"
 
 static const char * const kind_names[] = {
   [QD_SECRET_GATEWAY_PASSWORD] = "gateway-password",
@@ -118,9 +119,7 @@ gboolean
 qd_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_store_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, NULL, qd_keyring_store_async, error);
 }
 
 static void
@@ -165,9 +164,7 @@ char *
 qd_keyring_lookup_finish (GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_lookup_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, NULL, qd_keyring_lookup_async, error);
 }
 
 static void
@@ -206,9 +203,7 @@ gboolean
 qd_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_clear_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, NULL, qd_keyring_clear_async, error);
 }
 
 gboolean

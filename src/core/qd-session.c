@@ -10,6 +10,7 @@
 #include "qd-error.h"
 #include "qd-keyring.h"
 #include "qd-session.h"
+#include "qd-task-private.h"
 
 struct _QdSession
 {
@@ -183,9 +184,7 @@ qd_session_probe_finish (QdSession     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_probe_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_session_probe_async, error);
 }
 
 /* sign in */
@@ -322,9 +321,7 @@ qd_session_sign_in_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_in_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_sign_in_async, error);
 }
 
 /* restore: the remembered gateway, user and password */
@@ -404,9 +401,7 @@ qd_session_restore_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_restore_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_restore_async, error);
 }
 
 /* sign out */
@@ -475,7 +470,5 @@ qd_session_sign_out_finish (QdSession     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_out_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_sign_out_async, error);
 }

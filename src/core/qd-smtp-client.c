@@ -11,6 +11,7 @@
 #include "qd-error.h"
 #include "qd-smtp-client.h"
 #include "qd-smtp-transfer.h"
+#include "qd-task-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 60
 #define DEFAULT_TRIES           4
@@ -452,8 +453,7 @@ qd_smtp_client_probe_finish (QdSmtpClient  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_smtp_client_probe_async, error);
 }
 
 typedef struct
@@ -522,6 +522,5 @@ qd_smtp_client_send_finish (QdSmtpClient  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_smtp_client_send_async, error);
 }

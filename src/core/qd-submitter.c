@@ -9,6 +9,7 @@
 
 #include "qd-error.h"
 #include "qd-submitter.h"
+#include "qd-task-private.h"
 
 struct _QdSubmitter
 {
@@ -254,8 +255,7 @@ qd_submitter_send_pending_finish (QdSubmitter   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_submitter_send_pending_async, error);
 }
 
 /**
@@ -288,6 +288,5 @@ qd_submitter_submit_finish (QdSubmitter   *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_submitter_submit_async, error);
 }

@@ -1,0 +1,32 @@
+/* qd-task.c — the checks and the result of a GTask, for _finish functions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-task-private.h"
+
+/* @source_object: the object the task was made for, or %NULL for a
+ * task of no object */
+gpointer
+qd_task_finish_pointer (GAsyncResult  *result,
+                        gpointer       source_object,
+                        gpointer       source_tag,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+qd_task_finish_boolean (GAsyncResult  *result,
+                        gpointer       source_object,
+                        gpointer       source_tag,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source_object), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
