@@ -105,6 +105,18 @@ open_gateway (QdGwConfig  *config,
   return qd_gw_gateway_new (config, error);
 }
 
+/* The gateway in @data_dir as the commands other than serve open it:
+ * with the default settings. */
+static QdGwGateway *
+open_default_gateway (const char  *data_dir,
+                      GError     **error)
+{
+  QdGwConfig config;
+
+  qd_gw_config_init (&config);
+  return open_gateway (&config, data_dir, error);
+}
+
 /* serve */
 
 typedef struct
@@ -336,7 +348,6 @@ cmd_user (int    argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
-  QdGwConfig config;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail_usage (error->message);
@@ -347,8 +358,7 @@ cmd_user (int    argc,
   if (password == NULL || password[0] == '\0')
     return fail_usage ("give the password on the first line of standard input");
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL ||
       !qd_gw_gateway_add_user (gateway, argv[2], address, display_name, password, FALSE,
                                &error))
@@ -387,7 +397,6 @@ cmd_ingest (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
   QdGwIngestOptions options = { 0 };
-  QdGwConfig config;
   int status = 0;
 
   if (!parse_options (entries, &argc, &argv, &error))
@@ -415,8 +424,7 @@ cmd_ingest (int    argc,
   options.envelope_sender = envelope_sender;
   options.score = score;
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
 
@@ -467,7 +475,6 @@ cmd_seed_demo (int    argc,
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   const char *address = "demo@example.com";
-  QdGwConfig config;
   guint held = 0;
 
   if (!parse_options (entries, &argc, &argv, &error))
@@ -477,8 +484,7 @@ cmd_seed_demo (int    argc,
   if (samples == NULL)
     samples = g_build_filename (data_dir, "samples", NULL);
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   /* Demo only: a well-known password for a throwaway local account. */
@@ -532,7 +538,6 @@ cmd_seed_bench (int    argc,
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
-  QdGwConfig config;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail_usage (error->message);
@@ -542,8 +547,7 @@ cmd_seed_bench (int    argc,
     user = g_strdup ("bench");
   address = g_strdup_printf ("%s@example.com", user);
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   /* Benchmarks only: the password is the user name. */
@@ -570,15 +574,13 @@ cmd_submissions (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
   g_autofree char *dump = NULL;
-  QdGwConfig config;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || !json)
     return fail_usage ("submissions needs --data and --json");
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   dump = qd_gw_store_dump_submissions (qd_gw_gateway_get_store (gateway));
