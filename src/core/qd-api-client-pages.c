@@ -264,10 +264,9 @@ qd_api_client_list_pages_async (QdApiClient         *self,
   g_return_if_fail (QD_IS_API_CLIENT (self));
   g_return_if_fail (each != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  task = qd_task_new (self, qd_api_client_list_pages_async, cancellable, callback, user_data);
   info = qd_api_client_get_cached_info (self);
   pages = g_new0 (Pages, 1);
-  g_task_set_source_tag (task, qd_api_client_list_pages_async);
   pages->client = g_object_ref (self);
   pages->query = qd_query_copy (query);
   pages->page_size = info != NULL ? info->max_page_size : 100;
@@ -339,10 +338,9 @@ qd_api_client_list_ids_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_list_ids_async, cancellable, callback, user_data);
   GStrvBuilder *ids = g_strv_builder_new ();
 
-  g_task_set_source_tag (task, qd_api_client_list_ids_async);
   g_task_set_task_data (task, ids, (GDestroyNotify)g_strv_builder_unref);
   qd_api_client_list_pages_async (self, query, 0, add_ids, ids, cancellable, list_ids_cb, task);
 }

@@ -661,9 +661,8 @@ request_start (QdApiClient         *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, source_tag, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, source_tag);
   req->answer = answer;
   g_task_set_task_data (task, req, (GDestroyNotify)request_free);
 
@@ -827,9 +826,8 @@ qd_api_client_sign_out_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_sign_out_async, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, qd_api_client_sign_out_async);
   if (self->token == NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -1037,9 +1035,8 @@ qd_api_client_list_async (QdApiClient         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_list_async, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, qd_api_client_list_async);
   qd_api_client_list_raw_async (self, query, cursor, limit, cancellable, list_cb, task);
 }
 
@@ -1292,14 +1289,13 @@ qd_api_client_act_async (QdApiClient         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_act_async, cancellable, callback, user_data);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_return_if_fail (qd_action_to_string (action) != NULL && action != QD_ACTION_APPROVE_SENDER);
 
-  g_task_set_source_tag (task, qd_api_client_act_async);
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)

@@ -104,12 +104,12 @@ qd_item_page_parse_async (GBytes              *body,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (NULL, qd_item_page_parse_async, cancellable, callback,
+                                       user_data);
   Parse *parse = g_new0 (Parse, 1);
 
   parse->body = g_bytes_ref (body);
   parse->host = g_strdup (host);
-  g_task_set_source_tag (task, qd_item_page_parse_async);
   g_task_set_task_data (task, parse, (GDestroyNotify)parse_free);
   g_task_run_in_thread (task, parse_thread);
 }

@@ -224,9 +224,9 @@ qd_message_view_new_async (GBytes              *raw,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (NULL, qd_message_view_new_async, cancellable, callback,
+                                       user_data);
 
-  g_task_set_source_tag (task, qd_message_view_new_async);
   g_task_set_task_data (task, g_bytes_ref (raw), (GDestroyNotify)g_bytes_unref);
   g_task_run_in_thread (task, parse_thread);
 }

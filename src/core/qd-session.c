@@ -165,11 +165,11 @@ qd_session_probe_async (QdSession           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_probe_async, cancellable, callback,
+                                       user_data);
   g_autoptr(QdApiClient) client = NULL;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, qd_session_probe_async);
   client = make_client (self, url, ca_file, &error);
   if (client == NULL)
     {
@@ -297,11 +297,11 @@ qd_session_sign_in_async (QdSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
+                                       user_data);
   SignIn *data = g_new0 (SignIn, 1);
   GError *error = NULL;
 
-  g_task_set_source_tag (task, qd_session_sign_in_async);
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
   data->remember = remember;
   data->client = make_client (self, url, NULL, &error);
@@ -377,12 +377,12 @@ qd_session_restore_async (QdSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
+                                       user_data);
   g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
   g_autofree char *user = g_settings_get_string (self->settings, "username");
   g_autoptr(QdApiClient) probe = NULL;
 
-  g_task_set_source_tag (task, qd_session_restore_async);
   if (url[0] == '\0' || user[0] == '\0')
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
@@ -450,10 +450,10 @@ qd_session_sign_out_async (QdSession           *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_out_async, cancellable, callback,
+                                       user_data);
   g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
 
-  g_task_set_source_tag (task, qd_session_sign_out_async);
   g_clear_pointer (&self->account, qd_account_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   if (client == NULL)

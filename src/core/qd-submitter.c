@@ -219,11 +219,10 @@ run (QdSubmitter         *self,
      GAsyncReadyCallback  callback,
      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, source_tag, cancellable, callback, user_data);
   SubmitData *data = g_new0 (SubmitData, 1);
 
   data->submissions = submissions != NULL ? g_ptr_array_ref (submissions) : NULL;
-  g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, (GDestroyNotify)submit_data_free);
   g_task_run_in_thread (task, submit_thread);
 }

@@ -1,4 +1,4 @@
-/* qd-task.c — the checks and the result of a GTask, for _finish functions
+/* qd-task.c — GTasks made with their source tag, and checked by the _finish functions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +6,20 @@
 #include "config.h"
 
 #include "qd-task-private.h"
+
+/* @source_tag: the _async function making the task */
+GTask *
+qd_task_new (gpointer             source_object,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  GTask *task = g_task_new (source_object, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
 
 /* @source_object: the object the task was made for, or %NULL for a
  * task of no object */
