@@ -51,15 +51,22 @@ fail (const GError *error)
   return 1;
 }
 
+/* Every command takes --data, into @data_dir, besides its own @entries. */
 static gboolean
 parse_options (GOptionEntry  *entries,
+               char         **data_dir,
                int           *argc,
                char        ***argv,
                GError       **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionEntry data_entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, data_dir, "Data directory", "DIR" },
+    { NULL }
+  };
 
   g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_add_main_entries (context, data_entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   return g_option_context_parse (context, argc, argv, error);
 }
@@ -206,7 +213,6 @@ cmd_serve (int    argc,
   guint16 bound_port = 0;
   guint16 bound_smtp_port = 0;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "HTTP address", "HOST:PORT" },
     { "smtp-listen", 0, 0, G_OPTION_ARG_STRING, &smtp_listen, "Submission intake", "HOST:PORT" },
     { "rspamd", 0, 0, G_OPTION_ARG_STRING, &rspamd, "rspamd's base URL", "URL" },
@@ -233,7 +239,7 @@ cmd_serve (int    argc,
   QdGwConfig config;
   ServeState state;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || listen == NULL)
     return fail_usage ("serve needs --data and --listen");
@@ -341,7 +347,6 @@ cmd_user (int    argc,
   g_autofree char *display_name = NULL;
   g_autofree char *password = NULL;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Mail address", "ADDR" },
     { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Display name", "NAME" },
     { NULL }
@@ -349,7 +354,7 @@ cmd_user (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (argc != 3 || !g_str_equal (argv[1], "add") || data_dir == NULL || address == NULL)
     return fail_usage ("user add needs --data, a NAME and --address");
@@ -382,7 +387,6 @@ cmd_ingest (int    argc,
   g_autofree char *envelope_sender = NULL;
   double score = 0;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
     { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, "quarantine or junk", "FOLDER" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it is held", "REASON" },
@@ -399,7 +403,7 @@ cmd_ingest (int    argc,
   QdGwIngestOptions options = { 0 };
   int status = 0;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || user == NULL || folder == NULL || reason == NULL || argc < 2)
     return fail_usage ("ingest needs --data, --user, --folder, --reason and files");
@@ -465,7 +469,6 @@ cmd_seed_demo (int    argc,
   g_autofree char *samples = NULL;
   int count = 300;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Held messages", "N" },
     { "samples", 0, 0, G_OPTION_ARG_FILENAME, &samples, "Where to write samples", "DIR" },
     { NULL }
@@ -477,7 +480,7 @@ cmd_seed_demo (int    argc,
   const char *address = "demo@example.com";
   guint held = 0;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || count < 0)
     return fail_usage ("seed-demo needs --data");
@@ -531,7 +534,6 @@ cmd_seed_bench (int    argc,
   g_autofree char *address = NULL;
   int count = -1;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Held messages", "N" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
     { NULL }
@@ -539,7 +541,7 @@ cmd_seed_bench (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || count < 0)
     return fail_usage ("seed-bench needs --data and --count");
@@ -567,7 +569,6 @@ cmd_submissions (int    argc,
   g_autofree char *data_dir = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON output", NULL },
     { NULL }
   };
@@ -575,7 +576,7 @@ cmd_submissions (int    argc,
   g_autoptr(QdGwGateway) gateway = NULL;
   g_autofree char *dump = NULL;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || !json)
     return fail_usage ("submissions needs --data and --json");
