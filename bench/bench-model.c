@@ -56,12 +56,53 @@ first_item_is_real (QdItemList *list)
   return first != NULL && !qd_item_is_placeholder (first);
 }
 
+/* Waits for the list's first page: the milliseconds since @t0, or -1
+ * when it failed. */
+static double
+wait_first_page (Run    *run,
+                 gint64  t0)
+{
+  g_main_loop_run (run->loop);
+  if (run->failed || !first_item_is_real (run->list))
+    return -1;
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* The list's current query, changed by @change; the milliseconds to its
+ * first page, or -1 when it failed. */
+static double
+time_query_change (Run   *run,
+                   void (*change) (QdQuery *query))
+{
+  g_autoptr(QdQuery) query = qd_query_copy (qd_item_list_get_query (run->list));
+  gint64 t0;
+
+  change (query);
+  t0 = g_get_monotonic_time ();
+  qd_item_list_set_query (run->list, query);
+  return wait_first_page (run, t0);
+}
+
+static void
+filter_reason (QdQuery *query)
+{
+  qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
+}
+
+static void
+filter_search (QdQuery *query)
+{
+  qd_query_set_search (query, "sender5@");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   guint runs;
-  double *first_page, *reason, *search;
+  g_autofree double *first_page = NULL;
+  g_autofree double *reason = NULL;
+  g_autofree double *search = NULL;
 
   if (argc != 5)
     {
@@ -105,30 +146,15 @@ main (int   argc,
       run.list = qd_item_list_new (run.client, query, 200);
       g_signal_connect (run.list, "page-loaded", G_CALLBACK (page_loaded_cb), &run);
       g_signal_connect (run.list, "notify::error", G_CALLBACK (list_error_cb), &run);
-      g_main_loop_run (run.loop);
-      if (run.failed || !first_item_is_real (run.list))
+      first_page[i] = wait_first_page (&run, t0);
+      if (first_page[i] < 0)
         return 1;
-      first_page[i] = (g_get_monotonic_time () - t0) / 1000.0;
-
-      g_clear_pointer (&query, qd_query_unref);
-      query = qd_query_copy (qd_item_list_get_query (run.list));
-      qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
-      t0 = g_get_monotonic_time ();
-      qd_item_list_set_query (run.list, query);
-      g_main_loop_run (run.loop);
-      if (run.failed || !first_item_is_real (run.list))
+      reason[i] = time_query_change (&run, filter_reason);
+      if (reason[i] < 0)
         return 1;
-      reason[i] = (g_get_monotonic_time () - t0) / 1000.0;
-
-      g_clear_pointer (&query, qd_query_unref);
-      query = qd_query_copy (qd_item_list_get_query (run.list));
-      qd_query_set_search (query, "sender5@");
-      t0 = g_get_monotonic_time ();
-      qd_item_list_set_query (run.list, query);
-      g_main_loop_run (run.loop);
-      if (run.failed || !first_item_is_real (run.list))
+      search[i] = time_query_change (&run, filter_search);
+      if (search[i] < 0)
         return 1;
-      search[i] = (g_get_monotonic_time () - t0) / 1000.0;
 
       g_clear_object (&run.list);
       g_clear_object (&run.client);
@@ -137,8 +163,5 @@ main (int   argc,
   bench_print_figure ("first-page", first_page, runs);
   bench_print_figure ("filter-reason", reason, runs);
   bench_print_figure ("filter-search", search, runs);
-  g_free (first_page);
-  g_free (reason);
-  g_free (search);
   return 0;
 }

@@ -85,10 +85,10 @@ main (int   argc,
   g_autoptr(GPtrArray) large = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(GPtrArray) small = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
   g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_defaults ();
-  double *validate = g_new (double, runs);
-  double *build = g_new (double, runs);
-  double *total = g_new (double, runs);
-  double *small_total = g_new (double, runs);
+  g_autofree double *validate = g_new (double, runs);
+  g_autofree double *build = g_new (double, runs);
+  g_autofree double *total = g_new (double, runs);
+  g_autofree double *small_total = g_new (double, runs);
   gsize message_size = 0;
   guint messages = 0;
 
@@ -118,9 +118,5 @@ main (int   argc,
   bench_print_figure ("large-build", build, runs);
   bench_print_figure ("large-total", total, runs);
   bench_print_figure ("small50-total", small_total, runs);
-  g_free (validate);
-  g_free (build);
-  g_free (total);
-  g_free (small_total);
   return 0;
 }

@@ -157,36 +157,18 @@ run_action (QdeskContext *ctx,
   return batch->failed + batch->not_attempted > 0 ? QDESK_EXIT_PARTIAL : QDESK_EXIT_OK;
 }
 
+/* release, move-to-inbox, delete and block-sender: each command is named
+ * as the API names its action. */
 int
-qdesk_cmd_release (QdeskContext  *ctx,
-                   int            argc,
-                   char         **argv)
-{
-  return run_action (ctx, "release", QD_ACTION_RELEASE, argc, argv);
-}
-
-int
-qdesk_cmd_move_to_inbox (QdeskContext  *ctx,
-                         int            argc,
-                         char         **argv)
-{
-  return run_action (ctx, "move-to-inbox", QD_ACTION_MOVE_TO_INBOX, argc, argv);
-}
-
-int
-qdesk_cmd_delete (QdeskContext  *ctx,
+qdesk_cmd_action (QdeskContext  *ctx,
                   int            argc,
                   char         **argv)
 {
-  return run_action (ctx, "delete", QD_ACTION_DELETE, argc, argv);
-}
+  QdActions action;
 
-int
-qdesk_cmd_block_sender (QdeskContext  *ctx,
-                        int            argc,
-                        char         **argv)
-{
-  return run_action (ctx, "block-sender", QD_ACTION_BLOCK_SENDER, argc, argv);
+  if (!qd_action_from_string (argv[0], &action))
+    g_return_val_if_reached (QDESK_EXIT_USAGE);
+  return run_action (ctx, argv[0], action, argc, argv);
 }
 
 int

@@ -62,10 +62,7 @@ gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
 GStrv         qdesk_collect_ids    (QdeskContext *ctx, QdQuery *query, GError **error);
 
 /* qdesk-actions.c */
-int qdesk_cmd_release       (QdeskContext *ctx, int argc, char **argv);
-int qdesk_cmd_move_to_inbox (QdeskContext *ctx, int argc, char **argv);
-int qdesk_cmd_delete        (QdeskContext *ctx, int argc, char **argv);
-int qdesk_cmd_block_sender  (QdeskContext *ctx, int argc, char **argv);
+int qdesk_cmd_action        (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_senders       (QdeskContext *ctx, int argc, char **argv);
 
 /* qdesk-check.c */

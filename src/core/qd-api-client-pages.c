@@ -11,6 +11,7 @@
 
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
+#include "qd-task-private.h"
 
 typedef struct
 {
@@ -263,10 +264,9 @@ qd_api_client_list_pages_async (QdApiClient         *self,
   g_return_if_fail (QD_IS_API_CLIENT (self));
   g_return_if_fail (each != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
+  task = qd_task_new (self, qd_api_client_list_pages_async, cancellable, callback, user_data);
   info = qd_api_client_get_cached_info (self);
   pages = g_new0 (Pages, 1);
-  g_task_set_source_tag (task, qd_api_client_list_pages_async);
   pages->client = g_object_ref (self);
   pages->query = qd_query_copy (query);
   pages->page_size = info != NULL ? info->max_page_size : 100;
@@ -295,9 +295,7 @@ qd_api_client_list_pages_finish (QdApiClient   *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_pages_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_list_pages_async, error);
 }
 
 /* every id matching a query ("all matching the filter") */
@@ -340,10 +338,9 @@ qd_api_client_list_ids_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_list_ids_async, cancellable, callback, user_data);
   GStrvBuilder *ids = g_strv_builder_new ();
 
-  g_task_set_source_tag (task, qd_api_client_list_ids_async);
   g_task_set_task_data (task, ids, (GDestroyNotify)g_strv_builder_unref);
   qd_api_client_list_pages_async (self, query, 0, add_ids, ids, cancellable, list_ids_cb, task);
 }
@@ -353,7 +350,5 @@ qd_api_client_list_ids_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_ids_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_ids_async, error);
 }

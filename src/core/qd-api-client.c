@@ -14,6 +14,7 @@
 #include "qd-error.h"
 #include "qd-json.h"
 #include "qd-keyring.h"
+#include "qd-task-private.h"
 
 struct _QdApiClient
 {
@@ -660,9 +661,8 @@ request_start (QdApiClient         *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, source_tag, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, source_tag);
   req->answer = answer;
   g_task_set_task_data (task, req, (GDestroyNotify)request_free);
 
@@ -729,9 +729,7 @@ qd_api_client_get_info_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_info_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_info_async, error);
 }
 
 /* /session */
@@ -799,9 +797,7 @@ qd_api_client_sign_in_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_in_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_sign_in_async, error);
 }
 
 static void
@@ -830,9 +826,8 @@ qd_api_client_sign_out_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_sign_out_async, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, qd_api_client_sign_out_async);
   if (self->token == NULL)
     {
       g_task_return_boolean (task, TRUE);
@@ -849,9 +844,7 @@ qd_api_client_sign_out_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_sign_out_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_sign_out_async, error);
 }
 
 static gpointer
@@ -879,10 +872,7 @@ qd_api_client_get_account_finish (QdApiClient   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_account_async),
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_account_async, error);
 }
 
 /* GET /messages */
@@ -1045,9 +1035,8 @@ qd_api_client_list_async (QdApiClient         *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_list_async, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, qd_api_client_list_async);
   qd_api_client_list_raw_async (self, query, cursor, limit, cancellable, list_cb, task);
 }
 
@@ -1056,9 +1045,7 @@ qd_api_client_list_finish (QdApiClient   *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_async, error);
 }
 
 /* GET /messages/{id} and /raw */
@@ -1100,9 +1087,7 @@ qd_api_client_get_item_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_item_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_item_async, error);
 }
 
 void
@@ -1123,9 +1108,7 @@ qd_api_client_get_raw_finish (QdApiClient   *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_get_raw_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_get_raw_async, error);
 }
 
 /* POST /messages/{action}, in batches of the gateway's stated size */
@@ -1306,14 +1289,13 @@ qd_api_client_act_async (QdApiClient         *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_api_client_act_async, cancellable, callback, user_data);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_return_if_fail (qd_action_to_string (action) != NULL && action != QD_ACTION_APPROVE_SENDER);
 
-  g_task_set_source_tag (task, qd_api_client_act_async);
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
@@ -1342,9 +1324,7 @@ qd_api_client_act_finish (QdApiClient   *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_act_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_act_async, error);
 }
 
 /* sender lists */
@@ -1403,10 +1383,7 @@ qd_api_client_list_senders_finish (QdApiClient   *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_list_senders_async),
-                        NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_list_senders_async, error);
 }
 
 static GError *
@@ -1462,10 +1439,7 @@ qd_api_client_change_sender_finish (QdApiClient   *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_change_sender_async),
-                        FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_api_client_change_sender_async, error);
 }
 
 /* POST /classify */
@@ -1510,7 +1484,5 @@ qd_api_client_classify_finish (QdApiClient   *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_api_client_classify_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_api_client_classify_async, error);
 }

@@ -10,6 +10,7 @@
 #include "qd-error.h"
 #include "qd-escalation-report.h"
 #include "qd-follow-up.h"
+#include "qd-task-private.h"
 
 struct _QdFollowUp
 {
@@ -263,10 +264,9 @@ run_in_worker (GTask               *task,
                GTaskThreadFunc      func,
                GAsyncReadyCallback  done)
 {
-  g_autoptr(GTask) worker = g_task_new (g_task_get_source_object (task), NULL, done,
-                                        g_object_ref (task));
+  g_autoptr(GTask) worker = qd_task_new (g_task_get_source_object (task), run_in_worker, NULL,
+                                         done, g_object_ref (task));
 
-  g_task_set_source_tag (worker, run_in_worker);
   g_task_set_task_data (worker, g_task_get_task_data (task), NULL);
   g_task_run_in_thread (worker, func);
 }
@@ -326,8 +326,7 @@ qd_follow_up_reload_async (QdFollowUp          *self,
 
   g_return_if_fail (QD_IS_FOLLOW_UP (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qd_follow_up_reload_async);
+  task = qd_task_new (self, qd_follow_up_reload_async, cancellable, callback, user_data);
   run_in_worker (task, reload_thread, reloaded_cb);
 }
 
@@ -336,8 +335,7 @@ qd_follow_up_reload_finish (QdFollowUp    *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_follow_up_reload_async, error);
 }
 
 /**
@@ -746,8 +744,7 @@ qd_follow_up_recheck_async (QdFollowUp          *self,
 
   g_return_if_fail (QD_IS_FOLLOW_UP (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qd_follow_up_recheck_async);
+  task = qd_task_new (self, qd_follow_up_recheck_async, cancellable, callback, user_data);
   if (self->client == NULL)
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
@@ -774,8 +771,7 @@ qd_follow_up_recheck_finish (QdFollowUp    *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_follow_up_recheck_async, error);
 }
 
 /* The report */

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "qd-item-list.h"
+#include "qd-task-private.h"
 
 struct _QdItemList
 {
@@ -131,9 +132,8 @@ release_items_thread (GTask        *task,
 static void
 release_items (GPtrArray *items)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  g_autoptr(GTask) task = qd_task_new (NULL, release_items, NULL, NULL, NULL);
 
-  g_task_set_source_tag (task, release_items);
   g_task_set_task_data (task, items, NULL);
   g_task_run_in_thread (task, release_items_thread);
 }
@@ -536,9 +536,8 @@ qd_item_list_fetch_new_async (QdItemList          *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = qd_task_new (self, qd_item_list_fetch_new_async, cancellable, callback, user_data);
 
-  g_task_set_source_tag (task, qd_item_list_fetch_new_async);
   qd_api_client_list_async (self->client, self->query, NULL, 100, cancellable, fetch_new_cb,
                             task);
 }
@@ -548,7 +547,5 @@ qd_item_list_fetch_new_finish (QdItemList    *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_item_list_fetch_new_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_item_list_fetch_new_async, error);
 }

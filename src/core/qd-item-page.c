@@ -11,6 +11,7 @@
 #include "qd-item.h"
 #include "qd-item-page.h"
 #include "qd-json.h"
+#include "qd-task-private.h"
 
 /**
  * qd_item_page_new_from_json:
@@ -103,12 +104,12 @@ qd_item_page_parse_async (GBytes              *body,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (NULL, qd_item_page_parse_async, cancellable, callback,
+                                       user_data);
   Parse *parse = g_new0 (Parse, 1);
 
   parse->body = g_bytes_ref (body);
   parse->host = g_strdup (host);
-  g_task_set_source_tag (task, qd_item_page_parse_async);
   g_task_set_task_data (task, parse, (GDestroyNotify)parse_free);
   g_task_run_in_thread (task, parse_thread);
 }
@@ -118,9 +119,7 @@ QdItemPage *
 qd_item_page_parse_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_item_page_parse_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, NULL, qd_item_page_parse_async, error);
 }
 
 void

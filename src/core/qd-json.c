@@ -168,6 +168,29 @@ qd_json_builder_add_date_time (JsonBuilder *builder,
   qd_json_builder_add_string (builder, member, text);
 }
 
+/* @rules: (element-type QdVerdictRule): as an array of {name, score,
+ * description} */
+void
+qd_json_builder_add_rules (JsonBuilder *builder,
+                           const char  *member,
+                           GPtrArray   *rules)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      QdVerdictRule *rule = g_ptr_array_index (rules, i);
+
+      json_builder_begin_object (builder);
+      qd_json_builder_add_string (builder, "name", rule->name);
+      json_builder_set_member_name (builder, "score");
+      json_builder_add_double_value (builder, rule->score);
+      qd_json_builder_add_string (builder, "description", rule->description);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 JsonObject *
 qd_json_parse_object (const char  *data,
                       gssize       length,

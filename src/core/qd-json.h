@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "qd-types.h"
+
 G_BEGIN_DECLS
 
 /* Each accessor returns the fallback when the member is absent, null or of
@@ -42,6 +44,9 @@ void        qd_json_builder_add_string    (JsonBuilder *builder,
 void        qd_json_builder_add_date_time (JsonBuilder *builder,
                                            const char  *member,
                                            GDateTime   *value);
+void        qd_json_builder_add_rules     (JsonBuilder *builder,
+                                           const char  *member,
+                                           GPtrArray   *rules);
 
 JsonObject *qd_json_parse_object   (const char  *data,
                                     gssize       length,

@@ -10,6 +10,7 @@
 
 #include "qd-error.h"
 #include "qd-keyring.h"
+#include "qd-task-private.h"
 
 static const char * const kind_names[] = {
   [QD_SECRET_GATEWAY_PASSWORD] = "gateway-password",
@@ -66,19 +67,8 @@ translate_error (GError **error)
                          "Unlock it or sign in to your desktop session, then try again."));
 }
 
-/* The keyring calls have no source object: their _finish functions check
- * the task against none, and its tag. */
-static GTask *
-new_task (GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data,
-          gpointer             source_tag)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  return task;
-}
+/* The keyring calls have no source object: their tasks are made, and
+ * their _finish functions check them, with none. */
 
 static void
 store_cb (GObject      *object,
@@ -106,7 +96,7 @@ qd_keyring_store_async (QdSecretKind         kind,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task = new_task (cancellable, callback, user_data, qd_keyring_store_async);
+  GTask *task = qd_task_new (NULL, qd_keyring_store_async, cancellable, callback, user_data);
   g_autofree char *label = make_label (kind, server, user);
 
   secret_password_store (qd_keyring_get_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
@@ -118,9 +108,7 @@ gboolean
 qd_keyring_store_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_store_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, NULL, qd_keyring_store_async, error);
 }
 
 static void
@@ -149,7 +137,7 @@ qd_keyring_lookup_async (QdSecretKind         kind,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  GTask *task = new_task (cancellable, callback, user_data, qd_keyring_lookup_async);
+  GTask *task = qd_task_new (NULL, qd_keyring_lookup_async, cancellable, callback, user_data);
 
   secret_password_lookup (qd_keyring_get_schema (), cancellable, lookup_cb, task,
                           "kind", kind_names[kind], "server", server, "user", user, NULL);
@@ -165,9 +153,7 @@ char *
 qd_keyring_lookup_finish (GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_lookup_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, NULL, qd_keyring_lookup_async, error);
 }
 
 static void
@@ -196,7 +182,7 @@ qd_keyring_clear_async (QdSecretKind         kind,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  GTask *task = new_task (cancellable, callback, user_data, qd_keyring_clear_async);
+  GTask *task = qd_task_new (NULL, qd_keyring_clear_async, cancellable, callback, user_data);
 
   secret_password_clear (qd_keyring_get_schema (), cancellable, clear_cb, task,
                          "kind", kind_names[kind], "server", server, "user", user, NULL);
@@ -206,9 +192,7 @@ gboolean
 qd_keyring_clear_finish (GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_keyring_clear_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, NULL, qd_keyring_clear_async, error);
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include "qd-html-text.h"
 #include "qd-mail.h"
 #include "qd-message-view.h"
+#include "qd-task-private.h"
 
 G_DEFINE_BOXED_TYPE (QdMessageView, qd_message_view, qd_message_view_ref, qd_message_view_unref)
 
@@ -223,9 +224,9 @@ qd_message_view_new_async (GBytes              *raw,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (NULL, qd_message_view_new_async, cancellable, callback,
+                                       user_data);
 
-  g_task_set_source_tag (task, qd_message_view_new_async);
   g_task_set_task_data (task, g_bytes_ref (raw), (GDestroyNotify)g_bytes_unref);
   g_task_run_in_thread (task, parse_thread);
 }
@@ -235,9 +236,7 @@ QdMessageView *
 qd_message_view_new_finish (GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_message_view_new_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, NULL, qd_message_view_new_async, error);
 }
 
 QdMessageView *

@@ -10,6 +10,7 @@
 #include "qd-error.h"
 #include "qd-keyring.h"
 #include "qd-session.h"
+#include "qd-task-private.h"
 
 struct _QdSession
 {
@@ -164,11 +165,11 @@ qd_session_probe_async (QdSession           *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_probe_async, cancellable, callback,
+                                       user_data);
   g_autoptr(QdApiClient) client = NULL;
   GError *error = NULL;
 
-  g_task_set_source_tag (task, qd_session_probe_async);
   client = make_client (self, url, ca_file, &error);
   if (client == NULL)
     {
@@ -183,9 +184,7 @@ qd_session_probe_finish (QdSession     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_probe_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_session_probe_async, error);
 }
 
 /* sign in */
@@ -298,11 +297,11 @@ qd_session_sign_in_async (QdSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
+                                       user_data);
   SignIn *data = g_new0 (SignIn, 1);
   GError *error = NULL;
 
-  g_task_set_source_tag (task, qd_session_sign_in_async);
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
   data->remember = remember;
   data->client = make_client (self, url, NULL, &error);
@@ -322,9 +321,7 @@ qd_session_sign_in_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_in_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_sign_in_async, error);
 }
 
 /* restore: the remembered gateway, user and password */
@@ -380,12 +377,12 @@ qd_session_restore_async (QdSession           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
+                                       user_data);
   g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
   g_autofree char *user = g_settings_get_string (self->settings, "username");
   g_autoptr(QdApiClient) probe = NULL;
 
-  g_task_set_source_tag (task, qd_session_restore_async);
   if (url[0] == '\0' || user[0] == '\0')
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
@@ -404,9 +401,7 @@ qd_session_restore_finish (QdSession     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_restore_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_restore_async, error);
 }
 
 /* sign out */
@@ -455,10 +450,10 @@ qd_session_sign_out_async (QdSession           *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_out_async, cancellable, callback,
+                                       user_data);
   g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
 
-  g_task_set_source_tag (task, qd_session_sign_out_async);
   g_clear_pointer (&self->account, qd_account_free);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   if (client == NULL)
@@ -475,7 +470,5 @@ qd_session_sign_out_finish (QdSession     *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, qd_session_sign_out_async), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return qd_task_finish_boolean (result, self, qd_session_sign_out_async, error);
 }

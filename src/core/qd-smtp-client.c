@@ -11,6 +11,7 @@
 #include "qd-error.h"
 #include "qd-smtp-client.h"
 #include "qd-smtp-transfer.h"
+#include "qd-task-private.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 60
 #define DEFAULT_TRIES           4
@@ -442,8 +443,7 @@ qd_smtp_client_probe_async (QdSmtpClient        *self,
 
   g_return_if_fail (QD_IS_SMTP_CLIENT (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qd_smtp_client_probe_async);
+  task = qd_task_new (self, qd_smtp_client_probe_async, cancellable, callback, user_data);
   g_task_run_in_thread (task, probe_thread);
 }
 
@@ -452,8 +452,7 @@ qd_smtp_client_probe_finish (QdSmtpClient  *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_smtp_client_probe_async, error);
 }
 
 typedef struct
@@ -511,8 +510,7 @@ qd_smtp_client_send_async (QdSmtpClient        *self,
   data->rcpt_to = g_strdup (rcpt_to);
   data->message = g_bytes_ref (message);
   data->required = required;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, qd_smtp_client_send_async);
+  task = qd_task_new (self, qd_smtp_client_send_async, cancellable, callback, user_data);
   g_task_set_task_data (task, data, (GDestroyNotify)send_data_free);
   g_task_run_in_thread (task, send_thread);
 }
@@ -522,6 +520,5 @@ qd_smtp_client_send_finish (QdSmtpClient  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_smtp_client_send_async, error);
 }

@@ -9,6 +9,7 @@
 
 #include "qd-error.h"
 #include "qd-submitter.h"
+#include "qd-task-private.h"
 
 struct _QdSubmitter
 {
@@ -218,11 +219,10 @@ run (QdSubmitter         *self,
      GAsyncReadyCallback  callback,
      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = qd_task_new (self, source_tag, cancellable, callback, user_data);
   SubmitData *data = g_new0 (SubmitData, 1);
 
   data->submissions = submissions != NULL ? g_ptr_array_ref (submissions) : NULL;
-  g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, data, (GDestroyNotify)submit_data_free);
   g_task_run_in_thread (task, submit_thread);
 }
@@ -254,8 +254,7 @@ qd_submitter_send_pending_finish (QdSubmitter   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_submitter_send_pending_async, error);
 }
 
 /**
@@ -288,6 +287,5 @@ qd_submitter_submit_finish (QdSubmitter   *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return qd_task_finish_pointer (result, self, qd_submitter_submit_async, error);
 }

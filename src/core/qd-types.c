@@ -180,3 +180,11 @@ qd_category_get_label (QdCategory category)
       g_return_val_if_reached (NULL);
     }
 }
+
+void
+qd_verdict_rule_free (QdVerdictRule *rule)
+{
+  g_free (rule->name);
+  g_free (rule->description);
+  g_free (rule);
+}

@@ -54,6 +54,18 @@ typedef enum
   QD_VERDICT_KIND_SPAM,
 } QdVerdictKind;
 
+/* One rule a message matched, as a verdict lists it (the "rules" of POST
+ * /classify): the gateway makes them from rspamd's symbols, the client
+ * reads them back. */
+typedef struct
+{
+  char   *name;
+  double  score;
+  char   *description;
+} QdVerdictRule;
+
+void        qd_verdict_rule_free  (QdVerdictRule *rule);
+
 const char *qd_enum_to_nick   (GType        enum_type,
                                int          value);
 gboolean    qd_enum_from_nick (GType        enum_type,

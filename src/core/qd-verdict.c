@@ -14,14 +14,6 @@
 
 G_DEFINE_BOXED_TYPE (QdVerdict, qd_verdict, qd_verdict_ref, qd_verdict_unref)
 
-static void
-rule_free (QdVerdictRule *rule)
-{
-  g_free (rule->name);
-  g_free (rule->description);
-  g_free (rule);
-}
-
 QdVerdict *
 qd_verdict_new_from_json (JsonObject  *object,
                           GError     **error)
@@ -32,7 +24,7 @@ qd_verdict_new_from_json (JsonObject  *object,
   int kind;
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify)rule_free);
+  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_verdict_rule_free);
 
   flag = json_object_get_member (object, "classified_as_spam");
   if (flag == NULL || !JSON_NODE_HOLDS_VALUE (flag) ||
@@ -112,20 +104,6 @@ qd_verdict_to_json (QdVerdict   *self,
   json_builder_add_double_value (builder, self->threshold);
   json_builder_set_member_name (builder, "reported");
   json_builder_add_boolean_value (builder, self->reported);
-  json_builder_set_member_name (builder, "rules");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->rules->len; i++)
-    {
-      QdVerdictRule *rule = g_ptr_array_index (self->rules, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, rule->name);
-      json_builder_set_member_name (builder, "score");
-      json_builder_add_double_value (builder, rule->score);
-      qd_json_builder_add_string (builder, "description", rule->description);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  qd_json_builder_add_rules (builder, "rules", self->rules);
   json_builder_end_object (builder);
 }

@@ -13,13 +13,6 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char   *name;
-  double  score;
-  char   *description;
-} QdVerdictRule;
-
-typedef struct
-{
   gatomicrefcount  ref_count;
   gboolean         classified_as_spam;
   QdVerdictKind    kind;

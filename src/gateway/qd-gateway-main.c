@@ -51,15 +51,22 @@ fail (const GError *error)
   return 1;
 }
 
+/* Every command takes --data, into @data_dir, besides its own @entries. */
 static gboolean
 parse_options (GOptionEntry  *entries,
+               char         **data_dir,
                int           *argc,
                char        ***argv,
                GError       **error)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  GOptionEntry data_entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, data_dir, "Data directory", "DIR" },
+    { NULL }
+  };
 
   g_option_context_set_help_enabled (context, TRUE);
+  g_option_context_add_main_entries (context, data_entries, NULL);
   g_option_context_add_main_entries (context, entries, NULL);
   return g_option_context_parse (context, argc, argv, error);
 }
@@ -103,6 +110,18 @@ open_gateway (QdGwConfig  *config,
 {
   config->data_dir = g_strdup (data_dir);
   return qd_gw_gateway_new (config, error);
+}
+
+/* The gateway in @data_dir as the commands other than serve open it:
+ * with the default settings. */
+static QdGwGateway *
+open_default_gateway (const char  *data_dir,
+                      GError     **error)
+{
+  QdGwConfig config;
+
+  qd_gw_config_init (&config);
+  return open_gateway (&config, data_dir, error);
 }
 
 /* serve */
@@ -194,7 +213,6 @@ cmd_serve (int    argc,
   guint16 bound_port = 0;
   guint16 bound_smtp_port = 0;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "HTTP address", "HOST:PORT" },
     { "smtp-listen", 0, 0, G_OPTION_ARG_STRING, &smtp_listen, "Submission intake", "HOST:PORT" },
     { "rspamd", 0, 0, G_OPTION_ARG_STRING, &rspamd, "rspamd's base URL", "URL" },
@@ -221,7 +239,7 @@ cmd_serve (int    argc,
   QdGwConfig config;
   ServeState state;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || listen == NULL)
     return fail_usage ("serve needs --data and --listen");
@@ -329,16 +347,14 @@ cmd_user (int    argc,
   g_autofree char *display_name = NULL;
   g_autofree char *password = NULL;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, "Mail address", "ADDR" },
     { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Display name", "NAME" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
-  QdGwConfig config;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (argc != 3 || !g_str_equal (argv[1], "add") || data_dir == NULL || address == NULL)
     return fail_usage ("user add needs --data, a NAME and --address");
@@ -347,8 +363,7 @@ cmd_user (int    argc,
   if (password == NULL || password[0] == '\0')
     return fail_usage ("give the password on the first line of standard input");
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL ||
       !qd_gw_gateway_add_user (gateway, argv[2], address, display_name, password, FALSE,
                                &error))
@@ -372,7 +387,6 @@ cmd_ingest (int    argc,
   g_autofree char *envelope_sender = NULL;
   double score = 0;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
     { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, "quarantine or junk", "FOLDER" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why it is held", "REASON" },
@@ -387,10 +401,9 @@ cmd_ingest (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
   QdGwIngestOptions options = { 0 };
-  QdGwConfig config;
   int status = 0;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || user == NULL || folder == NULL || reason == NULL || argc < 2)
     return fail_usage ("ingest needs --data, --user, --folder, --reason and files");
@@ -415,8 +428,7 @@ cmd_ingest (int    argc,
   options.envelope_sender = envelope_sender;
   options.score = score;
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
 
@@ -457,7 +469,6 @@ cmd_seed_demo (int    argc,
   g_autofree char *samples = NULL;
   int count = 300;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Held messages", "N" },
     { "samples", 0, 0, G_OPTION_ARG_FILENAME, &samples, "Where to write samples", "DIR" },
     { NULL }
@@ -467,18 +478,16 @@ cmd_seed_demo (int    argc,
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   const char *address = "demo@example.com";
-  QdGwConfig config;
   guint held = 0;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || count < 0)
     return fail_usage ("seed-demo needs --data");
   if (samples == NULL)
     samples = g_build_filename (data_dir, "samples", NULL);
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   /* Demo only: a well-known password for a throwaway local account. */
@@ -525,16 +534,14 @@ cmd_seed_bench (int    argc,
   g_autofree char *address = NULL;
   int count = -1;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, "Held messages", "N" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, "User name", "NAME" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
-  QdGwConfig config;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || count < 0)
     return fail_usage ("seed-bench needs --data and --count");
@@ -542,8 +549,7 @@ cmd_seed_bench (int    argc,
     user = g_strdup ("bench");
   address = g_strdup_printf ("%s@example.com", user);
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   /* Benchmarks only: the password is the user name. */
@@ -563,22 +569,19 @@ cmd_submissions (int    argc,
   g_autofree char *data_dir = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "JSON output", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
   g_autofree char *dump = NULL;
-  QdGwConfig config;
 
-  if (!parse_options (entries, &argc, &argv, &error))
+  if (!parse_options (entries, &data_dir, &argc, &argv, &error))
     return fail_usage (error->message);
   if (data_dir == NULL || !json)
     return fail_usage ("submissions needs --data and --json");
 
-  qd_gw_config_init (&config);
-  gateway = open_gateway (&config, data_dir, &error);
+  gateway = open_default_gateway (data_dir, &error);
   if (gateway == NULL)
     return fail (error);
   dump = qd_gw_store_dump_submissions (qd_gw_gateway_get_store (gateway));

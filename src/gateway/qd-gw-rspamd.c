@@ -28,20 +28,12 @@ qd_gw_check_free (QdGwCheck *check)
   g_free (check);
 }
 
-static void
-symbol_free (QdGwSymbol *symbol)
-{
-  g_free (symbol->name);
-  g_free (symbol->description);
-  g_free (symbol);
-}
-
 static int
 compare_symbols (gconstpointer a,
                  gconstpointer b)
 {
-  const QdGwSymbol *sa = *(QdGwSymbol **)a;
-  const QdGwSymbol *sb = *(QdGwSymbol **)b;
+  const QdVerdictRule *sa = *(QdVerdictRule **)a;
+  const QdVerdictRule *sb = *(QdVerdictRule **)b;
 
   if (sa->score != sb->score)
     return sa->score < sb->score ? 1 : -1;
@@ -70,7 +62,7 @@ qd_gw_check_parse (const char  *json,
   check->action = qd_json_dup_string (root, "action");
   check->score = qd_json_get_double (root, "score", 0);
   check->required_score = qd_json_get_double (root, "required_score", 0);
-  check->symbols = g_ptr_array_new_with_free_func ((GDestroyNotify)symbol_free);
+  check->symbols = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_verdict_rule_free);
 
   symbols = qd_json_get_object (root, "symbols");
   if (symbols != NULL)
@@ -82,11 +74,11 @@ qd_gw_check_parse (const char  *json,
       json_object_iter_init (&iter, symbols);
       while (json_object_iter_next (&iter, &name, &node))
         {
-          QdGwSymbol *symbol;
+          QdVerdictRule *symbol;
 
           if (!JSON_NODE_HOLDS_OBJECT (node))
             continue;
-          symbol = g_new0 (QdGwSymbol, 1);
+          symbol = g_new0 (QdVerdictRule, 1);
           symbol->name = g_strdup (name);
           symbol->score = qd_json_get_double (json_node_get_object (node), "score", 0);
           symbol->description = qd_json_dup_string (json_node_get_object (node), "description");
@@ -99,7 +91,7 @@ qd_gw_check_parse (const char  *json,
    * reason in "messages" rather than in a symbol description. */
   if (check->symbols->len > 0)
     {
-      QdGwSymbol *first = g_ptr_array_index (check->symbols, 0);
+      QdVerdictRule *first = g_ptr_array_index (check->symbols, 0);
       JsonObject *messages = qd_json_get_object (root, "messages");
 
       if (first->description == NULL && messages != NULL)

@@ -7,21 +7,16 @@
 
 #include <gio/gio.h>
 
-G_BEGIN_DECLS
+#include "qd-types.h"
 
-typedef struct
-{
-  char   *name;
-  double  score;
-  char   *description;
-} QdGwSymbol;
+G_BEGIN_DECLS
 
 typedef struct
 {
   char      *action;    /* "reject", "add header", "no action", ... */
   double     score;
   double     required_score;
-  GPtrArray *symbols;   /* QdGwSymbol, highest score first */
+  GPtrArray *symbols;   /* QdVerdictRule, highest score first */
 } QdGwCheck;
 
 void qd_gw_check_free (QdGwCheck *check);

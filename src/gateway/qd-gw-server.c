@@ -1028,20 +1028,7 @@ respond_verdict (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "threshold");
   json_builder_add_double_value (builder, verdict->threshold);
   qd_json_builder_add_string (builder, "action", verdict->action);
-  json_builder_set_member_name (builder, "rules");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < verdict->rules->len; i++)
-    {
-      QdGwSymbol *rule = g_ptr_array_index (verdict->rules, i);
-
-      json_builder_begin_object (builder);
-      qd_json_builder_add_string (builder, "name", rule->name);
-      json_builder_set_member_name (builder, "score");
-      json_builder_add_double_value (builder, rule->score);
-      qd_json_builder_add_string (builder, "description", rule->description);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  qd_json_builder_add_rules (builder, "rules", verdict->rules);
   json_builder_set_member_name (builder, "reported");
   json_builder_add_boolean_value (builder, verdict->reported);
   json_builder_end_object (builder);

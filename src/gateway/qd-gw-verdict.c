@@ -48,8 +48,8 @@ qd_gw_verdict_new (QdGwCheck *check,
   self->rules = g_steal_pointer (&check->symbols);
   if (reported)
     {
-      /* Allocated as qd-gw-rspamd.c allocates symbols: the array frees it so. */
-      QdGwSymbol *rule = g_new0 (QdGwSymbol, 1);
+      /* The array frees it with qd_verdict_rule_free (), as it frees rspamd's. */
+      QdVerdictRule *rule = g_new0 (QdVerdictRule, 1);
 
       rule->name = g_strdup ("QD_REPORTED_SAMPLE");
       rule->score = REPORTED_SCORE;

@@ -19,7 +19,7 @@ typedef struct
   double         threshold;
   char          *action;      /* rspamd's action */
   gboolean       reported;    /* matches a sample reported as missed spam */
-  GPtrArray     *rules;       /* QdGwSymbol: the reported-sample rule, then rspamd's */
+  GPtrArray     *rules;       /* QdVerdictRule: the reported-sample rule, then rspamd's */
 } QdGwVerdict;
 
 QdGwVerdict *qd_gw_verdict_new          (QdGwCheck    *check,

@@ -23,8 +23,7 @@ class ActionTestCase(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(max_batch=cls.MAX_BATCH)
+        cls.gw = cls.start_gateway(max_batch=cls.MAX_BATCH)
 
     def fresh_user(self, prefix="act"):
         name, pw, address = self.gw.new_user(prefix)

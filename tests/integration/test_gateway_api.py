@@ -19,8 +19,7 @@ class InfoDefaults(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start()
+        cls.gw = cls.start_gateway()
         cls.api = cls.gw.api()
 
     def test_info_needs_no_token(self):
@@ -72,10 +71,9 @@ class InfoConfigured(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(smtp=True, name="Example Mail Gateway",
-                     submission_address="missed-spam@mx.example.org",
-                     session_ttl=120, max_batch=10)
+        cls.gw = cls.start_gateway(smtp=True, name="Example Mail Gateway",
+                                   submission_address="missed-spam@mx.example.org",
+                                   session_ttl=120, max_batch=10)
         cls.api = cls.gw.api()
 
     def test_info_reflects_options(self):
@@ -106,8 +104,7 @@ class Bodies(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start()
+        cls.gw = cls.start_gateway()
         name, pw, _ = cls.gw.new_user()
         cls.api = cls.gw.login(name, pw)
         cls.info = cls.api.get("/info").body

@@ -39,8 +39,7 @@ class Sessions(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start()
+        cls.gw = cls.start_gateway()
         cls.api = cls.gw.api()
         cls.name, cls.pw, cls.address = cls.gw.new_user("sess", display_name="Session Tester")
         # A held item, so that a token that wrongly works would have something to act on.
@@ -149,8 +148,7 @@ class Expiry(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(session_ttl=2)
+        cls.gw = cls.start_gateway(session_ttl=2)
         cls.api = cls.gw.api()
         cls.name, cls.pw, _ = cls.gw.new_user("exp")
 

@@ -49,8 +49,7 @@ class Classify(ClassifyTestCase):
     @classmethod
     def setUpClass(cls):
         cls.rspamd = cls.enterClassContext(h.Rspamd())
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(rspamd_url=cls.rspamd.url)
+        cls.gw = cls.start_gateway(rspamd_url=cls.rspamd.url)
         name, pw, cls.address = cls.gw.new_user("cls")
         cls.user = name
         cls.api = cls.gw.login(name, pw)
@@ -140,8 +139,7 @@ class Threshold(ClassifyTestCase):
     @classmethod
     def setUpClass(cls):
         cls.rspamd = cls.enterClassContext(h.Rspamd())
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(rspamd_url=cls.rspamd.url, spam_threshold=12.5)
+        cls.gw = cls.start_gateway(rspamd_url=cls.rspamd.url, spam_threshold=12.5)
         name, pw, _ = cls.gw.new_user("thr")
         cls.api = cls.gw.login(name, pw)
 

@@ -19,8 +19,7 @@ class UserAdd(h.GatewayTestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start()
+        cls.gw = cls.start_gateway()
         cls.api = cls.gw.api()
 
     def sign_in(self, name, password):

@@ -42,8 +42,7 @@ class Intake(h.GatewayTestCase):
     @classmethod
     def setUpClass(cls):
         cls.rspamd = cls.enterClassContext(h.Rspamd())
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(rspamd_url=cls.rspamd.url, smtp=True)
+        cls.gw = cls.start_gateway(rspamd_url=cls.rspamd.url, smtp=True)
         name, pw, _ = cls.gw.new_user("rep")
         cls.api = cls.gw.login(name, pw)
         cls.info = cls.api.get("/info").body

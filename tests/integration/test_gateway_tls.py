@@ -20,8 +20,7 @@ class Tls(h.GatewayTestCase):
     def setUpClass(cls):
         tmp = cls.enterClassContext(tempfile.TemporaryDirectory(prefix="qd-tls-"))
         cls.cert, cls.key = h.make_self_signed_cert(tmp)
-        cls.gw = cls.enterClassContext(h.Gateway())
-        cls.gw.start(tls=(cls.cert, cls.key))
+        cls.gw = cls.start_gateway(tls=(cls.cert, cls.key))
         cls.name, cls.pw, _ = cls.gw.new_user("tls")
 
     def test_ready_file_names_https(self):

@@ -27,21 +27,11 @@ gateway: Gateway | None = None
 
 def setUpModule():
     global rspamd, gateway
-    rspamd = Rspamd()
-    rspamd.start()
-    gateway = Gateway()
+    rspamd = unittest.enterModuleContext(Rspamd())
+    gateway = unittest.enterModuleContext(Gateway())
     gateway.add_user("alice", "alice-Secret-1", "alice@example.com", "Alice Example")
     gateway.add_user("bob", "bob-Secret-2", "bob@example.com")
     gateway.start(rspamd_url=rspamd.url, max_batch=25)
-
-
-def tearDownModule():
-    if gateway is not None:
-        gateway.stop()
-        gateway.__exit__(None, None, None)
-    if rspamd is not None:
-        rspamd.stop()
-        rspamd.cleanup()
 
 
 def message(subject, sender="News <news@shop.example>", to="alice@example.com", body="Hello"):

@@ -22,6 +22,7 @@ import os
 import smtplib
 import sqlite3
 import sys
+import unittest
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -45,21 +46,11 @@ submission_address: str | None = None
 
 def setUpModule():
     global rspamd, gateway, submission_address
-    rspamd = h.Rspamd()
-    rspamd.start()
-    gateway = h.Gateway()
+    rspamd = unittest.enterModuleContext(h.Rspamd())
+    gateway = unittest.enterModuleContext(h.Gateway())
     gateway.add_user("alice", "alice-Secret-1", FROM, "Alice Example")
     gateway.start(rspamd_url=rspamd.url, smtp=True)
     submission_address = gateway.api().get("/info").body["submission"]["address"]
-
-
-def tearDownModule():
-    if gateway is not None:
-        gateway.stop()
-        gateway.__exit__(None, None, None)
-    if rspamd is not None:
-        rspamd.stop()
-        rspamd.cleanup()
 
 
 def days_ago(days: float) -> dt.datetime:
@@ -432,5 +423,4 @@ if __name__ == "__main__":
     h.require("qd-gateway")
     h.require("rspamd")
     qdsmtp.require()
-    import unittest
     unittest.main(verbosity=2)

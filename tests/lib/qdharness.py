@@ -1084,6 +1084,14 @@ class GatewayTestCase(unittest.TestCase):
 
     maxDiff = 4000
 
+    @classmethod
+    def start_gateway(cls, **options) -> Gateway:
+        """A gateway for the class's tests, started with OPTIONS (see
+        Gateway.start), stopped and removed after them."""
+        gw = cls.enterClassContext(Gateway())
+        gw.start(**options)
+        return gw
+
     def assertError(self, r: Response, status: int, code: str | None = None, msg: str = "") -> dict:
         """R is the documented error: STATUS and {"error": {"code": CODE, "message": …}}."""
         ctx = f"{msg} answered {r.status} {r.body!r}" if msg else f"answered {r.status} {r.body!r}"

@@ -24,6 +24,7 @@ follow_up_fixture_set_up (FollowUpFixture *f,
   f->store = qd_store_open (f->path, &error);
   g_assert_no_error (error);
   f->samples = g_ptr_array_new_with_free_func (g_object_unref);
+  f->datas = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 }
 
 void
@@ -43,6 +44,7 @@ follow_up_fixture_tear_down (FollowUpFixture *f,
   g_free (f->path);
   g_free (f->dir);
   g_ptr_array_unref (f->samples);
+  g_ptr_array_unref (f->datas);
 }
 
 static char *
@@ -53,13 +55,15 @@ rfc5322_date (GDateTime *time)
   return g_date_time_format (utc, "%a, %d %b %Y %H:%M:%S +0000");
 }
 
-/* A spam sample received at @received, written at @written. */
+/* A spam sample received at @received, written at @written; @f keeps
+ * it until tear-down, so that no test has to free what it made. */
 GBytes *
-follow_up_fixture_make_spam (const char *token,
-                             const char *from,
-                             const char *to,
-                             GDateTime  *received,
-                             GDateTime  *written)
+follow_up_fixture_make_spam (FollowUpFixture *f,
+                             const char      *token,
+                             const char      *from,
+                             const char      *to,
+                             GDateTime       *received,
+                             GDateTime       *written)
 {
   g_autofree char *received_text = rfc5322_date (received);
   g_autofree char *date_text = rfc5322_date (written);
@@ -75,7 +79,8 @@ follow_up_fixture_make_spam (const char *token,
                           "\n"
                           "You have won. Reply with your bank details.\n",
                           token, received_text, from, to, token, date_text, token);
-  return g_bytes_new (text, strlen (text));
+  g_ptr_array_add (f->datas, g_bytes_new (text, strlen (text)));
+  return g_ptr_array_index (f->datas, f->datas->len - 1);
 }
 
 /* A sample received yesterday, its lines ending in @eol. */

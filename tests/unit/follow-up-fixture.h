@@ -16,6 +16,7 @@ typedef struct
   char      *path;
   QdStore   *store;
   GPtrArray *samples;   /* QdSample, as submitted */
+  GPtrArray *datas;     /* GBytes, as made by follow_up_fixture_make_spam () */
 } FollowUpFixture;
 
 void            follow_up_fixture_set_up          (FollowUpFixture  *f,
@@ -23,7 +24,8 @@ void            follow_up_fixture_set_up          (FollowUpFixture  *f,
 void            follow_up_fixture_tear_down       (FollowUpFixture  *f,
                                                    gconstpointer     data);
 
-GBytes         *follow_up_fixture_make_spam       (const char       *token,
+GBytes         *follow_up_fixture_make_spam       (FollowUpFixture  *f,
+                                                   const char       *token,
                                                    const char       *from,
                                                    const char       *to,
                                                    GDateTime        *received,

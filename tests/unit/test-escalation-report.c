@@ -23,10 +23,10 @@ test_report (FollowUpFixture *f,
   g_autoptr(GDateTime) received_2 = follow_up_fixture_hours_ago (now, 40);
   g_autoptr(GDateTime) checked = follow_up_fixture_hours_ago (now, 1);
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("india", "prizes@spam.example", "bob@example.com", received_1,
+    follow_up_fixture_make_spam (f, "india", "prizes@spam.example", "bob@example.com", received_1,
                                  written_1),
-    follow_up_fixture_make_spam ("juliet", "prizes2@spam.example", "carol@example.com", received_2,
-                                 received_2),
+    follow_up_fixture_make_spam (f, "juliet", "prizes2@spam.example", "carol@example.com",
+                                 received_2, received_2),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 2, TRUE);
   g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 2.5);
@@ -114,8 +114,6 @@ test_report (FollowUpFixture *f,
   g_assert_no_error (error);
   follow_up_fixture_assert_contains (report, "Sender address: Prize Desk <prizes@spam.example>\n");
   follow_up_fixture_assert_contains (report, "Sent on (its Date header): unknown\n");
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
 }
 
 /* Too early, already detected, not checked since the 24 hours, unknown:
@@ -128,9 +126,9 @@ test_report_refused (FollowUpFixture *f,
   g_autoptr(GDateTime) day_and_more = follow_up_fixture_hours_ago (now, 30);
   g_autoptr(GDateTime) before_the_day = follow_up_fixture_hours_ago (now, 8);
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("kilo", "k@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("lima", "l@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("mike", "m@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "kilo", "k@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "lima", "l@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "mike", "m@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit_each (f, datas, 3);
   g_autoptr(QdVerdict) missed = follow_up_fixture_make_verdict (FALSE, 1);
@@ -203,8 +201,6 @@ test_report_refused (FollowUpFixture *f,
   report = qd_follow_up_build_report (follow_up, none, now, &error);
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
   g_assert_null (report);
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
 }
 
 int

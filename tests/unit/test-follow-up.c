@@ -76,7 +76,7 @@ test_record_check (FollowUpFixture *f,
   g_autoptr(GDateTime) t3 = follow_up_fixture_hours_ago (now, 3);
   g_autoptr(GDateTime) t4 = follow_up_fixture_hours_ago (now, 2);
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("prize", "win@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "prize", "win@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) samples = follow_up_fixture_submit (f, datas, 1, TRUE);
   const char *sha = qd_sample_get_digest (g_ptr_array_index (samples, 0));
@@ -132,7 +132,6 @@ test_record_check (FollowUpFixture *f,
   g_assert_cmpint (change->status, ==, QD_FOLLOW_UP_NOW_SPAM);
   g_assert_nonnull (strstr (change->detail, "QD_REPORTED_SAMPLE"));
   g_assert_nonnull (strstr (change->detail, "score=11.50"));
-  g_bytes_unref (datas[0]);
 }
 
 
@@ -163,11 +162,11 @@ test_due (FollowUpFixture *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) two_hours_ago = follow_up_fixture_hours_ago (now, 2);
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("alpha", "a@spam.example", "bob@example.com", two_hours_ago,
+    follow_up_fixture_make_spam (f, "alpha", "a@spam.example", "bob@example.com", two_hours_ago,
                                  two_hours_ago),
-    follow_up_fixture_make_spam ("bravo", "b@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("charlie", "c@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("delta", "d@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "bravo", "b@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "charlie", "c@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "delta", "d@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit_each (f, datas, 3);
   g_autoptr(GPtrArray) queued = follow_up_fixture_submit (f, datas + 3, 1, FALSE);
@@ -232,8 +231,6 @@ test_due (FollowUpFixture *f,
                    qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (sent, 2))));
   g_assert_null (qd_sample_record_get_next_check (
                    qd_follow_up_lookup (follow_up, follow_up_fixture_digest_of (queued, 0))));
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
 }
 
 /* A real connection refused: the first sample fails with a network
@@ -245,10 +242,10 @@ test_recheck_unreachable (FollowUpFixture *f,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("echo", "e@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("foxtrot", "f@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("golf", "g@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("hotel", "h@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "echo", "e@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "foxtrot", "f@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "golf", "g@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "hotel", "h@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 3, TRUE);
   g_autoptr(GPtrArray) queued = follow_up_fixture_submit (f, datas + 3, 1, FALSE);
@@ -320,8 +317,6 @@ test_recheck_unreachable (FollowUpFixture *f,
       g_assert_cmpint (record->status, ==, QD_FOLLOW_UP_SENT);
       g_assert_null (record->checked_at);
     }
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
 }
 
 int

@@ -484,7 +484,7 @@ test_verdict_reported (void)
                                                     FALSE);
   g_autoptr(QdGwVerdict) reported = qd_gw_verdict_new (check_new ("no action", 1.0), 6.0, TRUE,
                                                        FALSE);
-  QdGwSymbol *rule;
+  QdVerdictRule *rule;
 
   g_assert_cmpfloat (plain->score, ==, 1.0);
   g_assert_cmpuint (plain->rules->len, ==, 2);

@@ -125,8 +125,8 @@ test_migration (FollowUpFixture *f,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("november", "n@spam.example", "bob@example.com", now, now),
-    follow_up_fixture_make_spam ("oscar", "o@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "november", "n@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "oscar", "o@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 1, TRUE);
   g_autoptr(GPtrArray) queued = follow_up_fixture_submit (f, datas + 1, 1, FALSE);
@@ -172,8 +172,6 @@ test_migration (FollowUpFixture *f,
   g_clear_object (&f->store);
   f->store = qd_store_open (f->path, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (datas); i++)
-    g_bytes_unref (datas[i]);
 }
 
 /* Short SHA-256s, as git takes them. */
@@ -183,7 +181,7 @@ test_resolve_prefix (FollowUpFixture *f,
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   GBytes *datas[] = {
-    follow_up_fixture_make_spam ("papa", "p@spam.example", "bob@example.com", now, now),
+    follow_up_fixture_make_spam (f, "papa", "p@spam.example", "bob@example.com", now, now),
   };
   g_autoptr(GPtrArray) sent = follow_up_fixture_submit (f, datas, 1, TRUE);
   const char *sha = follow_up_fixture_digest_of (sent, 0);
@@ -223,7 +221,6 @@ test_resolve_prefix (FollowUpFixture *f,
   g_clear_pointer (&found, g_free);
   found = qd_store_resolve_sample (f->store, sha, NULL);
   g_assert_cmpstr (found, ==, sha);
-  g_bytes_unref (datas[0]);
 }
 
 int
