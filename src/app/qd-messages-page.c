@@ -17,7 +17,7 @@
 
 struct _QdMessagesPage
 {
-  AdwBin              parent_instance;
+  QdSessionPage       parent_instance;
 
   /* template widgets */
   AdwLeaflet         *leaflet;
@@ -44,19 +44,17 @@ struct _QdMessagesPage
   QdPreviewPane      *preview;
 
   QdFolder            folder;
-  QdSession          *session;
   QdItemList         *list;
   QdApiClient        *list_client; /* the client the list was made with */
   GtkMultiSelection  *selection;
   GCancellable       *work;       /* the batch action in progress */
 };
 
-G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD_TYPE_SESSION_PAGE)
 
 enum {
   PROP_0,
   PROP_FOLDER,
-  PROP_SESSION,
   N_PROPS
 };
 
@@ -64,10 +62,16 @@ static GParamSpec *properties[N_PROPS];
 
 /* helpers */
 
+static QdSession *
+session (QdMessagesPage *self)
+{
+  return qd_session_page_get_session (QD_SESSION_PAGE (self));
+}
+
 static QdApiClient *
 client (QdMessagesPage *self)
 {
-  return self->session != NULL ? qd_session_get_client (self->session) : NULL;
+  return session (self) != NULL ? qd_session_get_client (session (self)) : NULL;
 }
 
 static void
@@ -781,7 +785,7 @@ load (QdMessagesPage *self)
 {
   g_autoptr(QdQuery) query = current_query (self);
 
-  g_set_object (&self->list_client, qd_session_get_client (self->session));
+  g_set_object (&self->list_client, qd_session_get_client (session (self)));
   self->list = qd_item_list_new (self->list_client, query, 200);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
@@ -823,14 +827,21 @@ drop (QdMessagesPage *self)
 }
 
 static void
-signed_in_cb (QdMessagesPage *self)
+qd_messages_page_signed_in (QdSessionPage *page)
 {
+  QdMessagesPage *self = QD_MESSAGES_PAGE (page);
+
   /* Built while the window handles this change, it has loaded already. */
-  if (self->list != NULL && self->list_client == qd_session_get_client (self->session))
+  if (self->list != NULL && self->list_client == qd_session_get_client (session (self)))
     return;
   drop (self);
-  if (qd_session_get_signed_in (self->session))
-    load (self);
+  load (self);
+}
+
+static void
+qd_messages_page_signed_out (QdSessionPage *page)
+{
+  drop (QD_MESSAGES_PAGE (page));
 }
 
 /* GObject */
@@ -847,7 +858,6 @@ qd_messages_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->list_client);
-  g_clear_object (&self->session);
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_MESSAGES_PAGE);
 
@@ -882,10 +892,8 @@ qd_messages_page_constructed (GObject *object)
     }
   update_actions (self);
 
-  g_assert (QD_IS_SESSION (self->session));
-  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (signed_in_cb), self,
-                           G_CONNECT_SWAPPED);
-  if (qd_session_get_signed_in (self->session))
+  /* The session page follows changes only; one already signed in loads now. */
+  if (qd_session_get_signed_in (session (self)))
     load (self);
 }
 
@@ -901,9 +909,6 @@ qd_messages_page_get_property (GObject    *object,
     {
     case PROP_FOLDER:
       g_value_set_enum (value, self->folder);
-      break;
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -923,9 +928,6 @@ qd_messages_page_set_property (GObject      *object,
     case PROP_FOLDER:
       self->folder = g_value_get_enum (value);
       break;
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -936,6 +938,7 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  QdSessionPageClass *page_class = QD_SESSION_PAGE_CLASS (klass);
   const char * const batch_actions[] = {
     "messages.release", "messages.release-approve", "messages.move-to-inbox",
     "messages.move-approve", "messages.request-release", "messages.delete",
@@ -947,13 +950,13 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   object_class->get_property = qd_messages_page_get_property;
   object_class->set_property = qd_messages_page_set_property;
 
+  /* It loads on signing in and forgets on signing out. */
+  page_class->signed_in = qd_messages_page_signed_in;
+  page_class->signed_out = qd_messages_page_signed_out;
+
   properties[PROP_FOLDER] =
     g_param_spec_enum ("folder", NULL, NULL, QD_TYPE_FOLDER, QD_FOLDER_QUARANTINE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  /* The page follows it: it loads on signing in and forgets on signing out. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QD_TYPE_FILTER_BAR);

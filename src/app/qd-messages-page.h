@@ -8,12 +8,13 @@
 #include <adwaita.h>
 
 #include "qd-core.h"
+#include "qd-session-page.h"
 
 G_BEGIN_DECLS
 
 #define QD_TYPE_MESSAGES_PAGE (qd_messages_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD, MESSAGES_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD, MESSAGES_PAGE, QdSessionPage)
 
 QdItemList *qd_messages_page_get_list    (QdMessagesPage *self);
 void        qd_messages_page_focus_search (QdMessagesPage *self);

@@ -12,7 +12,7 @@
 
 struct _QdReportPage
 {
-  AdwBin         parent_instance;
+  QdSessionPage  parent_instance;
 
   GtkStack      *stack;
   AdwStatusPage *empty_page;
@@ -21,30 +21,31 @@ struct _QdReportPage
   AdwActionRow  *target_row;
   GtkSpinner    *send_spinner;
 
-  QdSession     *session;
-  GSettings     *settings;
   GPtrArray     *samples;     /* QdSample, in the order added */
   GCancellable  *sending;
 };
 
-G_DEFINE_FINAL_TYPE (QdReportPage, qd_report_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (QdReportPage, qd_report_page, QD_TYPE_SESSION_PAGE)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  PROP_SETTINGS,
-  N_PROPS
-};
+static QdSession *
+session (QdReportPage *self)
+{
+  return qd_session_page_get_session (QD_SESSION_PAGE (self));
+}
 
-static GParamSpec *properties[N_PROPS];
+static GSettings *
+settings (QdReportPage *self)
+{
+  return qd_session_page_get_settings (QD_SESSION_PAGE (self));
+}
 
 /* The signed-in gateway's limits; the defaults while signed out, as the
  * session keeps the last gateway's after signing out. */
 static QdGatewayInfo *
 gateway_info (QdReportPage *self)
 {
-  QdGatewayInfo *info = qd_session_get_signed_in (self->session)
-                        ? qd_session_get_info (self->session) : NULL;
+  QdGatewayInfo *info = qd_session_get_signed_in (session (self))
+                        ? qd_session_get_info (session (self)) : NULL;
 
   return info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
 }
@@ -65,9 +66,9 @@ resolve_target (QdReportPage   *self,
                 GError        **error)
 {
   g_autoptr(QdGatewayInfo) info = gateway_info (self);
-  QdAccount *account = qd_session_get_account (self->session);
+  QdAccount *account = qd_session_get_account (session (self));
 
-  return qd_submit_target_resolve (target, self->settings, info,
+  return qd_submit_target_resolve (target, settings (self), info,
                                    account != NULL ? account->address : NULL, error);
 }
 
@@ -602,7 +603,7 @@ begin_sending (QdReportPage *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(QdSmtpClient) client = NULL;
   g_autoptr(QdStore) opened = NULL;
-  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+  g_autofree char *ca_file = g_settings_get_string (settings (self), "ca-file");
   Send *send = g_new0 (Send, 1);
 
   send->self = g_object_ref (self);
@@ -692,14 +693,24 @@ update_description (QdReportPage *self)
   adw_status_page_set_description (self->empty_page, description);
 }
 
-/* Signing in brings the gateway's limits.  Signing out drops the samples
- * not sent, which are that user's mail; a report already on its way ends
- * as it began, as that user. */
+/* Signing in brings the gateway's limits. */
 static void
-signed_in_cb (QdReportPage *self)
+qd_report_page_signed_in (QdSessionPage *page)
 {
-  if (!qd_session_get_signed_in (self->session))
-    g_ptr_array_set_size (self->samples, 0);
+  QdReportPage *self = QD_REPORT_PAGE (page);
+
+  update_description (self);
+  refresh (self);
+}
+
+/* Signing out drops the samples not sent, which are that user's mail; a
+ * report already on its way ends as it began, as that user. */
+static void
+qd_report_page_signed_out (QdSessionPage *page)
+{
+  QdReportPage *self = QD_REPORT_PAGE (page);
+
+  g_ptr_array_set_size (self->samples, 0);
   update_description (self);
   refresh (self);
 }
@@ -713,8 +724,6 @@ qd_report_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->sending);
   g_clear_object (&self->sending);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_REPORT_PAGE);
 
@@ -728,54 +737,10 @@ qd_report_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (qd_report_page_parent_class)->constructed (object);
 
-  g_assert (QD_IS_SESSION (self->session));
-  g_assert (G_IS_SETTINGS (self->settings));
-  g_signal_connect_object (self->session, "notify::signed-in", G_CALLBACK (signed_in_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* They name where reports go. */
+  g_assert (G_IS_SETTINGS (settings (self)));
   update_description (self);
   refresh (self);
-}
-
-static void
-qd_report_page_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  QdReportPage *self = QD_REPORT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-qd_report_page_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  QdReportPage *self = QD_REPORT_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -783,20 +748,13 @@ qd_report_page_class_init (QdReportPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  QdSessionPageClass *page_class = QD_SESSION_PAGE_CLASS (klass);
 
   object_class->dispose = qd_report_page_dispose;
   object_class->constructed = qd_report_page_constructed;
-  object_class->get_property = qd_report_page_get_property;
-  object_class->set_property = qd_report_page_set_property;
 
-  /* The page follows the session; the settings name where reports go. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  page_class->signed_in = qd_report_page_signed_in;
+  page_class->signed_out = qd_report_page_signed_out;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-report-page.ui");

@@ -8,12 +8,13 @@
 #include <adwaita.h>
 
 #include "qd-core.h"
+#include "qd-session-page.h"
 
 G_BEGIN_DECLS
 
 #define QD_TYPE_REPORT_PAGE (qd_report_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (QdReportPage, qd_report_page, QD, REPORT_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (QdReportPage, qd_report_page, QD, REPORT_PAGE, QdSessionPage)
 
 void qd_report_page_add_files   (QdReportPage  *self,
                                  GFile        **files,

@@ -13,7 +13,7 @@
 
 struct _QdSignInPage
 {
-  AdwBin               parent_instance;
+  QdSessionPage        parent_instance;
 
   AdwStatusPage       *status_page;
   AdwEntryRow         *gateway_row;
@@ -26,23 +26,18 @@ struct _QdSignInPage
   GtkLabel            *error_label;
   GtkLabel            *hint_label;
 
-  QdSession           *session;
-  GSettings           *settings;
   GCancellable        *probe;
   GCancellable        *signing_in;
   guint                probe_source;
 };
 
-G_DEFINE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, QD_TYPE_SESSION_PAGE)
 
-enum {
-  PROP_0,
-  PROP_SESSION,
-  PROP_SETTINGS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+static QdSession *
+session (QdSignInPage *self)
+{
+  return qd_session_page_get_session (QD_SESSION_PAGE (self));
+}
 
 static const char *
 text_of (gpointer editable)
@@ -119,7 +114,7 @@ probe_now (gpointer user_data)
   if (!qd_api_client_check_url (url, NULL))
     return G_SOURCE_REMOVE;
   self->probe = g_cancellable_new ();
-  qd_session_probe_async (self->session, url, NULL, self->probe, probe_cb, g_object_ref (self));
+  qd_session_probe_async (session (self), url, NULL, self->probe, probe_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -165,7 +160,7 @@ activate_cb (QdSignInPage *self)
   set_error (self, NULL);
   set_busy (self, TRUE);
   qd_bench_begin ("sign-in");
-  qd_session_sign_in_async (self->session, text_of (self->gateway_row),
+  qd_session_sign_in_async (session (self), text_of (self->gateway_row),
                             text_of (self->username_row), text_of (self->password_row),
                             gtk_switch_get_active (self->remember_switch), self->signing_in,
                             signed_in_cb, g_object_ref (self));
@@ -202,15 +197,15 @@ qd_sign_in_page_restore (QdSignInPage *self)
 
   set_busy (self, TRUE);
   qd_bench_begin ("sign-in");
-  qd_session_restore_async (self->session, self->signing_in, restored_cb, g_object_ref (self));
+  qd_session_restore_async (session (self), self->signing_in, restored_cb, g_object_ref (self));
 }
 
 /* Signed out: ready for the password again. */
 static void
-signed_in_changed_cb (QdSignInPage *self)
+qd_sign_in_page_signed_out (QdSessionPage *page)
 {
-  if (qd_session_get_signed_in (self->session))
-    return;
+  QdSignInPage *self = QD_SIGN_IN_PAGE (page);
+
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   set_error (self, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
@@ -226,8 +221,6 @@ qd_sign_in_page_dispose (GObject *object)
   g_clear_object (&self->probe);
   g_cancellable_cancel (self->signing_in);
   g_clear_object (&self->signing_in);
-  g_clear_object (&self->session);
-  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), QD_TYPE_SIGN_IN_PAGE);
 
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->dispose (object);
@@ -237,16 +230,17 @@ static void
 qd_sign_in_page_constructed (GObject *object)
 {
   QdSignInPage *self = (QdSignInPage *)object;
+  GSettings *settings = qd_session_page_get_settings (QD_SESSION_PAGE (self));
   g_autofree char *url = NULL;
   g_autofree char *username = NULL;
   const char *hint = g_getenv ("QD_DEMO_HINT");
 
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->constructed (object);
 
-  g_assert (QD_IS_SESSION (self->session));
-  g_assert (G_IS_SETTINGS (self->settings));
-  url = g_settings_get_string (self->settings, "gateway-url");
-  username = g_settings_get_string (self->settings, "username");
+  /* They hold the gateway and user name last used. */
+  g_assert (G_IS_SETTINGS (settings));
+  url = g_settings_get_string (settings, "gateway-url");
+  username = g_settings_get_string (settings, "username");
   gtk_editable_set_text (GTK_EDITABLE (self->gateway_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
   /* The demo script says which throwaway account to use. */
@@ -256,50 +250,6 @@ qd_sign_in_page_constructed (GObject *object)
       gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
     }
   update_sensitivity (self);
-  g_signal_connect_object (self->session, "notify::signed-in",
-                           G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);
-}
-
-static void
-qd_sign_in_page_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  QdSignInPage *self = QD_SIGN_IN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      g_value_set_object (value, self->session);
-      break;
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-qd_sign_in_page_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  QdSignInPage *self = QD_SIGN_IN_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION:
-      self->session = g_value_dup_object (value);
-      break;
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -307,21 +257,13 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  QdSessionPageClass *page_class = QD_SESSION_PAGE_CLASS (klass);
 
   object_class->dispose = qd_sign_in_page_dispose;
   object_class->constructed = qd_sign_in_page_constructed;
-  object_class->get_property = qd_sign_in_page_get_property;
-  object_class->set_property = qd_sign_in_page_set_property;
 
-  /* The session it signs in to, and resets with on signing out; the
-   * settings hold the gateway and user name last used. */
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, QD_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  /* It signs in to its session, and resets when that signs out. */
+  page_class->signed_out = qd_sign_in_page_signed_out;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-sign-in-page.ui");
