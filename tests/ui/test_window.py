@@ -243,6 +243,13 @@ class SignInAndRelease(WindowTest):
     def test_filter_range_select_all_release(self):
         now = dt.datetime.now().astimezone()
         hour = now.replace(minute=0, second=0, microsecond=0)
+        # Other tests' marketing mail, held at the time they ran, falls in
+        # this range when the hour turns between them and this test: the
+        # range is to hold this test's wave only.
+        api = gateway.login("demo", "demo")
+        earlier = [m["id"] for m in api.list_all(folder="quarantine", category="marketing")]
+        if earlier:
+            self.assertEqual(api.act("delete", earlier).status, 200)
         # The custom range opens on the two hours before the current hour.
         inside = [hour - dt.timedelta(minutes=m) for m in (100, 60, 10)]
         wave = []
