@@ -464,10 +464,7 @@ request_return (GTask      *task,
       return;
     }
   result = req->parse (self, object, req->data, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, req->result_free);
+  qd_task_return_pointer_or_error (task, result, req->result_free, error);
 }
 
 static gboolean
@@ -1001,10 +998,7 @@ list_parsed_cb (GObject      *object,
   GError *error = NULL;
   QdItemPage *page = qd_item_page_parse_finish (result, &error);
 
-  if (page == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
+  qd_task_return_pointer_or_error (task, page, (GDestroyNotify)qd_item_page_free, error);
 }
 
 static void

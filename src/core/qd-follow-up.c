@@ -286,10 +286,7 @@ reload_thread (GTask        *worker,
   g_mutex_lock (&self->store_lock);
   samples = qd_store_list_samples (self->store, &error);
   g_mutex_unlock (&self->store_lock);
-  if (samples == NULL)
-    g_task_return_error (worker, error);
-  else
-    g_task_return_pointer (worker, samples, (GDestroyNotify)g_ptr_array_unref);
+  qd_task_return_pointer_or_error (worker, samples, (GDestroyNotify)g_ptr_array_unref, error);
 }
 
 static void

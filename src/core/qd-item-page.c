@@ -85,10 +85,7 @@ parse_thread (GTask        *task,
                                                  g_bytes_get_size (parse->body), parse->host,
                                                  &error);
 
-  if (page == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
+  qd_task_return_pointer_or_error (task, page, (GDestroyNotify)qd_item_page_free, error);
 }
 
 /**

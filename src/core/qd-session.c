@@ -151,10 +151,7 @@ probe_cb (GObject      *object,
   GError *error = NULL;
   QdGatewayInfo *info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &error);
 
-  if (info == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, info, (GDestroyNotify)qd_gateway_info_unref);
+  qd_task_return_pointer_or_error (task, info, (GDestroyNotify)qd_gateway_info_unref, error);
 }
 
 void

@@ -427,10 +427,7 @@ probe_thread (GTask        *task,
   GError *error = NULL;
   QdSmtpCapabilities *caps = qd_smtp_client_probe (source_object, cancellable, &error);
 
-  if (caps == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, caps, (GDestroyNotify)qd_smtp_capabilities_free);
+  qd_task_return_pointer_or_error (task, caps, (GDestroyNotify)qd_smtp_capabilities_free, error);
 }
 
 void
@@ -483,10 +480,7 @@ send_thread (GTask        *task,
   char *reply = qd_smtp_client_send (source_object, data->mail_from, data->rcpt_to,
                                      data->message, data->required, cancellable, &error);
 
-  if (reply == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, reply, g_free);
+  qd_task_return_pointer_or_error (task, reply, g_free, error);
 }
 
 void

@@ -26,5 +26,9 @@ gboolean qd_task_finish_boolean (GAsyncResult        *result,
                                  gpointer             source_object,
                                  gpointer             source_tag,
                                  GError             **error);
+void     qd_task_return_pointer_or_error (GTask          *task,
+                                          gpointer        value,
+                                          GDestroyNotify  value_free,
+                                          GError         *error);
 
 G_END_DECLS

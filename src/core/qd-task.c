@@ -44,3 +44,17 @@ qd_task_finish_boolean (GAsyncResult  *result,
   g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* For the many results made by a call that gives %NULL and sets @error
+ * when it fails: @error is taken when @value is %NULL. */
+void
+qd_task_return_pointer_or_error (GTask          *task,
+                                 gpointer        value,
+                                 GDestroyNotify  value_free,
+                                 GError         *error)
+{
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, value_free);
+}
