@@ -9,6 +9,7 @@
 
 #include "qd-format.h"
 #include "qd-report-page.h"
+#include "qd-toast.h"
 
 struct _QdReportPage
 {
@@ -48,16 +49,6 @@ gateway_info (QdReportPage *self)
                         ? qd_session_get_info (session (self)) : NULL;
 
   return info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
-}
-
-static void
-toast (QdReportPage *self,
-       const char   *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
 static gboolean
@@ -290,7 +281,7 @@ loaded_cb (GObject      *object,
       g_autofree char *message = g_strdup_printf (_("“%s” cannot be read: %s"), name,
                                                   error->message);
 
-      toast (self, message);
+      qd_show_toast (GTK_WIDGET (self), message);
       return;
     }
   g_ptr_array_add (self->samples, qd_sample_new (bytes, name));
@@ -398,7 +389,7 @@ send_done (Send       *send,
   gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), FALSE);
   gtk_spinner_stop (self->send_spinner);
   if (message != NULL)
-    toast (self, message);
+    qd_show_toast (GTK_WIDGET (self), message);
   refresh (self);
   send_free (send);
 }
