@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-file-chooser.h"
 #include "qd-format.h"
 #include "qd-report-page.h"
 #include "qd-toast.h"
@@ -323,17 +324,12 @@ add_action (GtkWidget  *widget,
 {
   QdReportPage *self = QD_REPORT_PAGE (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) mail = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) mail = qd_mail_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Add Samples"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  chooser = qd_file_chooser_new_open (GTK_WINDOW (gtk_widget_get_root (widget)), _("Add Samples"),
+                                      _("_Add"), mail);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (mail, _("Mail messages (.eml)"));
-  gtk_file_filter_add_mime_type (mail, "message/rfc822");
-  gtk_file_filter_add_suffix (mail, "eml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), mail);
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
