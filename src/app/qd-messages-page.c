@@ -14,6 +14,7 @@
 #include "qd-message-row.h"
 #include "qd-messages-page.h"
 #include "qd-preview-pane.h"
+#include "qd-toast.h"
 
 struct _QdMessagesPage
 {
@@ -72,16 +73,6 @@ static QdApiClient *
 client (QdMessagesPage *self)
 {
   return session (self) != NULL ? qd_session_get_client (session (self)) : NULL;
-}
-
-static void
-toast (QdMessagesPage *self,
-       const char     *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
 static guint
@@ -189,7 +180,7 @@ update_state (QdMessagesPage *self)
       return;
     }
   if (error != NULL)
-    toast (self, error->message);
+    qd_show_toast (GTK_WIDGET (self), error->message);
 
   if (loading && n == 0)
     {
@@ -532,7 +523,7 @@ act_cb (GObject      *object,
 
   if (outcome == NULL)
     {
-      toast (self, error->message);
+      qd_show_toast (GTK_WIDGET (self), error->message);
       update_actions (self);
       batch_free (batch);
       return;
@@ -572,7 +563,7 @@ act_cb (GObject      *object,
         adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), t);
     }
   else
-    toast (self, title);
+    qd_show_toast (GTK_WIDGET (self), title);
 
   update_state (self);
   update_actions (self);
@@ -609,7 +600,7 @@ ids_cb (GObject      *object,
       g_clear_object (&self->work);
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
+        qd_show_toast (GTK_WIDGET (self), error->message);
       update_actions (self);
       batch_free (batch);
       return;
@@ -669,7 +660,8 @@ run_batch (QdMessagesPage *self,
     {
       g_clear_object (&self->work);
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-      toast (self, _("Some selected messages are still loading. Wait a moment and try again."));
+      qd_show_toast (GTK_WIDGET (self),
+                     _("Some selected messages are still loading. Wait a moment and try again."));
       update_actions (self);
       batch_free (batch);
     }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-file-chooser.h"
 #include "qd-format.h"
 #include "qd-preferences-window.h"
 
@@ -81,14 +82,12 @@ choose_ca_cb (QdPreferencesWindow *self)
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Choose a Certificate Authority"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"),
-                                         _("_Cancel"));
   gtk_file_filter_set_name (filter, _("Certificates (PEM)"));
   gtk_file_filter_add_suffix (filter, "pem");
   gtk_file_filter_add_suffix (filter, "crt");
   gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = qd_file_chooser_new_open (GTK_WINDOW (self), _("Choose a Certificate Authority"),
+                                      _("_Choose"), filter);
   g_signal_connect (chooser, "response", G_CALLBACK (ca_chosen_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-file-chooser.h"
 #include "qd-format.h"
 #include "qd-report-page.h"
+#include "qd-toast.h"
 
 struct _QdReportPage
 {
@@ -48,16 +50,6 @@ gateway_info (QdReportPage *self)
                         ? qd_session_get_info (session (self)) : NULL;
 
   return info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
-}
-
-static void
-toast (QdReportPage *self,
-       const char   *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
 }
 
 static gboolean
@@ -290,7 +282,7 @@ loaded_cb (GObject      *object,
       g_autofree char *message = g_strdup_printf (_("“%s” cannot be read: %s"), name,
                                                   error->message);
 
-      toast (self, message);
+      qd_show_toast (GTK_WIDGET (self), message);
       return;
     }
   g_ptr_array_add (self->samples, qd_sample_new (bytes, name));
@@ -332,17 +324,12 @@ add_action (GtkWidget  *widget,
 {
   QdReportPage *self = QD_REPORT_PAGE (widget);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) mail = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) mail = qd_mail_file_filter_new ();
   g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Add Samples"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  chooser = qd_file_chooser_new_open (GTK_WINDOW (gtk_widget_get_root (widget)), _("Add Samples"),
+                                      _("_Add"), mail);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  gtk_file_filter_set_name (mail, _("Mail messages (.eml)"));
-  gtk_file_filter_add_mime_type (mail, "message/rfc822");
-  gtk_file_filter_add_suffix (mail, "eml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), mail);
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), all);
@@ -398,7 +385,7 @@ send_done (Send       *send,
   gtk_widget_set_visible (GTK_WIDGET (self->send_spinner), FALSE);
   gtk_spinner_stop (self->send_spinner);
   if (message != NULL)
-    toast (self, message);
+    qd_show_toast (GTK_WIDGET (self), message);
   refresh (self);
   send_free (send);
 }

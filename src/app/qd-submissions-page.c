@@ -11,6 +11,7 @@
 #include "qd-format.h"
 #include "qd-report-window.h"
 #include "qd-submissions-page.h"
+#include "qd-toast.h"
 
 struct _QdSubmissionsPage
 {
@@ -26,16 +27,6 @@ struct _QdSubmissionsPage
 };
 
 G_DEFINE_FINAL_TYPE (QdSubmissionsPage, qd_submissions_page, ADW_TYPE_BIN)
-
-static void
-toast (QdSubmissionsPage *self,
-       const char        *title)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (title));
-}
 
 static char *
 describe_status (QdSampleRecord *record)
@@ -90,7 +81,7 @@ report_cb (GtkButton         *button,
 
   if (text == NULL)
     {
-      toast (self, error->message);
+      qd_show_toast (GTK_WIDGET (self), error->message);
       return;
     }
   gtk_window_present (GTK_WINDOW (qd_report_window_new (
@@ -231,7 +222,7 @@ checked_cb (GObject      *object,
   if (results == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
+        qd_show_toast (GTK_WIDGET (self), error->message);
       populate (self);
       return;
     }
@@ -247,7 +238,7 @@ checked_cb (GObject      *object,
         missed++;
     }
   if (first_error != NULL)
-    toast (self, first_error->message);
+    qd_show_toast (GTK_WIDGET (self), first_error->message);
   else
     {
       g_autofree char *summary =
@@ -260,7 +251,7 @@ checked_cb (GObject      *object,
                                                      "%u samples are still missed", missed),
                                         missed);
 
-      toast (self, summary);
+      qd_show_toast (GTK_WIDGET (self), summary);
     }
   populate (self);
 }
@@ -273,7 +264,7 @@ check_samples (QdSubmissionsPage  *self,
     return;
   if (qd_follow_up_get_client (self->follow_up) == NULL)
     {
-      toast (self, _("Sign in to your gateway to check the samples."));
+      qd_show_toast (GTK_WIDGET (self), _("Sign in to your gateway to check the samples."));
       return;
     }
   self->checking = g_cancellable_new ();

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "qd-check-window.h"
+#include "qd-file-chooser.h"
 #include "qd-messages-page.h"
 #include "qd-report-page.h"
 #include "qd-sign-in-page.h"
@@ -377,15 +378,10 @@ check_sample_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = qd_mail_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Check a Sample"), GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Check"),
-                                         _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Mail messages (.eml)"));
-  gtk_file_filter_add_mime_type (filter, "message/rfc822");
-  gtk_file_filter_add_suffix (filter, "eml");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  chooser = qd_file_chooser_new_open (GTK_WINDOW (widget), _("Check a Sample"), _("_Check"),
+                                      filter);
   g_signal_connect (chooser, "response", G_CALLBACK (check_chosen_cb), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
