@@ -68,6 +68,23 @@ def _port_open(port: int) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _part(name: str, log: Path):
+    """Turn whatever starting NAME raised into one StackError sentence."""
+    try:
+        yield
+    except StackError:
+        raise
+    except (AssertionError, RuntimeError, OSError, subprocess.SubprocessError) as e:
+        # The log's last line usually says why; the exception says what waited.
+        lines = [line for line in h._tail(log, 2000).splitlines() if line.strip()]
+        telling = [line for line in lines
+                   if re.search(r"fatal|error|unknown|cannot|can't|failed|refused", line, re.I)]
+        why = ((telling or lines)[-1].strip() if lines
+               else (str(e).strip().splitlines() or [type(e).__name__])[0])
+        raise StackError(f"{name} did not start: {why} (log: {log})") from e
+
+
 class _Directory:
     """A fixed directory where qdharness expects a TemporaryDirectory: the
     stack keeps every file under its own directory, and leaves it there."""
@@ -318,21 +335,22 @@ class Stack:
         self.dir.chmod(0o755)
         self.dovecot = Dovecot(self.dir / "dovecot", imap=self.ports["imap"],
                                lmtp=self.ports["lmtp"], users=self.users)
-        self.dovecot.start()
-        self.start_gateway()
-        self.rspamd = StackRspamd(self.dir / "rspamd", self.ingest_url, self.secret, milter=self.ports["milter"],
-                                  policy=self.policy, test_rules=self.test_rules)
-        try:
+        with _part("Dovecot", self.dovecot.log_path):
+            self.dovecot.start()
+        with _part("qd-gateway", self.dir / "gateway" / "gateway.log"):
+            self.start_gateway()
+        self.rspamd = StackRspamd(self.dir / "rspamd", self.ingest_url, self.secret,
+                                  milter=self.ports["milter"], policy=self.policy,
+                                  test_rules=self.test_rules)
+        with _part("rspamd", self.rspamd.log_path):
             self.rspamd.start()
-        except (RuntimeError, AssertionError) as e:
-            raise StackError(f"rspamd did not start: {e}") from e
-        h.wait_for(lambda: _port_open(self.ports["milter"]), 30,
-                   "rspamd's milter port")
+            h.wait_for(lambda: _port_open(self.ports["milter"]), 30, "rspamd's milter port")
         self.postfix = Postfix(self.dir / "postfix", smtp=self.ports["smtp"],
                                relay=self.ports["relay"], milter=self.ports["milter"],
                                lmtp=self.ports["lmtp"],
                                addresses=[u["address"] for u in self.users])
-        self.postfix.start()
+        with _part("Postfix", self.postfix.log_path):
+            self.postfix.start()
 
     def start_gateway(self) -> None:
         """Start (or start again, after a kill) qd-gateway on the same data."""
