@@ -106,6 +106,16 @@ def _component_missing(component: str) -> str | None:
         if importlib.util.find_spec("aiosmtpd") is not None:
             return None
         return "python3-aiosmtpd is not importable by " + sys.executable
+    if component == "postfix":
+        return (None if os.access("/usr/lib/postfix/sbin/master", os.X_OK)
+                else "Postfix is not installed (Debian: postfix)")
+    if component == "dovecot":
+        missing = [pkg for path, pkg in (("/usr/sbin/dovecot", "dovecot-core"),
+                                         ("/usr/lib/dovecot/imap", "dovecot-imapd"),
+                                         ("/usr/lib/dovecot/lmtp", "dovecot-lmtpd"),
+                                         ("/usr/bin/sievec", "dovecot-sieve"))
+                   if not os.access(path, os.X_OK)]
+        return f"Dovecot is incomplete (Debian: {', '.join(missing)})" if missing else None
     if component == "qd-gateway":
         path = gateway_binary()
         return None if os.access(path, os.X_OK) else f"{path} is not built"

@@ -352,8 +352,11 @@ class Stack:
         with _part("Postfix", self.postfix.log_path):
             self.postfix.start()
 
-    def start_gateway(self) -> None:
-        """Start (or start again, after a kill) qd-gateway on the same data."""
+    def start_gateway(self, *, relay_port: int | None = None,
+                      ingest_port: int | None = None) -> None:
+        """Start (or start again, after a stop or a kill) qd-gateway on the
+        same data. Tests may put it behind a proxy: RELAY_PORT instead of
+        Postfix's relay port, INGEST_PORT instead of the one rspamd knows."""
         if self.gateway is None:
             self.gateway = h.Gateway(data_dir=self.dir / "gateway" / "data")
             self.gateway.log_path = self.dir / "gateway" / "gateway.log"
@@ -365,9 +368,9 @@ class Stack:
             secret_file.chmod(0o600)
             self.ports["ingest"] = h.free_port()
         self.gateway.start(extra_args=[
-            "--ingest-listen", f"127.0.0.1:{self.ports['ingest']}",
+            "--ingest-listen", f"127.0.0.1:{ingest_port or self.ports['ingest']}",
             "--ingest-secret-file", str(self.dir / "gateway" / "ingest.secret"),
-            "--relay", f"127.0.0.1:{self.ports['relay']}"])
+            "--relay", f"127.0.0.1:{relay_port or self.ports['relay']}"])
 
     def stop(self) -> None:
         for part in (self.postfix, self.rspamd, self.gateway, self.dovecot):
