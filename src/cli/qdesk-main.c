@@ -237,12 +237,7 @@ qdesk_print_json (JsonBuilder *builder)
 char *
 qdesk_format_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("—");
-  local = g_date_time_to_local (time);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return qd_format_local_time (time, "%Y-%m-%d %H:%M");
 }
 
 /**

@@ -33,5 +33,6 @@
 #include "qd-submission.h"
 #include "qd-submit-target.h"
 #include "qd-submitter.h"
+#include "qd-time.h"
 #include "qd-types.h"
 #include "qd-verdict.h"

@@ -10,6 +10,7 @@
 #include "qd-enums.h"
 #include "qd-error.h"
 #include "qd-sample-record.h"
+#include "qd-time.h"
 #include "qd-types.h"
 
 G_DEFINE_BOXED_TYPE (QdSampleRecord, qd_sample_record, qd_sample_record_ref,
@@ -371,10 +372,5 @@ qd_follow_up_status_get_label (QdFollowUpStatus status)
 char *
 qd_follow_up_format_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (time == NULL)
-    return g_strdup ("—");
-  local = g_date_time_to_local (time);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M %:z");
+  return qd_format_local_time (time, "%Y-%m-%d %H:%M %:z");
 }

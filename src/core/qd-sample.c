@@ -14,6 +14,7 @@
 #include "qd-sample-content.h"
 #include "qd-size.h"
 #include "qd-submission.h"
+#include "qd-time.h"
 
 /* A file larger than this is not read at all: no gateway accepts it, and
  * reading it whole would only cost memory. */
@@ -525,12 +526,7 @@ qd_sample_is_sendable (QdSample *self)
 static char *
 format_local (GDateTime *time)
 {
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-
-  /* Found with fuzz-sample (on a hand-made seed): a date at the very end of
-   * the calendar (year 9999) has no local time east of UTC; it is shown in
-   * its own zone then. */
-  return g_date_time_format (local != NULL ? local : time, "%Y-%m-%d %H:%M %Z");
+  return qd_format_local_time (time, "%Y-%m-%d %H:%M %Z");
 }
 
 /* "3 days 4 hours", "5 hours", "20 minutes": enough to act on. */

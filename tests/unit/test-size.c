@@ -1,4 +1,4 @@
-/* test-size.c — sizes for people, in English and in Japanese
+/* test-size.c — sizes for people, in English and in Japanese; times in local time
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,6 +45,31 @@ test_size (void)
   setlocale (LC_ALL, "C.UTF-8");
 }
 
+static void
+test_format_local_time (void)
+{
+  g_autofree char *tz = g_strdup (g_getenv ("TZ"));
+  g_autoptr(GDateTime) noon = g_date_time_new_utc (2026, 3, 4, 12, 5, 0);
+  g_autoptr(GDateTime) last = g_date_time_new_utc (9999, 12, 31, 23, 0, 0);
+  g_autofree char *tokyo = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *unknown = NULL;
+
+  g_setenv ("TZ", "JST-9", TRUE);
+  tokyo = qd_format_local_time (noon, "%Y-%m-%d %H:%M %:z");
+  /* No local time east of UTC: shown in its own zone, not a critical. */
+  end = qd_format_local_time (last, "%Y-%m-%d %H:%M %:z");
+  unknown = qd_format_local_time (NULL, "%Y-%m-%d %H:%M");
+  if (tz != NULL)
+    g_setenv ("TZ", tz, TRUE);
+  else
+    g_unsetenv ("TZ");
+
+  g_assert_cmpstr (tokyo, ==, "2026-03-04 21:05 +09:00");
+  g_assert_cmpstr (end, ==, "9999-12-31 23:00 +00:00");
+  g_assert_cmpstr (unknown, ==, "—");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -52,6 +77,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/size/format", test_size);
+  g_test_add_func ("/time/format-local", test_format_local_time);
 
   return g_test_run ();
 }
