@@ -10,6 +10,7 @@
 #include "gateway-fixture.h"
 #include "qd-gw-error.h"
 #include "qd-gw-relay.h"
+#include "qd-gw-senders.h"
 #include "qd-mail.h"
 
 typedef struct
@@ -108,6 +109,24 @@ status_of (QdGwGateway *gateway,
 
   g_assert_nonnull (item);
   return g_strdup (item->status);
+}
+
+static void
+wait_until_no_release_is_in_flight (QdGwStore *store)
+{
+  g_autoptr(GPtrArray) releasing = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  do
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_clear_pointer (&releasing, g_ptr_array_unref);
+      releasing = qd_gw_store_releasing_items (store, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  while (releasing->len > 0);
 }
 
 static void
@@ -221,7 +240,6 @@ test_resume_releases (Fixture       *fixture,
   g_autofree char *first = hold (gateway, QD_FOLDER_QUARANTINE, &error);
   g_autofree char *second = hold (gateway, QD_FOLDER_QUARANTINE, &error);
   g_autoptr(GPtrArray) releasing = NULL;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   g_assert_no_error (error);
   g_assert_true (qd_gw_store_set_item_status (store, g_ascii_strtoll (first, NULL, 10),
@@ -233,15 +251,7 @@ test_resume_releases (Fixture       *fixture,
   g_clear_pointer (&releasing, g_ptr_array_unref);
 
   g_assert_cmpuint (qd_gw_gateway_resume_releases (gateway), ==, 1);
-  do
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_clear_pointer (&releasing, g_ptr_array_unref);
-      releasing = qd_gw_store_releasing_items (store, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-    }
-  while (releasing->len > 0);
+  wait_until_no_release_is_in_flight (store);
 
   {
     g_autofree char *status = status_of (gateway, fixture->user_id, first);
@@ -250,6 +260,35 @@ test_resume_releases (Fixture       *fixture,
     g_assert_cmpstr (status, ==, QD_GW_STATUS_HELD);
     g_assert_cmpstr (untouched, ==, QD_GW_STATUS_HELD);
   }
+}
+
+/* An approved sender's message takes the release path, not the maildir:
+ * held, then released at once (here refused, so held again). */
+static void
+test_approved_sender_released (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  QdGwGateway *gateway = fixture->gateway.gateway;
+  QdGwStore *store = qd_gw_gateway_get_store (gateway);
+  g_auto(QdGwSenderEntry) entry = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outcome = NULL;
+  g_autoptr(QdGwItem) item = NULL;
+
+  g_assert_cmpint (qd_gw_gateway_add_sender (gateway, fixture->user_id, QD_GW_LIST_APPROVED,
+                                             "news@shop.example", &entry, &error),
+                   ==, QD_GW_SENDER_ADDED);
+  g_assert_no_error (error);
+  outcome = hold (gateway, QD_FOLDER_QUARANTINE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (outcome, ==, "delivered");
+  item = qd_gw_store_find_item (store, 1);
+  g_assert_nonnull (item);
+  g_assert_cmpstr (item->status, ==, QD_GW_STATUS_RELEASING);
+  wait_until_no_release_is_in_flight (store);
+  g_clear_pointer (&item, qd_gw_item_free);
+  item = qd_gw_store_find_item (store, 1);
+  g_assert_cmpstr (item->status, ==, QD_GW_STATUS_HELD);
 }
 
 /* Junk is the mail system's own folder in this mode. */
@@ -301,6 +340,7 @@ main (int   argc,
   ADD ("/gw-relay/instance-id", test_instance_id);
   ADD ("/gw-relay/refused-release-stays-held", test_refused_release_stays_held);
   ADD ("/gw-relay/resume-releases", test_resume_releases);
+  ADD ("/gw-relay/approved-sender-released", test_approved_sender_released);
   ADD ("/gw-relay/no-junk", test_no_junk);
   ADD ("/gw-relay/release-item-unknown", test_release_item_unknown);
 #undef ADD
