@@ -958,18 +958,17 @@ act_prepare (QdGwGateway *self,
       triage (r, action);
       if (r->item->recipient == NULL)
         r->item->recipient = g_strdup (user->address);
-      /* A release on the wire is not started twice: it may be delivered
-       * while the first waits for the server's answer. */
-      if (to_do (r) && action == QD_ACTION_RELEASE && self->relay != NULL)
+      /* An item on the wire is left alone until the server has answered:
+       * a second release could deliver it twice, a delete would take its
+       * original away from under the transaction. */
+      if (to_do (r) && g_hash_table_contains (self->sending, &r->item->id))
+        g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_ALLOWED,
+                             "This message is being released right now; try again in a "
+                             "moment.");
+      else if (to_do (r) && action == QD_ACTION_RELEASE && self->relay != NULL)
         {
-          if (g_hash_table_contains (self->sending, &r->item->id))
-            g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_ALLOWED,
-                                 "This message is being released right now.");
-          else
-            {
-              g_hash_table_add (self->sending, g_memdup2 (&r->item->id, sizeof (gint64)));
-              r->sending = TRUE;
-            }
+          g_hash_table_add (self->sending, g_memdup2 (&r->item->id, sizeof (gint64)));
+          r->sending = TRUE;
         }
     }
 

@@ -202,6 +202,12 @@ class RelayKilledTestCase(h.GatewayTestCase):
         self.assertEqual(self.assertOk(api.get("/info"))["folders"], ["quarantine"])
         self.assertOk(api.get(f"/messages/{item_id}"))
         self.assertLess(time.monotonic() - started, 5)
+        # Meanwhile the item on the wire is neither released again nor deleted.
+        for action in ("release", "delete"):
+            res = self.results_by_id(api.act(action, [item_id]))[item_id]
+            self.assertIs(res["ok"], False, res)
+            self.assertEqual(res["error"]["code"], "not_allowed", res)
+        self.assertEqual(len(smtp.records()), 1, smtp.records())
         self.assertEqual(answers, [], "the release answered before the SMTP server did")
 
         gw.kill()
