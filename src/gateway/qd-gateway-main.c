@@ -23,7 +23,7 @@ static const char usage[] =
   "  qd-gateway serve --data DIR --listen HOST:PORT [--smtp-listen HOST:PORT] [--rspamd URL]\n"
   "                   [--tls-cert FILE --tls-key FILE] [--name NAME] [--submission-address ADDR]\n"
   "                   [--session-ttl SECONDS] [--max-batch N] [--max-page-size N]\n"
-  "                   [--spam-threshold X]\n"
+  "                   [--spam-threshold X] [--relay HOST:PORT]\n"
   "                   [--ready-file FILE] [--timing-log FILE]\n"
   "  qd-gateway user add --data DIR NAME --address ADDR [--display-name NAME]\n"
   "                   (the password is the first line of standard input)\n"
@@ -201,8 +201,10 @@ cmd_serve (int    argc,
   g_autofree char *submission_address = NULL;
   g_autofree char *ready_file = NULL;
   g_autofree char *timing_log = NULL;
+  g_autofree char *relay = NULL;
   g_autofree char *host = NULL;
   g_autofree char *smtp_host = NULL;
+  g_autofree char *relay_host = NULL;
   g_autofree char *url = NULL;
   int session_ttl = 0;
   int max_batch = 0;
@@ -210,6 +212,7 @@ cmd_serve (int    argc,
   double spam_threshold = 0;
   guint16 port = 0;
   guint16 smtp_port = 0;
+  guint16 relay_port = 0;
   guint16 bound_port = 0;
   guint16 bound_smtp_port = 0;
   GOptionEntry entries[] = {
@@ -225,6 +228,8 @@ cmd_serve (int    argc,
     { "max-batch", 0, 0, G_OPTION_ARG_INT, &max_batch, "Most ids per action", "N" },
     { "max-page-size", 0, 0, G_OPTION_ARG_INT, &max_page_size, "Most items per page", "N" },
     { "spam-threshold", 0, 0, G_OPTION_ARG_DOUBLE, &spam_threshold, "Spam score", "X" },
+    { "relay", 0, 0, G_OPTION_ARG_STRING, &relay,
+      "Mail-system mode: released mail goes to this SMTP server", "HOST:PORT" },
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Written when listening", "FILE" },
     { "timing-log", 0, 0, G_OPTION_ARG_FILENAME, &timing_log, "Time per request (benchmarks)",
       "FILE" },
@@ -247,6 +252,8 @@ cmd_serve (int    argc,
     return fail_usage ("--listen must be HOST:PORT");
   if (smtp_listen != NULL && !split_host_port (smtp_listen, &smtp_host, &smtp_port))
     return fail_usage ("--smtp-listen must be HOST:PORT");
+  if (relay != NULL && (!split_host_port (relay, &relay_host, &relay_port) || relay_port == 0))
+    return fail_usage ("--relay must be HOST:PORT");
   if ((tls_cert == NULL) != (tls_key == NULL))
     return fail_usage ("--tls-cert and --tls-key go together");
 
@@ -272,6 +279,8 @@ cmd_serve (int    argc,
     config.max_page_size = max_page_size;
   if (spam_threshold > 0)
     config.spam_threshold = spam_threshold;
+  config.relay_host = g_steal_pointer (&relay_host);
+  config.relay_port = relay_port;
 
   gateway = open_gateway (&config, data_dir, &error);
   if (gateway == NULL)
@@ -314,6 +323,13 @@ cmd_serve (int    argc,
     g_printerr (", submissions by SMTP on %s:%u", smtp_host, bound_smtp_port);
   g_printerr ("\n");
 
+  if (qd_gw_gateway_is_mail_system (gateway))
+    {
+      guint resumed = qd_gw_gateway_resume_releases (gateway);
+
+      if (resumed > 0)
+        g_message ("sending %u interrupted releases again", resumed);
+    }
   purge_cb (&state);
   g_timeout_add_seconds (3600, purge_cb, &state);
   g_main_loop_run (loop);

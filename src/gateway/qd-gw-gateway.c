@@ -17,6 +17,7 @@
 #include "qd-gw-gateway.h"
 #include "qd-gw-intake.h"
 #include "qd-gw-maildir.h"
+#include "qd-gw-relay.h"
 #include "qd-gw-rspamd.h"
 #include "qd-gw-senders.h"
 #include "qd-gw-throttle.h"
@@ -31,6 +32,10 @@ struct _QdGwGateway
   QdGwThrottle *user_throttle;
   QdGwThrottle *peer_throttle;
   char         *dummy_hash;
+  /* mail-system mode */
+  char         *instance_id;
+  QdGwRelay    *relay;         /* NULL: releases go to the maildir */
+  GHashTable   *sending;       /* ids of the items on the wire (gint64 *) */
 };
 
 G_DEFINE_FINAL_TYPE (QdGwGateway, qd_gw_gateway, G_TYPE_OBJECT)
@@ -65,6 +70,7 @@ qd_gw_config_clear (QdGwConfig *config)
   g_clear_pointer (&config->submission_address, g_free);
   g_clear_pointer (&config->rspamd_url, g_free);
   g_clear_pointer (&config->smtp_host, g_free);
+  g_clear_pointer (&config->relay_host, g_free);
 }
 
 static void
@@ -78,6 +84,9 @@ qd_gw_gateway_finalize (GObject *object)
   g_clear_pointer (&self->user_throttle, qd_gw_throttle_free);
   g_clear_pointer (&self->peer_throttle, qd_gw_throttle_free);
   g_free (self->dummy_hash);
+  g_free (self->instance_id);
+  g_clear_object (&self->relay);
+  g_clear_pointer (&self->sending, g_hash_table_unref);
 
   G_OBJECT_CLASS (qd_gw_gateway_parent_class)->finalize (object);
 }
@@ -91,6 +100,7 @@ qd_gw_gateway_class_init (QdGwGatewayClass *klass)
 static void
 qd_gw_gateway_init (QdGwGateway *self)
 {
+  self->sending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 static gboolean
@@ -179,6 +189,19 @@ qd_gw_gateway_new (QdGwConfig  *config,
                                             self->config.login_window);
   self->dummy_hash = hash_password ("not a password");
 
+  if (self->config.relay_host != NULL)
+    {
+      g_autofree char *fresh = g_strdup_printf ("%08x%08x%08x%08x", g_random_int (),
+                                                g_random_int (), g_random_int (),
+                                                g_random_int ());
+
+      self->instance_id = qd_gw_store_ensure_setting (self->store, "instance_id", fresh, error);
+      if (self->instance_id == NULL)
+        return NULL;
+      self->relay = qd_gw_relay_new (self->config.relay_host, self->config.relay_port,
+                                     self->instance_id);
+    }
+
   return g_steal_pointer (&self);
 }
 
@@ -219,6 +242,24 @@ qd_gw_gateway_mailbox_path (QdGwGateway *self,
                             const char  *username)
 {
   return g_build_filename (self->config.data_dir, "mail", username, NULL);
+}
+
+/* Mail-system mode: held mail comes from the mail system and released
+ * mail goes back to it; the maildir is not used. */
+gboolean
+qd_gw_gateway_is_mail_system (QdGwGateway *self)
+{
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), FALSE);
+  return self->relay != NULL;
+}
+
+/* The data directory's random id in release ids; %NULL outside
+ * mail-system mode. */
+const char *
+qd_gw_gateway_get_instance_id (QdGwGateway *self)
+{
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
+  return self->instance_id;
 }
 
 static gboolean
@@ -279,6 +320,10 @@ qd_gw_gateway_add_user (QdGwGateway  *self,
 }
 
 /* ingest */
+
+static void release_logged_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data);
 
 /* The rule a held item names when its ingest gave none. */
 const char *
@@ -396,6 +441,7 @@ qd_gw_gateway_ingest (QdGwGateway              *self,
   g_autofree char *mailbox = NULL;
   g_autofree char *name = NULL;
   gboolean already;
+  gboolean approved;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   user = qd_gw_store_find_user (self->store, username);
@@ -429,16 +475,28 @@ qd_gw_gateway_ingest (QdGwGateway              *self,
   if (item->recipient == NULL)
     item->recipient = g_strdup (user->address);
 
+  /* In mail-system mode Junk is the mail system's own folder. */
+  if (self->relay != NULL && item->folder == QD_FOLDER_JUNK)
+    {
+      g_set_error_literal (error, QD_GW_ERROR, QD_GW_ERROR_INVALID_PARAMETER,
+                           "in mail-system mode only the quarantine holds messages");
+      return NULL;
+    }
+
   mailbox = qd_gw_gateway_mailbox_path (self, username);
-  if (!qd_gw_maildir_ensure (mailbox, error))
+  if (self->relay == NULL && !qd_gw_maildir_ensure (mailbox, error))
     return NULL;
 
   if (item->from_address != NULL &&
       qd_gw_store_sender_listed (self->store, QD_GW_LIST_BLOCKED, user->id, item->from_address))
     return g_strdup ("discarded");
 
-  if (item->from_address != NULL &&
-      qd_gw_store_sender_listed (self->store, QD_GW_LIST_APPROVED, user->id, item->from_address))
+  approved = item->from_address != NULL &&
+             qd_gw_store_sender_listed (self->store, QD_GW_LIST_APPROVED, user->id,
+                                        item->from_address);
+  /* In mail-system mode an approved sender's message is held, then
+   * released at once (below): the release path is the one way back. */
+  if (approved && self->relay == NULL)
     {
       g_autofree char *tmp = g_build_filename (mailbox, "tmp", "incoming", NULL);
       g_autofree char *direct = g_strdup_printf ("%" G_GINT64_FORMAT ".D%u.qd-gateway",
@@ -472,6 +530,11 @@ qd_gw_gateway_ingest (QdGwGateway              *self,
   if (!qd_gw_store_commit (self->store, error))
     goto fail;
 
+  if (approved)
+    {
+      qd_gw_gateway_release_item_async (self, item->id, NULL, release_logged_cb, NULL);
+      return g_strdup ("delivered");
+    }
   return g_strdup_printf ("%" G_GINT64_FORMAT, item->id);
 
 fail:
@@ -628,6 +691,7 @@ typedef struct
   QdGwItem   *item;       /* NULL when the id failed validation */
   gboolean    already;    /* an earlier request did it */
   gboolean    changed;    /* the action was carried out now */
+  gboolean    sending;    /* this request put the item in self->sending */
   GError     *error;
 } ActionResult;
 
@@ -760,6 +824,24 @@ perform (QdGwGateway  *self,
   switch (action)
     {
     case QD_ACTION_RELEASE:
+      if (self->relay != NULL)
+        {
+          g_autofree char *source = qd_gw_gateway_message_path (self, item->id);
+
+          /* Mail-system mode: back to the mail system, whose mailbox
+           * drops a second copy of the same release id. */
+          if (!qd_gw_relay_send (self->relay, item->id, item->envelope_sender, item->recipient,
+                                 source, &error))
+            {
+              g_message ("release of item %" G_GINT64_FORMAT " through %s: %s", item->id,
+                         qd_gw_relay_get_server (self->relay), error->message);
+              g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_DELIVERY_FAILED,
+                                   "The mail system did not take the message back. "
+                                   "It is still held; try again later.");
+              return;
+            }
+          break;
+        }
       {
         g_autofree char *source = qd_gw_gateway_message_path (self, item->id);
         g_autofree char *name = qd_gw_maildir_file_name (item->received_at, item->id);
@@ -813,40 +895,60 @@ perform (QdGwGateway  *self,
     }
 }
 
-/**
- * qd_gw_gateway_act:
- * @ids: (element-type utf8): distinct ids, at most max_batch of them
- *
- * Carries out one action on a batch. Releases are first marked
- * "releasing" and committed, then delivered, then marked "released": if
- * the gateway dies in between, a repeated release finds the delivered file
- * instead of delivering it twice.
- *
- * Returns: (transfer full) (element-type QdGwActResult): one result per id, in
- *   the order of @ids
- */
-GArray *
-qd_gw_gateway_act (QdGwGateway *self,
-                   gint64       user_id,
-                   QdActions    action,
-                   GPtrArray   *ids,
-                   gboolean     approve_sender)
+typedef struct
 {
-  g_autoptr(QdGwUser) user = qd_gw_store_get_user (self->store, user_id);
-  g_autofree char *mailbox = NULL;
-  g_autofree ActionResult *results = g_new0 (ActionResult, ids->len);
-  g_autoptr(GError) error = NULL;
-  GArray *answer;
+  QdGwUser     *user;
+  char         *mailbox;
+  QdActions     action;
+  gboolean      approve_sender;
+  GPtrArray    *ids;
+  ActionResult *results;
+} ActBatch;
 
-  g_return_val_if_fail (user != NULL, NULL);
-  mailbox = qd_gw_gateway_mailbox_path (self, user->username);
+static void
+act_batch_free (ActBatch *batch)
+{
+  for (guint i = 0; i < batch->ids->len; i++)
+    action_result_clear (&batch->results[i]);
+  g_free (batch->results);
+  g_ptr_array_unref (batch->ids);
+  g_free (batch->mailbox);
+  qd_gw_user_free (batch->user);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ActBatch, act_batch_free)
+
+static gboolean
+to_do (const ActionResult *r)
+{
+  return r->item != NULL && !r->already && r->error == NULL;
+}
+
+/* Sorts the batch, and marks the releases in flight (step 1). */
+static ActBatch *
+act_prepare (QdGwGateway *self,
+             QdGwUser    *user,
+             QdActions    action,
+             GPtrArray   *ids,
+             gboolean     approve_sender)
+{
+  ActBatch *batch = g_new0 (ActBatch, 1);
+  g_autoptr(GError) error = NULL;
+
+  batch->user = user;
+  batch->mailbox = qd_gw_gateway_mailbox_path (self, user->username);
+  batch->action = action;
+  batch->approve_sender = approve_sender;
+  batch->ids = g_ptr_array_ref (ids);
+  batch->results = g_new0 (ActionResult, ids->len);
 
   for (guint i = 0; i < ids->len; i++)
     {
-      ActionResult *r = &results[i];
+      ActionResult *r = &batch->results[i];
 
       r->id = g_ptr_array_index (ids, i);
-      r->item = qd_gw_gateway_get_item (self, user_id, r->id);
+      r->item = qd_gw_gateway_get_item (self, user->id, r->id);
       if (r->item == NULL)
         {
           g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND,
@@ -854,35 +956,66 @@ qd_gw_gateway_act (QdGwGateway *self,
           continue;
         }
       triage (r, action);
+      if (r->item->recipient == NULL)
+        r->item->recipient = g_strdup (user->address);
+      /* An item on the wire is left alone until the server has answered:
+       * a second release could deliver it twice, a delete would take its
+       * original away from under the transaction. */
+      if (to_do (r) && g_hash_table_contains (self->sending, &r->item->id))
+        g_set_error_literal (&r->error, QD_GW_ERROR, QD_GW_ERROR_NOT_ALLOWED,
+                             "This message is being released right now; try again in a "
+                             "moment.");
+      else if (to_do (r) && action == QD_ACTION_RELEASE && self->relay != NULL)
+        {
+          g_hash_table_add (self->sending, g_memdup2 (&r->item->id, sizeof (gint64)));
+          r->sending = TRUE;
+        }
     }
 
-  /* Step 1: mark the releases in flight. */
   if (action == QD_ACTION_RELEASE && qd_gw_store_begin (self->store, &error))
     {
       for (guint i = 0; i < ids->len; i++)
-        if (results[i].item != NULL && !results[i].already && results[i].error == NULL &&
-            !g_str_equal (results[i].item->status, QD_GW_STATUS_RELEASING))
-          qd_gw_store_set_item_status (self->store, results[i].item->id,
+        if (to_do (&batch->results[i]) &&
+            !g_str_equal (batch->results[i].item->status, QD_GW_STATUS_RELEASING))
+          qd_gw_store_set_item_status (self->store, batch->results[i].item->id,
                                        QD_GW_STATUS_RELEASING, NULL);
       qd_gw_store_commit (self->store, &error);
     }
   if (error != NULL)
     g_warning ("cannot mark releases: %s", error->message);
+  return batch;
+}
 
-  /* Step 2: the mailbox. */
-  for (guint i = 0; i < ids->len; i++)
-    if (results[i].item != NULL && !results[i].already && results[i].error == NULL)
+/* Step 2: the mailbox, or the mail system. For a release in mail-system
+ * mode this runs in a worker thread, and touches neither the store nor
+ * anything but the batch. */
+static void
+act_deliver (QdGwGateway *self,
+             ActBatch    *batch)
+{
+  for (guint i = 0; i < batch->ids->len; i++)
+    if (to_do (&batch->results[i]))
       {
-        perform (self, mailbox, &results[i], action);
-        results[i].changed = results[i].error == NULL;
+        perform (self, batch->mailbox, &batch->results[i], batch->action);
+        batch->results[i].changed = batch->results[i].error == NULL;
       }
+}
 
-  /* Step 3: record what happened, and the sender lists. */
+/* Step 3: records what happened, and the sender lists; the answer. */
+static GArray *
+act_record (QdGwGateway *self,
+            ActBatch    *batch)
+{
+  g_autoptr(GError) error = NULL;
+  QdActions action = batch->action;
+  gint64 user_id = batch->user->id;
+  GArray *answer;
+
   if (qd_gw_store_begin (self->store, &error))
     {
-      for (guint i = 0; i < ids->len; i++)
+      for (guint i = 0; i < batch->ids->len; i++)
         {
-          ActionResult *r = &results[i];
+          ActionResult *r = &batch->results[i];
 
           if (r->item == NULL)
             continue;
@@ -897,7 +1030,7 @@ qd_gw_gateway_act (QdGwGateway *self,
               if (action == QD_ACTION_BLOCK_SENDER)
                 qd_gw_store_add_sender (self->store, QD_GW_LIST_BLOCKED, user_id,
                                         r->item->from_address, NULL, NULL);
-              else if (approve_sender &&
+              else if (batch->approve_sender &&
                        (action == QD_ACTION_RELEASE || action == QD_ACTION_MOVE_TO_INBOX) &&
                        (qd_gw_item_get_actions (r->item) & QD_ACTION_APPROVE_SENDER))
                 qd_gw_store_add_sender (self->store, QD_GW_LIST_APPROVED, user_id,
@@ -909,20 +1042,284 @@ qd_gw_gateway_act (QdGwGateway *self,
   if (error != NULL)
     g_warning ("cannot record actions: %s", error->message);
 
-  answer = g_array_sized_new (FALSE, FALSE, sizeof (QdGwActResult), ids->len);
+  answer = g_array_sized_new (FALSE, FALSE, sizeof (QdGwActResult), batch->ids->len);
   g_array_set_clear_func (answer, (GDestroyNotify)qd_gw_act_result_clear);
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; i < batch->ids->len; i++)
     {
+      ActionResult *r = &batch->results[i];
       QdGwActResult result = { 0 };
 
-      result.id = g_strdup (results[i].id);
-      result.outcome = results[i].error != NULL ? QD_GW_ACT_FAILED
-                       : results[i].changed ? QD_GW_ACT_DONE : QD_GW_ACT_ALREADY_DONE;
-      result.error = g_steal_pointer (&results[i].error);
+      if (r->sending)
+        g_hash_table_remove (self->sending, &r->item->id);
+      r->sending = FALSE;
+      result.id = g_strdup (r->id);
+      result.outcome = r->error != NULL ? QD_GW_ACT_FAILED
+                       : r->changed ? QD_GW_ACT_DONE : QD_GW_ACT_ALREADY_DONE;
+      result.error = g_steal_pointer (&r->error);
       g_array_append_val (answer, result);
-      action_result_clear (&results[i]);
     }
   return answer;
+}
+
+/**
+ * qd_gw_gateway_act:
+ * @ids: (element-type utf8): distinct ids, at most max_batch of them
+ *
+ * Carries out one action on a batch. Releases are first marked
+ * "releasing" and committed, then delivered, then marked "released": if
+ * the gateway dies in between, a repeated release finds the delivered file
+ * instead of delivering it twice (in mail-system mode, the mailbox drops
+ * the second copy by its release id). Blocking: the server uses
+ * qd_gw_gateway_act_async().
+ *
+ * Returns: (transfer full) (element-type QdGwActResult): one result per id, in
+ *   the order of @ids
+ */
+GArray *
+qd_gw_gateway_act (QdGwGateway *self,
+                   gint64       user_id,
+                   QdActions    action,
+                   GPtrArray   *ids,
+                   gboolean     approve_sender)
+{
+  QdGwUser *user = qd_gw_store_get_user (self->store, user_id);
+  g_autoptr(ActBatch) batch = NULL;
+
+  g_return_val_if_fail (user != NULL, NULL);
+  batch = act_prepare (self, user, action, ids, approve_sender);
+  act_deliver (self, batch);
+  return act_record (self, batch);
+}
+
+static void
+deliver_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  act_deliver (source_object, task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+delivered_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  g_task_return_pointer (task, act_record (QD_GW_GATEWAY (object), g_task_get_task_data (task)),
+                         (GDestroyNotify)g_array_unref);
+}
+
+/**
+ * qd_gw_gateway_act_async:
+ *
+ * qd_gw_gateway_act() without blocking the main loop: in mail-system mode
+ * the SMTP transactions of a release run in a worker thread (libcurl's
+ * blocking easy interface, one transaction after the other), while the
+ * store is read and written on the main loop only, before and after.
+ */
+void
+qd_gw_gateway_act_async (QdGwGateway         *self,
+                         gint64               user_id,
+                         QdActions            action,
+                         GPtrArray           *ids,
+                         gboolean             approve_sender,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QdGwUser *user;
+  ActBatch *batch;
+  gboolean on_the_wire = FALSE;
+
+  g_return_if_fail (QD_IS_GW_GATEWAY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qd_gw_gateway_act_async);
+  user = qd_gw_store_get_user (self->store, user_id);
+  if (user == NULL)
+    {
+      g_task_return_new_error (task, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND, "No such user.");
+      return;
+    }
+  batch = act_prepare (self, user, action, ids, approve_sender);
+  g_task_set_task_data (task, batch, (GDestroyNotify)act_batch_free);
+
+  for (guint i = 0; i < ids->len; i++)
+    on_the_wire |= to_do (&batch->results[i]);
+  if (action == QD_ACTION_RELEASE && self->relay != NULL && on_the_wire)
+    {
+      GTask *wire = g_task_new (self, NULL, delivered_cb, g_steal_pointer (&task));
+
+      g_task_set_source_tag (wire, deliver_thread);
+      g_task_set_task_data (wire, batch, NULL);
+      g_task_run_in_thread (wire, deliver_thread);
+      g_object_unref (wire);
+      return;
+    }
+  act_deliver (self, batch);
+  g_task_return_pointer (task, act_record (self, batch), (GDestroyNotify)g_array_unref);
+}
+
+/**
+ * qd_gw_gateway_act_finish:
+ *
+ * Returns: (transfer full) (element-type QdGwActResult): as qd_gw_gateway_act()
+ */
+GArray *
+qd_gw_gateway_act_finish (QdGwGateway   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+release_item_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) results = qd_gw_gateway_act_finish (QD_GW_GATEWAY (object), result, &error);
+  QdGwActResult *r;
+
+  if (results == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  r = &g_array_index (results, QdGwActResult, 0);
+  if (r->outcome == QD_GW_ACT_FAILED)
+    g_task_return_error (task, g_steal_pointer (&r->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * qd_gw_gateway_release_item_async:
+ *
+ * Releases one item of any user, as the user's own release would: for the
+ * gateway's own work (an approved sender's message, a release interrupted
+ * by a stop). Succeeds also when the item had been released already.
+ */
+void
+qd_gw_gateway_release_item_async (QdGwGateway         *self,
+                                  gint64               item_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(QdGwItem) item = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_if_fail (QD_IS_GW_GATEWAY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, qd_gw_gateway_release_item_async);
+  item = qd_gw_store_find_item (self->store, item_id);
+  if (item == NULL)
+    {
+      g_task_return_new_error (task, QD_GW_ERROR, QD_GW_ERROR_NOT_FOUND,
+                               "no item %" G_GINT64_FORMAT, item_id);
+      return;
+    }
+  ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (ids, g_strdup_printf ("%" G_GINT64_FORMAT, item_id));
+  qd_gw_gateway_act_async (self, item->user_id, QD_ACTION_RELEASE, ids, FALSE, cancellable,
+                           release_item_cb, g_steal_pointer (&task));
+}
+
+gboolean
+qd_gw_gateway_release_item_finish (QdGwGateway   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+release_logged_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qd_gw_gateway_release_item_finish (QD_GW_GATEWAY (object), result, &error))
+    g_message ("a release did not go through: %s", error->message);
+}
+
+static void
+resumed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GArray) results = qd_gw_gateway_act_finish (QD_GW_GATEWAY (object), result, NULL);
+
+  for (guint i = 0; results != NULL && i < results->len; i++)
+    {
+      QdGwActResult *r = &g_array_index (results, QdGwActResult, i);
+
+      if (r->outcome == QD_GW_ACT_FAILED)
+        g_message ("interrupted release of item %s not resumed: %s", r->id, r->error->message);
+    }
+}
+
+/**
+ * qd_gw_gateway_resume_releases:
+ *
+ * In mail-system mode, sends again every release that a stop interrupted
+ * between its "releasing" mark and its record, with the same release id:
+ * if the mail system had taken it, the mailbox drops the second copy.
+ * Call it once the main loop is about to run.
+ *
+ * Returns: how many items are sent again
+ */
+guint
+qd_gw_gateway_resume_releases (QdGwGateway *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) by_user = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), 0);
+
+  if (self->relay == NULL)
+    return 0;
+  items = qd_gw_store_releasing_items (self->store, &error);
+  if (items == NULL)
+    {
+      g_warning ("cannot find the interrupted releases: %s", error->message);
+      return 0;
+    }
+  /* One batch per user: their transactions follow one another. */
+  by_user = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                   (GDestroyNotify)g_ptr_array_unref);
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdGwItem *item = g_ptr_array_index (items, i);
+      GPtrArray *ids = g_hash_table_lookup (by_user, &item->user_id);
+
+      if (ids == NULL)
+        {
+          ids = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (by_user, g_memdup2 (&item->user_id, sizeof (gint64)), ids);
+        }
+      g_ptr_array_add (ids, g_strdup_printf ("%" G_GINT64_FORMAT, item->id));
+    }
+  g_hash_table_iter_init (&iter, by_user);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    qd_gw_gateway_act_async (self, *(gint64 *)key, QD_ACTION_RELEASE, value, FALSE, NULL,
+                             resumed_cb, NULL);
+  return items->len;
 }
 
 /* classify */

@@ -21,6 +21,8 @@ typedef struct
   char    *rspamd_url;
   char    *smtp_host;          /* NULL: no intake */
   guint16  smtp_port;
+  char    *relay_host;         /* NULL: the embedded maildir; else mail-system mode */
+  guint16  relay_port;
   gint64   max_message_bytes;
   guint    max_sample_age_days;
   gint64   session_ttl;
@@ -54,6 +56,8 @@ char             *qd_gw_gateway_message_path   (QdGwGateway   *self,
                                                 gint64         item_id);
 char             *qd_gw_gateway_mailbox_path   (QdGwGateway   *self,
                                                 const char    *username);
+gboolean          qd_gw_gateway_is_mail_system (QdGwGateway   *self);
+const char       *qd_gw_gateway_get_instance_id (QdGwGateway  *self);
 
 gboolean          qd_gw_gateway_add_user       (QdGwGateway   *self,
                                                 const char    *username,
@@ -129,6 +133,27 @@ GArray           *qd_gw_gateway_act            (QdGwGateway   *self,
                                                 QdActions      action,
                                                 GPtrArray     *ids,
                                                 gboolean       approve_sender);
+void              qd_gw_gateway_act_async      (QdGwGateway   *self,
+                                                gint64         user_id,
+                                                QdActions      action,
+                                                GPtrArray     *ids,
+                                                gboolean       approve_sender,
+                                                GCancellable  *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer       user_data);
+GArray           *qd_gw_gateway_act_finish     (QdGwGateway   *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+
+void              qd_gw_gateway_release_item_async  (QdGwGateway  *self,
+                                                     gint64        item_id,
+                                                     GCancellable *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer      user_data);
+gboolean          qd_gw_gateway_release_item_finish (QdGwGateway  *self,
+                                                     GAsyncResult *result,
+                                                     GError      **error);
+guint             qd_gw_gateway_resume_releases (QdGwGateway  *self);
 
 void              qd_gw_gateway_classify_async (QdGwGateway   *self,
                                                 GBytes        *message,

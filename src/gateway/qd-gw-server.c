@@ -319,7 +319,10 @@ handle_info (QdGwServer *self,
 
   json_builder_set_member_name (builder, "folders");
   json_builder_begin_array (builder);
-  for (int v = QD_FOLDER_QUARANTINE; v <= QD_FOLDER_JUNK; v++)
+  /* In mail-system mode Junk is the mail system's own folder. */
+  for (int v = QD_FOLDER_QUARANTINE;
+       v <= (qd_gw_gateway_is_mail_system (self->gateway) ? QD_FOLDER_QUARANTINE : QD_FOLDER_JUNK);
+       v++)
     json_builder_add_string_value (builder, qd_folder_to_string (v));
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "reasons");
@@ -642,7 +645,8 @@ handle_list (QdGwServer *self,
   q.folder = QD_FOLDER_QUARANTINE;
   if ((value = query_value (req, "folder")) != NULL)
     {
-      if (!qd_enum_from_nick (QD_TYPE_FOLDER, value, &folder))
+      if (!qd_enum_from_nick (QD_TYPE_FOLDER, value, &folder) ||
+          (folder == QD_FOLDER_JUNK && qd_gw_gateway_is_mail_system (self->gateway)))
         {
           respond_invalid (req->msg, "folder", "“folder” must be “quarantine” or “junk”.");
           return;
@@ -856,9 +860,9 @@ act_result_word (QdActions      action,
 }
 
 static void
-respond_act_results (Request   *req,
-                     QdActions  action,
-                     GArray    *results)
+respond_act_results (SoupServerMessage *msg,
+                     QdActions          action,
+                     GArray            *results)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   guint succeeded = 0;
@@ -899,7 +903,31 @@ respond_act_results (Request   *req,
   json_builder_set_member_name (builder, "failed");
   json_builder_add_int_value (builder, results->len - succeeded);
   json_builder_end_object (builder);
-  respond_builder (req->msg, SOUP_STATUS_OK, builder);
+  respond_builder (msg, SOUP_STATUS_OK, builder);
+}
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  QdActions          action;
+} ActData;
+
+static void
+acted_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autofree ActData *data = user_data;
+  g_autoptr(SoupServerMessage) msg = data->msg;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) results = NULL;
+
+  results = qd_gw_gateway_act_finish (QD_GW_GATEWAY (object), result, &error);
+  if (results == NULL)
+    respond_gerror (msg, error);
+  else
+    respond_act_results (msg, data->action, results);
+  soup_server_message_unpause (msg);
 }
 
 static void
@@ -909,8 +937,8 @@ handle_action (QdGwServer *self,
 {
   g_autoptr(JsonObject) body = read_json_body (req);
   g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GArray) results = NULL;
   JsonNode *approve;
+  ActData *data;
 
   if (body == NULL || (ids = read_ids (self, req, body)) == NULL)
     return;
@@ -921,9 +949,14 @@ handle_action (QdGwServer *self,
       respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, "“approve_sender” must be true or false.");
       return;
     }
-  results = qd_gw_gateway_act (self->gateway, req->user_id, action, ids,
-                               qd_json_get_boolean (body, "approve_sender", FALSE));
-  respond_act_results (req, action, results);
+  /* Releases may wait for the mail system: the answer comes when done. */
+  data = g_new0 (ActData, 1);
+  data->msg = g_object_ref (req->msg);
+  data->action = action;
+  soup_server_message_pause (req->msg);
+  qd_gw_gateway_act_async (self->gateway, req->user_id, action, ids,
+                           qd_json_get_boolean (body, "approve_sender", FALSE), NULL, acted_cb,
+                           data);
 }
 
 /* /approved-senders, /blocked-senders */

@@ -958,3 +958,103 @@ qd_gw_store_dump_submissions (QdGwStore *self)
   sqlite3_reset (stmt);
   return json;
 }
+
+/* mail-system mode */
+
+/* What only mail-system mode uses, created on first use rather than in
+ * the schema: the settings, and the index that finds the releases
+ * interrupted by a stop without reading every item. */
+static gboolean
+ensure_mail_system_schema (QdGwStore  *self,
+                           GError    **error)
+{
+  char *errmsg = NULL;
+
+  if (sqlite3_exec (self->sqlite.db,
+                    "CREATE TABLE IF NOT EXISTS settings ("
+                    "  name TEXT PRIMARY KEY,"
+                    "  value TEXT NOT NULL);"
+                    "CREATE INDEX IF NOT EXISTS items_releasing ON items (id)"
+                    "  WHERE status = 'releasing';", NULL, NULL, &errmsg) != SQLITE_OK)
+    {
+      g_set_error (error, QD_GW_STORE_ERROR, 0, "cannot set up mail-system mode: %s", errmsg);
+      sqlite3_free (errmsg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * qd_gw_store_ensure_setting:
+ * @value: the setting's value if it has none yet
+ *
+ * A value kept for the life of the data directory, such as the instance
+ * id of release ids: the first call stores @value, later ones (also after
+ * a restart) return what was stored.
+ *
+ * Returns: (transfer full): the stored value, or %NULL with @error set
+ */
+char *
+qd_gw_store_ensure_setting (QdGwStore   *self,
+                            const char  *name,
+                            const char  *value,
+                            GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *stored = NULL;
+
+  if (!ensure_mail_system_schema (self, error))
+    return NULL;
+  stmt = prepare (self, "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)");
+  bind_text (stmt, 1, name);
+  bind_text (stmt, 2, value);
+  if (!qd_sqlite_step (&self->sqlite, stmt, error))
+    return NULL;
+  stmt = prepare (self, "SELECT value FROM settings WHERE name = ?");
+  bind_text (stmt, 1, name);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    stored = qd_sqlite_column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  if (stored == NULL)
+    set_sqlite_error (error, self->sqlite.db);
+  return stored;
+}
+
+/* Any user's item, by its id alone (the gateway's own work, not a request). */
+QdGwItem *
+qd_gw_store_find_item (QdGwStore *self,
+                       gint64     item_id)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " ITEM_COLUMNS " FROM items WHERE id = ?");
+  QdGwItem *item = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    item = read_item (stmt);
+  sqlite3_reset (stmt);
+  return item;
+}
+
+/**
+ * qd_gw_store_releasing_items:
+ *
+ * Returns: (transfer full) (element-type QdGwItem): every item whose
+ *   release was begun and not recorded as done or failed, oldest first
+ */
+GPtrArray *
+qd_gw_store_releasing_items (QdGwStore  *self,
+                             GError    **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!ensure_mail_system_schema (self, error))
+    return NULL;
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_item_free);
+  stmt = prepare (self,
+    "SELECT " ITEM_COLUMNS " FROM items WHERE status = 'releasing' ORDER BY id");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, read_item (stmt));
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&items);
+}

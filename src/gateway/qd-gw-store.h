@@ -207,4 +207,14 @@ gboolean   qd_gw_store_is_reported    (QdGwStore    *self,
                                        const char   *sha256);
 char      *qd_gw_store_dump_submissions (QdGwStore  *self);
 
+/* mail-system mode */
+char      *qd_gw_store_ensure_setting (QdGwStore    *self,
+                                       const char   *name,
+                                       const char   *value,
+                                       GError      **error);
+QdGwItem  *qd_gw_store_find_item      (QdGwStore    *self,
+                                       gint64        item_id);
+GPtrArray *qd_gw_store_releasing_items (QdGwStore   *self,
+                                        GError     **error);
+
 G_END_DECLS

@@ -14,7 +14,9 @@ reaches DATA takes the next step of the plan, then the default:
 * ``421`` / ``451`` — temporary refusal after the data;
 * ``550`` / ``552`` — permanent refusal after the data;
 * ``drop``    — 354, read a little of the data, then close the connection;
-* ``stall``   — 354, read a little, then wait (up to 60 s) before closing.
+* ``stall``   — 354, read a little, then wait (up to 60 s) before closing;
+* ``hold``    — read the whole data and keep it (outcome "hold"), then hold
+  the answer until ``release_held()`` (or 60 s), then 250.
 
 The client side (``SmtpServer``) uses the standard library only.
 """
@@ -141,6 +143,10 @@ class SmtpServer:
         """The steps of the next transactions, then DEFAULT for the rest."""
         _write_json(self.dir / "plan.json", {"steps": list(steps), "default": default})
 
+    def release_held(self) -> None:
+        """Lets the transactions held by a ``hold`` step answer 250."""
+        (self.dir / "release-held").touch()
+
     def records(self) -> list[dict]:
         """Every transaction that reached DATA, oldest first; "data" holds the
         bytes received (for drop/stall: the part read before closing)."""
@@ -202,6 +208,11 @@ def _serve(directory: Path) -> None:
         async def handle_DATA(self, server, session, envelope):
             step = next_step()
             record(envelope, step, envelope.original_content)
+            if step == "hold":
+                for _ in range(600):
+                    if (directory / "release-held").exists():
+                        break
+                    await asyncio.sleep(0.1)
             return {
                 "accept": f"250 2.0.0 Ok: queued as QD{counter[0]:05d}",
                 "421": "421 4.3.2 Service shutting down, try again later",
