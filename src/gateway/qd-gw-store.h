@@ -207,4 +207,20 @@ gboolean   qd_gw_store_is_reported    (QdGwStore    *self,
                                        const char   *sha256);
 char      *qd_gw_store_dump_submissions (QdGwStore  *self);
 
+/* held from rspamd */
+GPtrArray *qd_gw_store_find_users_by_address (QdGwStore  *self,
+                                              const char *address);
+gint64     qd_gw_store_find_queued_item (QdGwStore     *self,
+                                         const char    *queue_id,
+                                         const char    *recipient);
+gboolean   qd_gw_store_set_item_queue_id (QdGwStore    *self,
+                                          gint64        item_id,
+                                          const char   *queue_id,
+                                          GError      **error);
+void       qd_gw_store_set_synchronous_full (QdGwStore *self,
+                                             gboolean   full);
+GPtrArray *qd_gw_store_list_sender_map (QdGwStore      *self,
+                                        QdGwSenderList  list);
+gint64     qd_gw_store_get_senders_changed_at (QdGwStore *self);
+
 G_END_DECLS
