@@ -116,11 +116,13 @@ respond_code (SoupServerMessage *msg,
   respond_error (msg, qd_gw_error_http_status (code), qd_gw_error_code_string (code), message);
 }
 
-/* An answer given before the body is read: the rest of the body is not
- * read, so the connection cannot serve another request. */
+/* An answer given before the body is read: libsoup still reads the body
+ * (unless the client sent Expect: 100-continue), but keeps none of it, and
+ * the connection ends with this answer. */
 static void
 close_after (SoupServerMessage *msg)
 {
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                 "close");
 }
