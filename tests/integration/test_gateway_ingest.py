@@ -10,12 +10,8 @@ import email.utils
 import json
 import os
 import socket
-import stat
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT")
@@ -101,8 +97,9 @@ class IngestTestCase(h.GatewayTestCase):
     def held(self, **params) -> list[dict]:
         return self.api.list_all(**params)
 
-    def held_by_subject_of(self, queue_id_items_before: set) -> list[dict]:
-        return [i for i in self.held() if i["id"] not in queue_id_items_before]
+    def new_items(self, before: set) -> list[dict]:
+        """The held items whose ids are not in BEFORE."""
+        return [i for i in self.held() if i["id"] not in before]
 
 
 class Ingest(IngestTestCase):
@@ -113,7 +110,7 @@ class Ingest(IngestTestCase):
         self.assertEqual(self.assertOk(r),
                          {"held": 1, "released": 0, "dropped": 0, "duplicates": 0,
                           "ignored": 1})
-        new = self.held_by_subject_of(before)
+        new = self.new_items(before)
         self.assertEqual(len(new), 1, new)
         item = new[0]
         self.assertEqual(item["folder"], "quarantine")
@@ -142,7 +139,7 @@ class Ingest(IngestTestCase):
             again = self.assertOk(self.post(exporter_headers(queue_id, [self.address])))
             self.assertEqual(again, {"held": 0, "released": 0, "dropped": 0, "duplicates": 1,
                                      "ignored": 0})
-        self.assertEqual(len(self.held_by_subject_of(before)), 1)
+        self.assertEqual(len(self.new_items(before)), 1)
 
     def test_graymail_category(self):
         before = {i["id"] for i in self.held()}
@@ -151,7 +148,7 @@ class Ingest(IngestTestCase):
                    {"name": "PHISHING", "score": 9}]
         self.assertOk(self.post(exporter_headers(qid(), [self.address], symbols=symbols,
                                                  action="no action", score="14")))
-        item, = self.held_by_subject_of(before)
+        item, = self.new_items(before)
         self.assertEqual(item["reason"], "graymail")
         self.assertEqual(item["category"], "social")
         self.assertEqual(item["policy_rule"], "Graymail: social network notifications")
@@ -163,13 +160,13 @@ class Ingest(IngestTestCase):
             before = {i["id"] for i in self.held()}
             self.assertOk(self.post(exporter_headers(qid(), [self.address],
                                                      symbols=[{"name": symbol, "score": 5}])))
-            item, = self.held_by_subject_of(before)
+            item, = self.new_items(before)
             self.assertEqual(item["reason"], reason)
 
     def test_null_sender(self):
         before = {i["id"] for i in self.held()}
         self.assertOk(self.post(exporter_headers(qid(), [self.address], sender="unknown")))
-        item, = self.held_by_subject_of(before)
+        item, = self.new_items(before)
         self.assertEqual(item["envelope_sender"], "")
 
     def test_bad_requests(self):
@@ -180,7 +177,7 @@ class Ingest(IngestTestCase):
         self.assertError(self.post(exporter_headers(qid(), "not json")), 400, "bad_request")
         self.assertError(self.post(exporter_headers(qid(), [self.address]), b""), 400,
                          "bad_request")
-        self.assertEqual(self.held_by_subject_of(before), [])
+        self.assertEqual(self.new_items(before), [])
 
     def test_nobody_addressed(self):
         r = self.post(exporter_headers(qid(), "unknown"))
@@ -195,7 +192,7 @@ class Ingest(IngestTestCase):
         r = self.post(exporter_headers(qid(), rcpt))
         self.assertEqual(self.assertOk(r), {"held": 1, "released": 0, "dropped": 0,
                                             "duplicates": 0, "ignored": 2000})
-        self.assertEqual(len(self.held_by_subject_of(before)), 1)
+        self.assertEqual(len(self.new_items(before)), 1)
 
     def test_size_limit(self):
         queue_id = qid()
@@ -204,7 +201,7 @@ class Ingest(IngestTestCase):
         r = self.ingest.raw_exchange("POST", self.gw.ingest_url + "/rspamd/ingest", headers,
                                      ORIGINAL + b"x" * (MAX_BYTES + 1 - len(ORIGINAL)))
         self.assertError(r, 413, "payload_too_large")
-        self.assertEqual(self.held_by_subject_of(before), [])
+        self.assertEqual(self.new_items(before), [])
         # Decided from Content-Length: a client that waits for 100 Continue sends nothing.
         sock = socket.create_connection(("127.0.0.1", self.gw.ingest_port), timeout=10)
         with sock:
@@ -238,10 +235,9 @@ class Ingest(IngestTestCase):
             messages.write_bytes(b"")   # a file where the directory was
             r = self.post(exporter_headers(queue_id, [self.address]))
             self.assertEqual(r.status, 503, r.body)
-            self.assertEqual(self.held_by_subject_of(before), [])
+            self.assertEqual(self.new_items(before), [])
         finally:
-            with_file = messages.is_file()
-            if with_file:
+            if messages.is_file():
                 messages.unlink()
             aside.rename(messages)
         # rspamd's retry, once the store works again.
@@ -264,7 +260,7 @@ class Authentication(IngestTestCase):
             for path in ("/rspamd/maps/approved", "/rspamd/maps/blocked"):
                 r = self.get(path, {"Authorization": auth})
                 self.assertEqual(r.status, 401, path)
-        self.assertEqual(self.held_by_subject_of(before), [])
+        self.assertEqual(self.new_items(before), [])
 
     def test_listeners_are_apart(self):
         # The users' API answers 404 on rspamd's paths, with or without the secret...
@@ -380,7 +376,7 @@ class SenderLists(IngestTestCase):
                                        symbols=[{"name": "QD_GRAYMAIL_MARKETING", "score": 1}]))
         self.assertEqual(self.assertOk(r), {"held": 0, "released": 1, "dropped": 0,
                                             "duplicates": 0, "ignored": 0})
-        self.assertEqual(self.held_by_subject_of(before), [])
+        self.assertEqual(self.new_items(before), [])
         # Without --relay, released the way the embedded mode releases: into the mailbox.
         inbox = self.gw.maildir_files(self.user)
         self.assertEqual(len(inbox), inbox_before + 1)
