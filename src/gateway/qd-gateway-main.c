@@ -14,6 +14,7 @@
 #include "qd-gw-bench-seed.h"
 #include "qd-gw-demo.h"
 #include "qd-gw-gateway.h"
+#include "qd-gw-ingest-server.h"
 #include "qd-gw-server.h"
 #include "qd-gw-smtp.h"
 #include "qd-types.h"
@@ -24,6 +25,8 @@ static const char usage[] =
   "                   [--tls-cert FILE --tls-key FILE] [--name NAME] [--submission-address ADDR]\n"
   "                   [--session-ttl SECONDS] [--max-batch N] [--max-page-size N]\n"
   "                   [--spam-threshold X] [--relay HOST:PORT]\n"
+  "                   [--ingest-listen HOST:PORT --ingest-secret-file FILE]\n"
+  "                   [--max-ingest-bytes N]\n"
   "                   [--ready-file FILE] [--timing-log FILE]\n"
   "  qd-gateway user add --data DIR NAME --address ADDR [--display-name NAME]\n"
   "                   (the password is the first line of standard input)\n"
@@ -177,13 +180,16 @@ write_ready_file (const char  *path,
                   const char  *url,
                   guint16      http_port,
                   guint16      smtp_port,
+                  guint16      ingest_port,
                   GError     **error)
 {
   g_autofree char *json = NULL;
   g_autofree char *smtp = smtp_port != 0 ? g_strdup_printf ("%u", smtp_port) : g_strdup ("null");
+  g_autofree char *ingest = ingest_port != 0 ? g_strdup_printf ("%u", ingest_port)
+                                             : g_strdup ("null");
 
-  json = g_strdup_printf ("{\"url\": \"%s\", \"http_port\": %u, \"smtp_port\": %s}\n",
-                          url, http_port, smtp);
+  json = g_strdup_printf ("{\"url\": \"%s\", \"http_port\": %u, \"smtp_port\": %s, "
+                          "\"ingest_port\": %s}\n", url, http_port, smtp, ingest);
   return g_file_set_contents (path, json, -1, error);
 }
 
@@ -206,6 +212,12 @@ cmd_serve (int    argc,
   g_autofree char *smtp_host = NULL;
   g_autofree char *relay_host = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *ingest_listen = NULL;
+  g_autofree char *ingest_secret_file = NULL;
+  g_autofree char *ingest_host = NULL;
+  gint64 max_ingest_bytes = QD_GW_INGEST_DEFAULT_MAX_BYTES;
+  guint16 ingest_port = 0;
+  guint16 bound_ingest_port = 0;
   int session_ttl = 0;
   int max_batch = 0;
   int max_page_size = 0;
@@ -233,12 +245,20 @@ cmd_serve (int    argc,
     { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Written when listening", "FILE" },
     { "timing-log", 0, 0, G_OPTION_ARG_FILENAME, &timing_log, "Time per request (benchmarks)",
       "FILE" },
+    { "ingest-listen", 0, 0, G_OPTION_ARG_STRING, &ingest_listen,
+      "rspamd's listener (held copies, sender maps)", "HOST:PORT" },
+    { "ingest-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &ingest_secret_file,
+      "rspamd's secret, first line", "FILE" },
+    { "max-ingest-bytes", 0, 0, G_OPTION_ARG_INT64, &max_ingest_bytes,
+      "Largest message from rspamd", "N" },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdGwGateway) gateway = NULL;
   g_autoptr(QdGwServer) server = NULL;
   g_autoptr(QdGwSmtpServer) smtp = NULL;
+  g_autoptr(QdGwIngestServer) ingest = NULL;
+  g_autofree char *ingest_secret = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   QdGwConfig config;
@@ -256,6 +276,18 @@ cmd_serve (int    argc,
     return fail_usage ("--relay must be HOST:PORT");
   if ((tls_cert == NULL) != (tls_key == NULL))
     return fail_usage ("--tls-cert and --tls-key go together");
+  if (ingest_listen != NULL && !split_host_port (ingest_listen, &ingest_host, &ingest_port))
+    return fail_usage ("--ingest-listen must be HOST:PORT");
+  if ((ingest_listen == NULL) != (ingest_secret_file == NULL))
+    return fail_usage ("--ingest-listen and --ingest-secret-file go together");
+  if (max_ingest_bytes <= 0)
+    return fail_usage ("--max-ingest-bytes must be a positive number");
+  if (ingest_secret_file != NULL)
+    {
+      ingest_secret = qd_gw_ingest_read_secret (ingest_secret_file, &error);
+      if (ingest_secret == NULL)
+        return fail (error);
+    }
 
   if (tls_cert != NULL)
     {
@@ -312,15 +344,26 @@ cmd_serve (int    argc,
   if (!qd_gw_server_listen (server, host, port, &bound_port, &error))
     return fail (error);
 
+  if (ingest_secret != NULL)
+    {
+      ingest = qd_gw_ingest_server_new (gateway, ingest_secret, max_ingest_bytes);
+      if (!qd_gw_ingest_server_listen (ingest, ingest_host, ingest_port, &bound_ingest_port,
+                                       &error))
+        return fail (error);
+    }
+
   url = g_strdup_printf ("%s://%s%s%s:%u", certificate != NULL ? "https" : "http",
                          strchr (host, ':') ? "[" : "", host, strchr (host, ':') ? "]" : "",
                          bound_port);
   if (ready_file != NULL && !write_ready_file (ready_file, url, bound_port, bound_smtp_port,
-                                               &error))
+                                               bound_ingest_port, &error))
     return fail (error);
   g_printerr ("qd-gateway: listening on %s", url);
   if (bound_smtp_port != 0)
     g_printerr (", submissions by SMTP on %s:%u", smtp_host, bound_smtp_port);
+  if (bound_ingest_port != 0)
+    g_printerr (", rspamd's ingest on http://%s%s%s:%u", strchr (ingest_host, ':') ? "[" : "",
+                ingest_host, strchr (ingest_host, ':') ? "]" : "", bound_ingest_port);
   g_printerr ("\n");
 
   if (qd_gw_gateway_is_mail_system (gateway))

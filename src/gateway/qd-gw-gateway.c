@@ -7,10 +7,12 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "qd-enums.h"
 #include "qd-gw-error.h"
@@ -1474,4 +1476,287 @@ qd_gw_gateway_purge_expired (QdGwGateway *self)
         purged++;
     }
   return purged;
+}
+
+/* held from rspamd */
+
+/* Whether the message's sender, by its From address or its envelope
+ * sender, is on one of the user's lists (an address or its @domain). */
+static gboolean
+ingest_sender_listed (QdGwGateway    *self,
+                      QdGwSenderList  list,
+                      const QdGwItem *item)
+{
+  return (item->from_address != NULL &&
+          qd_gw_store_sender_listed (self->store, list, item->user_id, item->from_address)) ||
+         (item->envelope_sender != NULL && item->envelope_sender[0] != '\0' &&
+          qd_gw_store_sender_listed (self->store, list, item->user_id, item->envelope_sender));
+}
+
+static QdGwItem *
+new_rspamd_item (QdGwGateway             *self,
+                 const QdGwIngestRequest *request,
+                 const QdGwUser          *user,
+                 GMimeMessage            *parsed,
+                 const char              *rules_json,
+                 gsize                    size,
+                 gint64                   now)
+{
+  QdGwItem *item = g_new0 (QdGwItem, 1);
+
+  item->user_id = user->id;
+  item->folder = QD_FOLDER_QUARANTINE;
+  item->reason = request->reason;
+  item->category = request->reason == QD_REASON_GRAYMAIL ? request->category
+                                                          : QD_CATEGORY_NONE;
+  item->policy_rule = g_strdup (qd_gw_default_policy_rule (item->reason, item->category));
+  item->score = request->score;
+  item->rules_json = g_strdup (rules_json);
+  item->received_at = now;
+  item->expires_at = now + (gint64)self->config.retention_days * 24 * 3600;
+  item->size = size;
+  if (parsed != NULL)
+    fill_from_message (item, parsed);
+  /* The envelope's recipient, not the To header's. */
+  g_free (item->recipient);
+  item->recipient = g_strdup (user->address);
+  item->envelope_sender = g_strdup (request->envelope_sender);
+  return item;
+}
+
+/* How long a sender's retry of a held message is recognised as one. */
+#define RETRY_WINDOW (24 * 3600)
+
+static gboolean
+sync_directory (QdGwGateway  *self,
+                GError      **error)
+{
+  g_autofree char *dir = g_build_filename (self->config.data_dir, "messages", NULL);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved;
+
+  if (fd >= 0 && fsync (fd) == 0)
+    return g_close (fd, error);
+  saved = errno;
+  if (fd >= 0)
+    g_close (fd, NULL);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot sync %s: %s", dir,
+               g_strerror (saved));
+  return FALSE;
+}
+
+static void
+approved_release_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *item_id = user_data;
+
+  if (!qd_gw_gateway_release_item_finish (QD_GW_GATEWAY (object), result, &error))
+    g_warning ("approved sender's item %" G_GINT64_FORMAT " stays held: %s", *item_id,
+               error->message);
+}
+
+/**
+ * qd_gw_gateway_ingest_from_rspamd:
+ * @request: the POST's headers, parsed
+ * @message: the message, byte for byte as rspamd saw it
+ * @counts: (out caller-allocates): what became of each recipient
+ *
+ * Holds the message once for each user it was addressed to. Every new
+ * original is written and synced, with its directory, before the one
+ * commit that records them all, so a success means nothing is lost; a
+ * retried request finds its items by queue id and recipient. Approved
+ * senders' messages are then released through the path the API's
+ * release takes.
+ *
+ * Returns: %FALSE when the store failed (nothing recorded: rspamd may retry)
+ */
+gboolean
+qd_gw_gateway_ingest_from_rspamd (QdGwGateway              *self,
+                                  const QdGwIngestRequest  *request,
+                                  GBytes                   *message,
+                                  QdGwIngestCounts         *counts,
+                                  GError                  **error)
+{
+  g_autoptr(GMimeMessage) parsed = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_item_free);
+  g_autoptr(GArray) approved = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree char *rules_json = NULL;
+  const char *message_id = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gsize size;
+  const guint8 *data = g_bytes_get_data (message, &size);
+
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), FALSE);
+  g_return_val_if_fail (counts != NULL, FALSE);
+
+  memset (counts, 0, sizeof *counts);
+  for (guint i = 0; i < request->rules->len; i++)
+    g_ptr_array_add (names, ((QdVerdictRule *)g_ptr_array_index (request->rules, i))->name);
+  g_ptr_array_add (names, NULL);
+  rules_json = rules_to_json ((const char * const *)names->pdata);
+  /* What cannot be parsed is still held: the user may want it. */
+  if (size > 0)
+    parsed = qd_mail_parse (data, size);
+  if (parsed != NULL)
+    message_id = g_mime_message_get_message_id (parsed);
+
+  for (guint r = 0; r < request->recipients->len; r++)
+    {
+      const char *address = g_ptr_array_index (request->recipients, r);
+      g_autoptr(GPtrArray) users = qd_gw_store_find_users_by_address (self->store, address);
+
+      if (users->len == 0)
+        {
+          g_autofree char *plain = qd_gw_ingest_address_without_detail (address);
+
+          if (plain != NULL)
+            {
+              g_ptr_array_unref (users);
+              users = qd_gw_store_find_users_by_address (self->store, plain);
+            }
+        }
+
+      if (users->len == 0)
+        counts->ignored++;
+      for (guint u = 0; u < users->len; u++)
+        {
+          QdGwUser *user = g_ptr_array_index (users, u);
+          g_autoptr(QdGwItem) item = NULL;
+          gboolean is_approved;
+
+          if (g_hash_table_contains (seen, &user->id))
+            continue;
+          g_hash_table_add (seen, g_memdup2 (&user->id, sizeof user->id));
+          /* The exporter's retry has the same queue id; a sender's retry after
+           * a 451 (our answer was lost) is a new transaction with the same
+           * Message-ID. Either is the item already held. */
+          if (qd_gw_store_find_queued_item (self->store, request->queue_id, user->address) != 0 ||
+              (message_id != NULL &&
+               qd_gw_store_find_retried_item (self->store, user->address,
+                                              request->envelope_sender, message_id,
+                                              now - RETRY_WINDOW) != 0))
+            {
+              counts->duplicates++;
+              continue;
+            }
+          item = new_rspamd_item (self, request, user, parsed, rules_json, size, now);
+          if (ingest_sender_listed (self, QD_GW_LIST_BLOCKED, item))
+            {
+              counts->dropped++;
+              continue;
+            }
+          is_approved = ingest_sender_listed (self, QD_GW_LIST_APPROVED, item);
+          g_array_append_val (approved, is_approved);
+          g_ptr_array_add (items, g_steal_pointer (&item));
+        }
+    }
+  if (items->len == 0)
+    return TRUE;
+
+  qd_gw_store_set_synchronous_full (self->store, TRUE);
+  if (!qd_gw_store_begin (self->store, error))
+    goto fail;
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdGwItem *item = g_ptr_array_index (items, i);
+      char *path;
+
+      if (qd_gw_store_add_item (self->store, item, error) == 0 ||
+          !qd_gw_store_set_item_origin (self->store, item->id, request->queue_id, message_id,
+                                        error))
+        goto fail;
+      path = qd_gw_gateway_message_path (self, item->id);
+      g_ptr_array_add (written, path);
+      if (!g_file_set_contents_full (path, (const char *)data, size,
+                                     G_FILE_SET_CONTENTS_CONSISTENT |
+                                     G_FILE_SET_CONTENTS_DURABLE, 0600, error))
+        goto fail;
+    }
+  /* The files' names must survive a crash too, before the rows that name them. */
+  if (!sync_directory (self, error) || !qd_gw_store_commit (self->store, error))
+    goto fail;
+  qd_gw_store_set_synchronous_full (self->store, FALSE);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdGwItem *item = g_ptr_array_index (items, i);
+
+      if (!g_array_index (approved, gboolean, i))
+        {
+          counts->held++;
+          continue;
+        }
+      /* Released in the background, as the API would: rspamd need not wait
+       * for an SMTP transaction. A failure leaves it held, for the user. */
+      qd_gw_gateway_release_item_async (self, item->id, NULL, approved_release_cb,
+                                        g_memdup2 (&item->id, sizeof item->id));
+      counts->released++;
+    }
+  return TRUE;
+
+fail:
+  qd_gw_store_rollback (self->store);
+  qd_gw_store_set_synchronous_full (self->store, FALSE);
+  for (guint i = 0; i < written->len; i++)
+    g_unlink (g_ptr_array_index (written, i));
+  return FALSE;
+}
+
+/* A line rspamd's map reader would read back as something else is left out. */
+static gboolean
+map_line_is_safe (const char *line)
+{
+  const char *bar = strchr (line, '|');
+
+  if (bar == NULL || strchr (bar + 1, '|') != NULL)
+    return FALSE;
+  for (const char *p = line; *p; p++)
+    if ((guchar)*p <= ' ' || *p == '#' || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * qd_gw_gateway_sender_map:
+ *
+ * Every user's @list as rspamd reads it: one "RECIPIENT|SENDER" or
+ * "RECIPIENT|@DOMAIN" line per entry, lower case.
+ *
+ * Returns: (transfer full): the map's text
+ */
+GBytes *
+qd_gw_gateway_sender_map (QdGwGateway    *self,
+                          QdGwSenderList  list)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
+
+  lines = qd_gw_store_list_sender_map (self->store, list);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = g_ptr_array_index (lines, i);
+
+      if (map_line_is_safe (line))
+        g_string_append_printf (text, "%s\n", line);
+      else
+        g_warning ("a sender list entry left out of rspamd's map: it has a character "
+                   "the map cannot hold");
+    }
+  return g_string_free_to_bytes (text);
+}
+
+/* When a sender list last changed (unix seconds), for the maps' Last-Modified. */
+gint64
+qd_gw_gateway_get_senders_changed_at (QdGwGateway *self)
+{
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), 0);
+  return qd_gw_store_get_senders_changed_at (self->store);
 }

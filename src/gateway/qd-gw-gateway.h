@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "qd-gw-ingest.h"
 #include "qd-gw-store.h"
 #include "qd-gw-verdict.h"
 #include "qd-types.h"
@@ -172,5 +173,24 @@ gboolean          qd_gw_gateway_receive_submission (QdGwGateway *self,
                                                     GError     **error);
 
 guint             qd_gw_gateway_purge_expired  (QdGwGateway   *self);
+
+/* What one POST /rspamd/ingest did, per recipient. */
+typedef struct
+{
+  guint held;
+  guint released;     /* an approved sender's: released at once */
+  guint dropped;      /* a blocked sender's */
+  guint duplicates;   /* held already by an earlier POST of the same queue id */
+  guint ignored;      /* recipients that are no user's address */
+} QdGwIngestCounts;
+
+gboolean          qd_gw_gateway_ingest_from_rspamd (QdGwGateway             *self,
+                                                    const QdGwIngestRequest *request,
+                                                    GBytes                  *message,
+                                                    QdGwIngestCounts        *counts,
+                                                    GError                 **error);
+GBytes           *qd_gw_gateway_sender_map     (QdGwGateway   *self,
+                                                QdGwSenderList list);
+gint64            qd_gw_gateway_get_senders_changed_at (QdGwGateway *self);
 
 G_END_DECLS

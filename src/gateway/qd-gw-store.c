@@ -13,6 +13,7 @@ struct _QdGwStore
   GObject   parent_instance;
   QdSqlite  sqlite;
   GHashTable *statements;   /* SQL text (static) -> sqlite3_stmt */
+  gint64    senders_changed_at;  /* unix seconds: a sender list's last change */
 };
 
 G_DEFINE_FINAL_TYPE (QdGwStore, qd_gw_store, G_TYPE_OBJECT)
@@ -180,6 +181,62 @@ qd_gw_store_init (QdGwStore *self)
   self->sqlite.owner = self;
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             (GDestroyNotify)sqlite3_finalize);
+  self->senders_changed_at = g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Items held from rspamd carry Postfix's queue id; databases made before
+ * that get the column here.  The unique index makes a retried POST from
+ * rspamd find its item instead of making a second one. */
+static gboolean
+upgrade_for_ingest (QdGwStore   *self,
+                    const char  *path,
+                    GError     **error)
+{
+  static const char * const columns[] = { "queue_id", "message_id" };
+  char *errmsg = NULL;
+  int rc;
+
+  rc = sqlite3_exec (self->sqlite.db, "BEGIN IMMEDIATE", NULL, NULL, &errmsg);
+  for (guint i = 0; rc == SQLITE_OK && i < G_N_ELEMENTS (columns); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      gboolean present = FALSE;
+
+      if (sqlite3_prepare_v2 (self->sqlite.db,
+                              "SELECT 1 FROM pragma_table_info ('items') WHERE name = ?",
+                              -1, &stmt, NULL) == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, columns[i], -1, SQLITE_STATIC);
+          present = sqlite3_step (stmt) == SQLITE_ROW;
+        }
+      sqlite3_finalize (stmt);
+      if (!present)
+        {
+          g_autofree char *sql = g_strdup_printf ("ALTER TABLE items ADD COLUMN %s TEXT",
+                                                  columns[i]);
+
+          rc = sqlite3_exec (self->sqlite.db, sql, NULL, NULL, &errmsg);
+        }
+    }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->sqlite.db,
+                       "CREATE UNIQUE INDEX IF NOT EXISTS items_by_queue_id"
+                       " ON items (queue_id, recipient) WHERE queue_id IS NOT NULL;"
+                       "CREATE INDEX IF NOT EXISTS items_by_message_id"
+                       " ON items (recipient, message_id, received_at)"
+                       " WHERE message_id IS NOT NULL;"
+                       "CREATE INDEX IF NOT EXISTS users_by_address ON users (lower(address));"
+                       "COMMIT",
+                       NULL, NULL, &errmsg);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, QD_GW_STORE_ERROR, rc, "cannot upgrade the database %s: %s", path,
+                   errmsg != NULL ? errmsg : sqlite3_errmsg (self->sqlite.db));
+      sqlite3_free (errmsg);
+      sqlite3_exec (self->sqlite.db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 QdGwStore *
@@ -205,6 +262,8 @@ qd_gw_store_open (const char  *path,
       sqlite3_free (errmsg);
       return NULL;
     }
+  if (!upgrade_for_ingest (self, path, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -790,6 +849,8 @@ qd_gw_store_add_sender (QdGwStore       *self,
   bind_text (stmt, 3, address);
   if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
+  if (sqlite3_changes (self->sqlite.db) > 0)
+    self->senders_changed_at = g_get_real_time () / G_USEC_PER_SEC;
   if (created != NULL)
     *created = sqlite3_changes (self->sqlite.db) > 0;
 
@@ -816,7 +877,10 @@ qd_gw_store_remove_sender (QdGwStore      *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int (stmt, 2, list);
   bind_text (stmt, 3, address);
-  return qd_sqlite_step (&self->sqlite, stmt, NULL) && sqlite3_changes (self->sqlite.db) > 0;
+  if (!qd_sqlite_step (&self->sqlite, stmt, NULL) || sqlite3_changes (self->sqlite.db) == 0)
+    return FALSE;
+  self->senders_changed_at = g_get_real_time () / G_USEC_PER_SEC;
+  return TRUE;
 }
 
 gboolean
@@ -1057,4 +1121,156 @@ qd_gw_store_releasing_items (QdGwStore  *self,
     g_ptr_array_add (items, read_item (stmt));
   sqlite3_reset (stmt);
   return g_steal_pointer (&items);
+}
+
+/* held from rspamd */
+
+/**
+ * qd_gw_store_find_users_by_address:
+ * @address: a mail address, compared without regard to ASCII case
+ *
+ * Returns: (transfer full) (element-type QdGwUser): the users whose address it is
+ */
+GPtrArray *
+qd_gw_store_find_users_by_address (QdGwStore  *self,
+                                   const char *address)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_user_free);
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT id, username, address, display_name, password_hash FROM users"
+    " WHERE lower(address) = lower(?) ORDER BY id");
+  QdGwUser *user;
+
+  bind_text (stmt, 1, address);
+  /* read_user resets the statement after one row: read them by hand. */
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      user = g_new0 (QdGwUser, 1);
+      user->id = sqlite3_column_int64 (stmt, 0);
+      user->username = qd_sqlite_column_text (stmt, 1);
+      user->address = qd_sqlite_column_text (stmt, 2);
+      user->display_name = qd_sqlite_column_text (stmt, 3);
+      user->password_hash = qd_sqlite_column_text (stmt, 4);
+      g_ptr_array_add (users, user);
+    }
+  sqlite3_reset (stmt);
+  return users;
+}
+
+/* The item rspamd's message @queue_id made for @recipient, or 0. */
+gint64
+qd_gw_store_find_queued_item (QdGwStore  *self,
+                              const char *queue_id,
+                              const char *recipient)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT id FROM items WHERE queue_id = ? AND recipient = ?");
+  gint64 id = 0;
+
+  bind_text (stmt, 1, queue_id);
+  bind_text (stmt, 2, recipient);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+/* Fails (SQLITE_CONSTRAINT) when another item has the same queue id and recipient. */
+gboolean
+qd_gw_store_set_item_origin (QdGwStore   *self,
+                             gint64       item_id,
+                             const char  *queue_id,
+                             const char  *message_id,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "UPDATE items SET queue_id = ?, message_id = ? WHERE id = ?");
+
+  bind_text (stmt, 1, queue_id);
+  bind_text (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, item_id);
+  return qd_sqlite_step (&self->sqlite, stmt, error);
+}
+
+/**
+ * qd_gw_store_find_retried_item:
+ * @since: only items received at or after this time (unix seconds)
+ *
+ * The item a sender's retry would repeat: the same recipient, envelope
+ * sender and Message-ID, in another SMTP transaction (another queue id).
+ *
+ * Returns: its id, or 0
+ */
+gint64
+qd_gw_store_find_retried_item (QdGwStore  *self,
+                               const char *recipient,
+                               const char *envelope_sender,
+                               const char *message_id,
+                               gint64      since)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT id FROM items WHERE recipient = ? AND message_id = ? AND received_at >= ?"
+    " AND envelope_sender IS ? LIMIT 1");
+  gint64 id = 0;
+
+  bind_text (stmt, 1, recipient);
+  bind_text (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, since);
+  bind_text (stmt, 4, envelope_sender);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+/**
+ * qd_gw_store_set_synchronous_full:
+ *
+ * In WAL mode with synchronous NORMAL a commit may be lost on power
+ * failure; a message acknowledged to the mail system must not be, so its
+ * commit is made with FULL. Call outside a transaction.
+ */
+void
+qd_gw_store_set_synchronous_full (QdGwStore *self,
+                                  gboolean   full)
+{
+  qd_sqlite_step (&self->sqlite, prepare (self, full ? "PRAGMA synchronous = FULL"
+                                                     : "PRAGMA synchronous = NORMAL"), NULL);
+}
+
+/**
+ * qd_gw_store_list_sender_map:
+ *
+ * Every entry of @list, for every user: "RECIPIENT|ENTRY", lower case,
+ * by recipient then entry (rspamd's map of that list).
+ *
+ * Returns: (transfer full) (element-type utf8): the lines, without line ends
+ */
+GPtrArray *
+qd_gw_store_list_sender_map (QdGwStore      *self,
+                             QdGwSenderList  list)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT users.address, senders.address FROM senders JOIN users ON users.id = senders.user_id"
+    " WHERE senders.list = ? ORDER BY lower(users.address), senders.address");
+
+  sqlite3_bind_int (stmt, 1, list);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *line = g_strdup_printf ("%s|%s", sqlite3_column_text (stmt, 0),
+                                               sqlite3_column_text (stmt, 1));
+
+      g_ptr_array_add (lines, g_utf8_strdown (line, -1));
+    }
+  sqlite3_reset (stmt);
+  return lines;
+}
+
+/* When a sender list last changed in this process (unix seconds); the
+ * time the store was opened until then. */
+gint64
+qd_gw_store_get_senders_changed_at (QdGwStore *self)
+{
+  return self->senders_changed_at;
 }

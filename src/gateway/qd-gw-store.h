@@ -216,5 +216,26 @@ QdGwItem  *qd_gw_store_find_item      (QdGwStore    *self,
                                        gint64        item_id);
 GPtrArray *qd_gw_store_releasing_items (QdGwStore   *self,
                                         GError     **error);
+/* held from rspamd */
+GPtrArray *qd_gw_store_find_users_by_address (QdGwStore  *self,
+                                              const char *address);
+gint64     qd_gw_store_find_queued_item (QdGwStore     *self,
+                                         const char    *queue_id,
+                                         const char    *recipient);
+gboolean   qd_gw_store_set_item_origin (QdGwStore    *self,
+                                        gint64        item_id,
+                                        const char   *queue_id,
+                                        const char   *message_id,
+                                        GError      **error);
+gint64     qd_gw_store_find_retried_item (QdGwStore  *self,
+                                          const char *recipient,
+                                          const char *envelope_sender,
+                                          const char *message_id,
+                                          gint64      since);
+void       qd_gw_store_set_synchronous_full (QdGwStore *self,
+                                             gboolean   full);
+GPtrArray *qd_gw_store_list_sender_map (QdGwStore      *self,
+                                        QdGwSenderList  list);
+gint64     qd_gw_store_get_senders_changed_at (QdGwStore *self);
 
 G_END_DECLS

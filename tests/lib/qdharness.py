@@ -895,6 +895,8 @@ class Gateway:
         self.url: str | None = None
         self.http_port: int | None = None
         self.smtp_port: int | None = None
+        self.ingest_port: int | None = None
+        self.ingest_url: str | None = None
         self.scheme = "http"
         self.cafile: Path | None = None
         self.log_path = self.work / "gateway.log"
@@ -989,11 +991,13 @@ class Gateway:
               smtp: bool = False, name: str | None = None,
               submission_address: str | None = None, session_ttl: int | None = None,
               max_batch: int | None = None, spam_threshold: float | None = None,
+              ingest_secret: str | None = None, max_ingest_bytes: int | None = None,
               extra_args: Sequence[str] = (), timeout: float = 30.0) -> "Gateway":
         """Serve on 127.0.0.1:0 (and an SMTP intake on 127.0.0.1:0 when SMTP).
 
         TLS is (cert_file, key_file): the API is then HTTPS and ``api()``
-        trusts that certificate.
+        trusts that certificate. INGEST_SECRET adds rspamd's ingest listener
+        on 127.0.0.1:0 (``ingest_url``), the secret in a file of mode 600.
         """
         if self.proc is not None:
             raise RuntimeError("gateway already running")
@@ -1010,9 +1014,18 @@ class Gateway:
             cert, key = tls
             args += ["--tls-cert", cert, "--tls-key", key]
             self.cafile = Path(cert)
+        if ingest_secret is not None:
+            secret_file = self.work / "ingest-secret"
+            with contextlib.suppress(FileNotFoundError):
+                secret_file.unlink()
+            fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(ingest_secret + "\n")
+            args += ["--ingest-listen", "127.0.0.1:0", "--ingest-secret-file", secret_file]
         for flag, value in (("--name", name), ("--submission-address", submission_address),
                             ("--session-ttl", session_ttl), ("--max-batch", max_batch),
-                            ("--spam-threshold", spam_threshold)):
+                            ("--spam-threshold", spam_threshold),
+                            ("--max-ingest-bytes", max_ingest_bytes)):
             if value is not None:
                 args += [flag, str(value)]
         args += list(extra_args)
@@ -1036,6 +1049,8 @@ class Gateway:
             raise
         self.http_port = int(self.ready["http_port"])
         self.smtp_port = self.ready.get("smtp_port")
+        self.ingest_port = self.ready.get("ingest_port")
+        self.ingest_url = f"http://127.0.0.1:{self.ingest_port}" if self.ingest_port else None
         self.scheme = "https" if tls else "http"
         self.url = f"{self.scheme}://127.0.0.1:{self.http_port}"
         return self

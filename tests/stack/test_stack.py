@@ -201,7 +201,7 @@ class HoldPolicy(StackTestCase):
         first = subject("Approved first")
         self.assertAccepted(self.stack.send(newsletter(first, sender), [DEMO]))
         self.assertEqual(len(self.held(first)), 1)
-        r = self.api.post("/api/v1/senders/approved", {"address": "news@approved-shop.example"})
+        r = self.api.post("/approved-senders", {"address": "news@approved-shop.example"})
         self.assertIn(r.status, (200, 201), r.body)
         second = subject("Approved second")
         self.assertAccepted(self.stack.send(newsletter(second, sender), [DEMO]))
@@ -223,7 +223,7 @@ class HoldPolicy(StackTestCase):
     def test_each_recipient_gets_one_item_and_their_own_lists(self):
         sender = "Letters <letters@mixed-shop.example>"
         sato = self.stack.gateway.login("sato", "sato")
-        r = sato.post("/api/v1/senders/approved", {"address": "@mixed-shop.example"})
+        r = sato.post("/approved-senders", {"address": "@mixed-shop.example"})
         self.assertIn(r.status, (200, 201), r.body)
         subj = subject("Two readers")
         self.assertAccepted(self.stack.send(newsletter(subj, sender), [DEMO, SATO, DEMO.upper()]))

@@ -185,6 +185,30 @@ exercise_actions (Fixture *fixture)
   qd_gw_gateway_sign_out (fixture->gateway, token);
 }
 
+/* rspamd's held copies: users by address, items by queue id, sender lists. */
+static void
+exercise_ingest (Fixture *fixture)
+{
+  g_autoptr(SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr(QdGwIngestRequest) request = NULL;
+  g_autoptr(GBytes) message = g_bytes_new_static ("From: a@b.example\r\n\r\nhi\r\n", 25);
+  g_autoptr(GError) error = NULL;
+  QdGwIngestCounts counts;
+
+  soup_message_headers_append (headers, "X-Rspamd-qid", "PLANQ");
+  soup_message_headers_append (headers, "X-Rspamd-rcpt", "[\"BENCH@example.com\"]");
+  soup_message_headers_append (headers, "X-Rspamd-from", "a@b.example");
+  request = qd_gw_ingest_request_parse (headers, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (qd_gw_gateway_ingest_from_rspamd (fixture->gateway, request, message,
+                                                       &counts, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (i == 0 ? counts.held : counts.duplicates, ==, 1);
+    }
+}
+
 static gboolean
 plan_reads_every_row (const char *plan)
 {
@@ -211,6 +235,7 @@ test_plans (Fixture       *fixture,
 
   exercise_listing (fixture);
   exercise_actions (fixture);
+  exercise_ingest (fixture);
 
   plans = qd_gw_store_explain_used (fixture->store);
   for (guint i = 0; i < plans->len; i++)
