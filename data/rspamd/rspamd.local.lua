@@ -119,7 +119,11 @@ local function policy_callback(task)
     task:set_pre_result('add header', 'graymail (' .. category .. ')', N)
     task:set_milter_reply({ add_headers = { ['X-QD-Graymail'] = category } })
   else
-    task:set_pre_result('discard', 'graymail (' .. category .. ') held in quarantine', N)
+    -- Low priority: when qd-gateway cannot take the held copy, the exporter's
+    -- "soft reject" must win, so that the sender retries (451) rather than
+    -- the message being accepted and dropped.
+    task:set_pre_result({ action = 'discard', module = N, priority = 0,
+                          message = 'graymail (' .. category .. ') held in quarantine' })
   end
 end
 

@@ -1735,7 +1735,11 @@ qd_gw_gateway_sender_map (QdGwGateway    *self,
                           QdGwSenderList  list)
 {
   g_autoptr(GPtrArray) lines = NULL;
-  GString *text = g_string_new (NULL);
+  /* Never empty: rspamd takes an empty map for a failed fetch and then
+   * polls it far less often, so a first entry would wait for minutes. */
+  GString *text = g_string_new (list == QD_GW_LIST_APPROVED
+                                ? "# qd-gateway: approved senders, RECIPIENT|SENDER\n"
+                                : "# qd-gateway: blocked senders, RECIPIENT|SENDER\n");
 
   g_return_val_if_fail (QD_IS_GW_GATEWAY (self), NULL);
 

@@ -515,6 +515,7 @@ options {
   dns { timeout = 0.2s; retransmits = 0; nameserver = ["127.0.0.1:1"]; }
   control_socket = "$DBDIR/rspamd.sock mode=0600";
   hs_cache_dir = "$DBDIR/";
+  .include(try=true; priority=1,duplicate=merge) "$LOCAL_CONFDIR/local.d/options.inc"
 }
 logging { type = "file"; filename = "$LOGDIR/rspamd.log"; level = "warning"; }
 worker "normal" {

@@ -30,6 +30,7 @@ import smtplib
 import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from typing import Sequence
 
@@ -153,7 +154,8 @@ class Postfix:
                    or self._died(), 30, "Postfix's SMTP ports")
         if self.proc.poll() is not None:
             raise StackError("Postfix stopped as it started: "
-                             + h._tail(self.log_path, 600).strip())
+                             + (h._tail(self.log_path, 600)
+                                + h._tail(self.root / "log" / "master.out", 600)).strip())
 
     def _died(self) -> bool:
         return self.proc.poll() is not None
@@ -268,6 +270,9 @@ class StackRspamd(h.Rspamd):
         site.write_text(f'url = "{self.ingest_url}/rspamd/ingest";\n'
                         f'user = "rspamd";\npassword = "{self.secret}";\n')
         site.chmod(0o600)
+        # Sender lists are re-read every second here (the tests change them and
+        # send at once); a real system does well with tens of seconds.
+        (conf / "local.d" / "options.inc").write_text("map_watch_interval = 1s;\n")
         (conf / "local.d" / "qd_graymail_policy.map").write_text(
             "".join(f"{c} {self.policy.get(c, 'hold')}\n" for c in CATEGORIES))
         with open(conf / "rspamd.conf", "a") as f:
@@ -333,6 +338,12 @@ class Stack:
         self.dir.mkdir(parents=True, exist_ok=True)
         # Postfix and Dovecot drop root: they must reach every file below.
         self.dir.chmod(0o755)
+        if os.getuid() == 0:
+            for parent in self.dir.parents:
+                if not parent.stat().st_mode & 0o001:
+                    raise StackError(f"{parent} is closed to other users, and Postfix and "
+                                     f"Dovecot, which drop root, must pass through it: choose "
+                                     f"a directory elsewhere or run chmod o+x {parent}")
         self.dovecot = Dovecot(self.dir / "dovecot", imap=self.ports["imap"],
                                lmtp=self.ports["lmtp"], users=self.users)
         with _part("Dovecot", self.dovecot.log_path):
@@ -431,6 +442,21 @@ class Stack:
                 data += b"\r\n"
             s.send(data + b".\r\n")
             return s.getreply()
+
+    def wait_sender_listed(self, symbol: str, sender: str, rcpt: str,
+                           timeout: float = 30) -> None:
+        """Until rspamd has re-read the sender maps and answers SYMBOL
+        (QD_SENDER_APPROVED or QD_SENDER_BLOCKED) for SENDER to RCPT. A scan
+        without a queue id is never held, so asking changes nothing."""
+        probe = f"From: <{sender}>\r\nTo: <{rcpt}>\r\nSubject: probe\r\n\r\nprobe\r\n".encode()
+
+        def listed():
+            req = urllib.request.Request(self.rspamd.url + "/checkv2", data=probe,
+                                         headers={"From": sender, "Rcpt": rcpt})
+            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+                    req, timeout=10) as r:
+                return symbol in json.load(r).get("symbols", {})
+        h.wait_for(listed, timeout, f"rspamd to read {sender} in the sender maps", interval=0.2)
 
     def imap(self, user: str = "demo") -> imaplib.IMAP4:
         entry = next(u for u in self.users if u["username"] == user)

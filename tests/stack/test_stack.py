@@ -7,6 +7,7 @@ read back over IMAP; released with qdesk."""
 import email
 import email.policy
 import os
+import shutil
 import signal
 import socket
 import socketserver
@@ -53,8 +54,34 @@ class StackTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = cls.enterClassContext(tempfile.TemporaryDirectory(prefix="qd-stack-"))
+        # Postfix and Dovecot drop root and must reach the stack's files.
+        os.chmod(cls.tmp, 0o711)
+        # Registered before the stack so it runs after the stack stopped: every
+        # part's log is kept beside meson's, for whoever reads a failure.
+        cls.addClassCleanup(cls.keep_logs, Path(cls.tmp) / "stack")
         cls.stack = cls.enterClassContext(Stack(Path(cls.tmp) / "stack", policy=cls.policy))
-        cls.api = cls.stack.gateway.login("demo", "demo")
+        cls._apis = {}
+
+    @classmethod
+    def keep_logs(cls, root: Path) -> None:
+        dest = h.build_root() / "meson-logs" / f"stack-{cls.__name__}"
+        shutil.rmtree(dest, ignore_errors=True)
+        for log in [*root.glob("*/log/*"), *root.glob("gateway/*.log")]:
+            target = dest / log.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log, target)
+
+    @property
+    def api(self):
+        """demo's API client, signed in to the gateway as it runs now (tests
+        restart it, on another port)."""
+        return self.login("demo")
+
+    def login(self, user: str):
+        key = (self.stack.gateway.url, user)
+        if key not in self._apis:
+            self._apis[key] = self.stack.gateway.login(user, user)
+        return self._apis[key]
 
     # --- where a message is ---------------------------------------------------
 
@@ -203,6 +230,7 @@ class HoldPolicy(StackTestCase):
         self.assertEqual(len(self.held(first)), 1)
         r = self.api.post("/approved-senders", {"address": "news@approved-shop.example"})
         self.assertIn(r.status, (200, 201), r.body)
+        self.stack.wait_sender_listed("QD_SENDER_APPROVED", "news@approved-shop.example", DEMO)
         second = subject("Approved second")
         self.assertAccepted(self.stack.send(newsletter(second, sender), [DEMO]))
         self.assertDelivered(second, "INBOX")
@@ -215,6 +243,7 @@ class HoldPolicy(StackTestCase):
         [item] = self.held(first)
         r = self.api.act("block-sender", [item["id"]])
         self.assertEqual(r.status, 200, r.body)
+        self.stack.wait_sender_listed("QD_SENDER_BLOCKED", "deals@blocked-shop.example", DEMO)
         for make in (newsletter, message):
             second = subject("Blocked again")
             self.assertAccepted(self.stack.send(make(second, sender=sender), [DEMO]))
@@ -222,7 +251,7 @@ class HoldPolicy(StackTestCase):
 
     def test_each_recipient_gets_one_item_and_their_own_lists(self):
         sender = "Letters <letters@mixed-shop.example>"
-        sato = self.stack.gateway.login("sato", "sato")
+        sato = self.login("sato")
         r = sato.post("/approved-senders", {"address": "@mixed-shop.example"})
         self.assertIn(r.status, (200, 201), r.body)
         subj = subject("Two readers")
@@ -239,7 +268,6 @@ class HoldPolicy(StackTestCase):
             code, text = self.stack.send(data, [DEMO])
         finally:
             self.stack.start_gateway()
-            self.__class__.api = self.stack.gateway.login("demo", "demo")
         self.assertEqual(code, 451, f"Postfix answered {code} {text!r}")
         self.assertNowhere_delivered(subj)
         # The sender's retry, once the gateway is back.
@@ -261,24 +289,30 @@ class HoldPolicy(StackTestCase):
         subj = subject("Killed release")
         self.assertAccepted(self.stack.send(newsletter(subj), [DEMO]))
         [item] = self.held(subj)
-        with _KillAfterAccept(self.stack) as proxy:
-            self.stack.gateway.stop()
-            self.stack.start_gateway(relay_port=proxy.port)
-            proxy.gateway = self.stack.gateway
-            api = self.stack.gateway.login("demo", "demo")
-            with self.assertRaises(OSError):
-                # The connection dies with the gateway: no answer.
-                api.act("release", [item["id"]])
-            h.wait_for(lambda: self.stack.gateway.proc is None
-                       or self.stack.gateway.proc.poll() is not None, 30,
-                       "the gateway to be killed")
-            self.assertTrue(proxy.accepted.is_set(), "Postfix accepted the release")
-        self.stack.gateway.kill()
-        self.stack.start_gateway()
-        self.__class__.api = self.stack.gateway.login("demo", "demo")
+        try:
+            with _KillAfterAccept(self.stack) as proxy:
+                self.stack.gateway.stop()
+                self.stack.start_gateway(relay_port=proxy.port)
+                proxy.gateway = self.stack.gateway
+                with self.assertRaises(OSError):
+                    # The connection dies with the gateway: no answer.
+                    self.api.act("release", [item["id"]])
+                h.wait_for(lambda: self.stack.gateway.proc.poll() is not None, 30,
+                           "the gateway to be killed")
+                self.assertTrue(proxy.accepted.is_set(), "Postfix accepted the release")
+        finally:
+            # Back on Postfix's own relay port, whatever happened.
+            self.stack.gateway.kill()
+            self.stack.start_gateway()
         # Start-up sends the release again; Sieve keeps the first copy only.
-        h.wait_for(lambda: not self.held(subj), 60, "the release to be recorded")
+        h.wait_for(lambda: self.api.get(f"/messages/{item['id']}").body.get("status")
+                   == "released", 60, "the release to be recorded")
         self.assertDelivered(subj, "INBOX")
+        # Postfix did take it twice: once held, twice released.
+        mid = email.message_from_bytes(self.api.get(f"/messages/{item['id']}/raw").body,
+                                       policy=email.policy.default)["Message-ID"]
+        log = self.stack.postfix.log_path.read_text(errors="replace")
+        self.assertEqual(log.count(f"message-id={mid}"), 3, "held once, then sent twice")
 
     def test_hostile_mail_passes_whole(self):
         cases = {
@@ -306,7 +340,7 @@ class HoldPolicy(StackTestCase):
         rcpt = [f"demo+{i}@example.com" for i in range(1999)] + [SATO]
         self.assertAccepted(self.stack.send(newsletter(subj), rcpt))
         self.assertEqual(len(self.held(subj)), 1, "demo's copy, once")
-        self.assertEqual(len(self.held(subj, self.stack.gateway.login("sato", "sato"))), 1)
+        self.assertEqual(len(self.held(subj, self.login("sato"))), 1)
 
 
 class JunkPolicy(StackTestCase):
@@ -331,6 +365,12 @@ class JunkPolicy(StackTestCase):
                 headers = self.assertDelivered(subj, "Junk")
                 self.assertIn(f"X-QD-Graymail: {category}".encode(), headers)
                 self.assertEqual(self.held(subj), [])
+
+
+class _Server(socketserver.ThreadingTCPServer):
+    # The port a stopped gateway listened on is taken over at once.
+    allow_reuse_address = True
+    daemon_threads = True
 
 
 class _AnswerDropper:
@@ -366,8 +406,7 @@ class _AnswerDropper:
                 self.wfile.write(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
                                  b"Connection: close\r\n\r\n")
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         # The gateway moves behind the dropper, on the port rspamd knows.
         self.real_port = h.free_port()
@@ -399,8 +438,7 @@ class _Forward:
                     _pump_watch(up, self.request, lambda data: False)
                     t.join(30)
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -424,15 +462,17 @@ class _KillAfterAccept:
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self):
-                sent_data = {"after_dot": False}
+                sent = {"after_dot": False, "tail": b""}
                 with socket.create_connection(("127.0.0.1", relay)) as up:
                     def watch_client(data):
-                        if data.endswith(b"\r\n.\r\n"):
-                            sent_data["after_dot"] = True
+                        # The end of DATA may come split over reads.
+                        sent["tail"] = (sent["tail"] + data)[-5:]
+                        if sent["tail"] == b"\r\n.\r\n":
+                            sent["after_dot"] = True
                         return False
 
                     def watch_server(data):
-                        if sent_data["after_dot"] and data.startswith(b"250"):
+                        if sent["after_dot"] and data.startswith(b"250"):
                             proxy.accepted.set()
                             os.kill(proxy.gateway.proc.pid, signal.SIGKILL)
                             return True
@@ -444,8 +484,7 @@ class _KillAfterAccept:
                     _pump_watch(up, self.request, watch_server)
                     t.join(30)
 
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

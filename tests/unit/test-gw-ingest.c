@@ -577,6 +577,9 @@ test_storage_failure (Fixture       *fixture,
   assert_counts (&counts, 1, 0, 0, 0, 0);
 }
 
+#define APPROVED_HEAD "# qd-gateway: approved senders, RECIPIENT|SENDER\n"
+#define BLOCKED_HEAD "# qd-gateway: blocked senders, RECIPIENT|SENDER\n"
+
 static void
 test_sender_map (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -591,8 +594,10 @@ test_sender_map (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gint64 before = g_get_real_time () / G_USEC_PER_SEC;
 
+  /* An empty list is one comment line: rspamd polls an empty map far less often. */
   empty = qd_gw_gateway_sender_map (gateway, QD_GW_LIST_APPROVED);
-  g_assert_cmpuint (g_bytes_get_size (empty), ==, 0);
+  g_assert_cmpmem (g_bytes_get_data (empty, NULL), g_bytes_get_size (empty),
+                   APPROVED_HEAD, strlen (APPROVED_HEAD));
 
   qd_gw_gateway_add_sender (gateway, fixture->bob, QD_GW_LIST_APPROVED, "News@B.example", &e1,
                             &error);
@@ -605,12 +610,14 @@ test_sender_map (Fixture       *fixture,
 
   approved = qd_gw_gateway_sender_map (gateway, QD_GW_LIST_APPROVED);
   g_assert_cmpmem (g_bytes_get_data (approved, NULL), g_bytes_get_size (approved),
+                   APPROVED_HEAD
                    "alice@example.com|@lists.example\nbob@example.com|news@b.example\n",
-                   strlen ("alice@example.com|@lists.example\nbob@example.com|news@b.example\n"));
+                   strlen (APPROVED_HEAD
+                           "alice@example.com|@lists.example\nbob@example.com|news@b.example\n"));
   blocked = qd_gw_gateway_sender_map (gateway, QD_GW_LIST_BLOCKED);
   g_assert_cmpmem (g_bytes_get_data (blocked, NULL), g_bytes_get_size (blocked),
-                   "alice@example.com|x@spam.example\n",
-                   strlen ("alice@example.com|x@spam.example\n"));
+                   BLOCKED_HEAD "alice@example.com|x@spam.example\n",
+                   strlen (BLOCKED_HEAD "alice@example.com|x@spam.example\n"));
 }
 
 /* Waits for the next whole second after @t: change times count in seconds. */
