@@ -11,6 +11,7 @@
 
 #include "qd-enums.h"
 #include "qd-gw-error.h"
+#include "qd-gw-http.h"
 #include "qd-gw-senders.h"
 #include "qd-gw-server.h"
 #include "qd-json.h"
@@ -1368,26 +1369,8 @@ qd_gw_server_listen (QdGwServer  *self,
                      guint16     *out_port,
                      GError     **error)
 {
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  GSList *uris;
-
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address", host);
-      return FALSE;
-    }
-  socket_address = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (self->server, socket_address,
-                           self->https ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
-    return FALSE;
-
-  uris = soup_server_get_uris (self->server);
-  if (uris != NULL && out_port != NULL)
-    *out_port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
-  return TRUE;
+  return qd_gw_http_listen (self->server, host, port, self->https ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                            out_port, error);
 }
 
 gboolean
