@@ -41,3 +41,66 @@ qd_gw_http_listen (SoupServer               *server,
   g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   return TRUE;
 }
+
+/* Compact JSON, as application/json in UTF-8. */
+void
+qd_gw_http_respond_builder (SoupServerMessage *msg,
+                            guint              status,
+                            JsonBuilder       *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  gsize length;
+  char *data;
+
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    data, length);
+}
+
+/**
+ * qd_gw_http_respond_error:
+ * @code: the error's code, such as "not_found"
+ * @parameter: (nullable): the request parameter at fault
+ * @retry_after: seconds to wait before trying again, also sent as Retry-After, or 0
+ *
+ * Answers {"error": {"code", "message"[, "parameter"][, "retry_after"]}}
+ * (docs/gateway-api.md).
+ */
+void
+qd_gw_http_respond_error (SoupServerMessage *msg,
+                          guint              status,
+                          const char        *code,
+                          const char        *parameter,
+                          gint64             retry_after,
+                          const char        *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  if (parameter != NULL)
+    {
+      json_builder_set_member_name (builder, "parameter");
+      json_builder_add_string_value (builder, parameter);
+    }
+  if (retry_after > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
+
+      json_builder_set_member_name (builder, "retry_after");
+      json_builder_add_int_value (builder, retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  qd_gw_http_respond_builder (msg, status, builder);
+}

@@ -16,5 +16,14 @@ gboolean    qd_gw_http_listen           (SoupServer               *server,
                                          SoupServerListenOptions   options,
                                          guint16                  *out_port,
                                          GError                  **error);
+void        qd_gw_http_respond_builder  (SoupServerMessage        *msg,
+                                         guint                     status,
+                                         JsonBuilder              *builder);
+void        qd_gw_http_respond_error    (SoupServerMessage        *msg,
+                                         guint                     status,
+                                         const char               *code,
+                                         const char               *parameter,
+                                         gint64                    retry_after,
+                                         const char               *message);
 
 G_END_DECLS

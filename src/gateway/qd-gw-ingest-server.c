@@ -81,40 +81,12 @@ qd_gw_ingest_read_secret (const char  *path,
 /* answers */
 
 static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *code,
-               const char        *message)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize length;
-  char *data;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    data, length);
-}
-
-static void
 respond_code (SoupServerMessage *msg,
               QdGwErrorCode      code,
               const char        *message)
 {
-  respond_error (msg, qd_gw_error_http_status (code), qd_gw_error_code_string (code), message);
+  qd_gw_http_respond_error (msg, qd_gw_error_http_status (code), qd_gw_error_code_string (code),
+                            NULL, 0, message);
 }
 
 /* An answer given before the body is read: libsoup still reads the body
@@ -229,8 +201,9 @@ early_cb (SoupServer        *server,
     return;
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
-      respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required",
-                     "Send a Content-Length: the size is checked before the body is read.");
+      qd_gw_http_respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required", NULL, 0,
+                                "Send a Content-Length: the size is checked before the body "
+                                "is read.");
       close_after (msg);
     }
   else if (soup_message_headers_get_content_length (headers) > self->max_bytes)
@@ -256,7 +229,6 @@ handle_ingest (QdGwIngestServer  *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   QdGwIngestCounts counts;
-  char *json;
 
   request = qd_gw_ingest_request_parse (headers, &error);
   if (request == NULL)
@@ -273,8 +245,8 @@ handle_ingest (QdGwIngestServer  *self,
     {
       /* rspamd then defers the message: Postfix answers 451, the sender retries. */
       g_warning ("cannot hold message %s: %s", request->queue_id, error->message);
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "store_unavailable",
-                     "The message could not be stored; try again later.");
+      qd_gw_http_respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "store_unavailable", NULL,
+                                0, "The message could not be stored; try again later.");
       return;
     }
 
@@ -291,17 +263,7 @@ handle_ingest (QdGwIngestServer  *self,
   json_builder_set_member_name (builder, "ignored");
   json_builder_add_int_value (builder, counts.ignored);
   json_builder_end_object (builder);
-  {
-    g_autoptr(JsonGenerator) generator = json_generator_new ();
-    g_autoptr(JsonNode) root = json_builder_get_root (builder);
-    gsize length;
-
-    json_generator_set_root (generator, root);
-    json = json_generator_to_data (generator, &length);
-    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-    soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                      json, length);
-  }
+  qd_gw_http_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
 /* GET, HEAD /rspamd/maps/{approved,blocked} */

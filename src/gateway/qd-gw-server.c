@@ -32,64 +32,14 @@ G_DEFINE_FINAL_TYPE (QdGwServer, qd_gw_server, G_TYPE_OBJECT)
 /* answers */
 
 static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonNode          *root)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  gsize length;
-  char *data;
-
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    data, length);
-}
-
-static void
-respond_builder (SoupServerMessage *msg,
-                 guint              status,
-                 JsonBuilder       *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  respond_json (msg, status, root);
-}
-
-static void
 respond_error_full (SoupServerMessage *msg,
                     QdGwErrorCode      code,
                     const char        *parameter,
                     gint64             retry_after,
                     const char        *message)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "error");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, qd_gw_error_code_string (code));
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  if (parameter != NULL)
-    {
-      json_builder_set_member_name (builder, "parameter");
-      json_builder_add_string_value (builder, parameter);
-    }
-  if (retry_after > 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);
-
-      json_builder_set_member_name (builder, "retry_after");
-      json_builder_add_int_value (builder, retry_after);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Retry-After", seconds);
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  respond_builder (msg, qd_gw_error_http_status (code), builder);
+  qd_gw_http_respond_error (msg, qd_gw_error_http_status (code), qd_gw_error_code_string (code),
+                            parameter, retry_after, message);
 }
 
 static void
@@ -338,7 +288,7 @@ handle_info (QdGwServer *self,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  respond_builder (req->msg, SOUP_STATUS_OK, builder);
+  qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
 }
 
 /* /session */
@@ -358,7 +308,7 @@ respond_session (Request        *req,
   add_time_member (builder, "expires_at", expires_at);
   add_user_json (builder, user);
   json_builder_end_object (builder);
-  respond_builder (req->msg, status, builder);
+  qd_gw_http_respond_builder (req->msg, status, builder);
 }
 
 static void
@@ -727,7 +677,7 @@ handle_list (QdGwServer *self,
   json_builder_set_member_name (builder, "total");
   json_builder_add_int_value (builder, total);
   json_builder_end_object (builder);
-  respond_builder (req->msg, SOUP_STATUS_OK, builder);
+  qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
 }
 
 /* GET /messages/{id}[/raw] */
@@ -755,7 +705,7 @@ handle_item (QdGwServer *self,
     return;
   builder = json_builder_new ();
   add_item_json (builder, item);
-  respond_builder (req->msg, SOUP_STATUS_OK, builder);
+  qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
 }
 
 static void
@@ -904,7 +854,7 @@ respond_act_results (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "failed");
   json_builder_add_int_value (builder, results->len - succeeded);
   json_builder_end_object (builder);
-  respond_builder (msg, SOUP_STATUS_OK, builder);
+  qd_gw_http_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
 typedef struct
@@ -993,7 +943,7 @@ handle_senders (QdGwServer     *self,
       json_builder_set_member_name (builder, "max");
       json_builder_add_int_value (builder, config->max_sender_list);
       json_builder_end_object (builder);
-      respond_builder (req->msg, SOUP_STATUS_OK, builder);
+      qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
     }
   else if (req->n_segments == 1 && g_str_equal (req->method, "POST"))
     {
@@ -1019,8 +969,10 @@ handle_senders (QdGwServer     *self,
         case QD_GW_SENDER_ADDED:
         case QD_GW_SENDER_ALREADY_LISTED:
           add_sender_json (builder, &entry);
-          respond_builder (req->msg, outcome == QD_GW_SENDER_ADDED ? SOUP_STATUS_CREATED
-                                                                   : SOUP_STATUS_OK, builder);
+          qd_gw_http_respond_builder (req->msg,
+                                      outcome == QD_GW_SENDER_ADDED ? SOUP_STATUS_CREATED
+                                                                    : SOUP_STATUS_OK,
+                                      builder);
           break;
         case QD_GW_SENDER_FAILED:
         default:
@@ -1066,7 +1018,7 @@ respond_verdict (SoupServerMessage *msg,
   json_builder_set_member_name (builder, "reported");
   json_builder_add_boolean_value (builder, verdict->reported);
   json_builder_end_object (builder);
-  respond_builder (msg, SOUP_STATUS_OK, builder);
+  qd_gw_http_respond_builder (msg, SOUP_STATUS_OK, builder);
 }
 
 static void
