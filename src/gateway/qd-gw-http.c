@@ -8,6 +8,29 @@
 #include "qd-gw-http.h"
 
 /**
+ * qd_gw_http_server_new:
+ * @certificate: (nullable): for HTTPS, or %NULL
+ * @early_callback: runs once the headers are in, before the body is read
+ * @callback: runs once the body is in
+ *
+ * Returns: (transfer full): a server that names itself qd-gateway and its version
+ */
+SoupServer *
+qd_gw_http_server_new (GTlsCertificate    *certificate,
+                       SoupServerCallback  early_callback,
+                       SoupServerCallback  callback,
+                       gpointer            user_data)
+{
+  SoupServer *server = soup_server_new ("server-header", "qd-gateway/" PACKAGE_VERSION,
+                                        "tls-certificate", certificate,
+                                        NULL);
+
+  soup_server_add_early_handler (server, NULL, early_callback, user_data, NULL);
+  soup_server_add_handler (server, NULL, callback, user_data, NULL);
+  return server;
+}
+
+/**
  * qd_gw_http_listen:
  * @host: an IP address, not a name
  * @port: 0 for any free port

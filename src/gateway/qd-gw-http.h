@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+SoupServer *qd_gw_http_server_new       (GTlsCertificate          *certificate,
+                                         SoupServerCallback        early_callback,
+                                         SoupServerCallback        callback,
+                                         gpointer                  user_data);
 gboolean    qd_gw_http_listen           (SoupServer               *server,
                                          const char               *host,
                                          guint16                   port,

@@ -382,9 +382,7 @@ qd_gw_ingest_server_new (QdGwGateway *gateway,
   memset (credentials, 0, strlen (credentials));
   memset (expected, 0, strlen (expected));
 
-  self->server = soup_server_new ("server-header", "qd-gateway/" PACKAGE_VERSION, NULL);
-  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
-  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  self->server = qd_gw_http_server_new (NULL, early_cb, server_cb, self);
   return self;
 }
 

@@ -1277,11 +1277,7 @@ qd_gw_server_new (QdGwGateway     *gateway,
 
   self->gateway = g_object_ref (gateway);
   self->https = certificate != NULL;
-  self->server = soup_server_new ("server-header", "qd-gateway/" PACKAGE_VERSION,
-                                  "tls-certificate", certificate,
-                                  NULL);
-  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
-  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  self->server = qd_gw_http_server_new (certificate, early_cb, server_cb, self);
   return self;
 }
 
