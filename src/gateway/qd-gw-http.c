@@ -127,3 +127,18 @@ qd_gw_http_respond_error (SoupServerMessage *msg,
   json_builder_end_object (builder);
   qd_gw_http_respond_builder (msg, status, builder);
 }
+
+/**
+ * qd_gw_http_close_after:
+ *
+ * For an answer given before the body is read: libsoup still reads the
+ * body (unless the client sent Expect: 100-continue), but keeps none of
+ * it, and the connection ends with this answer.
+ */
+void
+qd_gw_http_close_after (SoupServerMessage *msg)
+{
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                "close");
+}

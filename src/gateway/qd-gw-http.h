@@ -30,4 +30,6 @@ void        qd_gw_http_respond_error    (SoupServerMessage        *msg,
                                          gint64                    retry_after,
                                          const char               *message);
 
+void        qd_gw_http_close_after      (SoupServerMessage        *msg);
+
 G_END_DECLS

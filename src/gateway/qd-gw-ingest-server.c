@@ -89,17 +89,6 @@ respond_code (SoupServerMessage *msg,
                             NULL, 0, message);
 }
 
-/* An answer given before the body is read: libsoup still reads the body
- * (unless the client sent Expect: 100-continue), but keeps none of it, and
- * the connection ends with this answer. */
-static void
-close_after (SoupServerMessage *msg)
-{
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                "close");
-}
-
 /* authentication */
 
 static char *
@@ -180,12 +169,12 @@ early_cb (SoupServer        *server,
   if (route == ROUTE_NONE)
     {
       respond_code (msg, QD_GW_ERROR_NOT_FOUND, "No such path on the ingest listener.");
-      close_after (msg);
+      qd_gw_http_close_after (msg);
       return;
     }
   if (!method_allowed (msg, route))
     {
-      close_after (msg);
+      qd_gw_http_close_after (msg);
       return;
     }
   if (!authorized (self, msg))
@@ -194,7 +183,7 @@ early_cb (SoupServer        *server,
                                     "WWW-Authenticate", REALM);
       respond_code (msg, QD_GW_ERROR_UNAUTHORIZED,
                     "Authenticate as rspamd with the ingest secret (HTTP Basic).");
-      close_after (msg);
+      qd_gw_http_close_after (msg);
       return;
     }
   if (route != ROUTE_INGEST)
@@ -204,7 +193,7 @@ early_cb (SoupServer        *server,
       qd_gw_http_respond_error (msg, SOUP_STATUS_LENGTH_REQUIRED, "length_required", NULL, 0,
                                 "Send a Content-Length: the size is checked before the body "
                                 "is read.");
-      close_after (msg);
+      qd_gw_http_close_after (msg);
     }
   else if (soup_message_headers_get_content_length (headers) > self->max_bytes)
     {
@@ -213,7 +202,7 @@ early_cb (SoupServer        *server,
                          self->max_bytes);
 
       respond_code (msg, QD_GW_ERROR_PAYLOAD_TOO_LARGE, message);
-      close_after (msg);
+      qd_gw_http_close_after (msg);
     }
 }
 

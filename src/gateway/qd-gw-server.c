@@ -1229,8 +1229,7 @@ early_cb (SoupServer        *server,
     {
       respond_error (msg, QD_GW_ERROR_BAD_REQUEST,
                      "Send a Content-Length: chunked request bodies are not accepted.");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
+      qd_gw_http_close_after (msg);
     }
   else if (length > 0 && (gsize)length > limit)
     {
@@ -1238,8 +1237,7 @@ early_cb (SoupServer        *server,
         g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes.", limit);
 
       respond_error (msg, QD_GW_ERROR_PAYLOAD_TOO_LARGE, message);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
+      qd_gw_http_close_after (msg);
     }
 }
 
