@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "qd-gw-error.h"
 #include "qd-gw-http.h"
 
 /**
@@ -141,4 +142,34 @@ qd_gw_http_close_after (SoupServerMessage *msg)
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                 "close");
+}
+
+/**
+ * qd_gw_http_refuse_larger:
+ * @limit: the largest body accepted, in bytes
+ * @what: what the body is, for the answer's message ("request body", "message")
+ *
+ * From an early handler: answers 413 and closes the connection when the
+ * Content-Length announces more than @limit bytes, so that no such body
+ * is kept.
+ *
+ * Returns: whether it refused the request
+ */
+gboolean
+qd_gw_http_refuse_larger (SoupServerMessage *msg,
+                          guint64            limit,
+                          const char        *what)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  g_autofree char *message = NULL;
+
+  if (length <= 0 || (guint64)length <= limit)
+    return FALSE;
+  message = g_strdup_printf ("The %s is larger than %" G_GUINT64_FORMAT " bytes.", what, limit);
+  qd_gw_http_respond_error (msg, qd_gw_error_http_status (QD_GW_ERROR_PAYLOAD_TOO_LARGE),
+                            qd_gw_error_code_string (QD_GW_ERROR_PAYLOAD_TOO_LARGE), NULL, 0,
+                            message);
+  qd_gw_http_close_after (msg);
+  return TRUE;
 }

@@ -31,5 +31,8 @@ void        qd_gw_http_respond_error    (SoupServerMessage        *msg,
                                          const char               *message);
 
 void        qd_gw_http_close_after      (SoupServerMessage        *msg);
+gboolean    qd_gw_http_refuse_larger    (SoupServerMessage        *msg,
+                                         guint64                   limit,
+                                         const char               *what);
 
 G_END_DECLS

@@ -195,15 +195,8 @@ early_cb (SoupServer        *server,
                                 "is read.");
       qd_gw_http_close_after (msg);
     }
-  else if (soup_message_headers_get_content_length (headers) > self->max_bytes)
-    {
-      g_autofree char *message =
-        g_strdup_printf ("The message is larger than %" G_GINT64_FORMAT " bytes.",
-                         self->max_bytes);
-
-      respond_code (msg, QD_GW_ERROR_PAYLOAD_TOO_LARGE, message);
-      qd_gw_http_close_after (msg);
-    }
+  else
+    qd_gw_http_refuse_larger (msg, self->max_bytes, "message");
 }
 
 /* POST /rspamd/ingest */

@@ -1221,7 +1221,6 @@ early_cb (SoupServer        *server,
   QdGwServer *self = user_data;
   const QdGwConfig *config = qd_gw_gateway_get_config (self->gateway);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
   gsize limit = g_str_has_prefix (path, API_PREFIX "/classify") ? config->max_classify_bytes
                                                                   : config->max_request_bytes;
 
@@ -1231,14 +1230,8 @@ early_cb (SoupServer        *server,
                      "Send a Content-Length: chunked request bodies are not accepted.");
       qd_gw_http_close_after (msg);
     }
-  else if (length > 0 && (gsize)length > limit)
-    {
-      g_autofree char *message =
-        g_strdup_printf ("The request body is larger than %" G_GSIZE_FORMAT " bytes.", limit);
-
-      respond_error (msg, QD_GW_ERROR_PAYLOAD_TOO_LARGE, message);
-      qd_gw_http_close_after (msg);
-    }
+  else
+    qd_gw_http_refuse_larger (msg, limit, "request body");
 }
 
 static void
