@@ -379,6 +379,22 @@ qd_gw_store_add_user (QdGwStore   *self,
   return user_id;
 }
 
+#define USER_COLUMNS "id, username, address, display_name, password_hash"
+
+/* The row @stmt stands on, its columns selected as USER_COLUMNS. */
+static QdGwUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  QdGwUser *user = g_new0 (QdGwUser, 1);
+
+  user->id = sqlite3_column_int64 (stmt, 0);
+  user->username = qd_sqlite_column_text (stmt, 1);
+  user->address = qd_sqlite_column_text (stmt, 2);
+  user->display_name = qd_sqlite_column_text (stmt, 3);
+  user->password_hash = qd_sqlite_column_text (stmt, 4);
+  return user;
+}
+
 static QdGwUser *
 read_user (sqlite3_stmt *stmt)
 {
@@ -386,12 +402,7 @@ read_user (sqlite3_stmt *stmt)
 
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
-  user = g_new0 (QdGwUser, 1);
-  user->id = sqlite3_column_int64 (stmt, 0);
-  user->username = qd_sqlite_column_text (stmt, 1);
-  user->address = qd_sqlite_column_text (stmt, 2);
-  user->display_name = qd_sqlite_column_text (stmt, 3);
-  user->password_hash = qd_sqlite_column_text (stmt, 4);
+  user = user_from_row (stmt);
   sqlite3_reset (stmt);
   return user;
 }
@@ -401,7 +412,7 @@ qd_gw_store_find_user (QdGwStore  *self,
                        const char *username)
 {
   sqlite3_stmt *stmt = prepare (self,
-    "SELECT id, username, address, display_name, password_hash FROM users WHERE username = ?");
+    "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
 
   bind_text (stmt, 1, username);
   return read_user (stmt);
@@ -412,7 +423,7 @@ qd_gw_store_get_user (QdGwStore *self,
                       gint64     user_id)
 {
   sqlite3_stmt *stmt = prepare (self,
-    "SELECT id, username, address, display_name, password_hash FROM users WHERE id = ?");
+    "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   return read_user (stmt);
@@ -1137,22 +1148,12 @@ qd_gw_store_find_users_by_address (QdGwStore  *self,
 {
   GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_user_free);
   sqlite3_stmt *stmt = prepare (self,
-    "SELECT id, username, address, display_name, password_hash FROM users"
+    "SELECT " USER_COLUMNS " FROM users"
     " WHERE lower(address) = lower(?) ORDER BY id");
-  QdGwUser *user;
 
   bind_text (stmt, 1, address);
-  /* read_user resets the statement after one row: read them by hand. */
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      user = g_new0 (QdGwUser, 1);
-      user->id = sqlite3_column_int64 (stmt, 0);
-      user->username = qd_sqlite_column_text (stmt, 1);
-      user->address = qd_sqlite_column_text (stmt, 2);
-      user->display_name = qd_sqlite_column_text (stmt, 3);
-      user->password_hash = qd_sqlite_column_text (stmt, 4);
-      g_ptr_array_add (users, user);
-    }
+    g_ptr_array_add (users, user_from_row (stmt));
   sqlite3_reset (stmt);
   return users;
 }
