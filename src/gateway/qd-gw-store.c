@@ -157,6 +157,19 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/* Runs a query of one number: its first row's first column, or 0 when it
+ * has no row. */
+static gint64
+read_int64 (sqlite3_stmt *stmt)
+{
+  gint64 value = 0;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
 static void
 qd_gw_store_finalize (GObject *object)
 {
@@ -826,14 +839,10 @@ qd_gw_store_count_senders (QdGwStore      *self,
 {
   sqlite3_stmt *stmt = prepare (self,
     "SELECT count(*) FROM senders WHERE user_id = ? AND list = ?");
-  gint64 count = 0;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int (stmt, 2, list);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return count;
+  return read_int64 (stmt);
 }
 
 gint64
@@ -845,7 +854,6 @@ qd_gw_store_add_sender (QdGwStore       *self,
                         GError         **error)
 {
   sqlite3_stmt *stmt;
-  gint64 added_at = 0;
 
   /* An address is on one list at most: approving unblocks, blocking unapproves. */
   qd_gw_store_remove_sender (self, list == QD_GW_LIST_APPROVED ? QD_GW_LIST_BLOCKED
@@ -870,10 +878,7 @@ qd_gw_store_add_sender (QdGwStore       *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int (stmt, 2, list);
   bind_text (stmt, 3, address);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    added_at = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return added_at;
+  return read_int64 (stmt);
 }
 
 gboolean
@@ -1166,14 +1171,10 @@ qd_gw_store_find_queued_item (QdGwStore  *self,
 {
   sqlite3_stmt *stmt = prepare (self,
     "SELECT id FROM items WHERE queue_id = ? AND recipient = ?");
-  gint64 id = 0;
 
   bind_text (stmt, 1, queue_id);
   bind_text (stmt, 2, recipient);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return id;
+  return read_int64 (stmt);
 }
 
 /* Fails (SQLITE_CONSTRAINT) when another item has the same queue id and recipient. */
@@ -1212,16 +1213,12 @@ qd_gw_store_find_retried_item (QdGwStore  *self,
   sqlite3_stmt *stmt = prepare (self,
     "SELECT id FROM items WHERE recipient = ? AND message_id = ? AND received_at >= ?"
     " AND envelope_sender IS ? LIMIT 1");
-  gint64 id = 0;
 
   bind_text (stmt, 1, recipient);
   bind_text (stmt, 2, message_id);
   sqlite3_bind_int64 (stmt, 3, since);
   bind_text (stmt, 4, envelope_sender);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return id;
+  return read_int64 (stmt);
 }
 
 /**
