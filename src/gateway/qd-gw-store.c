@@ -622,6 +622,18 @@ read_item (sqlite3_stmt *stmt)
   return item;
 }
 
+/* Runs a query of one item: its first row, or %NULL when it has no row. */
+static QdGwItem *
+read_one_item (sqlite3_stmt *stmt)
+{
+  QdGwItem *item = NULL;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    item = read_item (stmt);
+  sqlite3_reset (stmt);
+  return item;
+}
+
 QdGwItem *
 qd_gw_store_get_item (QdGwStore *self,
                       gint64     user_id,
@@ -629,14 +641,10 @@ qd_gw_store_get_item (QdGwStore *self,
 {
   sqlite3_stmt *stmt = prepare (self,
     "SELECT " ITEM_COLUMNS " FROM items WHERE id = ? AND user_id = ?");
-  QdGwItem *item = NULL;
 
   sqlite3_bind_int64 (stmt, 1, item_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    item = read_item (stmt);
-  sqlite3_reset (stmt);
-  return item;
+  return read_one_item (stmt);
 }
 
 gboolean
@@ -1106,13 +1114,9 @@ qd_gw_store_find_item (QdGwStore *self,
                        gint64     item_id)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT " ITEM_COLUMNS " FROM items WHERE id = ?");
-  QdGwItem *item = NULL;
 
   sqlite3_bind_int64 (stmt, 1, item_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    item = read_item (stmt);
-  sqlite3_reset (stmt);
-  return item;
+  return read_one_item (stmt);
 }
 
 /**
