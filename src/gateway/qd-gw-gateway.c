@@ -323,9 +323,29 @@ qd_gw_gateway_add_user (QdGwGateway  *self,
 
 /* ingest */
 
-static void release_logged_cb (GObject      *object,
-                               GAsyncResult *result,
-                               gpointer      user_data);
+static void
+approved_release_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *item_id = user_data;
+
+  if (!qd_gw_gateway_release_item_finish (QD_GW_GATEWAY (object), result, &error))
+    g_message ("approved sender's item %" G_GINT64_FORMAT " stays held: %s", *item_id,
+               error->message);
+}
+
+/* In mail-system mode an approved sender's message is held, then released
+ * in the background, as the API would: the sender need not wait for an
+ * SMTP transaction. A failure leaves it held, for the user. */
+static void
+release_approved (QdGwGateway *self,
+                  gint64       item_id)
+{
+  qd_gw_gateway_release_item_async (self, item_id, NULL, approved_release_cb,
+                                    g_memdup2 (&item_id, sizeof item_id));
+}
 
 /* The rule a held item names when its ingest gave none. */
 const char *
@@ -534,7 +554,7 @@ qd_gw_gateway_ingest (QdGwGateway              *self,
 
   if (approved)
     {
-      qd_gw_gateway_release_item_async (self, item->id, NULL, release_logged_cb, NULL);
+      release_approved (self, item->id);
       return g_strdup ("delivered");
     }
   return g_strdup_printf ("%" G_GINT64_FORMAT, item->id);
@@ -1247,17 +1267,6 @@ qd_gw_gateway_release_item_finish (QdGwGateway   *self,
 }
 
 static void
-release_logged_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!qd_gw_gateway_release_item_finish (QD_GW_GATEWAY (object), result, &error))
-    g_message ("a release did not go through: %s", error->message);
-}
-
-static void
 resumed_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
@@ -1545,19 +1554,6 @@ sync_directory (QdGwGateway  *self,
   return FALSE;
 }
 
-static void
-approved_release_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree gint64 *item_id = user_data;
-
-  if (!qd_gw_gateway_release_item_finish (QD_GW_GATEWAY (object), result, &error))
-    g_warning ("approved sender's item %" G_GINT64_FORMAT " stays held: %s", *item_id,
-               error->message);
-}
-
 /**
  * qd_gw_gateway_ingest_from_rspamd:
  * @request: the POST's headers, parsed
@@ -1692,10 +1688,7 @@ qd_gw_gateway_ingest_from_rspamd (QdGwGateway              *self,
           counts->held++;
           continue;
         }
-      /* Released in the background, as the API would: rspamd need not wait
-       * for an SMTP transaction. A failure leaves it held, for the user. */
-      qd_gw_gateway_release_item_async (self, item->id, NULL, approved_release_cb,
-                                        g_memdup2 (&item->id, sizeof item->id));
+      release_approved (self, item->id);
       counts->released++;
     }
   return TRUE;
