@@ -74,6 +74,8 @@ def real_mail(work: Path) -> None:
     import qdstack
 
     print("demo: starting Postfix, rspamd, Dovecot and qd-gateway…", flush=True)
+    # Postfix and Dovecot drop root and must pass through to the stack's files.
+    work.chmod(0o711)
     with qdstack.Stack(work / "stack") as stack:
         stack.write_description()
         replies: dict[str, dict[int, int]] = {}

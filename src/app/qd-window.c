@@ -31,6 +31,7 @@ struct _QdWindow
   AdwBin               *sign_in_bin;
   AdwBin               *quarantine_bin;
   AdwBin               *junk_bin;
+  AdwViewStackPage     *junk_stack_page;
   AdwBin               *report_bin;
   AdwBin               *submissions_bin;
 
@@ -254,7 +255,15 @@ static void
 signed_in (QdWindow *self)
 {
   g_autofree char *last = g_settings_get_string (self->settings, "last-view");
+  QdGatewayInfo *info = qd_session_get_info (self->session);
 
+  /* No Junk tab that could only say the gateway has none. */
+  adw_view_stack_page_set_visible (self->junk_stack_page, info == NULL || info->has_junk);
+  if (!adw_view_stack_page_get_visible (self->junk_stack_page) && g_strcmp0 (last, "junk") == 0)
+    {
+      g_free (last);
+      last = g_strdup ("quarantine");
+    }
   send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
@@ -446,6 +455,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, sign_in_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_bin);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_stack_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, report_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_bin);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);

@@ -26,6 +26,7 @@ qd_gateway_info_new_defaults (void)
   self->max_page_size = 100;
   self->max_classify_bytes = 10 * 1024 * 1024;
   self->smtp_security = g_strdup ("starttls");
+  self->has_junk = TRUE;
   return self;
 }
 
@@ -44,6 +45,7 @@ qd_gateway_info_new_from_json (JsonObject  *object,
   JsonObject *submission = qd_json_get_object (object, "submission");
   JsonObject *limits = qd_json_get_object (object, "limits");
   JsonObject *smtp = qd_json_get_object (submission, "smtp");
+  JsonArray *folders = qd_json_get_array (object, "folders");
   gint64 api_version = qd_json_get_int (object, "api_version", 0);
   gint64 max_sample_age_days, max_batch_ids, max_page_size;
 
@@ -73,6 +75,19 @@ qd_gateway_info_new_from_json (JsonObject  *object,
       g_free (self->smtp_security);
       self->smtp_security = g_strdup (qd_json_get_string (smtp, "security")
                                       ? qd_json_get_string (smtp, "security") : "starttls");
+    }
+
+  if (folders != NULL)
+    {
+      self->has_junk = FALSE;
+      for (guint i = 0; i < json_array_get_length (folders); i++)
+        {
+          JsonNode *node = json_array_get_element (folders, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+              g_strcmp0 (json_node_get_string (node), "junk") == 0)
+            self->has_junk = TRUE;
+        }
     }
 
   max_batch_ids = qd_json_get_int (limits, "max_batch_ids", QD_DEFAULT_MAX_BATCH_IDS);

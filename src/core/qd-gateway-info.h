@@ -33,6 +33,11 @@ typedef struct
   guint   max_batch_ids;
   guint   max_page_size;
   gint64  max_classify_bytes;
+
+  /* The gateway keeps a Junk folder ("folders" lists "junk", or says
+   * nothing). A gateway that is the quarantine of a mail system has none:
+   * Junk is in the person's mailbox there. */
+  gboolean has_junk;
 } QdGatewayInfo;
 
 #define QD_TYPE_GATEWAY_INFO (qd_gateway_info_get_type ())

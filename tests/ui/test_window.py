@@ -446,6 +446,32 @@ class SlowGateway(WindowTest):
                             "the list once the gateway answers")
 
 
+class MailSystemGateway(WindowTest):
+    """The quarantine of a Postfix + rspamd + Dovecot system keeps no Junk (it
+    is in the person's mailbox): the window offers no Junk tab there."""
+
+    def test_no_junk_tab(self):
+        with Gateway() as mail_system:
+            mail_system.add_user("demo", "demo", "demo@example.com", "Demo User")
+            mail_system.ingest("demo", "quarantine", "graymail",
+                               [message("Held by the mail system")], category="marketing")
+            # Releases would go to this port; this test releases nothing.
+            mail_system.start(extra_args=["--relay", f"127.0.0.1:{qdharness.free_port()}"])
+            session.set_setting("gateway-url", mail_system.url)
+            self.sign_in_if_asked()
+            self.wait_count(lambda t: t is not None and t.endswith(" " + T["one message"]))
+
+            def tabs():
+                return [qdui.accessible_name(tab) for tab in qdui.find_all(
+                    self.window, "page tab",
+                    predicate=lambda a: a.getState().contains(qdui.pyatspi.STATE_VISIBLE))]
+            shown = qdharness.wait_for(tabs, 20, "the view switcher's tabs")
+            self.assertIn(T["Quarantine"], shown)
+            self.assertIn(T["Report Spam"], shown)
+            self.assertNotIn(T["Junk"], shown)
+            self.shot("mail-system-no-junk")
+
+
 class Accessibility(WindowTest):
     INTERACTIVE = {"push button", "toggle button", "check box", "radio button", "text",
                    "entry", "password text", "combo box", "menu item", "check menu item",

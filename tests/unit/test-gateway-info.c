@@ -35,12 +35,36 @@ test_info_limits (void)
     }
 }
 
+/* Junk is offered only where the gateway keeps it: a mail system's
+ * quarantine lists "quarantine" alone; a gateway that says nothing has both. */
+static void
+test_info_folders (void)
+{
+  static const struct { const char *json; gboolean has_junk; } cases[] = {
+    { "{\"api_version\": 1}", TRUE },
+    { "{\"api_version\": 1, \"folders\": [\"quarantine\", \"junk\"]}", TRUE },
+    { "{\"api_version\": 1, \"folders\": [\"quarantine\"]}", FALSE },
+    { "{\"api_version\": 1, \"folders\": []}", FALSE },
+    { "{\"api_version\": 1, \"folders\": [1, null, {\"junk\": 1}]}", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) object = qd_json_parse_object (cases[i].json, -1, NULL);
+      g_autoptr(QdGatewayInfo) info = qd_gateway_info_new_from_json (object, NULL);
+
+      g_assert_nonnull (info);
+      g_assert_cmpint (info->has_junk, ==, cases[i].has_junk);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/gateway-info/folders", test_info_folders);
   g_test_add_func ("/gateway-info/limits", test_info_limits);
 
   return g_test_run ();
