@@ -29,6 +29,7 @@ import shutil
 import smtplib
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -103,6 +104,15 @@ def _need(path: str, package: str) -> None:
         raise StackError(f"{path} is missing: install Debian's {package} (build-aux/setup does)")
 
 
+@contextlib.contextmanager
+def temporary_directory(prefix: str):
+    """A temporary directory for a stack: Postfix and Dovecot drop root and
+    must pass through it (0711: they can, nobody else can list it)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        os.chmod(tmp, 0o711)
+        yield Path(tmp)
+
+
 class Postfix:
     """A private Postfix: the public port runs rspamd as a milter, the relay
     port (for qd-gateway's releases) runs none."""
@@ -138,24 +148,44 @@ class Postfix:
             postfix = pwd.getpwnam("postfix")
             os.chown(self.root / "data", postfix.pw_uid, postfix.pw_gid)
 
-    def start(self) -> None:
+    def start(self, attempts: int = 4) -> None:
+        """Start master; its SMTP ports are picked here, again on each
+        attempt: a port that was free a moment ago may have been taken."""
         _need(self.MASTER, "postfix")
-        self.configure()
         conf = self.root / "conf"
-        # "postfix check" creates the queue's directories with their owners.
-        check = subprocess.run(["postfix", "-c", str(conf), "check"],
-                               capture_output=True, text=True, timeout=60)
-        if check.returncode != 0:
-            raise StackError("Postfix refused its configuration: "
-                             + (h._tail(self.log_path, 600).strip() or check.stderr.strip()))
-        self.proc = h.spawn([self.MASTER, "-c", conf, "-d"],
-                            log=self.root / "log" / "master.out")
-        h.wait_for(lambda: self._answers(self.smtp) and self._answers(self.relay)
-                   or self._died(), 30, "Postfix's SMTP ports")
-        if self.proc.poll() is not None:
-            raise StackError("Postfix stopped as it started: "
-                             + (h._tail(self.log_path, 600)
-                                + h._tail(self.root / "log" / "master.out", 600)).strip())
+        for attempt in range(attempts):
+            if attempt > 0:
+                self.smtp, self.relay = h.free_port(), h.free_port()
+            self.configure()
+            # "postfix check" creates the queue's directories with their owners.
+            check = subprocess.run(["postfix", "-c", str(conf), "check"],
+                                   capture_output=True, text=True, timeout=60)
+            if check.returncode != 0:
+                raise StackError("Postfix refused its configuration: "
+                                 + (h._tail(self.log_path, 600).strip() or check.stderr.strip()))
+            self.proc = h.spawn([self.MASTER, "-c", conf, "-d"],
+                                log=self.root / "log" / "master.out")
+            h.wait_for(lambda: self._answers(self.smtp) and self._answers(self.relay)
+                       or self._died(), 30, "Postfix's SMTP ports")
+            if not self._died():
+                return
+            # Fatal errors before its log daemon runs (a port in use) reach
+            # only syslog, which these machines lack: try other ports.
+            code = self.proc.returncode
+            h.stop_process(self.proc, timeout=5)
+            self.proc = None
+        raise StackError(f"Postfix stopped as it started ({attempts} times, exit status "
+                         f"{code}): " + (h._tail(self.log_path, 600)
+                                         + h._tail(self.root / "log" / "master.out", 600)).strip())
+
+    def use_milter(self, port: int) -> None:
+        """Point the running Postfix at rspamd's milter on PORT."""
+        self.milter = port
+        conf = str(self.root / "conf")
+        subprocess.run(["postconf", "-c", conf, "-e", f"smtpd_milters = inet:127.0.0.1:{port}"],
+                       check=True, capture_output=True, timeout=30)
+        subprocess.run(["postfix", "-c", conf, "reload"], check=True, capture_output=True,
+                       timeout=30)
 
     def _died(self) -> bool:
         return self.proc.poll() is not None
@@ -348,20 +378,37 @@ class Stack:
                                lmtp=self.ports["lmtp"], users=self.users)
         with _part("Dovecot", self.dovecot.log_path):
             self.dovecot.start()
-        with _part("qd-gateway", self.dir / "gateway" / "gateway.log"):
-            self.start_gateway()
-        self.rspamd = StackRspamd(self.dir / "rspamd", self.ingest_url, self.secret,
-                                  milter=self.ports["milter"], policy=self.policy,
-                                  test_rules=self.test_rules)
-        with _part("rspamd", self.rspamd.log_path):
-            self.rspamd.start()
-            h.wait_for(lambda: _port_open(self.ports["milter"]), 30, "rspamd's milter port")
+        # Postfix before the others, so that its ports are bound before
+        # anything else picks a free one.
         self.postfix = Postfix(self.dir / "postfix", smtp=self.ports["smtp"],
                                relay=self.ports["relay"], milter=self.ports["milter"],
                                lmtp=self.ports["lmtp"],
                                addresses=[u["address"] for u in self.users])
         with _part("Postfix", self.postfix.log_path):
             self.postfix.start()
+        self.ports["smtp"], self.ports["relay"] = self.postfix.smtp, self.postfix.relay
+        with _part("qd-gateway", self.dir / "gateway" / "gateway.log"):
+            self.start_gateway()
+        with _part("rspamd", self.dir / "rspamd" / "log" / "rspamd.log"):
+            self.start_rspamd()
+
+    def start_rspamd(self, attempts: int = 3) -> None:
+        """rspamd with its milter on the port Postfix was told; if that port
+        was taken meanwhile, another one, and Postfix is told again."""
+        for attempt in range(attempts):
+            if attempt > 0:
+                self.rspamd.stop()
+                self.ports["milter"] = h.free_port()
+                self.postfix.use_milter(self.ports["milter"])
+            self.rspamd = StackRspamd(self.dir / "rspamd", self.ingest_url, self.secret,
+                                      milter=self.ports["milter"], policy=self.policy,
+                                      test_rules=self.test_rules)
+            self.rspamd.start()
+            with contextlib.suppress(h.WaitTimeout):
+                h.wait_for(lambda: _port_open(self.ports["milter"]), 15, "rspamd's milter port")
+                return
+        raise StackError(f"rspamd's milter never listened ({attempts} ports tried); "
+                         f"its log is {self.rspamd.log_path}")
 
     def start_gateway(self, *, relay_port: int | None = None,
                       ingest_port: int | None = None) -> None:

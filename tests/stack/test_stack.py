@@ -12,7 +12,6 @@ import signal
 import socket
 import socketserver
 import sys
-import tempfile
 import threading
 import unittest
 from pathlib import Path
@@ -22,7 +21,7 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 
 import qdharness as h  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
-from qdstack import Stack  # noqa: E402
+from qdstack import Stack, temporary_directory  # noqa: E402
 
 DEMO = "demo@example.com"
 SATO = "sato@example.com"
@@ -53,9 +52,7 @@ class StackTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = cls.enterClassContext(tempfile.TemporaryDirectory(prefix="qd-stack-"))
-        # Postfix and Dovecot drop root and must reach the stack's files.
-        os.chmod(cls.tmp, 0o711)
+        cls.tmp = cls.enterClassContext(temporary_directory("qd-stack-"))
         # Registered before the stack so it runs after the stack stopped: every
         # part's log is kept beside meson's, for whoever reads a failure.
         cls.addClassCleanup(cls.keep_logs, Path(cls.tmp) / "stack")
