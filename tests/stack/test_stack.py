@@ -105,6 +105,10 @@ class StackTestCase(unittest.TestCase):
             m.logout()
 
     def assertDelivered(self, subj: str, folder: str, user: str = "demo") -> bytes:
+        # A release the gateway runs in the background may reach Postfix after
+        # its queue was last seen empty: wait for the message, then for the queue.
+        h.wait_for(lambda: self.mailbox(subj, folder, user), 30, f"{subj!r} in {folder}",
+                   interval=0.2)
         self.stack.wait_delivered()
         found = self.mailbox(subj, folder, user)
         self.assertEqual(len(found), 1, f"{subj!r} in {user}'s {folder}: {len(found)} copies")
