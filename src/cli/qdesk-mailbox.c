@@ -229,16 +229,13 @@ print_item_json (QdMailboxItem *item)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *text = NULL;
-  g_autofree char *received = item->received_at != NULL
-                              ? g_date_time_format_iso8601 (item->received_at) : NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "uid");
   json_builder_add_int_value (builder, item->uid);
   json_builder_set_member_name (builder, "uidvalidity");
   json_builder_add_int_value (builder, item->uidvalidity);
-  json_builder_set_member_name (builder, "received_at");
-  json_builder_add_string_value (builder, received);
+  qd_json_builder_add_date_time (builder, "received_at", item->received_at);
   json_builder_set_member_name (builder, "from");
   json_builder_add_string_value (builder, item->from);
   json_builder_set_member_name (builder, "from_address");
