@@ -450,10 +450,20 @@ cmd_move_to_inbox (QdeskContext  *ctx,
     {
       GString *list = g_string_new (NULL);
 
+      guint shown = 0;
+
       for (guint i = 0; i < moved->uids->len; i++)
         if (g_array_index (moved->statuses, QdMailboxMoveStatus, i) == QD_MAILBOX_MOVE_FAILED)
-          g_string_append_printf (list, list->len > 0 ? " %u" : "%u",
-                                  g_array_index (moved->uids, guint32, i));
+          {
+            /* Enough to see which; the count above says how many. */
+            if (++shown > 20)
+              {
+                g_string_append (list, " …");
+                break;
+              }
+            g_string_append_printf (list, list->len > 0 ? " %u" : "%u",
+                                    g_array_index (moved->uids, guint32, i));
+          }
       g_printerr (_("Not moved (UIDs): %s\n"), list->str);
       g_string_free (list, TRUE);
       if (moved->error != NULL)

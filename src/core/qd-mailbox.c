@@ -131,19 +131,29 @@ qd_mailbox_move_result_free (QdMailboxMoveResult *result)
 
 /* libetpan reads and writes through a mailstream_low driver; this one
  * hands the bytes to a GIOStream (a GSocketConnection, or the
- * GTlsClientConnection over it), with the socket's time-out. */
+ * GTlsClientConnection over it), with the socket's time-out.  It notes
+ * when the connection broke: libetpan reports a connection cut in the
+ * middle of an answer as a parse error of the command. */
+typedef struct
+{
+  GIOStream *io;
+  gboolean   broken;
+} GioLow;
 
 static ssize_t
 gio_low_read (mailstream_low *low,
               void           *buffer,
               size_t          count)
 {
+  GioLow *data = low->data;
   g_autoptr(GError) error = NULL;
-  gssize n = g_input_stream_read (g_io_stream_get_input_stream (low->data), buffer, count,
+  gssize n = g_input_stream_read (g_io_stream_get_input_stream (data->io), buffer, count,
                                   NULL, &error);
 
   if (n < 0)
     g_debug ("imap: read: %s", error->message);
+  if (n <= 0)
+    data->broken = TRUE;
   return n;
 }
 
@@ -152,19 +162,23 @@ gio_low_write (mailstream_low *low,
                const void     *buffer,
                size_t          count)
 {
+  GioLow *data = low->data;
   g_autoptr(GError) error = NULL;
-  gssize n = g_output_stream_write (g_io_stream_get_output_stream (low->data), buffer, count,
+  gssize n = g_output_stream_write (g_io_stream_get_output_stream (data->io), buffer, count,
                                     NULL, &error);
 
   if (n < 0)
-    g_debug ("imap: write: %s", error->message);
+    {
+      g_debug ("imap: write: %s", error->message);
+      data->broken = TRUE;
+    }
   return n;
 }
 
 static int
 gio_low_close (mailstream_low *low)
 {
-  g_io_stream_close (low->data, NULL, NULL);
+  g_io_stream_close (((GioLow *)low->data)->io, NULL, NULL);
   return 0;
 }
 
@@ -178,7 +192,10 @@ gio_low_get_fd (mailstream_low *low)
 static void
 gio_low_free (mailstream_low *low)
 {
-  g_clear_object ((GIOStream **)&low->data);
+  GioLow *data = low->data;
+
+  g_clear_object (&data->io);
+  g_free (data);
   free (low);
 }
 
@@ -222,7 +239,10 @@ static mailstream_low_driver gio_low_driver = {
 static mailstream_low *
 gio_low_new (GIOStream *stream)
 {
-  return mailstream_low_new (g_object_ref (stream), &gio_low_driver);
+  GioLow *data = g_new0 (GioLow, 1);
+
+  data->io = g_object_ref (stream);
+  return mailstream_low_new (data, &gio_low_driver);
 }
 
 /* ---- The object ---------------------------------------------------- */
@@ -352,6 +372,17 @@ lost (int r)
          r == MAILIMAP_ERROR_MEMORY;
 }
 
+static gboolean
+connection_broken (QdMailbox *self)
+{
+  mailstream_low *low;
+
+  if (self->imap == NULL || self->imap->imap_stream == NULL)
+    return TRUE;
+  low = mailstream_get_low (self->imap->imap_stream);
+  return low == NULL || ((GioLow *)low->data)->broken;
+}
+
 /* Every failed command ends here: a lost connection is dropped (the
  * next operation connects again), a refusal keeps it. */
 static void
@@ -359,7 +390,7 @@ set_imap_error (QdMailbox  *self,
                 int         r,
                 GError    **error)
 {
-  if (lost (r))
+  if (lost (r) || connection_broken (self))
     {
       drop_connection (self);
       g_set_error (error, QD_ERROR, QD_ERROR_NETWORK,

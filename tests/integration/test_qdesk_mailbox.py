@@ -4,14 +4,19 @@
 searched, paged, and moved to INBOX (checked over IMAP with imaplib)."""
 
 import base64
+import contextlib
 import datetime as dt
 import email.message
 import imaplib
 import json
 import os
 import re
+import socket
+import ssl
+import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 from pathlib import Path
 
@@ -24,7 +29,7 @@ from qdstack import Dovecot, temporary_directory  # noqa: E402
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
-USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse"]
+USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -131,6 +136,47 @@ class Imap:
     def uidvalidity(self, folder):
         typ, data = self.m.status(utf7(folder), "(UIDVALIDITY)")
         return int(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1))
+
+
+class DroppingProxy:
+    """A TCP proxy to Dovecot that cuts the connection when the client sends
+    its DROP_AT-th command containing NEEDLE (which never reaches Dovecot)."""
+
+    def __init__(self, port, needle=b" UID MOVE ", drop_at=0):
+        self.upstream, self.needle, self.drop_at, self.seen = port, needle, drop_at, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.listener.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, src, dst, from_client):
+        try:
+            while data := src.recv(65536):
+                if from_client and self.needle in data:
+                    self.seen += 1
+                    if self.seen == self.drop_at:
+                        break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
 
 
 class MailboxTestCase(unittest.TestCase):
@@ -242,6 +288,49 @@ class LoginAndListTests(MailboxTestCase):
         self.assertIn("2 of 7 messages shown", out)
 
 
+class FaultTests(MailboxTestCase):
+    user = "refuse"
+
+    def login_to(self, port, security="none", expect=EXIT_NETWORK):
+        return self.qdesk("mailbox", "login", "--imap", f"127.0.0.1:{port}", "--security",
+                          security, "--user", self.user, "--password-stdin",
+                          input=PASSWORD + "\n", expect=expect)
+
+    def test_server_down_is_exit_4_with_one_sentence(self):
+        err = self.login_to(h.free_port()).stderr.decode().strip()
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("could not be reached", err)
+
+    def test_self_signed_certificate_is_refused(self):
+        tmp = Path(tempfile.mkdtemp(prefix="qd-mailbox-tls-"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-keyout", tmp / "key.pem",
+                        "-out", tmp / "cert.pem"], check=True, capture_output=True, timeout=60)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tmp / "cert.pem", tmp / "key.pem")
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.addCleanup(listener.close)
+
+        def serve():
+            conn, _ = listener.accept()
+            with contextlib.suppress(OSError, ssl.SSLError):
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.sendall(b"* OK IMAP ready\r\n")
+                    tls.recv(1024)
+        threading.Thread(target=serve, daemon=True).start()
+        err = self.login_to(listener.getsockname()[1], "tls").stderr.decode().strip()
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("certificate", err)
+        self.assertIsNone(self.session.secret("imap-password",
+                                              f"127.0.0.1:{listener.getsockname()[1]}", self.user))
+
+    def test_plain_imap_to_another_host_is_refused(self):
+        proc = self.qdesk("mailbox", "login", "--imap", "imap.example.com:143", "--security",
+                          "none", "--user", self.user, "--password-stdin",
+                          input=PASSWORD + "\n", expect=EXIT_NETWORK)
+        self.assertIn("without encryption", proc.stderr.decode())
+
+
 class MoveTests(MailboxTestCase):
     """Everything matching moves to INBOX: once, flags kept, never \\Seen."""
     junk = "Junk"
@@ -343,6 +432,37 @@ class MoveTests(MailboxTestCase):
 class PagingTests(MailboxTestCase):
     user = "pager"
     n = 2500
+
+    def test_dropped_connection_says_which_moved_and_a_retry_finishes(self):
+        self.user = "dropped"
+        self.imap = Imap(self.server, self.user)
+        self.addCleanup(self.imap.close)
+        n = 1200  # three batches of 500
+        for i in range(n):
+            self.imap.append("Junk", message(f"Drop {i}", sender=f"d{i}@bulk.example"))
+        proxy = DroppingProxy(self.server.imap, drop_at=2)
+        self.addCleanup(proxy.close)
+        self.qdesk("mailbox", "login", "--imap", f"127.0.0.1:{proxy.port}", "--security", "none",
+                   "--user", self.user, "--password-stdin", input=PASSWORD + "\n")
+        doc = self.list_json("--all")
+        uids = [str(i["uid"]) for i in doc["items"]]
+        proc = self.qdesk("mailbox", "move-to-inbox", "--uidvalidity", str(doc["uidvalidity"]),
+                          *uids, expect=EXIT_PARTIAL)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        self.assertIn("Moved to INBOX: 500.", out)
+        self.assertIn(f"Not moved: {n - 500}.", out)
+        self.assertIn("connection to the mail server", err)
+        self.assertEqual(len(self.imap.messages("INBOX")), 500)
+        # The retry moves the rest; the 500 already moved count as gone, none twice.
+        proxy.drop_at = 0
+        out = self.qdesk("mailbox", "move-to-inbox", "--uidvalidity", str(doc["uidvalidity"]),
+                         *uids).stdout.decode()
+        self.assertIn(f"Moved to INBOX: {n - 500}.", out)
+        self.assertIn("(moved or deleted before): 500.", out)
+        inbox = self.imap.messages("INBOX")
+        self.assertEqual(len(inbox), n)
+        self.assertTrue(all(count == 1 for count, _ in inbox.values()))
+        self.assertEqual(self.imap.messages("Junk"), {})
 
     def test_thousands_list_in_pages_and_move(self):
         for i in range(self.n):
