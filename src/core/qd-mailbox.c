@@ -508,10 +508,13 @@ open_connection (QdMailbox     *self,
 
   if (self->security == QD_SMTP_SECURITY_STARTTLS)
     {
+      struct mailimap_capability_data *caps = NULL;
       mailstream_low *plain;
       GIOStream *tls;
 
-      r = mailimap_capability (imap, &(struct mailimap_capability_data *){ NULL });
+      r = mailimap_capability (imap, &caps);
+      if (caps != NULL)
+        mailimap_capability_data_free (caps);
       if (ok (r) && !mailimap_has_extension (imap, "STARTTLS"))
         {
           g_set_error (error, QD_ERROR, QD_ERROR_TLS,

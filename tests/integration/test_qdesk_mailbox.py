@@ -61,6 +61,17 @@ def utf7(name: str) -> str:
     return f'"{wire}"' if " " in wire else wire
 
 
+def make_certificate(ip):
+    """A self-signed certificate for IP: (certificate, key) files."""
+    tmp = Path(tempfile.mkdtemp(prefix="qd-mailbox-tls-"))
+    os.chmod(tmp, 0o755)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", f"/CN={ip}", "-addext", f"subjectAltName=IP:{ip}",
+                    "-keyout", tmp / "key.pem", "-out", tmp / "cert.pem"],
+                   check=True, capture_output=True, timeout=60)
+    return tmp / "cert.pem", tmp / "key.pem"
+
+
 def start_dovecot(key, **kw):
     root = Path(tempfile.mkdtemp(prefix=f"qd-mailbox-{key}-"))
     os.chmod(root, 0o711)
@@ -77,6 +88,7 @@ def setUpModule():
         start_dovecot("renamed", junk_name="Courrier indésirable")
         start_dovecot("japanese", junk_name=None, imap_capability=NO_MOVE)
         start_dovecot("bare", imap_capability=NO_MOVE.replace(" UIDPLUS", ""))
+        start_dovecot("starttls", tls=make_certificate("127.0.0.1"))
     except BaseException:
         tearDownModule()
         raise
@@ -302,12 +314,8 @@ class FaultTests(MailboxTestCase):
         self.assertIn("could not be reached", err)
 
     def test_self_signed_certificate_is_refused(self):
-        tmp = Path(tempfile.mkdtemp(prefix="qd-mailbox-tls-"))
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=127.0.0.1", "-keyout", tmp / "key.pem",
-                        "-out", tmp / "cert.pem"], check=True, capture_output=True, timeout=60)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(tmp / "cert.pem", tmp / "key.pem")
+        context.load_cert_chain(*make_certificate("127.0.0.1"))
         listener = socket.create_server(("127.0.0.1", 0))
         self.addCleanup(listener.close)
 
@@ -534,6 +542,26 @@ class JapaneseJunkWithoutMoveTests(MoveTests):
 
     def test_hostile_messages_list_without_a_crash(self):
         self.skipTest("the same on the default server")
+
+
+class StartTlsTests(MailboxTestCase):
+    """STARTTLS to a Dovecot whose certificate is trusted with --ca-file,
+    refused without it."""
+    server_key = "starttls"
+
+    def test_starttls_with_ca_file(self):
+        self.imap.append("Junk", message("Over TLS"))
+        args = ["mailbox", "login", "--imap", f"127.0.0.1:{self.server.imap}", "--security",
+                "starttls", "--user", self.user, "--password-stdin"]
+        err = self.qdesk(*args, input=PASSWORD + "\n",
+                         expect=EXIT_NETWORK).stderr.decode().strip()
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("certificate", err)
+        ca = ["--ca-file", str(self.server.tls[0])]
+        self.qdesk(*ca, *args, input=PASSWORD + "\n")
+        doc = json.loads(self.qdesk(*ca, "--json", "mailbox", "list").stdout)
+        self.assertEqual([i["subject"] for i in doc["items"]], ["Over TLS"])
+        self.assertIn("starttls", self.session.setting("imap-security"))
 
 
 class NoMoveNoUidplusTests(MailboxTestCase):
