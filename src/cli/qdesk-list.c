@@ -151,6 +151,14 @@ qdesk_filter_build_mailbox (QdQuery         **query,
                    _("--folder must be junk or inbox"));
       return FALSE;
     }
+  /* The gateway's verdicts are not in a mailbox: say so rather than
+   * list more than was asked for. */
+  if (filters.reason != NULL || filters.category != NULL)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--reason and --category filter the gateway’s quarantine, not a mailbox"));
+      return FALSE;
+    }
   if (!filter_build_rest (q, error))
     return FALSE;
   *query = g_steal_pointer (&q);

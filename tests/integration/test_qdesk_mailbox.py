@@ -294,6 +294,9 @@ class LoginAndListTests(MailboxTestCase):
         self.assertEqual([i["subject"] for i in doc["items"]], ["Invoice 42"])
         doc = self.list_json("--search", "vendor.example")
         self.assertEqual([i["subject"] for i in doc["items"]], ["Invoice 42"])
+        # The gateway's verdicts are not in a mailbox; a folder is junk or inbox.
+        self.qdesk("mailbox", "list", "--reason", "graymail", expect=EXIT_USAGE)
+        self.qdesk("mailbox", "list", "--folder", "quarantine", expect=EXIT_USAGE)
         # The table, with the limit.
         out = self.qdesk("mailbox", "list", "--limit", "2").stdout.decode()
         self.assertIn("Sale next-day", out)
