@@ -236,6 +236,7 @@ class LoginAndListTests(MailboxTestCase):
                         when=when)
         imap.append("Junk", message("Invoice 42", sender="Billing <billing@vendor.example>"))
         imap.append("INBOX", message("Hello from inbox"))
+        imap.append("INBOX", message("週末セールのお知らせ", sender="店 <shop@example.jp>"))
         imap.close()
 
     def test_wrong_password_is_exit_3_with_one_sentence(self):
@@ -274,8 +275,8 @@ class LoginAndListTests(MailboxTestCase):
         self.assertEqual(next(i for i in doc["items"] if i["subject"] == "Sale start")["category"],
                          "marketing")
         # The inbox too, and nothing became \Seen by listing.
-        self.assertEqual([i["subject"] for i in
-                          self.list_json("--folder", "inbox")["items"]], ["Hello from inbox"])
+        self.assertEqual(sorted(i["subject"] for i in self.list_json("--folder", "inbox")["items"]),
+                         ["Hello from inbox", "週末セールのお知らせ"])
         for mid, (count, flags) in self.imap.messages("Junk").items():
             self.assertNotIn("\\Seen", flags)
 
@@ -294,6 +295,10 @@ class LoginAndListTests(MailboxTestCase):
         self.assertEqual([i["subject"] for i in doc["items"]], ["Invoice 42"])
         doc = self.list_json("--search", "vendor.example")
         self.assertEqual([i["subject"] for i in doc["items"]], ["Invoice 42"])
+        # Text beyond ASCII is searched as UTF-8 (the header is RFC 2047 on the wire).
+        doc = self.list_json("--folder", "inbox", "--search", "セール")
+        self.assertEqual([(i["subject"], i["from"]) for i in doc["items"]],
+                         [("週末セールのお知らせ", "店")])
         # The gateway's verdicts are not in a mailbox; a folder is junk or inbox.
         self.qdesk("mailbox", "list", "--reason", "graymail", expect=EXIT_USAGE)
         self.qdesk("mailbox", "list", "--folder", "quarantine", expect=EXIT_USAGE)
