@@ -892,9 +892,15 @@ make_search_key (QdQuery *query)
   if (until != NULL)
     mailimap_search_key_multiple_add (key, mailimap_search_key_new_before (imap_date (until, 2)));
   if (text != NULL && text[0] != '\0')
-    mailimap_search_key_multiple_add (key, mailimap_search_key_new_or (
-                                        mailimap_search_key_new_from (strdup (text)),
-                                        mailimap_search_key_new_subject (strdup (text))));
+    {
+      /* A line break would end the command; in a name or subject it
+       * cannot be searched for anyway. */
+      g_autofree char *line = g_strdelimit (g_strdup (text), "\r\n", ' ');
+
+      mailimap_search_key_multiple_add (key, mailimap_search_key_new_or (
+                                          mailimap_search_key_new_from (strdup (line)),
+                                          mailimap_search_key_new_subject (strdup (line))));
+    }
   return key;
 }
 
@@ -1072,7 +1078,7 @@ do_fetch_items (QdMailbox         *self,
   if (wire == NULL || !open_folder (self, wire, FALSE, error) ||
       !check_uidvalidity (self, listing->folder, listing->uidvalidity, error))
     return NULL;
-  if (offset >= listing->uids->len)
+  if (offset >= listing->uids->len || count == 0)
     return g_steal_pointer (&items);
   n = MIN (count, listing->uids->len - offset);
 

@@ -299,6 +299,10 @@ class LoginAndListTests(MailboxTestCase):
         doc = self.list_json("--folder", "inbox", "--search", "セール")
         self.assertEqual([(i["subject"], i["from"]) for i in doc["items"]],
                          [("週末セールのお知らせ", "店")])
+        help_text = self.qdesk("--help").stdout.decode()
+        for command in ("mailbox login --imap HOST:PORT", "mailbox list [--folder junk|inbox]",
+                        "mailbox move-to-inbox", "mailbox logout"):
+            self.assertIn(command, help_text)
         # The gateway's verdicts are not in a mailbox; a folder is junk or inbox.
         self.qdesk("mailbox", "list", "--reason", "graymail", expect=EXIT_USAGE)
         self.qdesk("mailbox", "list", "--folder", "quarantine", expect=EXIT_USAGE)
