@@ -1221,7 +1221,10 @@ present_uids (QdMailbox      *self,
 }
 
 /* One batch moved to @inbox: UID MOVE (RFC 6851), else UID COPY, \Deleted
- * on exactly those UIDs, and UID EXPUNGE of exactly those (RFC 4315). */
+ * on exactly those UIDs, and UID EXPUNGE of exactly those (RFC 4315).
+ * MOVE is atomic; the three commands are not: a connection lost after
+ * COPY and before EXPUNGE leaves the batch in both folders, and a retry
+ * copies it again.  That batch is reported FAILED, never MOVED. */
 static int
 move_batch (QdMailbox     *self,
             const guint32 *uids,
