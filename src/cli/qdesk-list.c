@@ -89,23 +89,15 @@ parse_time_option (const char  *text,
   return TRUE;
 }
 
-gboolean
-qdesk_filter_build (QdQuery **query,
-                    GError  **error)
+/* The filters but --folder, into @q. */
+static gboolean
+filter_build_rest (QdQuery  *q,
+                   GError  **error)
 {
-  g_autoptr(QdQuery) q = qd_query_new (QD_FOLDER_QUARANTINE);
   g_autoptr(GDateTime) since = NULL;
   g_autoptr(GDateTime) until = NULL;
-  QdFolder folder = QD_FOLDER_QUARANTINE;
   guint bits;
 
-  if (filters.folder != NULL && !qd_folder_from_string (filters.folder, &folder))
-    {
-      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
-                   _("--folder must be quarantine or junk"));
-      return FALSE;
-    }
-  qd_query_set_folder (q, folder);
   if (!parse_list (filters.reason, "reason", FALSE, &bits, error))
     return FALSE;
   qd_query_set_reasons (q, bits);
@@ -118,6 +110,57 @@ qdesk_filter_build (QdQuery **query,
   qd_query_set_since (q, since);
   qd_query_set_until (q, until);
   qd_query_set_search (q, filters.search);
+  return TRUE;
+}
+
+gboolean
+qdesk_filter_build (QdQuery **query,
+                    GError  **error)
+{
+  g_autoptr(QdQuery) q = qd_query_new (QD_FOLDER_QUARANTINE);
+  QdFolder folder = QD_FOLDER_QUARANTINE;
+
+  if (filters.folder != NULL && !qd_folder_from_string (filters.folder, &folder))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--folder must be quarantine or junk"));
+      return FALSE;
+    }
+  qd_query_set_folder (q, folder);
+  if (!filter_build_rest (q, error))
+    return FALSE;
+  *query = g_steal_pointer (&q);
+  return TRUE;
+}
+
+/* The same filters for the person's own mailbox, where --folder is junk
+ * (the default) or inbox. */
+gboolean
+qdesk_filter_build_mailbox (QdQuery         **query,
+                            QdMailboxFolder  *folder,
+                            GError          **error)
+{
+  g_autoptr(QdQuery) q = qd_query_new (QD_FOLDER_JUNK);
+
+  *folder = QD_MAILBOX_FOLDER_JUNK;
+  if (filters.folder != NULL && g_ascii_strcasecmp (filters.folder, "inbox") == 0)
+    *folder = QD_MAILBOX_FOLDER_INBOX;
+  else if (filters.folder != NULL && g_ascii_strcasecmp (filters.folder, "junk") != 0)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--folder must be junk or inbox"));
+      return FALSE;
+    }
+  /* The gateway's verdicts are not in a mailbox: say so rather than
+   * list more than was asked for. */
+  if (filters.reason != NULL || filters.category != NULL)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                   _("--reason and --category filter the gateway’s quarantine, not a mailbox"));
+      return FALSE;
+    }
+  if (!filter_build_rest (q, error))
+    return FALSE;
   *query = g_steal_pointer (&q);
   return TRUE;
 }

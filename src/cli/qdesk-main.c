@@ -31,6 +31,7 @@ static const struct {
   { "history", qdesk_cmd_history, TRUE },
   { "recheck", qdesk_cmd_recheck, TRUE },
   { "report", qdesk_cmd_report, FALSE },
+  { "mailbox", qdesk_cmd_mailbox, TRUE },
 };
 
 static void
@@ -65,6 +66,13 @@ print_help (FILE *out)
              "                                         (without SHA256: those due)\n"
              "  report SHA256...                       text for support about samples\n"
              "                                         still missed after 24 hours\n"
+             "  mailbox login --imap HOST:PORT --security none|starttls|tls --user NAME\n"
+             "          [--password-stdin]             connect your own mailbox (IMAP)\n"
+             "  mailbox list [--folder junk|inbox] [FILTERS] [--limit N | --all] [--json]\n"
+             "                                         messages in your mailbox’s Junk\n"
+             "  mailbox move-to-inbox --uidvalidity N UID... | --all-matching FILTERS\n"
+             "                                         move out of your mailbox’s Junk\n"
+             "  mailbox logout                         forget the mailbox and its password\n"
              "SHA256: at least its first 8 digits, as “qdesk history” shows them.\n"
              "\n"
              "Filters: --folder quarantine|junk --reason R[,R] --category C[,C]\n"

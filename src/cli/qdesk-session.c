@@ -13,9 +13,9 @@
 
 #include "qdesk.h"
 
-static char *
-read_password (gboolean    from_stdin,
-               const char *prompt)
+char *
+qdesk_read_password (gboolean    from_stdin,
+                     const char *prompt)
 {
   char buffer[1024];
   struct termios saved;
@@ -82,7 +82,7 @@ qdesk_cmd_login (QdeskContext  *ctx,
     return qdesk_fail (error);
 
   prompt = g_strdup_printf (_("Password for %s at %s: "), user, qd_api_client_get_base_url (client));
-  password = read_password (password_stdin, prompt);
+  password = qdesk_read_password (password_stdin, prompt);
   if (password == NULL || password[0] == '\0')
     {
       g_free (password);

@@ -50,6 +50,7 @@ char         *qdesk_fit             (const char    *text,
                                      guint          columns);
 
 /* qdesk-session.c */
+char *qdesk_read_password (gboolean from_stdin, const char *prompt);
 int qdesk_cmd_login   (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_logout  (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_info    (QdeskContext *ctx, int argc, char **argv);
@@ -59,7 +60,12 @@ int qdesk_cmd_list    (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_show    (QdeskContext *ctx, int argc, char **argv);
 GOptionEntry *qdesk_with_filters   (const GOptionEntry *own, gsize n_own);
 gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
+gboolean      qdesk_filter_build_mailbox (QdQuery **query, QdMailboxFolder *folder,
+                                          GError **error);
 GStrv         qdesk_collect_ids    (QdeskContext *ctx, QdQuery *query, GError **error);
+
+/* qdesk-mailbox.c */
+int qdesk_cmd_mailbox (QdeskContext *ctx, int argc, char **argv);
 
 /* qdesk-actions.c */
 int qdesk_cmd_action        (QdeskContext *ctx, int argc, char **argv);

@@ -16,6 +16,7 @@ static const char * const kind_names[] = {
   [QD_SECRET_GATEWAY_PASSWORD] = "gateway-password",
   [QD_SECRET_GATEWAY_TOKEN] = "gateway-token",
   [QD_SECRET_SMTP_PASSWORD] = "smtp-password",
+  [QD_SECRET_IMAP_PASSWORD] = "imap-password",
 };
 
 const SecretSchema *
@@ -46,6 +47,8 @@ make_label (QdSecretKind  kind,
       return g_strdup_printf (_("Quarantine Desk password for %s at %s"), user, server);
     case QD_SECRET_GATEWAY_TOKEN:
       return g_strdup_printf (_("Quarantine Desk session for %s at %s"), user, server);
+    case QD_SECRET_IMAP_PASSWORD:
+      return g_strdup_printf (_("Quarantine Desk mailbox password for %s at %s"), user, server);
     case QD_SECRET_SMTP_PASSWORD:
     default:
       return g_strdup_printf (_("Quarantine Desk mail server password for %s at %s"),

@@ -11,8 +11,8 @@
 G_BEGIN_DECLS
 
 /* Schema "io.github.quarantinedesk.QuarantineDesk.Secret", attributes:
- *   kind    "gateway-password", "gateway-token" or "smtp-password"
- *   server  the gateway URL, or "host:port" of the SMTP server
+ *   kind    "gateway-password", "gateway-token", "smtp-password" or "imap-password"
+ *   server  the gateway URL, or "host:port" of the SMTP or IMAP server
  *   user    the user name on that server
  * (documented in docs/keyring.md) */
 typedef enum
@@ -20,6 +20,7 @@ typedef enum
   QD_SECRET_GATEWAY_PASSWORD,
   QD_SECRET_GATEWAY_TOKEN,
   QD_SECRET_SMTP_PASSWORD,
+  QD_SECRET_IMAP_PASSWORD,
 } QdSecretKind;
 
 const SecretSchema *qd_keyring_get_schema   (void);

@@ -324,8 +324,24 @@ def smtp_corpus():
         write('smtp-command', name, line)
 
 
+def imap_utf7_corpus():
+    names = {
+        'ascii': 'INBOX/Junk E-mail',
+        'japanese': '&j,dg0TDhMPww6w-',
+        'ampersand': 'Tom &- Jerry',
+        'surrogates': '&2DTdHg- clef',
+        'mixed': '~peter/mail/&U,BTFw-/&ZeVnLIqe-',
+        'unterminated': '&j,dg0T',
+        'lone-surrogate': '&2DQ-',
+        'utf8-name': '迷惑メール',
+    }
+    for name, text in names.items():
+        write('imap-utf7', name, text)
+
+
 if __name__ == '__main__':
     mail_corpora()
     receipt_date_corpus()
     api_json_corpus()
     smtp_corpus()
+    imap_utf7_corpus()

@@ -213,8 +213,16 @@ class Dovecot:
     """A private Dovecot: IMAP for the user, LMTP for Postfix, Sieve on
     delivery (the project's script files Junk and drops a release's copy)."""
 
-    def __init__(self, root: Path, *, imap: int, lmtp: int, users: Sequence[dict]):
+    def __init__(self, root: Path, *, imap: int, lmtp: int, users: Sequence[dict],
+                 junk_name: str | None = "Junk", imap_capability: str | None = None,
+                 tls: tuple[Path, Path] | None = None):
+        """JUNK_NAME renames the folder marked \\Junk, or (None) leaves it out,
+        so a client must find Junk by a name of its own; IMAP_CAPABILITY
+        replaces what Dovecot announces after LOGIN (a server without MOVE);
+        TLS, a (certificate, key) pair of files, offers STARTTLS with them.
+        The defaults are the stack's own configuration."""
         self.root, self.imap, self.lmtp, self.users = root, imap, lmtp, users
+        self.junk_name, self.imap_capability, self.tls = junk_name, imap_capability, tls
         self.proc = None
 
     @property
@@ -233,6 +241,16 @@ class Dovecot:
         text = (src / "dovecot.conf.in").read_text()
         for key, value in values.items():
             text = text.replace(f"@{key}@", str(value))
+        junk = "  mailbox Junk {\n    special_use = \\Junk\n    auto = subscribe\n  }\n"
+        if self.junk_name is None:
+            text = text.replace(junk, "")
+        elif self.junk_name != "Junk":
+            text = text.replace(junk, junk.replace("mailbox Junk", f'mailbox "{self.junk_name}"'))
+        if self.imap_capability is not None:
+            text += f"imap_capability = {self.imap_capability}\n"
+        if self.tls is not None:
+            text = text.replace("\nssl = no\n", f"\nssl = yes\nssl_cert = <{self.tls[0]}\n"
+                                f"ssl_key = <{self.tls[1]}\n")
         conf = self.root / "conf" / "dovecot.conf"
         conf.write_text(text)
         shutil.copy(src / "before.sieve", self.root / "sieve" / "before.sieve")

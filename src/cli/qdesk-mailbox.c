@@ -1,0 +1,501 @@
+/* qdesk-mailbox.c — qdesk mailbox: the person's own mailbox over IMAP (login, list, move-to-inbox, logout)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "qdesk.h"
+
+/* Headers fetched per UID FETCH while listing. */
+#define PAGE_SIZE 500
+
+static char *
+server_key (const char *host,
+            guint16     port)
+{
+  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
+                                    : g_strdup_printf ("%s:%u", host, port);
+}
+
+static gboolean
+mailbox_sign_in (QdMailbox   *mailbox,
+                 const char  *user,
+                 const char  *password,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  qd_mailbox_connect_async (mailbox, user, password, NULL, qd_async_wait_result_cb, &result);
+  return qd_mailbox_connect_finish (mailbox, qd_async_wait (&result), error);
+}
+
+static QdMailbox *
+mailbox_new (QdeskContext    *ctx,
+             const char      *host,
+             guint16          port,
+             QdSmtpSecurity   security,
+             GError         **error)
+{
+  g_autoptr(QdMailbox) mailbox = qd_mailbox_new (host, port, security, error);
+
+  if (mailbox == NULL)
+    return NULL;
+  qd_mailbox_set_ca_file (mailbox, ctx->ca_file);
+  return g_steal_pointer (&mailbox);
+}
+
+/* The mailbox of the settings, signed in with the keyring's password. */
+static QdMailbox *
+mailbox_open (QdeskContext  *ctx,
+              GError       **error)
+{
+  g_autofree char *host = g_settings_get_string (ctx->settings, "imap-host");
+  g_autofree char *user = g_settings_get_string (ctx->settings, "imap-user");
+  g_autofree char *security_name = g_settings_get_string (ctx->settings, "imap-security");
+  g_autofree char *server = NULL;
+  g_autoptr(QdMailbox) mailbox = NULL;
+  g_autoptr(GError) local_error = NULL;
+  QdSmtpSecurity security = QD_SMTP_SECURITY_TLS;
+  char *password;
+  gboolean done;
+
+  if (host[0] == '\0' || user[0] == '\0')
+    {
+      g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                           _("No mailbox is signed in. Sign in first: qdesk mailbox login "
+                             "--imap HOST:PORT --security tls --user NAME"));
+      return NULL;
+    }
+  qd_smtp_security_from_string (security_name, &security);
+  mailbox = mailbox_new (ctx, host, (guint16)g_settings_get_int (ctx->settings, "imap-port"),
+                         security, error);
+  if (mailbox == NULL)
+    return NULL;
+  server = server_key (host, qd_mailbox_get_port (mailbox));
+  password = qd_keyring_lookup_sync (QD_SECRET_IMAP_PASSWORD, server, user, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (password == NULL)
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                   _("The password of the mailbox %s is not in the keyring. Sign in again: "
+                     "qdesk mailbox login"), server);
+      return NULL;
+    }
+  done = mailbox_sign_in (mailbox, user, password, error);
+  qd_secret_free (password);
+  return done ? g_steal_pointer (&mailbox) : NULL;
+}
+
+static int
+cmd_login (QdeskContext  *ctx,
+           int            argc,
+           char         **argv)
+{
+  g_autofree char *server_text = NULL;
+  g_autofree char *security_name = NULL;
+  g_autofree char *user = NULL;
+  gboolean password_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "imap", 0, 0, G_OPTION_ARG_STRING, &server_text, N_("The IMAP server of your mailbox"),
+      N_("HOST:PORT") },
+    { "security", 0, 0, G_OPTION_ARG_STRING, &security_name,
+      N_("tls (default), starttls, or none (this computer only)"), N_("SECURITY") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("User name on the mail server"),
+      N_("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_("Read the password from the first line of standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdMailbox) mailbox = NULL;
+  g_autoptr(QdMailboxFolders) folders = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *prompt = NULL;
+  QdSmtpSecurity security = QD_SMTP_SECURITY_TLS;
+  guint16 port = 0;
+  char *password;
+  gboolean done;
+
+  if (!qdesk_parse ("mailbox login", NULL, entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (argc > 1)
+    return qdesk_usage_error ("mailbox login", _("unexpected arguments"));
+  if (server_text == NULL || !qd_smtp_parse_server (server_text, &host, &port))
+    return qdesk_usage_error ("mailbox login", _("give the IMAP server with --imap HOST:PORT"));
+  if (security_name != NULL && !qd_smtp_security_from_string (security_name, &security))
+    return qdesk_usage_error ("mailbox login", _("--security must be none, starttls or tls"));
+  if (user == NULL || user[0] == '\0')
+    return qdesk_usage_error ("mailbox login", _("give your user name with --user NAME"));
+
+  mailbox = mailbox_new (ctx, host, port, security, &error);
+  if (mailbox == NULL)
+    return qdesk_fail (error);
+  server = server_key (host, qd_mailbox_get_port (mailbox));
+  prompt = g_strdup_printf (_("Password for %s at %s: "), user, server);
+  password = qdesk_read_password (password_stdin, prompt);
+  if (password == NULL || password[0] == '\0')
+    {
+      g_free (password);
+      return qdesk_usage_error ("mailbox login",
+                                _("no password: type it at the prompt, or pass "
+                                  "--password-stdin and write it to standard input"));
+    }
+  done = mailbox_sign_in (mailbox, user, password, &error);
+  if (done)
+    {
+      qd_mailbox_find_folders_async (mailbox, NULL, qd_async_wait_result_cb, &result);
+      folders = qd_mailbox_find_folders_finish (mailbox, qd_async_wait (&result), &error);
+    }
+  if (folders == NULL)
+    {
+      qd_secret_free (password);
+      return qdesk_fail (error);
+    }
+
+  /* Where and who in the settings; the password in the keyring only. */
+  g_settings_set_string (ctx->settings, "imap-host", host);
+  g_settings_set_int (ctx->settings, "imap-port", qd_mailbox_get_port (mailbox));
+  g_settings_set_string (ctx->settings, "imap-security", qd_smtp_security_to_string (security));
+  g_settings_set_string (ctx->settings, "imap-user", user);
+  if (!qd_keyring_store_sync (QD_SECRET_IMAP_PASSWORD, server, user, password, &error))
+    {
+      qd_secret_free (password);
+      return qdesk_fail (error);
+    }
+  qd_secret_free (password);
+
+  g_print (_("Signed in to the mailbox %s as %s.\n"), server, user);
+  if (folders->junk != NULL)
+    g_print (_("Junk folder: %s\n"), folders->junk);
+  else
+    g_print (_("This mailbox has no Junk folder.\n"));
+  return QDESK_EXIT_OK;
+}
+
+static int
+cmd_logout (QdeskContext  *ctx,
+            int            argc,
+            char         **argv)
+{
+  g_autofree char *host = g_settings_get_string (ctx->settings, "imap-host");
+  g_autofree char *user = g_settings_get_string (ctx->settings, "imap-user");
+  g_autofree char *server = NULL;
+  g_autoptr(GError) error = NULL;
+  int port = g_settings_get_int (ctx->settings, "imap-port");
+
+  if (!qdesk_parse ("mailbox logout", NULL, NULL, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (host[0] == '\0')
+    {
+      g_print (_("No mailbox is signed in.\n"));
+      return QDESK_EXIT_OK;
+    }
+  server = server_key (host, (guint16)port);
+  if (!qd_keyring_clear_sync (QD_SECRET_IMAP_PASSWORD, server, user, &error))
+    return qdesk_fail (error);
+  g_settings_reset (ctx->settings, "imap-host");
+  g_settings_reset (ctx->settings, "imap-port");
+  g_settings_reset (ctx->settings, "imap-security");
+  g_settings_reset (ctx->settings, "imap-user");
+  g_print (_("Signed out of the mailbox %s; the stored password was removed.\n"), server);
+  return QDESK_EXIT_OK;
+}
+
+static QdMailboxListing *
+run_list (QdMailbox        *mailbox,
+          QdMailboxFolder   folder,
+          QdQuery          *query,
+          GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  qd_mailbox_list_async (mailbox, folder, query, NULL, qd_async_wait_result_cb, &result);
+  return qd_mailbox_list_finish (mailbox, qd_async_wait (&result), error);
+}
+
+static void
+print_item_json (QdMailboxItem *item)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "uid");
+  json_builder_add_int_value (builder, item->uid);
+  json_builder_set_member_name (builder, "uidvalidity");
+  json_builder_add_int_value (builder, item->uidvalidity);
+  qd_json_builder_add_date_time (builder, "received_at", item->received_at);
+  json_builder_set_member_name (builder, "from");
+  json_builder_add_string_value (builder, item->from);
+  json_builder_set_member_name (builder, "from_address");
+  json_builder_add_string_value (builder, item->from_address);
+  json_builder_set_member_name (builder, "subject");
+  json_builder_add_string_value (builder, item->subject);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, item->size);
+  json_builder_set_member_name (builder, "message_id");
+  json_builder_add_string_value (builder, item->message_id);
+  json_builder_set_member_name (builder, "category");
+  json_builder_add_string_value (builder, item->category);
+  json_builder_end_object (builder);
+  text = qd_json_to_string (builder, FALSE);
+  fputs (text, stdout);
+}
+
+static void
+print_item_row (QdMailboxItem *item)
+{
+  g_autofree char *uid = g_strdup_printf ("%u", item->uid);
+  g_autofree char *uid_cell = qdesk_fit (uid, 8);
+  g_autofree char *received = item->received_at != NULL
+                              ? qdesk_format_time (item->received_at) : g_strdup ("");
+  g_autofree char *received_cell = qdesk_fit (received, 16);
+  g_autofree char *address = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *size = qd_format_size (item->size);
+  g_autofree char *size_cell = qdesk_fit (size, 9);
+  g_autofree char *subject = qdesk_fit (item->subject, 40);
+
+  if (item->from != NULL && item->from_address != NULL &&
+      g_strcmp0 (item->from, item->from_address) != 0)
+    address = g_strdup_printf ("%s <%s>", item->from, item->from_address);
+  else
+    address = g_strdup (item->from_address != NULL ? item->from_address : item->from);
+  from = qdesk_fit (address, 36);
+  g_print ("%s  %s  %s  %s  %s\n", uid_cell, received_cell, from, size_cell, subject);
+}
+
+static int
+cmd_list (QdeskContext  *ctx,
+          int            argc,
+          char         **argv)
+{
+  int limit = 0;
+  gboolean all = FALSE;
+  const GOptionEntry own[] = {
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
+      N_("N") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
+  };
+  g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdQuery) query = NULL;
+  g_autoptr(QdMailbox) mailbox = NULL;
+  g_autoptr(QdMailboxListing) listing = NULL;
+  QdMailboxFolder folder;
+  guint max;
+  guint printed = 0;
+
+  if (!qdesk_parse ("mailbox list", NULL, entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (argc > 1)
+    return qdesk_usage_error ("mailbox list", _("unexpected arguments; filters are options"));
+  if (all && limit > 0)
+    return qdesk_usage_error ("mailbox list", _("give either --limit or --all"));
+  if (limit < 0)
+    return qdesk_usage_error ("mailbox list", _("--limit must be positive"));
+  if (!qdesk_filter_build_mailbox (&query, &folder, &error))
+    return qdesk_usage_error ("mailbox list", error->message);
+  mailbox = mailbox_open (ctx, &error);
+  if (mailbox == NULL)
+    return qdesk_fail (error);
+  listing = run_list (mailbox, folder, query, &error);
+  if (listing == NULL)
+    return qdesk_fail (error);
+
+  max = all ? listing->uids->len : MIN (listing->uids->len, limit > 0 ? (guint)limit : 50);
+  if (ctx->json)
+    {
+      g_autoptr(JsonNode) name = json_node_init_string (json_node_alloc (), listing->folder_name);
+      g_autofree char *name_json = json_to_string (name, FALSE);
+
+      g_print ("{\n  \"folder\": %s,\n  \"uidvalidity\": %u,\n  \"total\": %u,\n"
+               "  \"items\": [", name_json, listing->uidvalidity, listing->uids->len);
+    }
+  for (guint offset = 0; offset < max; offset += PAGE_SIZE)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) items = NULL;
+
+      qd_mailbox_fetch_items_async (mailbox, listing, offset, MIN (PAGE_SIZE, max - offset), NULL,
+                                    qd_async_wait_result_cb, &result);
+      items = qd_mailbox_fetch_items_finish (mailbox, qd_async_wait (&result), &error);
+      if (items == NULL)
+        {
+          /* The JSON document is left open, as qdesk list does: a script
+           * must not take part of the list for the whole. */
+          if (ctx->json)
+            g_print ("\n");
+          return qdesk_fail (error);
+        }
+      for (guint i = 0; i < items->len; i++)
+        {
+          if (ctx->json)
+            {
+              fputs (printed > 0 ? ",\n    " : "\n    ", stdout);
+              print_item_json (g_ptr_array_index (items, i));
+            }
+          else
+            {
+              if (printed == 0)
+                {
+                  g_autofree char *h1 = qdesk_fit (_("UID"), 8);
+                  g_autofree char *h2 = qdesk_fit (_("Received"), 16);
+                  g_autofree char *h3 = qdesk_fit (_("From"), 36);
+                  g_autofree char *h4 = qdesk_fit (_("Size"), 9);
+
+                  g_print ("%s  %s  %s  %s  %s\n", h1, h2, h3, h4, _("Subject"));
+                }
+              print_item_row (g_ptr_array_index (items, i));
+            }
+          printed++;
+        }
+      fflush (stdout);
+    }
+
+  if (ctx->json)
+    g_print ("\n  ]\n}\n");
+  else if (printed == 0)
+    g_print (_("No messages in %s match.\n"), listing->folder_name);
+  else if (listing->uids->len > printed)
+    g_print (_("%u of %u messages shown; use --all for every one.\n"), printed,
+             listing->uids->len);
+  return QDESK_EXIT_OK;
+}
+
+static int
+cmd_move_to_inbox (QdeskContext  *ctx,
+                   int            argc,
+                   char         **argv)
+{
+  gboolean all_matching = FALSE;
+  gint64 uidvalidity = 0;
+  const GOptionEntry own[] = {
+    { "all-matching", 0, 0, G_OPTION_ARG_NONE, &all_matching,
+      N_("Every message that matches the filters"), NULL },
+    { "uidvalidity", 0, 0, G_OPTION_ARG_INT64, &uidvalidity,
+      N_("The folder’s UIDVALIDITY when the UIDs were listed (qdesk mailbox list --json): "
+         "nothing moves if it has changed"), N_("N") },
+  };
+  g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdQuery) query = NULL;
+  g_autoptr(QdMailbox) mailbox = NULL;
+  g_autoptr(QdMailboxListing) listing = NULL;
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  QdMailboxFolder folder;
+
+  if (!qdesk_parse ("mailbox move-to-inbox", _("UID…"), entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (!qdesk_filter_build_mailbox (&query, &folder, &error))
+    return qdesk_usage_error ("mailbox move-to-inbox", error->message);
+  if (folder != QD_MAILBOX_FOLDER_JUNK)
+    return qdesk_usage_error ("mailbox move-to-inbox", _("messages move from Junk only"));
+  if (all_matching == (argc > 1))
+    return qdesk_usage_error ("mailbox move-to-inbox",
+                              _("give UIDs, or --all-matching with filters"));
+  if (!all_matching && uidvalidity <= 0)
+    return qdesk_usage_error ("mailbox move-to-inbox",
+                              _("give the folder’s --uidvalidity from the listing the UIDs "
+                                "came from"));
+  for (int i = 1; i < argc; i++)
+    {
+      guint64 uid;
+
+      if (!g_ascii_string_to_unsigned (argv[i], 10, 1, G_MAXUINT32, &uid, NULL))
+        return qdesk_usage_error ("mailbox move-to-inbox", _("a UID is a positive number"));
+      g_array_append_val (uids, (guint32){ (guint32)uid });
+    }
+
+  mailbox = mailbox_open (ctx, &error);
+  if (mailbox == NULL)
+    return qdesk_fail (error);
+  if (all_matching)
+    {
+      listing = run_list (mailbox, folder, query, &error);
+      if (listing == NULL)
+        return qdesk_fail (error);
+      g_array_append_vals (uids, listing->uids->data, listing->uids->len);
+      uidvalidity = listing->uidvalidity;
+    }
+  if (uids->len == 0)
+    {
+      g_print (_("No messages in Junk match; nothing was moved.\n"));
+      return QDESK_EXIT_OK;
+    }
+
+  qd_mailbox_move_to_inbox_async (mailbox, folder, (guint32)uidvalidity,
+                                  (const guint32 *)uids->data, uids->len, NULL,
+                                  qd_async_wait_result_cb, &result);
+  moved = qd_mailbox_move_to_inbox_finish (mailbox, qd_async_wait (&result), &error);
+  if (moved == NULL)
+    return qdesk_fail (error);
+
+  g_print (_("Moved to INBOX: %u. No longer in Junk (moved or deleted before): %u. "
+             "Not moved: %u.\n"), moved->n_moved, moved->n_gone, moved->n_failed);
+  if (moved->n_failed > 0)
+    {
+      GString *list = g_string_new (NULL);
+
+      guint shown = 0;
+
+      for (guint i = 0; i < moved->uids->len; i++)
+        if (g_array_index (moved->statuses, QdMailboxMoveStatus, i) == QD_MAILBOX_MOVE_FAILED)
+          {
+            /* Enough to see which; the count above says how many. */
+            if (++shown > 20)
+              {
+                g_string_append (list, " …");
+                break;
+              }
+            g_string_append_printf (list, list->len > 0 ? " %u" : "%u",
+                                    g_array_index (moved->uids, guint32, i));
+          }
+      g_printerr (_("Not moved (UIDs): %s\n"), list->str);
+      g_string_free (list, TRUE);
+      if (moved->error != NULL)
+        g_printerr ("qdesk: %s\n", moved->error->message);
+      return QDESK_EXIT_PARTIAL;
+    }
+  return QDESK_EXIT_OK;
+}
+
+int
+qdesk_cmd_mailbox (QdeskContext  *ctx,
+                   int            argc,
+                   char         **argv)
+{
+  static const struct {
+    const char   *name;
+    QdeskCommand  run;
+  } subcommands[] = {
+    { "login", cmd_login },
+    { "list", cmd_list },
+    { "move-to-inbox", cmd_move_to_inbox },
+    { "logout", cmd_logout },
+  };
+
+  if (argc < 2)
+    return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, logout"));
+  for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
+    if (g_str_equal (argv[1], subcommands[i].name))
+      {
+        if (ctx->json && subcommands[i].run != cmd_list)
+          return qdesk_usage_error ("mailbox", _("--json: this command does not write JSON"));
+        return subcommands[i].run (ctx, argc - 1, argv + 1);
+      }
+  return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, logout"));
+}
