@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qd-address.h"
 #include "qd-error.h"
 #include "qd-imap-utf7.h"
 #include "qd-mail.h"
@@ -294,16 +295,6 @@ qd_mailbox_init (QdMailbox *self)
   self->timeout = 60;
 }
 
-static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-  if (address != NULL)
-    return g_inet_address_get_is_loopback (address);
-  return g_ascii_strcasecmp (host, "localhost") == 0;
-}
-
 /**
  * qd_mailbox_new:
  * @port: the port, or 0 for the usual one of @security
@@ -322,7 +313,7 @@ qd_mailbox_new (const char      *host,
 
   g_return_val_if_fail (host != NULL, NULL);
 
-  if (security == QD_SMTP_SECURITY_NONE && !is_loopback (host))
+  if (security == QD_SMTP_SECURITY_NONE && !qd_address_is_loopback (host))
     {
       g_set_error (error, QD_ERROR, QD_ERROR_INSECURE_URL,
                    _("The mail server %s would be reached without encryption. Choose STARTTLS "
