@@ -1,4 +1,4 @@
-/* qd-address.c — mail addresses shown so that look-alikes show
+/* qd-address.c — mail addresses shown so that look-alikes show; hosts that are this computer
  *
  * Phishing often comes from a domain that reads like a real one but uses
  * letters of another script: "pаypal.com" with a Cyrillic "а".  An address
@@ -36,4 +36,24 @@ qd_address_for_display (const char *address)
   if (ascii == NULL)
     return g_strdup_printf ("%s (%s)", safe, _("not a valid domain name"));
   return g_strdup_printf ("%s (%s)", safe, ascii);
+}
+
+/**
+ * qd_address_is_loopback:
+ * @host: a host name or an IP address (IPv6 without brackets)
+ *
+ * Whether @host is this computer: a loopback address, or "localhost" in
+ * any case.  Only then may a server be reached without encryption.
+ */
+gboolean
+qd_address_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  g_return_val_if_fail (host != NULL, FALSE);
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }

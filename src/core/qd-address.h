@@ -1,4 +1,4 @@
-/* qd-address.h — mail addresses shown so that look-alikes show
+/* qd-address.h — mail addresses shown so that look-alikes show; hosts that are this computer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +9,7 @@
 
 G_BEGIN_DECLS
 
-char *qd_address_for_display (const char *address);
+char     *qd_address_for_display (const char *address);
+gboolean  qd_address_is_loopback  (const char *host);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "qd-address.h"
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
 #include "qd-error.h"
@@ -102,17 +103,6 @@ qd_api_client_init (QdApiClient *self)
                                                  NULL);
 }
 
-static gboolean
-host_is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 /**
  * qd_api_client_check_url:
  *
@@ -136,7 +126,7 @@ qd_api_client_check_url (const char  *url,
                    url != NULL ? url : "");
       return FALSE;
     }
-  if (g_ascii_strcasecmp (scheme, "http") == 0 && !host_is_loopback (host))
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && !qd_address_is_loopback (host))
     {
       g_set_error (error, QD_ERROR, QD_ERROR_INSECURE_URL,
                    _("Quarantine Desk connects to gateways only over https, so that your "

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qd-address.h"
 #include "qd-error.h"
 #include "qd-imap-utf7.h"
 #include "qd-mail.h"
@@ -294,16 +295,6 @@ qd_mailbox_init (QdMailbox *self)
   self->timeout = 60;
 }
 
-static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-  if (address != NULL)
-    return g_inet_address_get_is_loopback (address);
-  return g_ascii_strcasecmp (host, "localhost") == 0;
-}
-
 /**
  * qd_mailbox_new:
  * @port: the port, or 0 for the usual one of @security
@@ -322,7 +313,7 @@ qd_mailbox_new (const char      *host,
 
   g_return_val_if_fail (host != NULL, NULL);
 
-  if (security == QD_SMTP_SECURITY_NONE && !is_loopback (host))
+  if (security == QD_SMTP_SECURITY_NONE && !qd_address_is_loopback (host))
     {
       g_set_error (error, QD_ERROR, QD_ERROR_INSECURE_URL,
                    _("The mail server %s would be reached without encryption. Choose STARTTLS "
@@ -1342,8 +1333,20 @@ do_move (QdMailbox        *self,
 
 /* ---- Tasks --------------------------------------------------------- */
 
+typedef enum
+{
+  OP_CONNECT,
+  OP_FIND_FOLDERS,
+  OP_LIST,
+  OP_FETCH_ITEMS,
+  OP_FETCH_RAW,
+  OP_MOVE,
+} OpKind;
+
+/* What one operation runs, and with what. */
 typedef struct
 {
+  OpKind            kind;
   char             *user;
   char             *password;
   QdMailboxFolder   folder;
@@ -1367,51 +1370,102 @@ op_free (Op *op)
   g_free (op);
 }
 
-static GTask *
-op_task (QdMailbox            *self,
-         gpointer              tag,
-         GCancellable         *cancellable,
-         GAsyncReadyCallback   callback,
-         gpointer              user_data,
-         Op                  **op)
+static Op *
+op_new (OpKind kind)
 {
-  GTask *task = qd_task_new (self, tag, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
 
-  *op = g_new0 (Op, 1);
-  g_task_set_task_data (task, *op, (GDestroyNotify)op_free);
-  /* The lock, not the order of the pool's threads, keeps commands apart. */
-  g_task_set_return_on_cancel (task, FALSE);
-  return task;
+  op->kind = kind;
+  return op;
 }
 
+/* Signs in as @user; who signed in is kept only when that worked. */
+static gboolean
+sign_in (QdMailbox     *self,
+         const char    *user,
+         const char    *password,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_free (self->user);
+  self->user = g_strdup (user);
+  forget_secret (&self->password);
+  self->password = g_strdup (password);
+  g_clear_pointer (&self->folders, qd_mailbox_folders_free);
+  if (open_connection (self, cancellable, error))
+    return TRUE;
+  g_clear_pointer (&self->user, g_free);
+  forget_secret (&self->password);
+  return FALSE;
+}
+
+/* Every operation: its commands under the lock, then its result or error. */
 static void
-connect_thread (GTask        *task,
-                gpointer      object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+op_thread (GTask        *task,
+           gpointer      object,
+           gpointer      task_data,
+           GCancellable *cancellable)
 {
   QdMailbox *self = object;
   Op *op = task_data;
   GError *error = NULL;
-  gboolean done;
+  gpointer result = NULL;
+  GDestroyNotify result_free = NULL;
 
   g_mutex_lock (&self->lock);
-  g_free (self->user);
-  self->user = g_strdup (op->user);
-  forget_secret (&self->password);
-  self->password = g_strdup (op->password);
-  g_clear_pointer (&self->folders, qd_mailbox_folders_free);
-  done = open_connection (self, cancellable, &error);
-  if (!done)
+  switch (op->kind)
     {
-      g_clear_pointer (&self->user, g_free);
-      forget_secret (&self->password);
+    case OP_CONNECT:
+      if (sign_in (self, op->user, op->password, cancellable, &error))
+        result = GINT_TO_POINTER (TRUE);
+      break;
+    case OP_FIND_FOLDERS:
+      if (ensure_folders (self, cancellable, &error))
+        result = folders_copy (self->folders);
+      result_free = (GDestroyNotify)qd_mailbox_folders_free;
+      break;
+    case OP_LIST:
+      result = do_list (self, op->folder, op->query, cancellable, &error);
+      result_free = (GDestroyNotify)qd_mailbox_listing_free;
+      break;
+    case OP_FETCH_ITEMS:
+      result = do_fetch_items (self, op->listing, op->offset, op->count, cancellable, &error);
+      result_free = (GDestroyNotify)g_ptr_array_unref;
+      break;
+    case OP_FETCH_RAW:
+      result = do_fetch_raw (self, op->folder, op->uidvalidity, op->uid, cancellable, &error);
+      result_free = (GDestroyNotify)g_bytes_unref;
+      break;
+    case OP_MOVE:
+      result = do_move (self, op->folder, op->uidvalidity, op->uids, cancellable, &error);
+      result_free = (GDestroyNotify)qd_mailbox_move_result_free;
+      break;
+    default:
+      g_assert_not_reached ();
     }
   g_mutex_unlock (&self->lock);
-  if (done)
+  /* Signing in is the one operation whose result is a boolean. */
+  if (op->kind == OP_CONNECT && result != NULL)
     g_task_return_boolean (task, TRUE);
   else
-    g_task_return_error (task, error);
+    qd_task_return_pointer_or_error (task, result, result_free, error);
+}
+
+/* Runs @op (taking it) in a worker thread, in a task tagged @tag. */
+static void
+op_start (QdMailbox            *self,
+          Op                   *op,
+          gpointer              tag,
+          GCancellable         *cancellable,
+          GAsyncReadyCallback   callback,
+          gpointer              user_data)
+{
+  g_autoptr(GTask) task = qd_task_new (self, tag, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, op, (GDestroyNotify)op_free);
+  /* The lock, not the order of the pool's threads, keeps commands apart. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, op_thread);
 }
 
 /**
@@ -1428,16 +1482,15 @@ qd_mailbox_connect_async (QdMailbox           *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (QD_IS_MAILBOX (self));
   g_return_if_fail (user != NULL && password != NULL);
 
-  task = op_task (self, qd_mailbox_connect_async, cancellable, callback, user_data, &op);
+  op = op_new (OP_CONNECT);
   op->user = g_strdup (user);
   op->password = g_strdup (password);
-  g_task_run_in_thread (task, connect_thread);
+  op_start (self, op, qd_mailbox_connect_async, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1449,23 +1502,6 @@ qd_mailbox_connect_finish (QdMailbox     *self,
   return qd_task_finish_boolean (result, self, qd_mailbox_connect_async, error);
 }
 
-static void
-find_folders_thread (GTask        *task,
-                     gpointer      object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  QdMailbox *self = object;
-  GError *error = NULL;
-  QdMailboxFolders *folders = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (ensure_folders (self, cancellable, &error))
-    folders = folders_copy (self->folders);
-  g_mutex_unlock (&self->lock);
-  qd_task_return_pointer_or_error (task, folders, (GDestroyNotify)qd_mailbox_folders_free, error);
-}
-
 /* Finds INBOX and Junk: Junk by the \Junk flag (RFC 6154), else by name. */
 void
 qd_mailbox_find_folders_async (QdMailbox           *self,
@@ -1473,12 +1509,9 @@ qd_mailbox_find_folders_async (QdMailbox           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Op *op;
-
   g_return_if_fail (QD_IS_MAILBOX (self));
-  task = op_task (self, qd_mailbox_find_folders_async, cancellable, callback, user_data, &op);
-  g_task_run_in_thread (task, find_folders_thread);
+  op_start (self, op_new (OP_FIND_FOLDERS), qd_mailbox_find_folders_async, cancellable,
+            callback, user_data);
 }
 
 QdMailboxFolders *
@@ -1488,23 +1521,6 @@ qd_mailbox_find_folders_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_find_folders_async, error);
-}
-
-static void
-list_thread (GTask        *task,
-             gpointer      object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  QdMailbox *self = object;
-  Op *op = task_data;
-  GError *error = NULL;
-  QdMailboxListing *listing;
-
-  g_mutex_lock (&self->lock);
-  listing = do_list (self, op->folder, op->query, cancellable, &error);
-  g_mutex_unlock (&self->lock);
-  qd_task_return_pointer_or_error (task, listing, (GDestroyNotify)qd_mailbox_listing_free, error);
 }
 
 /**
@@ -1523,14 +1539,13 @@ qd_mailbox_list_async (QdMailbox           *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (QD_IS_MAILBOX (self));
-  task = op_task (self, qd_mailbox_list_async, cancellable, callback, user_data, &op);
+  op = op_new (OP_LIST);
   op->folder = folder;
   op->query = query != NULL ? qd_query_ref (query) : NULL;
-  g_task_run_in_thread (task, list_thread);
+  op_start (self, op, qd_mailbox_list_async, cancellable, callback, user_data);
 }
 
 QdMailboxListing *
@@ -1540,23 +1555,6 @@ qd_mailbox_list_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_list_async, error);
-}
-
-static void
-fetch_items_thread (GTask        *task,
-                    gpointer      object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  QdMailbox *self = object;
-  Op *op = task_data;
-  GError *error = NULL;
-  GPtrArray *items;
-
-  g_mutex_lock (&self->lock);
-  items = do_fetch_items (self, op->listing, op->offset, op->count, cancellable, &error);
-  g_mutex_unlock (&self->lock);
-  qd_task_return_pointer_or_error (task, items, (GDestroyNotify)g_ptr_array_unref, error);
 }
 
 /**
@@ -1575,16 +1573,15 @@ qd_mailbox_fetch_items_async (QdMailbox           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (QD_IS_MAILBOX (self));
   g_return_if_fail (listing != NULL);
-  task = op_task (self, qd_mailbox_fetch_items_async, cancellable, callback, user_data, &op);
+  op = op_new (OP_FETCH_ITEMS);
   op->listing = listing_copy (listing);
   op->offset = offset;
   op->count = count;
-  g_task_run_in_thread (task, fetch_items_thread);
+  op_start (self, op, qd_mailbox_fetch_items_async, cancellable, callback, user_data);
 }
 
 /* Returns: (transfer container) (element-type QdMailboxItem) */
@@ -1597,23 +1594,6 @@ qd_mailbox_fetch_items_finish (QdMailbox     *self,
   return qd_task_finish_pointer (result, self, qd_mailbox_fetch_items_async, error);
 }
 
-static void
-fetch_raw_thread (GTask        *task,
-                  gpointer      object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  QdMailbox *self = object;
-  Op *op = task_data;
-  GError *error = NULL;
-  GBytes *bytes;
-
-  g_mutex_lock (&self->lock);
-  bytes = do_fetch_raw (self, op->folder, op->uidvalidity, op->uid, cancellable, &error);
-  g_mutex_unlock (&self->lock);
-  qd_task_return_pointer_or_error (task, bytes, (GDestroyNotify)g_bytes_unref, error);
-}
-
 /* The message's exact bytes (BODY.PEEK[]: it does not become \Seen). */
 void
 qd_mailbox_fetch_raw_async (QdMailbox           *self,
@@ -1624,15 +1604,14 @@ qd_mailbox_fetch_raw_async (QdMailbox           *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (QD_IS_MAILBOX (self));
-  task = op_task (self, qd_mailbox_fetch_raw_async, cancellable, callback, user_data, &op);
+  op = op_new (OP_FETCH_RAW);
   op->folder = folder;
   op->uidvalidity = uidvalidity;
   op->uid = uid;
-  g_task_run_in_thread (task, fetch_raw_thread);
+  op_start (self, op, qd_mailbox_fetch_raw_async, cancellable, callback, user_data);
 }
 
 GBytes *
@@ -1642,24 +1621,6 @@ qd_mailbox_fetch_raw_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_fetch_raw_async, error);
-}
-
-static void
-move_thread (GTask        *task,
-             gpointer      object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  QdMailbox *self = object;
-  Op *op = task_data;
-  GError *error = NULL;
-  QdMailboxMoveResult *result;
-
-  g_mutex_lock (&self->lock);
-  result = do_move (self, op->folder, op->uidvalidity, op->uids, cancellable, &error);
-  g_mutex_unlock (&self->lock);
-  qd_task_return_pointer_or_error (task, result, (GDestroyNotify)qd_mailbox_move_result_free,
-                                   error);
 }
 
 /**
@@ -1682,17 +1643,16 @@ qd_mailbox_move_to_inbox_async (QdMailbox           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   Op *op;
 
   g_return_if_fail (QD_IS_MAILBOX (self));
   g_return_if_fail (uids != NULL || n_uids == 0);
-  task = op_task (self, qd_mailbox_move_to_inbox_async, cancellable, callback, user_data, &op);
+  op = op_new (OP_MOVE);
   op->folder = from;
   op->uidvalidity = uidvalidity;
   op->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_uids);
   g_array_append_vals (op->uids, uids, n_uids);
-  g_task_run_in_thread (task, move_thread);
+  op_start (self, op, qd_mailbox_move_to_inbox_async, cancellable, callback, user_data);
 }
 
 QdMailboxMoveResult *

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "qd-address.h"
 #include "qd-error.h"
 #include "qd-smtp-client.h"
 #include "qd-smtp-transfer.h"
@@ -148,16 +149,6 @@ qd_smtp_parse_server (const char  *text,
   return TRUE;
 }
 
-static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
-
-  if (address != NULL)
-    return g_inet_address_get_is_loopback (address);
-  return g_ascii_strcasecmp (host, "localhost") == 0;
-}
-
 /**
  * qd_smtp_client_new:
  * @port: the port, or 0 for the usual one of @security
@@ -175,7 +166,7 @@ qd_smtp_client_new (const char      *host,
 
   g_return_val_if_fail (host != NULL, NULL);
 
-  if (security == QD_SMTP_SECURITY_NONE && !is_loopback (host))
+  if (security == QD_SMTP_SECURITY_NONE && !qd_address_is_loopback (host))
     {
       g_set_error (error, QD_ERROR, QD_ERROR_INSECURE_URL,
                    _("The SMTP server %s would be reached without encryption. Choose STARTTLS "

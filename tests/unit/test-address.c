@@ -1,4 +1,4 @@
-/* test-address.c — addresses as shown: look-alike domains unmasked
+/* test-address.c — addresses as shown: look-alike domains unmasked; loopback hosts told apart
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +22,22 @@ test_address_for_display (void)
   g_assert_cmpstr (hidden, ==, "a[U+202E]moc.evil@x.example");
 }
 
+/* Only this computer counts as loopback: its addresses, "localhost" in any case. */
+static void
+test_address_is_loopback (void)
+{
+  const char *loopback[] = { "127.0.0.1", "127.0.0.53", "127.255.255.254", "::1",
+                             "0:0:0:0:0:0:0:1", "localhost", "LOCALHOST", "LocalHost" };
+  const char *other[] = { "10.0.0.1", "192.168.1.1", "0.0.0.0", "128.0.0.1", "::", "::2",
+                          "fe80::1", "2001:db8::1", "mail.example.com", "localhost.example.com",
+                          "mylocalhost", "localhost.", "[::1]", "127.0.0.1.example", "" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (loopback); i++)
+    g_assert_true (qd_address_is_loopback (loopback[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS (other); i++)
+    g_assert_false (qd_address_is_loopback (other[i]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -29,6 +45,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/address/for-display", test_address_for_display);
+  g_test_add_func ("/address/is-loopback", test_address_is_loopback);
 
   return g_test_run ();
 }
