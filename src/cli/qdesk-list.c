@@ -181,6 +181,43 @@ qdesk_with_filters (const GOptionEntry *own,
   return all;
 }
 
+/**
+ * qdesk_with_limit_and_filters:
+ * @limit: where --limit and --all are parsed to
+ *
+ * Returns: (transfer full): --limit and --all followed by the filters
+ */
+GOptionEntry *
+qdesk_with_limit_and_filters (QdeskLimit *limit)
+{
+  const GOptionEntry own[] = {
+    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit->limit, N_("At most N messages (default 50)"),
+      N_("N") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &limit->all, N_("Every matching message"), NULL },
+  };
+
+  return qdesk_with_filters (own, G_N_ELEMENTS (own));
+}
+
+/* Returns: QDESK_EXIT_OK, or the usage error @command's options make */
+int
+qdesk_limit_check (const QdeskLimit *limit,
+                   const char       *command)
+{
+  if (limit->all && limit->limit > 0)
+    return qdesk_usage_error (command, _("give either --limit or --all"));
+  if (limit->limit < 0)
+    return qdesk_usage_error (command, _("--limit must be positive"));
+  return QDESK_EXIT_OK;
+}
+
+/* How many messages to show: 0 for --all, else --limit or 50. */
+guint
+qdesk_limit_count (const QdeskLimit *limit)
+{
+  return limit->all ? 0 : limit->limit > 0 ? (guint)limit->limit : 50;
+}
+
 static void
 push_page (QdItemPage *page,
            gpointer    pool)
@@ -304,34 +341,26 @@ qdesk_cmd_list (QdeskContext  *ctx,
                 int            argc,
                 char         **argv)
 {
-  int limit = 0;
-  gboolean all = FALSE;
-  const GOptionEntry own[] = {
-    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
-      N_("N") },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
-  };
-  g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
+  QdeskLimit limit = { 0 };
+  g_autofree GOptionEntry *entries = qdesk_with_limit_and_filters (&limit);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   ListOutput out = { 0 };
+  int status;
 
   if (!qdesk_parse ("list", NULL, entries, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc > 1)
     return qdesk_usage_error ("list", _("unexpected arguments; filters are options"));
-  if (all && limit > 0)
-    return qdesk_usage_error ("list", _("give either --limit or --all"));
-  if (limit < 0)
-    return qdesk_usage_error ("list", _("--limit must be positive"));
+  if ((status = qdesk_limit_check (&limit, "list")) != QDESK_EXIT_OK)
+    return status;
   if (!qdesk_filter_build (&query, &error))
     return qdesk_usage_error ("list", error->message);
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 
   out.ctx = ctx;
-  if (!for_each_page (ctx, query, all ? 0 : (limit > 0 ? (guint)limit : 50), print_page, &out,
-                      &error))
+  if (!for_each_page (ctx, query, qdesk_limit_count (&limit), print_page, &out, &error))
     {
       /* The JSON document is left open: a script must not take the pages
        * before the failure for the whole list (exit status and message

@@ -281,30 +281,23 @@ cmd_list (QdeskContext  *ctx,
           int            argc,
           char         **argv)
 {
-  int limit = 0;
-  gboolean all = FALSE;
-  const GOptionEntry own[] = {
-    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("At most N messages (default 50)"),
-      N_("N") },
-    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Every matching message"), NULL },
-  };
-  g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
+  QdeskLimit limit = { 0 };
+  g_autofree GOptionEntry *entries = qdesk_with_limit_and_filters (&limit);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   g_autoptr(QdMailbox) mailbox = NULL;
   g_autoptr(QdMailboxListing) listing = NULL;
   QdMailboxFolder folder;
-  guint max;
+  guint count, max;
   guint printed = 0;
+  int status;
 
   if (!qdesk_parse ("mailbox list", NULL, entries, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc > 1)
     return qdesk_usage_error ("mailbox list", _("unexpected arguments; filters are options"));
-  if (all && limit > 0)
-    return qdesk_usage_error ("mailbox list", _("give either --limit or --all"));
-  if (limit < 0)
-    return qdesk_usage_error ("mailbox list", _("--limit must be positive"));
+  if ((status = qdesk_limit_check (&limit, "mailbox list")) != QDESK_EXIT_OK)
+    return status;
   if (!qdesk_filter_build_mailbox (&query, &folder, &error))
     return qdesk_usage_error ("mailbox list", error->message);
   mailbox = mailbox_open (ctx, &error);
@@ -314,7 +307,8 @@ cmd_list (QdeskContext  *ctx,
   if (listing == NULL)
     return qdesk_fail (error);
 
-  max = all ? listing->uids->len : MIN (listing->uids->len, limit > 0 ? (guint)limit : 50);
+  count = qdesk_limit_count (&limit);
+  max = count == 0 ? listing->uids->len : MIN (listing->uids->len, count);
   if (ctx->json)
     {
       g_autoptr(JsonNode) name = json_node_init_string (json_node_alloc (), listing->folder_name);

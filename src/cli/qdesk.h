@@ -59,6 +59,17 @@ int qdesk_cmd_info    (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_list    (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_show    (QdeskContext *ctx, int argc, char **argv);
 GOptionEntry *qdesk_with_filters   (const GOptionEntry *own, gsize n_own);
+
+/* --limit N | --all, as the listing commands take them */
+typedef struct
+{
+  int      limit;
+  gboolean all;
+} QdeskLimit;
+
+GOptionEntry *qdesk_with_limit_and_filters (QdeskLimit *limit);
+int           qdesk_limit_check   (const QdeskLimit *limit, const char *command);
+guint         qdesk_limit_count   (const QdeskLimit *limit);
 gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
 gboolean      qdesk_filter_build_mailbox (QdQuery **query, QdMailboxFolder *folder,
                                           GError **error);
