@@ -143,7 +143,7 @@ main (int   argc,
       /* As the window does: a model of pages of 200, which asks for its
        * first page at once. */
       query = qd_query_new (QD_FOLDER_QUARANTINE);
-      run.list = qd_item_list_new (run.client, query, 200);
+      run.list = qd_item_list_new (QD_ITEM_SOURCE (run.client), query, 200);
       g_signal_connect (run.list, "page-loaded", G_CALLBACK (page_loaded_cb), &run);
       g_signal_connect (run.list, "notify::error", G_CALLBACK (list_error_cb), &run);
       first_page[i] = wait_first_page (&run, t0);

@@ -105,7 +105,7 @@ recheck_due_cb (gpointer user_data)
   g_auto(GStrv) due = qd_follow_up_due_samples (self->follow_up, now);
 
   self->recheck_source = 0;
-  if (due == NULL || due[0] == NULL || !qd_session_get_signed_in (self->session))
+  if (due == NULL || due[0] == NULL || qd_session_get_client (self->session) == NULL)
     {
       schedule_rechecks (self);
       return G_SOURCE_REMOVE;
@@ -144,7 +144,8 @@ reloaded_cb (GObject      *object,
 static void
 schedule_rechecks (QdApplication *self)
 {
-  if (self->follow_up == NULL || !qd_session_get_signed_in (self->session))
+  /* Only a gateway classifies: a mailbox alone has nothing to recheck with. */
+  if (self->follow_up == NULL || qd_session_get_client (self->session) == NULL)
     return;
   qd_follow_up_reload_async (self->follow_up, NULL, reloaded_cb, g_object_ref (self));
 }
@@ -258,7 +259,7 @@ check_action (GSimpleAction *action,
   GtkWindow *window = main_window (self);
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
-  if (!qd_session_get_signed_in (self->session))
+  if (qd_session_get_client (self->session) == NULL)
     {
       qd_window_show_toast (QD_WINDOW (window),
                             _("Sign in to your gateway first, then check the sample again."));

@@ -389,6 +389,19 @@ qd_filter_bar_init (QdFilterBar *self)
  * Puts the filter into @query. Relative ranges ("last hour") are taken
  * from now, at each call.
  */
+/* Offers only the filters the page's source can do (no dead buttons). */
+void
+qd_filter_bar_set_features (QdFilterBar      *self,
+                            QdSourceFeatures  features)
+{
+  g_return_if_fail (QD_IS_FILTER_BAR (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->reason_button),
+                          features & QD_SOURCE_FEATURE_FILTER_REASON);
+  gtk_widget_set_visible (GTK_WIDGET (self->category_button),
+                          features & QD_SOURCE_FEATURE_FILTER_CATEGORY);
+}
+
 void
 qd_filter_bar_apply (QdFilterBar *self,
                      QdQuery     *query)
@@ -400,8 +413,11 @@ qd_filter_bar_apply (QdFilterBar *self,
   g_return_if_fail (QD_IS_FILTER_BAR (self));
 
   qd_query_set_search (query, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  qd_query_set_reasons (query, reason_bits (self));
-  qd_query_set_categories (query, category_bits (self));
+  /* A filter the source cannot do is hidden, and not asked for. */
+  if (gtk_widget_get_visible (GTK_WIDGET (self->reason_button)))
+    qd_query_set_reasons (query, reason_bits (self));
+  if (gtk_widget_get_visible (GTK_WIDGET (self->category_button)))
+    qd_query_set_categories (query, category_bits (self));
   switch (self->range)
     {
     case RANGE_HOUR:

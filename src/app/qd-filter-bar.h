@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (QdFilterBar, qd_filter_bar, QD, FILTER_BAR, GtkWidget)
 
 void      qd_filter_bar_apply       (QdFilterBar *self,
                                      QdQuery     *query);
+void      qd_filter_bar_set_features (QdFilterBar      *self,
+                                      QdSourceFeatures  features);
 gboolean  qd_filter_bar_is_filtered (QdFilterBar *self);
 void      qd_filter_bar_clear       (QdFilterBar *self);
 void      qd_filter_bar_focus_search (QdFilterBar *self);

@@ -24,6 +24,7 @@ struct _QdMessageHeader
   GtkWidget *arrow[QD_N_COLUMNS];
   QdColumn   sort_column;
   gboolean   descending;
+  gboolean   sortable;
 };
 
 G_DEFINE_FINAL_TYPE (QdMessageHeader, qd_message_header, GTK_TYPE_WIDGET)
@@ -212,6 +213,7 @@ qd_message_header_init (QdMessageHeader *self)
     }
   self->sort_column = QD_COLUMN_RECEIVED;
   self->descending = TRUE;
+  self->sortable = TRUE;
   show_sort (self);
 }
 
@@ -220,6 +222,32 @@ qd_message_header_init (QdMessageHeader *self)
  * @sort: (out): the gateway's sort key
  * @descending: (out): whether the order is turned round
  */
+/* A source that lists newest first only: the titles stop sorting, and the
+ * arrow shows the one order there is. */
+void
+qd_message_header_set_sortable (QdMessageHeader *self,
+                                gboolean         sortable)
+{
+  g_return_if_fail (QD_IS_MESSAGE_HEADER (self));
+
+  if (self->sortable == sortable)
+    return;
+  self->sortable = sortable;
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    if (self->arrow[i] != NULL)
+      {
+        gtk_widget_set_can_target (self->title[i], sortable);
+        gtk_widget_set_tooltip_text (self->title[i], sortable
+                                     ? _("Sort by this column; click again to reverse") : NULL);
+      }
+  if (!sortable)
+    {
+      self->sort_column = QD_COLUMN_RECEIVED;
+      self->descending = TRUE;
+    }
+  show_sort (self);
+}
+
 void
 qd_message_header_get_sort (QdMessageHeader *self,
                             QdSortColumn    *sort,

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdMessageHeader, qd_message_header, QD, MESSAGE_HEADER, GtkWidget)
 
+void qd_message_header_set_sortable (QdMessageHeader *self,
+                                     gboolean         sortable);
 void qd_message_header_get_sort (QdMessageHeader *self,
                                  QdSortColumn    *sort,
                                  gboolean        *descending);

@@ -41,12 +41,14 @@ struct _QdMessagesPage
   GtkProgressBar     *progress_bar;
   GtkWidget          *release_button;
   GtkWidget          *move_button;
+  GtkWidget          *delete_button;
+  GtkWidget          *block_button;
   GtkLabel           *selection_label;
   QdPreviewPane      *preview;
 
   QdFolder            folder;
   QdItemList         *list;
-  QdApiClient        *list_client; /* the client the list was made with */
+  QdItemSource       *list_source; /* the source the list was made with */
   GtkMultiSelection  *selection;
   GCancellable       *work;       /* the batch action in progress */
 };
@@ -69,10 +71,11 @@ session (QdMessagesPage *self)
   return qd_session_page_get_session (QD_SESSION_PAGE (self));
 }
 
-static QdApiClient *
-client (QdMessagesPage *self)
+/* Where this page's messages come from now; NULL: nowhere. */
+static QdItemSource *
+source (QdMessagesPage *self)
 {
-  return session (self) != NULL ? qd_session_get_client (session (self)) : NULL;
+  return session (self) != NULL ? qd_session_get_source (session (self), self->folder) : NULL;
 }
 
 static guint
@@ -226,7 +229,7 @@ show_selected (QdMessagesPage *self)
       if (gtk_bitset_get_size (set) == 1)
         item = g_list_model_get_item (G_LIST_MODEL (self->list), gtk_bitset_get_nth (set, 0));
     }
-  qd_preview_pane_show (self->preview, client (self), item);
+  qd_preview_pane_show (self->preview, self->list_source, item);
 }
 
 static void
@@ -511,7 +514,7 @@ act_cb (GObject      *object,
   g_autofree char *title = NULL;
   GtkWidget *overlay;
 
-  outcome = qd_api_client_act_finish (QD_API_CLIENT (object), result, &error);
+  outcome = qd_item_source_act_finish (QD_ITEM_SOURCE (object), result, &error);
   /* Signed out meanwhile: that session's list and selection are gone. */
   if (batch->list != self->list)
     {
@@ -576,8 +579,8 @@ start_batch (Batch *batch)
   QdMessagesPage *self = batch->self;
 
   set_progress (self, batch->action, 0, g_strv_length (batch->ids));
-  qd_api_client_act_async (client (self), batch->action, (const char * const *)batch->ids,
-                           batch->approve, progress_cb, batch, self->work, act_cb, batch);
+  qd_item_source_act_async (self->list_source, batch->action, (const char * const *)batch->ids,
+                            batch->approve, progress_cb, batch, self->work, act_cb, batch);
 }
 
 static void
@@ -589,7 +592,7 @@ ids_cb (GObject      *object,
   QdMessagesPage *self = batch->self;
   g_autoptr(GError) error = NULL;
 
-  batch->ids = qd_api_client_list_ids_finish (QD_API_CLIENT (object), result, &error);
+  batch->ids = qd_item_source_list_ids_finish (QD_ITEM_SOURCE (object), result, &error);
   if (batch->list != self->list)
     {
       batch_free (batch);
@@ -650,11 +653,11 @@ run_batch (QdMessagesPage *self,
     }
   else if (gtk_bitset_get_size (set) == n)
     {
-      /* Everything matching the filter: the gateway names them all. */
+      /* Everything matching the filter: the source names them all. */
       g_autoptr(QdQuery) query = current_query (self);
 
       set_progress (self, action, 0, 0);
-      qd_api_client_list_ids_async (client (self), query, self->work, ids_cb, batch);
+      qd_item_source_list_ids_async (self->list_source, query, self->work, ids_cb, batch);
     }
   else
     {
@@ -775,10 +778,22 @@ select_all_action (GtkWidget  *widget,
 static void
 load (QdMessagesPage *self)
 {
-  g_autoptr(QdQuery) query = current_query (self);
+  g_autoptr(QdQuery) query = NULL;
+  QdSourceFeatures features;
+  QdActions actions;
 
-  g_set_object (&self->list_client, qd_session_get_client (session (self)));
-  self->list = qd_item_list_new (self->list_client, query, 200);
+  g_set_object (&self->list_source, source (self));
+  if (self->list_source == NULL)
+    return;
+  features = qd_item_source_get_features (self->list_source);
+  qd_filter_bar_set_features (self->filter_bar, features);
+  qd_message_header_set_sortable (self->header, features & QD_SOURCE_FEATURE_SORT);
+  /* Buttons for what the source can never do would stay greyed: hidden. */
+  actions = qd_item_source_get_actions (self->list_source);
+  gtk_widget_set_visible (self->delete_button, actions & QD_ACTION_DELETE);
+  gtk_widget_set_visible (self->block_button, actions & QD_ACTION_BLOCK_SENDER);
+  query = current_query (self);
+  self->list = qd_item_list_new (self->list_source, query, 200);
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed",
@@ -809,7 +824,7 @@ drop (QdMessagesPage *self)
   gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
-  g_clear_object (&self->list_client);
+  g_clear_object (&self->list_source);
   qd_preview_pane_show (self->preview, NULL, NULL);
   qd_filter_bar_clear (self->filter_bar);
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
@@ -824,7 +839,7 @@ qd_messages_page_signed_in (QdSessionPage *page)
   QdMessagesPage *self = QD_MESSAGES_PAGE (page);
 
   /* Built while the window handles this change, it has loaded already. */
-  if (self->list != NULL && self->list_client == qd_session_get_client (session (self)))
+  if (self->list != NULL && self->list_source == source (self))
     return;
   drop (self);
   load (self);
@@ -849,7 +864,7 @@ qd_messages_page_dispose (GObject *object)
     gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
-  g_clear_object (&self->list_client);
+  g_clear_object (&self->list_source);
   g_clear_pointer (&self->context_popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_MESSAGES_PAGE);
 
@@ -977,6 +992,8 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, release_button);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, move_button);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, block_button);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, preview);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);

@@ -24,7 +24,7 @@ struct _QdPreviewPane
   GtkListBox     *attachment_list;
   GtkLabel       *body_label;
 
-  QdApiClient    *client;
+  QdItemSource   *source;
   QdItem         *item;
   QdMessageView  *view;
   GCancellable   *cancellable;
@@ -215,7 +215,7 @@ raw_cb (GObject      *object,
 {
   g_autoptr(QdPreviewPane) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) raw = qd_api_client_get_raw_finish (QD_API_CLIENT (object), result, &error);
+  g_autoptr(GBytes) raw = qd_item_source_get_raw_finish (QD_ITEM_SOURCE (object), result, &error);
 
   if (raw == NULL)
     {
@@ -248,7 +248,7 @@ load (QdPreviewPane *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  if (self->item == NULL || self->client == NULL || qd_item_is_placeholder (self->item))
+  if (self->item == NULL || self->source == NULL || qd_item_is_placeholder (self->item))
     {
       clear_view (self);
       gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -257,8 +257,8 @@ load (QdPreviewPane *self)
   self->cancellable = g_cancellable_new ();
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "loading");
-  qd_api_client_get_raw_async (self->client, qd_item_get_id (self->item), self->cancellable,
-                               raw_cb, g_object_ref (self));
+  qd_item_source_get_raw_async (self->source, qd_item_get_id (self->item), self->cancellable,
+                                raw_cb, g_object_ref (self));
 }
 
 static void
@@ -315,7 +315,7 @@ qd_preview_pane_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
+  g_clear_object (&self->source);
   g_clear_object (&self->item);
   g_clear_pointer (&self->view, qd_message_view_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_PREVIEW_PANE);
@@ -357,14 +357,14 @@ qd_preview_pane_init (QdPreviewPane *self)
  */
 void
 qd_preview_pane_show (QdPreviewPane *self,
-                      QdApiClient   *client,
+                      QdItemSource  *source,
                       QdItem        *item)
 {
   g_return_if_fail (QD_IS_PREVIEW_PANE (self));
 
-  if (item == self->item && client == self->client)
+  if (item == self->item && source == self->source)
     return;
-  g_set_object (&self->client, client);
+  g_set_object (&self->source, source);
   g_set_object (&self->item, item);
   g_clear_pointer (&self->view, qd_message_view_unref);
   load (self);

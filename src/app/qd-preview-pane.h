@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdPreviewPane, qd_preview_pane, QD, PREVIEW_PANE, AdwBin)
 
 void     qd_preview_pane_show   (QdPreviewPane *self,
-                                 QdApiClient   *client,
+                                 QdItemSource  *source,
                                  QdItem        *item);
 QdItem  *qd_preview_pane_get_item (QdPreviewPane *self);
 

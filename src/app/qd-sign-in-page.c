@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "qd-bench.h"
 #include "qd-format.h"
@@ -20,6 +21,11 @@ struct _QdSignInPage
   AdwEntryRow         *username_row;
   AdwPasswordEntryRow *password_row;
   GtkSwitch           *remember_switch;
+  AdwExpanderRow      *mailbox_row;
+  AdwEntryRow         *imap_server_row;
+  AdwComboRow         *imap_security_row;
+  AdwEntryRow         *imap_user_row;
+  AdwPasswordEntryRow *imap_password_row;
   GtkButton           *sign_in_button;
   GtkSpinner          *spinner;
   GtkLabel            *gateway_label;
@@ -45,12 +51,29 @@ text_of (gpointer editable)
   return gtk_editable_get_text (GTK_EDITABLE (editable));
 }
 
+/* The security choices, in the order of the combo row. */
+static const QdSmtpSecurity securities[] = {
+  QD_SMTP_SECURITY_TLS, QD_SMTP_SECURITY_STARTTLS, QD_SMTP_SECURITY_NONE
+};
+
+static gboolean
+mailbox_wanted (QdSignInPage *self)
+{
+  return adw_expander_row_get_enable_expansion (self->mailbox_row);
+}
+
+/* A gateway, a mailbox or both; each whole. */
 static void
 update_sensitivity (QdSignInPage *self)
 {
-  gboolean ready = self->signing_in == NULL && text_of (self->gateway_row)[0] != '\0' &&
-                   text_of (self->username_row)[0] != '\0' &&
-                   text_of (self->password_row)[0] != '\0';
+  gboolean gateway = text_of (self->gateway_row)[0] != '\0';
+  gboolean gateway_ready = text_of (self->username_row)[0] != '\0' &&
+                           text_of (self->password_row)[0] != '\0';
+  gboolean mailbox_ready = text_of (self->imap_server_row)[0] != '\0' &&
+                           text_of (self->imap_user_row)[0] != '\0' &&
+                           text_of (self->imap_password_row)[0] != '\0';
+  gboolean ready = self->signing_in == NULL && (gateway || mailbox_wanted (self)) &&
+                   (!gateway || gateway_ready) && (!mailbox_wanted (self) || mailbox_ready);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), ready);
 }
@@ -76,6 +99,7 @@ set_busy (QdSignInPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->gateway_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mailbox_row), !busy);
   update_sensitivity (self);
 }
 
@@ -150,18 +174,45 @@ signed_in_cb (GObject      *object,
       return;
     }
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->imap_password_row), "");
 }
 
 static void
 activate_cb (QdSignInPage *self)
 {
+  QdMailboxLogin login = { 0 };
+  g_autofree char *host = NULL;
+
   if (!gtk_widget_get_sensitive (GTK_WIDGET (self->sign_in_button)))
     return;
   set_error (self, NULL);
+  if (mailbox_wanted (self))
+    {
+      guint choice = adw_combo_row_get_selected (self->imap_security_row);
+      g_autoptr(GSocketConnectable) address = NULL;
+      g_autoptr(GError) error = NULL;
+
+      login.security = securities[MIN (choice, G_N_ELEMENTS (securities) - 1)];
+      /* "host", "host:port" or "[v6]:port"; 0 leaves the usual port. */
+      address = g_network_address_parse (text_of (self->imap_server_row), 0, &error);
+      if (address == NULL)
+        {
+          set_error (self, _("The mail server’s name could not be read. Enter it as "
+                             "imap.example.com, or imap.example.com:993 with a port."));
+          gtk_widget_grab_focus (GTK_WIDGET (self->imap_server_row));
+          return;
+        }
+      host = g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (address)));
+      login.host = host;
+      login.port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+      login.user = text_of (self->imap_user_row);
+      login.password = text_of (self->imap_password_row);
+    }
   set_busy (self, TRUE);
   qd_bench_begin ("sign-in");
   qd_session_sign_in_async (session (self), text_of (self->gateway_row),
                             text_of (self->username_row), text_of (self->password_row),
+                            mailbox_wanted (self) ? &login : NULL,
                             gtk_switch_get_active (self->remember_switch), self->signing_in,
                             signed_in_cb, g_object_ref (self));
 }
@@ -207,6 +258,7 @@ qd_sign_in_page_signed_out (QdSessionPage *page)
   QdSignInPage *self = QD_SIGN_IN_PAGE (page);
 
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->imap_password_row), "");
   set_error (self, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
 }
@@ -226,6 +278,32 @@ qd_sign_in_page_dispose (GObject *object)
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->dispose (object);
 }
 
+/* The mailbox last used, as qdesk mailbox login or this page left it. */
+static void
+fill_mailbox (QdSignInPage *self,
+              GSettings    *settings)
+{
+  g_autofree char *host = g_settings_get_string (settings, "imap-host");
+  g_autofree char *user = g_settings_get_string (settings, "imap-user");
+  g_autofree char *security_name = g_settings_get_string (settings, "imap-security");
+  int port = g_settings_get_int (settings, "imap-port");
+  QdSmtpSecurity security = QD_SMTP_SECURITY_TLS;
+  g_autofree char *server = NULL;
+
+  if (host[0] == '\0')
+    return;
+  qd_smtp_security_from_string (security_name, &security);
+  for (guint i = 0; i < G_N_ELEMENTS (securities); i++)
+    if (securities[i] == security)
+      adw_combo_row_set_selected (self->imap_security_row, i);
+  server = port > 0 ? (strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%d", host, port)
+                                                  : g_strdup_printf ("%s:%d", host, port))
+                    : g_strdup (host);
+  gtk_editable_set_text (GTK_EDITABLE (self->imap_server_row), server);
+  gtk_editable_set_text (GTK_EDITABLE (self->imap_user_row), user);
+  adw_expander_row_set_enable_expansion (self->mailbox_row, TRUE);
+}
+
 static void
 qd_sign_in_page_constructed (GObject *object)
 {
@@ -243,6 +321,7 @@ qd_sign_in_page_constructed (GObject *object)
   username = g_settings_get_string (settings, "username");
   gtk_editable_set_text (GTK_EDITABLE (self->gateway_row), url);
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
+  fill_mailbox (self, settings);
   /* The demo script says which throwaway account to use. */
   if (hint != NULL && hint[0] != '\0')
     {
@@ -272,6 +351,11 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, username_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, mailbox_row);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_server_row);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_security_row);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_user_row);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_password_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, gateway_label);
@@ -290,5 +374,6 @@ qd_sign_in_page_init (QdSignInPage *self)
    * which a development build changes. */
   adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
   qd_name_password_peek (GTK_WIDGET (self->password_row));
+  qd_name_password_peek (GTK_WIDGET (self->imap_password_row));
   update_sensitivity (self);
 }

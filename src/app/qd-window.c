@@ -32,6 +32,7 @@ struct _QdWindow
   AdwBin               *quarantine_bin;
   AdwBin               *junk_bin;
   AdwViewStackPage     *junk_stack_page;
+  AdwViewStackPage     *quarantine_stack_page;
   AdwBin               *report_bin;
   AdwBin               *submissions_bin;
 
@@ -255,14 +256,22 @@ static void
 signed_in (QdWindow *self)
 {
   g_autofree char *last = g_settings_get_string (self->settings, "last-view");
-  QdGatewayInfo *info = qd_session_get_info (self->session);
+  AdwViewStackPage *pages[] = { self->quarantine_stack_page, self->junk_stack_page };
+  QdFolder folders[] = { QD_FOLDER_QUARANTINE, QD_FOLDER_JUNK };
 
-  /* No Junk tab that could only say the gateway has none. */
-  adw_view_stack_page_set_visible (self->junk_stack_page, info == NULL || info->has_junk);
-  if (!adw_view_stack_page_get_visible (self->junk_stack_page) && g_strcmp0 (last, "junk") == 0)
+  /* No tab that could only say there is nothing to show it from: no
+   * Quarantine for a mailbox alone, no Junk for a gateway without one. */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_free (last);
-      last = g_strdup ("quarantine");
+      gboolean shown = qd_session_get_source (self->session, folders[i]) != NULL;
+
+      adw_view_stack_page_set_visible (pages[i], shown);
+      if (!shown && g_strcmp0 (last, adw_view_stack_page_get_name (pages[i])) == 0)
+        {
+          g_free (last);
+          last = g_strdup (qd_session_get_source (self->session, QD_FOLDER_QUARANTINE) != NULL
+                           ? "quarantine" : "report");
+        }
     }
   send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
@@ -370,7 +379,7 @@ check_chosen_cb (GtkNativeDialog *dialog,
                  int              response,
                  QdWindow        *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT && qd_session_get_signed_in (self->session))
+  if (response == GTK_RESPONSE_ACCEPT && qd_session_get_client (self->session) != NULL)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
@@ -456,6 +465,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, junk_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, QdWindow, quarantine_stack_page);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, report_bin);
   gtk_widget_class_bind_template_child (widget_class, QdWindow, submissions_bin);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);

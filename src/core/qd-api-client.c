@@ -31,7 +31,10 @@ struct _QdApiClient
   gboolean       renew_from_keyring;
 };
 
-G_DEFINE_FINAL_TYPE (QdApiClient, qd_api_client, G_TYPE_OBJECT)
+static void item_source_iface_init (QdItemSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (QdApiClient, qd_api_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (QD_TYPE_ITEM_SOURCE, item_source_iface_init))
 
 enum {
   TOKEN_CHANGED,
@@ -74,6 +77,37 @@ qd_api_client_finalize (GObject *object)
   g_clear_pointer (&self->info, qd_gateway_info_unref);
 
   G_OBJECT_CLASS (qd_api_client_parent_class)->finalize (object);
+}
+
+/* The gateway's API does everything a page asks of a source. */
+static QdSourceFeatures
+get_features (QdItemSource *source)
+{
+  return QD_SOURCE_FEATURE_SORT | QD_SOURCE_FEATURE_FILTER_REASON |
+         QD_SOURCE_FEATURE_FILTER_CATEGORY;
+}
+
+static QdActions
+get_actions (QdItemSource *source)
+{
+  return QD_ACTION_RELEASE | QD_ACTION_REQUEST_RELEASE | QD_ACTION_MOVE_TO_INBOX |
+         QD_ACTION_DELETE | QD_ACTION_BLOCK_SENDER | QD_ACTION_APPROVE_SENDER;
+}
+
+/* The client's own calls take the same arguments; the source is the client. */
+static void
+item_source_iface_init (QdItemSourceInterface *iface)
+{
+  iface->get_features = get_features;
+  iface->get_actions = get_actions;
+  iface->list_async = (gpointer)qd_api_client_list_async;
+  iface->list_finish = (gpointer)qd_api_client_list_finish;
+  iface->list_ids_async = (gpointer)qd_api_client_list_ids_async;
+  iface->list_ids_finish = (gpointer)qd_api_client_list_ids_finish;
+  iface->get_raw_async = (gpointer)qd_api_client_get_raw_async;
+  iface->get_raw_finish = (gpointer)qd_api_client_get_raw_finish;
+  iface->act_async = (gpointer)qd_api_client_act_async;
+  iface->act_finish = (gpointer)qd_api_client_act_finish;
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "qd-gateway-info.h"
 #include "qd-item.h"
 #include "qd-item-page.h"
+#include "qd-item-source.h"
 #include "qd-query.h"
 #include "qd-verdict.h"
 
@@ -40,11 +41,6 @@ typedef enum
   QD_SENDER_LIST_APPROVED,
   QD_SENDER_LIST_BLOCKED,
 } QdSenderList;
-
-/* Called on the main context after each batch of a long action. */
-typedef void (*QdProgressFunc) (guint    done,
-                                guint    total,
-                                gpointer user_data);
 
 #define QD_TYPE_API_CLIENT (qd_api_client_get_type ())
 

@@ -115,6 +115,38 @@ qd_batch_result_add_json (QdBatchResult  *self,
   return TRUE;
 }
 
+/**
+ * qd_batch_result_add:
+ * @error_message: (nullable): for a failed one, what happened in a
+ *   sentence; NULL: the words for @error_code
+ *
+ * One outcome a client found out itself, not from a gateway's answer.
+ */
+void
+qd_batch_result_add (QdBatchResult *self,
+                     const char    *id,
+                     gboolean       ok,
+                     const char    *result,
+                     const char    *error_code,
+                     const char    *error_message)
+{
+  QdOutcome *outcome = g_new0 (QdOutcome, 1);
+
+  outcome->id = g_strdup (id);
+  outcome->ok = ok;
+  outcome->result = g_strdup (result);
+  if (!ok)
+    {
+      outcome->error_code = g_strdup (error_code);
+      outcome->error_message = g_strdup (error_message != NULL ? error_message
+                                                               : qd_outcome_error_text (error_code));
+      self->failed++;
+    }
+  else
+    self->succeeded++;
+  g_ptr_array_add (self->outcomes, outcome);
+}
+
 void
 qd_batch_result_add_not_attempted (QdBatchResult      *self,
                                    const char * const *ids,

@@ -36,6 +36,12 @@ void           qd_batch_result_unref    (QdBatchResult *self);
 gboolean       qd_batch_result_add_json (QdBatchResult *self,
                                          JsonObject    *answer,
                                          GError       **error);
+void           qd_batch_result_add      (QdBatchResult *self,
+                                         const char    *id,
+                                         gboolean       ok,
+                                         const char    *result,
+                                         const char    *error_code,
+                                         const char    *error_message);
 void           qd_batch_result_add_not_attempted (QdBatchResult      *self,
                                                   const char * const *ids,
                                                   guint               n_ids,

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "qd-item.h"
 #include "qd-item-list.h"
 #include "qd-task-private.h"
 
@@ -16,7 +17,7 @@ struct _QdItemList
 {
   GObject       parent_instance;
 
-  QdApiClient  *client;
+  QdItemSource *source;
   QdQuery      *query;
   guint         page_size;
 
@@ -152,7 +153,7 @@ page_cb (GObject      *object,
   guint new_n;
   gboolean replaced;
 
-  page = qd_api_client_list_finish (QD_API_CLIENT (object), result, &error);
+  page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
@@ -228,7 +229,7 @@ load_more (QdItemList *self)
     return;
   self->started = TRUE;
   self->cancellable = g_cancellable_new ();
-  qd_api_client_list_async (self->client, self->query, self->next_cursor, self->page_size,
+  qd_item_source_list_async (self->source, self->query, self->next_cursor, self->page_size,
                             self->cancellable, page_cb, g_object_ref (self));
   if (!was_loading)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -241,7 +242,7 @@ qd_item_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
+  g_clear_object (&self->source);
 
   G_OBJECT_CLASS (qd_item_list_parent_class)->dispose (object);
 }
@@ -331,13 +332,13 @@ qd_item_list_init (QdItemList *self)
  * loaded ones are asked for.
  */
 QdItemList *
-qd_item_list_new (QdApiClient *client,
-                  QdQuery     *query,
-                  guint        page_size)
+qd_item_list_new (QdItemSource *source,
+                  QdQuery      *query,
+                  guint         page_size)
 {
   QdItemList *self = g_object_new (QD_TYPE_ITEM_LIST, NULL);
 
-  self->client = g_object_ref (client);
+  self->source = g_object_ref (source);
   self->query = qd_query_ref (query);
   self->page_size = page_size;
   load_more (self);
@@ -485,7 +486,7 @@ fetch_new_cb (GObject      *object,
   QdSortColumn sort;
   gboolean descending;
 
-  page = qd_api_client_list_finish (QD_API_CLIENT (object), result, &error);
+  page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
   if (page == NULL)
     {
       g_task_return_error (task, error);
@@ -538,7 +539,7 @@ qd_item_list_fetch_new_async (QdItemList          *self,
 {
   GTask *task = qd_task_new (self, qd_item_list_fetch_new_async, cancellable, callback, user_data);
 
-  qd_api_client_list_async (self->client, self->query, NULL, 100, cancellable, fetch_new_cb,
+  qd_item_source_list_async (self->source, self->query, NULL, 100, cancellable, fetch_new_cb,
                             task);
 }
 

@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "qd-api-client.h"
+#include "qd-item-source.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdItemList, qd_item_list, QD, ITEM_LIST, GObject)
 
-QdItemList    *qd_item_list_new         (QdApiClient  *client,
+QdItemList    *qd_item_list_new         (QdItemSource *source,
                                          QdQuery      *query,
                                          guint         page_size);
 QdQuery       *qd_item_list_get_query   (QdItemList   *self);

@@ -11,6 +11,7 @@
 #include "qd-error.h"
 #include "qd-item.h"
 #include "qd-json.h"
+#include "qd-mailbox.h"
 
 struct _QdItem
 {
@@ -37,6 +38,7 @@ struct _QdItem
   gboolean    expires_known;
   QdActions   actions;
   const char *status;          /* interned */
+  char       *message_id;      /* known for a mailbox's messages only */
 };
 
 G_DEFINE_FINAL_TYPE (QdItem, qd_item, G_TYPE_OBJECT)
@@ -78,6 +80,7 @@ qd_item_finalize (GObject *object)
   g_free (self->from_name);
   g_free (self->from_address);
   g_free (self->subject);
+  g_free (self->message_id);
   g_free (self->rules);
   g_clear_pointer (&self->expires_at, g_date_time_unref);
 
@@ -209,11 +212,68 @@ qd_item_new_placeholder (void)
   return g_object_new (QD_TYPE_ITEM, NULL);
 }
 
+/* The Message-ID header, NULL when unknown (the gateway's API does not give it). */
+const char *
+qd_item_get_message_id (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->message_id;
+}
+
 gboolean
 qd_item_is_placeholder (QdItem *self)
 {
   g_return_val_if_fail (QD_IS_ITEM (self), FALSE);
   return self->id == NULL;
+}
+
+/**
+ * qd_item_new_from_mailbox:
+ * @message: a message as listed from a folder of the person's mailbox
+ * @folder: the page it shows in
+ * @actions: what the page may do with it
+ *
+ * Its id is "UIDVALIDITY:UID", which names it in that folder for as long
+ * as the folder's UIDVALIDITY stays.  A category header the gateway
+ * wrote makes it graymail; otherwise, being in Junk, it counts as spam.
+ */
+QdItem *
+qd_item_new_from_mailbox (const QdMailboxItem *message,
+                          QdFolder             folder,
+                          QdActions            actions)
+{
+  QdItem *self;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  self = g_object_new (QD_TYPE_ITEM, NULL);
+  self->id = g_strdup_printf ("%u:%u", message->uidvalidity, message->uid);
+  self->folder = folder;
+  self->received_at = g_date_time_ref (message->received_at);
+  self->from_address = g_strdup (message->from_address);
+  if (message->from != NULL && g_strcmp0 (message->from, message->from_address) != 0)
+    {
+      self->from_name = g_strdup (message->from);
+      self->from = message->from_address != NULL
+                   ? g_strdup_printf ("%s <%s>", message->from, message->from_address)
+                   : g_strdup (message->from);
+    }
+  else
+    self->from = g_strdup (message->from_address);
+  self->envelope_is_from = TRUE;
+  self->subject = g_strdup (message->subject);
+  self->size = message->size;
+  self->message_id = g_strdup (message->message_id);
+  if (message->category != NULL && qd_category_from_string (message->category, &self->category) &&
+      self->category != QD_CATEGORY_NONE)
+    self->reason = QD_REASON_GRAYMAIL;
+  else
+    {
+      self->category = QD_CATEGORY_NONE;
+      self->reason = QD_REASON_SPAM;
+    }
+  self->actions = actions;
+  return self;
 }
 
 static gboolean

@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE (QdItem, qd_item, QD, ITEM, GObject)
 
 QdItem             *qd_item_new_from_json     (JsonObject  *object,
                                                GError     **error);
+typedef struct _QdMailboxItem QdMailboxItem;
+
+QdItem             *qd_item_new_from_mailbox  (const QdMailboxItem *message,
+                                               QdFolder             folder,
+                                               QdActions            actions);
 QdItem             *qd_item_new_placeholder   (void);
 gboolean            qd_item_is_placeholder    (QdItem      *self);
 void                qd_item_to_json           (QdItem      *self,
@@ -40,6 +45,7 @@ const char * const *qd_item_get_rules         (QdItem *self);
 GDateTime          *qd_item_get_expires_at    (QdItem *self);
 QdActions           qd_item_get_actions       (QdItem *self);
 const char         *qd_item_get_status        (QdItem *self);
+const char         *qd_item_get_message_id    (QdItem *self);
 
 gboolean            qd_item_can               (QdItem    *self,
                                                QdActions  action);

@@ -30,6 +30,9 @@
 #include "qd-mailbox.h"
 #include "qd-task-private.h"
 
+/* Where the gateway names a graymail category (data/dovecot/before.sieve files these in Junk). */
+#define GRAYMAIL_HEADER "X-QD-Graymail"
+
 /* UIDs a UID FETCH of dates asks for at once: a few hundred kilobytes of answer. */
 #define DATES_PER_COMMAND 5000
 
@@ -866,6 +869,30 @@ imap_date (GDateTime *time,
                             g_date_time_get_month (shifted), g_date_time_get_year (shifted));
 }
 
+/* The gateway names a graymail category in a header; "none" is a
+ * message without it.  One OR of a HEADER key per category asked for. */
+static struct mailimap_search_key *
+make_category_key (guint categories)
+{
+  struct mailimap_search_key *any = NULL;
+
+  for (QdCategory c = QD_CATEGORY_NONE; c <= QD_CATEGORY_BULK; c++)
+    {
+      struct mailimap_search_key *one;
+
+      if (!(categories & (1u << c)))
+        continue;
+      if (c == QD_CATEGORY_NONE)
+        one = mailimap_search_key_new_not (mailimap_search_key_new_header (strdup (GRAYMAIL_HEADER),
+                                                                           strdup ("")));
+      else
+        one = mailimap_search_key_new_header (strdup (GRAYMAIL_HEADER),
+                                              strdup (qd_category_to_string (c)));
+      any = any != NULL ? mailimap_search_key_new_or (any, one) : one;
+    }
+  return any;
+}
+
 /* SEARCH's SINCE and BEFORE are whole days in the server's own reckoning
  * (RFC 3501 §6.4.4): the search asks for a day more on each side, and the
  * INTERNALDATEs decide to the minute here. */
@@ -892,6 +919,8 @@ make_search_key (QdQuery *query)
                                           mailimap_search_key_new_from (strdup (line)),
                                           mailimap_search_key_new_subject (strdup (line))));
     }
+  if (query != NULL && qd_query_get_categories (query) != 0)
+    mailimap_search_key_multiple_add (key, make_category_key (qd_query_get_categories (query)));
   return key;
 }
 
@@ -1039,7 +1068,7 @@ item_take_headers (QdMailboxItem *item,
     }
   item->subject = valid_text (g_mime_message_get_subject (message));
   item->message_id = valid_text (g_mime_message_get_message_id (message));
-  category = qd_mail_get_header_text (GMIME_OBJECT (message), "X-QD-Graymail");
+  category = qd_mail_get_header_text (GMIME_OBJECT (message), GRAYMAIL_HEADER);
   if (category != NULL)
     item->category = valid_text (g_strstrip (category));
 }
@@ -1466,6 +1495,23 @@ op_start (QdMailbox            *self,
   /* The lock, not the order of the pool's threads, keeps commands apart. */
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, op_thread);
+}
+
+QdSmtpSecurity
+qd_mailbox_get_security (QdMailbox *self)
+{
+  g_return_val_if_fail (QD_IS_MAILBOX (self), QD_SMTP_SECURITY_TLS);
+  return self->security;
+}
+
+/* "host:port", "[v6]:port": how the keyring names the server (docs/keyring.md). */
+char *
+qd_mailbox_dup_server (QdMailbox *self)
+{
+  g_return_val_if_fail (QD_IS_MAILBOX (self), NULL);
+
+  return strchr (self->host, ':') != NULL ? g_strdup_printf ("[%s]:%u", self->host, self->port)
+                                          : g_strdup_printf ("%s:%u", self->host, self->port);
 }
 
 /**

@@ -30,7 +30,8 @@ void qd_mailbox_folders_free (QdMailboxFolders *folders);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdMailboxFolders, qd_mailbox_folders_free)
 
 /* One message of a listing, from its headers and the server's facts. */
-typedef struct
+typedef struct _QdMailboxItem QdMailboxItem;
+struct _QdMailboxItem
 {
   guint32    uid;
   guint32    uidvalidity;
@@ -41,7 +42,7 @@ typedef struct
   gint64     size;
   char      *message_id;
   char      *category;      /* X-QD-Graymail, NULL when absent */
-} QdMailboxItem;
+};
 
 void qd_mailbox_item_free (QdMailboxItem *item);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdMailboxItem, qd_mailbox_item_free)
@@ -93,6 +94,8 @@ void                 qd_mailbox_set_ca_file         (QdMailbox            *self,
                                                      const char           *ca_file);
 const char          *qd_mailbox_get_host            (QdMailbox            *self);
 guint16              qd_mailbox_get_port            (QdMailbox            *self);
+QdSmtpSecurity       qd_mailbox_get_security        (QdMailbox            *self);
+char                *qd_mailbox_dup_server          (QdMailbox            *self);
 
 void                 qd_mailbox_connect_async       (QdMailbox            *self,
                                                      const char           *user,

@@ -9,6 +9,7 @@
 
 #include "qd-error.h"
 #include "qd-keyring.h"
+#include "qd-mailbox-source.h"
 #include "qd-session.h"
 #include "qd-task-private.h"
 
@@ -20,6 +21,9 @@ struct _QdSession
   QdApiClient   *client;
   QdAccount     *account;
   QdGatewayInfo *info;
+  QdMailbox     *mailbox;        /* the person's own mailbox, when signed in to one */
+  QdMailboxFolders *folders;
+  QdItemSource  *junk_source;    /* its Junk folder, NULL when it has none */
 };
 
 G_DEFINE_FINAL_TYPE (QdSession, qd_session, G_TYPE_OBJECT)
@@ -41,6 +45,9 @@ qd_session_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->account, qd_account_free);
   g_clear_pointer (&self->info, qd_gateway_info_unref);
+  g_clear_object (&self->mailbox);
+  g_clear_pointer (&self->folders, qd_mailbox_folders_free);
+  g_clear_object (&self->junk_source);
 
   G_OBJECT_CLASS (qd_session_parent_class)->dispose (object);
 }
@@ -112,11 +119,49 @@ qd_session_get_info (QdSession *self)
   return self->info;
 }
 
+/* Signed in to a gateway, or to a mailbox, or to both. */
 gboolean
 qd_session_get_signed_in (QdSession *self)
 {
   g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
-  return self->account != NULL;
+  return self->account != NULL || self->mailbox != NULL;
+}
+
+/* The person's own mailbox, NULL when the session has none. */
+QdMailbox *
+qd_session_get_mailbox (QdSession *self)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), NULL);
+  return self->mailbox;
+}
+
+QdMailboxFolders *
+qd_session_get_mailbox_folders (QdSession *self)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), NULL);
+  return self->folders;
+}
+
+/**
+ * qd_session_get_source:
+ *
+ * Where a page of @folder gets its messages: the quarantine from the
+ * gateway; Junk from the mailbox when one is signed in (Junk lives
+ * there), else from the gateway when it keeps one.  NULL: nowhere.
+ */
+QdItemSource *
+qd_session_get_source (QdSession *self,
+                       QdFolder   folder)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), NULL);
+
+  if (folder == QD_FOLDER_JUNK && self->mailbox != NULL)
+    return self->junk_source;
+  if (self->client == NULL || self->account == NULL)
+    return NULL;
+  if (folder == QD_FOLDER_JUNK && self->info != NULL && !self->info->has_junk)
+    return NULL;
+  return QD_ITEM_SOURCE (self->client);
 }
 
 static QdApiClient *
@@ -188,10 +233,15 @@ qd_session_probe_finish (QdSession     *self,
 
 typedef struct
 {
-  QdApiClient *client;
-  char        *password;
-  gboolean     remember;
-  QdAccount   *account;
+  QdApiClient      *client;       /* NULL: no gateway */
+  char             *password;
+  gboolean          remember;
+  QdAccount        *account;
+  QdGatewayInfo    *info;
+  QdMailbox        *mailbox;      /* NULL: no mailbox */
+  char             *mailbox_user;
+  char             *mailbox_password;
+  QdMailboxFolders *folders;
 } SignIn;
 
 static void
@@ -201,12 +251,18 @@ sign_in_free (SignIn *data)
   if (data->password != NULL)
     qd_secret_free (data->password);
   g_clear_pointer (&data->account, qd_account_free);
+  g_clear_pointer (&data->info, qd_gateway_info_unref);
+  g_clear_object (&data->mailbox);
+  g_free (data->mailbox_user);
+  if (data->mailbox_password != NULL)
+    qd_secret_free (data->mailbox_password);
+  g_clear_pointer (&data->folders, qd_mailbox_folders_free);
   g_free (data);
 }
 
+/* Everything signed in at once: the pages see one change, not two. */
 static void
-finish_sign_in (GTask         *task,
-                QdGatewayInfo *info)
+finish_sign_in (GTask *task)
 {
   QdSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
@@ -215,13 +271,111 @@ finish_sign_in (GTask         *task,
   g_clear_pointer (&self->account, qd_account_free);
   self->account = g_steal_pointer (&data->account);
   g_clear_pointer (&self->info, qd_gateway_info_unref);
-  self->info = info != NULL ? qd_gateway_info_ref (info) : qd_gateway_info_new_defaults ();
-  g_settings_set_string (self->settings, "gateway-url", qd_api_client_get_base_url (data->client));
-  g_settings_set_string (self->settings, "username", self->account->username
-                                                     ? self->account->username
-                                                     : qd_api_client_get_username (data->client));
+  self->info = data->info != NULL ? qd_gateway_info_ref (data->info)
+                                  : qd_gateway_info_new_defaults ();
+  g_set_object (&self->mailbox, data->mailbox);
+  g_clear_pointer (&self->folders, qd_mailbox_folders_free);
+  self->folders = g_steal_pointer (&data->folders);
+  g_clear_object (&self->junk_source);
+  if (self->mailbox != NULL && self->folders != NULL && self->folders->junk != NULL)
+    self->junk_source = QD_ITEM_SOURCE (qd_mailbox_source_new (self->mailbox,
+                                                               QD_MAILBOX_FOLDER_JUNK));
+
+  if (data->client != NULL)
+    {
+      g_settings_set_string (self->settings, "gateway-url",
+                             qd_api_client_get_base_url (data->client));
+      g_settings_set_string (self->settings, "username", self->account->username
+                                                         ? self->account->username
+                                                         : qd_api_client_get_username (data->client));
+    }
+  else
+    g_settings_set_string (self->settings, "gateway-url", "");
+  if (data->mailbox != NULL)
+    {
+      g_settings_set_string (self->settings, "imap-host", qd_mailbox_get_host (data->mailbox));
+      g_settings_set_int (self->settings, "imap-port", qd_mailbox_get_port (data->mailbox));
+      g_settings_set_string (self->settings, "imap-security",
+                             qd_smtp_security_to_string (qd_mailbox_get_security (data->mailbox)));
+      g_settings_set_string (self->settings, "imap-user", data->mailbox_user);
+    }
+  else
+    g_settings_set_string (self->settings, "imap-host", "");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+mailbox_keyring_done_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* As for the gateway: the sign-in stands, the next start asks. */
+  if (!qd_keyring_store_finish (result, &error))
+    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
+  finish_sign_in (task);
+}
+
+static void
+folders_found_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
+  g_autofree char *server = qd_mailbox_dup_server (data->mailbox);
+  GError *error = NULL;
+
+  data->folders = qd_mailbox_find_folders_finish (QD_MAILBOX (object), result, &error);
+  if (data->folders == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->remember)
+    qd_keyring_store_async (QD_SECRET_IMAP_PASSWORD, server, data->mailbox_user,
+                            data->mailbox_password, g_task_get_cancellable (task),
+                            mailbox_keyring_done_cb, g_steal_pointer (&task));
+  else
+    qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, data->mailbox_user,
+                            g_task_get_cancellable (task), mailbox_keyring_done_cb,
+                            g_steal_pointer (&task));
+}
+
+static void
+mailbox_connected_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!qd_mailbox_connect_finish (QD_MAILBOX (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  qd_mailbox_find_folders_async (QD_MAILBOX (object), g_task_get_cancellable (task),
+                                 folders_found_cb, g_steal_pointer (&task));
+}
+
+/* After the gateway, if any: the mailbox, if any. */
+static void
+sign_in_mailbox (GTask *task)
+{
+  SignIn *data = g_task_get_task_data (task);
+
+  if (data->mailbox == NULL)
+    {
+      finish_sign_in (task);
+      return;
+    }
+  qd_mailbox_connect_async (data->mailbox, data->mailbox_user, data->mailbox_password,
+                            g_task_get_cancellable (task), mailbox_connected_cb,
+                            g_object_ref (task));
 }
 
 static void
@@ -237,7 +391,8 @@ info_after_sign_in_cb (GObject      *object,
   info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &error);
   if (info == NULL)
     g_warning ("the gateway's information is unavailable: %s", error->message);
-  finish_sign_in (task, info);
+  ((SignIn *)g_task_get_task_data (task))->info = g_steal_pointer (&info);
+  sign_in_mailbox (task);
 }
 
 static void
@@ -284,15 +439,24 @@ sign_in_cb (GObject      *object,
                             g_object_ref (task));
 }
 
+/**
+ * qd_session_sign_in_async:
+ * @url: (nullable): the gateway's address; NULL or empty for a mailbox only
+ * @mailbox: (nullable): the person's own mailbox, NULL for a gateway only
+ *
+ * Signs in to the gateway, then to the mailbox; the session changes only
+ * when both have, so a failure leaves the one before as it was.
+ */
 void
-qd_session_sign_in_async (QdSession           *self,
-                          const char          *url,
-                          const char          *username,
-                          const char          *password,
-                          gboolean             remember,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+qd_session_sign_in_async (QdSession            *self,
+                          const char           *url,
+                          const char           *username,
+                          const char           *password,
+                          const QdMailboxLogin *mailbox,
+                          gboolean              remember,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
                                        user_data);
@@ -301,13 +465,39 @@ qd_session_sign_in_async (QdSession           *self,
 
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
   data->remember = remember;
+  if (mailbox != NULL)
+    {
+      g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+
+      data->mailbox = qd_mailbox_new (mailbox->host, mailbox->port, mailbox->security, &error);
+      if (data->mailbox == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      qd_mailbox_set_ca_file (data->mailbox, ca_file[0] != '\0' ? ca_file : NULL);
+      data->mailbox_user = g_strdup (mailbox->user);
+      data->mailbox_password = g_strdup (mailbox->password);
+    }
+  if (url == NULL || url[0] == '\0')
+    {
+      if (data->mailbox == NULL)
+        {
+          g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
+                                   _("Enter the address of your mail gateway, or your mailbox’s "
+                                     "server, to sign in."));
+          return;
+        }
+      sign_in_mailbox (task);
+      return;
+    }
   data->client = make_client (self, url, NULL, &error);
   if (data->client == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  /* Kept only for the keyring, in non-pageable memory. */
+  /* Kept only for the keyring; wiped when freed (qd_secret_free). */
   data->password = g_strdup (password);
   qd_api_client_sign_in_async (data->client, username, password, cancellable, sign_in_cb,
                                g_steal_pointer (&task));
@@ -321,7 +511,33 @@ qd_session_sign_in_finish (QdSession     *self,
   return qd_task_finish_boolean (result, self, qd_session_sign_in_async, error);
 }
 
-/* restore: the remembered gateway, user and password */
+/* restore: the remembered gateway and mailbox, users and passwords */
+
+typedef struct
+{
+  char           *url;
+  char           *user;
+  char           *password;
+  char           *imap_host;
+  guint16         imap_port;
+  QdSmtpSecurity  imap_security;
+  char           *imap_user;
+  char           *imap_password;
+} Restore;
+
+static void
+restore_free (Restore *data)
+{
+  g_free (data->url);
+  g_free (data->user);
+  if (data->password != NULL)
+    qd_secret_free (data->password);
+  g_free (data->imap_host);
+  g_free (data->imap_user);
+  if (data->imap_password != NULL)
+    qd_secret_free (data->imap_password);
+  g_free (data);
+}
 
 static void
 restore_signed_in_cb (GObject      *object,
@@ -338,35 +554,95 @@ restore_signed_in_cb (GObject      *object,
 }
 
 static void
-restore_lookup_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+restore_sign_in (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   QdSession *self = g_task_get_source_object (task);
-  g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
-  g_autofree char *user = g_settings_get_string (self->settings, "username");
-  GError *error = NULL;
-  char *password = qd_keyring_lookup_finish (result, &error);
+  Restore *data = g_task_get_task_data (task);
+  QdMailboxLogin login = { data->imap_host, data->imap_port, data->imap_security,
+                           data->imap_user, data->imap_password };
 
+  qd_session_sign_in_async (self, data->url, data->user, data->password,
+                            data->imap_host != NULL ? &login : NULL, TRUE,
+                            g_task_get_cancellable (task), restore_signed_in_cb,
+                            g_object_ref (task));
+}
+
+/* A remembered place without its password: the person signs in again. */
+static gboolean
+restore_check (GTask    *task,
+               char     *password,
+               GError   *error)
+{
   if (password == NULL)
     {
       if (error == NULL)
         error = g_error_new_literal (QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
                                      _("Sign in to your mail gateway."));
       g_task_return_error (task, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+restore_imap_lookup_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->imap_password = qd_keyring_lookup_finish (result, &error);
+  if (restore_check (task, data->imap_password, error))
+    restore_sign_in (task);
+}
+
+static void
+restore_lookup_imap (GTask *task)
+{
+  Restore *data = g_task_get_task_data (task);
+  g_autoptr(QdMailbox) probe = NULL;
+  g_autofree char *server = NULL;
+
+  if (data->imap_host == NULL)
+    {
+      restore_sign_in (task);
       return;
     }
-  qd_session_sign_in_async (self, url, user, password, TRUE, g_task_get_cancellable (task),
-                            restore_signed_in_cb, g_object_ref (task));
-  qd_secret_free (password);
+  /* The keyring is keyed by the port the mailbox would use. */
+  probe = qd_mailbox_new (data->imap_host, data->imap_port, data->imap_security, NULL);
+  if (probe == NULL)
+    {
+      g_clear_pointer (&data->imap_host, g_free);
+      restore_sign_in (task);
+      return;
+    }
+  server = qd_mailbox_dup_server (probe);
+  qd_keyring_lookup_async (QD_SECRET_IMAP_PASSWORD, server, data->imap_user,
+                           g_task_get_cancellable (task), restore_imap_lookup_cb,
+                           g_object_ref (task));
+}
+
+static void
+restore_lookup_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->password = qd_keyring_lookup_finish (result, &error);
+  if (restore_check (task, data->password, error))
+    restore_lookup_imap (task);
 }
 
 /**
  * qd_session_restore_async:
  *
- * Signs in with the remembered gateway, user and password, if any;
- * fails with %QD_ERROR_NOT_SIGNED_IN when nothing is remembered.
+ * Signs in with the remembered gateway and mailbox, users and passwords,
+ * if any; fails with %QD_ERROR_NOT_SIGNED_IN when nothing is remembered.
  */
 void
 qd_session_restore_async (QdSession           *self,
@@ -376,21 +652,40 @@ qd_session_restore_async (QdSession           *self,
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
                                        user_data);
-  g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
-  g_autofree char *user = g_settings_get_string (self->settings, "username");
+  Restore *data = g_new0 (Restore, 1);
   g_autoptr(QdApiClient) probe = NULL;
+  g_autofree char *security = NULL;
 
-  if (url[0] == '\0' || user[0] == '\0')
+  g_task_set_task_data (task, data, (GDestroyNotify)restore_free);
+  data->url = g_settings_get_string (self->settings, "gateway-url");
+  data->user = g_settings_get_string (self->settings, "username");
+  data->imap_host = g_settings_get_string (self->settings, "imap-host");
+  data->imap_port = (guint16)g_settings_get_int (self->settings, "imap-port");
+  data->imap_user = g_settings_get_string (self->settings, "imap-user");
+  security = g_settings_get_string (self->settings, "imap-security");
+  data->imap_security = QD_SMTP_SECURITY_TLS;
+  qd_smtp_security_from_string (security, &data->imap_security);
+  if (data->url[0] == '\0' || data->user[0] == '\0')
+    g_clear_pointer (&data->url, g_free);
+  if (data->imap_host[0] == '\0' || data->imap_user[0] == '\0')
+    g_clear_pointer (&data->imap_host, g_free);
+
+  if (data->url == NULL && data->imap_host == NULL)
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
                                _("Sign in to your mail gateway."));
       return;
     }
+  if (data->url == NULL)
+    {
+      restore_lookup_imap (task);
+      return;
+    }
   /* The keyring is keyed by the normalised address the client uses. */
-  probe = qd_api_client_new (url, NULL);
+  probe = qd_api_client_new (data->url, NULL);
   qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD,
-                           probe != NULL ? qd_api_client_get_base_url (probe) : url, user,
-                           cancellable, restore_lookup_cb, g_steal_pointer (&task));
+                           probe != NULL ? qd_api_client_get_base_url (probe) : data->url,
+                           data->user, cancellable, restore_lookup_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -450,9 +745,20 @@ qd_session_sign_out_async (QdSession           *self,
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_out_async, cancellable, callback,
                                        user_data);
   g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
+  g_autoptr(QdMailbox) mailbox = g_steal_pointer (&self->mailbox);
 
   g_clear_pointer (&self->account, qd_account_free);
+  g_clear_pointer (&self->folders, qd_mailbox_folders_free);
+  g_clear_object (&self->junk_source);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  if (mailbox != NULL)
+    {
+      g_autofree char *server = qd_mailbox_dup_server (mailbox);
+      g_autofree char *user = g_settings_get_string (self->settings, "imap-user");
+
+      /* Nothing to wait for: the next start finds no password and asks. */
+      qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, user, NULL, NULL, NULL);
+    }
   if (client == NULL)
     {
       g_task_return_boolean (task, TRUE);

@@ -8,8 +8,19 @@
 #include <gio/gio.h>
 
 #include "qd-api-client.h"
+#include "qd-mailbox.h"
 
 G_BEGIN_DECLS
+
+/* Where and who the person's own mailbox is; nothing of it is kept. */
+typedef struct
+{
+  const char     *host;
+  guint16         port;       /* 0: the usual one for the security */
+  QdSmtpSecurity  security;
+  const char     *user;
+  const char     *password;
+} QdMailboxLogin;
 
 #define QD_TYPE_SESSION (qd_session_get_type ())
 
@@ -20,6 +31,10 @@ QdApiClient   *qd_session_get_client       (QdSession           *self);
 QdAccount     *qd_session_get_account      (QdSession           *self);
 QdGatewayInfo *qd_session_get_info         (QdSession           *self);
 gboolean       qd_session_get_signed_in    (QdSession           *self);
+QdMailbox     *qd_session_get_mailbox      (QdSession           *self);
+QdMailboxFolders *qd_session_get_mailbox_folders (QdSession      *self);
+QdItemSource  *qd_session_get_source       (QdSession           *self,
+                                            QdFolder             folder);
 
 void           qd_session_probe_async      (QdSession           *self,
                                             const char          *url,
@@ -35,6 +50,7 @@ void           qd_session_sign_in_async    (QdSession           *self,
                                             const char          *url,
                                             const char          *username,
                                             const char          *password,
+                                            const QdMailboxLogin *mailbox,
                                             gboolean             remember,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,

@@ -23,6 +23,7 @@ from qdharness import Gateway  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
 from qdfault import FaultProxy  # noqa: E402
 from qdsmtp import SmtpServer  # noqa: E402
+from qdstack import Dovecot, temporary_directory  # noqa: E402
 
 SHOTS = qdharness.build_root() / "tests" / "ui" / "screenshots"
 LANG = os.environ.get("QD_UI_LANGUAGE", "en")
@@ -50,6 +51,7 @@ def texts():
         "Check All Now": "Check All Now", "Graymail": "Graymail",
         "Retry": "Retry", "Subject": "Subject",
         "Main menu": "Main menu", "Sign Out": "Sign Out", "Add Samples": "Add Samples",
+        "Mailbox Password": "Mailbox Password",
         "timed out": "The gateway at %s did not answer in time. Try again later; if it "
                      "keeps happening, tell your administrator.",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
@@ -150,6 +152,7 @@ class WindowTest(unittest.TestCase):
         session.set_setting("window-width", str(self.width))
         session.set_setting("window-height", str(self.height))
         session.set_setting("last-view", "quarantine")
+        session.set_setting("imap-host", "")  # no mailbox unless a test connects one
         self.page = None  # the folder's own panel, once signed in
 
     def launch(self, *args, env=None):
@@ -470,6 +473,135 @@ class MailSystemGateway(WindowTest):
             self.assertIn(T["Report Spam"], shown)
             self.assertNotIn(T["Junk"], shown)
             self.shot("mail-system-no-junk")
+
+
+MAILBOX_PASSWORD = "mailbox-Secret-1"
+
+
+class MailboxJunk(WindowTest):
+    """Junk from the person's own mailbox (a private Dovecot): listed, searched,
+    and everything matching moved to INBOX, checked over IMAP with imaplib."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root_cm = temporary_directory("qd-ui-dovecot-")
+        root = cls.root_cm.__enter__()
+        cls.dovecot = Dovecot(root, imap=qdharness.free_port(), lmtp=qdharness.free_port(),
+                              users=[{"username": u, "password": MAILBOX_PASSWORD}
+                                     for u in ("both", "alone")])
+        cls.dovecot.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dovecot.stop()
+        cls.root_cm.__exit__(None, None, None)
+
+    def imap(self, user):
+        import imaplib
+        m = imaplib.IMAP4("127.0.0.1", self.dovecot.imap, timeout=30)
+        m.login(user, MAILBOX_PASSWORD)
+        self.addCleanup(m.logout)
+        return m
+
+    def fill_junk(self, user, subjects):
+        m = self.imap(user)
+        when = dt.datetime.now().astimezone() - dt.timedelta(hours=1)
+        for i, subject in enumerate(subjects):
+            data = (f"From: Deals <deals{i}@shop.example>\r\nTo: {user}@example.com\r\n"
+                    f"Subject: {subject}\r\nMessage-ID: <{user}-{i}@shop.example>\r\n"
+                    f"Date: {email.utils.format_datetime(when)}\r\n"
+                    "X-QD-Graymail: marketing\r\n\r\nHello\r\n").encode()
+            typ, answer = m.append("Junk", "", imaplib_time(when), data)
+            self.assertEqual(typ, "OK", answer)
+
+    def folder(self, user, name):
+        """{Message-ID: flags} of folder NAME, examined read-only; fails on a duplicate."""
+        import re
+        m = self.imap(user)
+        typ, _ = m.select(name, readonly=True)
+        self.assertEqual(typ, "OK")
+        typ, data = m.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        found = {}
+        for part in data:
+            if isinstance(part, tuple):
+                mid = part[1].decode().split(":", 1)[1].strip()
+                self.assertNotIn(mid, found, f"{mid} twice in {name}")
+                found[mid] = re.search(rb"FLAGS \(([^)]*)\)", part[0]).group(1).decode()
+        return found
+
+    def connect_mailbox(self, user):
+        session.set_setting("imap-host", "127.0.0.1")
+        session.set_setting("imap-port", str(self.dovecot.imap))
+        session.set_setting("imap-security", "none")
+        session.set_setting("imap-user", user)
+
+    def sign_in_with_mailbox(self, gateway_too):
+        """Fills the passwords the sign-in page asks for, and signs in."""
+        self.launch()
+        mailbox = qdui.find(self.window, "text", T["Mailbox Password"], timeout=30)
+        qdharness.wait_for(lambda: qdui.is_sensitive(mailbox), 30, "the sign-in page")
+        qdui.set_text(mailbox, MAILBOX_PASSWORD)
+        if gateway_too:
+            qdui.set_text(qdui.find(self.window, "text", T["Password"]), "demo")
+        self.shot("sign-in-mailbox" + ("" if gateway_too else "-alone"))
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+
+    def tabs(self):
+        return [qdui.accessible_name(tab) for tab in qdui.find_all(
+            self.window, "page tab",
+            predicate=lambda a: a.getState().contains(qdui.pyatspi.STATE_VISIBLE))]
+
+    def test_search_and_move_everything_matching_to_inbox(self):
+        wanted = [f"Weekly deal {i}" for i in range(230)]
+        others = [f"Other offer {i}" for i in range(20)]
+        self.fill_junk("both", wanted + others)
+        self.connect_mailbox("both")
+        self.sign_in_with_mailbox(gateway_too=True)
+        qdharness.wait_for(lambda: T["Junk"] in self.tabs() and T["Quarantine"] in self.tabs(),
+                           30, "both the Quarantine and the Junk tabs")
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        self.wait_count(lambda t: t is not None and t.startswith("250"), "250 in Junk")
+        self.shot("mailbox-junk")
+        # The category the gateway's header names is shown on the rows.
+        qdui.find(self.page, "list item", predicate=lambda a: "Weekly deal" in
+                  qdui.accessible_name(a) and T["Graymail"] in qdui.accessible_name(a))
+
+        qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]), "Weekly")
+        self.wait_count(lambda t: t is not None and t.startswith("230"), "230 matching")
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        qdui.click(qdui.find(self.page, "push button", T["Move to Inbox"]))
+        self.wait_count(lambda t: t == T["No messages"], "the matching messages to leave Junk")
+        self.shot("mailbox-junk-moved")
+
+        inbox, junk = self.folder("both", "INBOX"), self.folder("both", "Junk")
+        self.assertEqual(sorted(inbox), sorted(f"<both-{i}@shop.example>" for i in range(230)))
+        self.assertEqual(sorted(junk), sorted(f"<both-{i}@shop.example>"
+                                              for i in range(230, 250)))
+        # Moved as they were: never marked read, no flag added (\\Recent is the
+        # server's own, for this examining session).
+        self.assertEqual({flags.replace("\\Recent", "").strip() for flags in inbox.values()},
+                         {""})
+
+    def test_mailbox_alone_has_junk_but_no_quarantine(self):
+        self.fill_junk("alone", ["Only in my mailbox"])
+        session.set_setting("gateway-url", "")
+        self.connect_mailbox("alone")
+        self.sign_in_with_mailbox(gateway_too=False)
+        qdharness.wait_for(lambda: T["Junk"] in self.tabs(), 30, "the Junk tab")
+        shown = self.tabs()
+        self.assertNotIn(T["Quarantine"], shown)
+        self.assertIn(T["Report Spam"], shown)
+        self.assertIn(T["Submissions"], shown)
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        self.wait_count(lambda t: t is not None and t.startswith("1"), "the one Junk message")
+        self.shot("mailbox-alone")
+
+
+def imaplib_time(when):
+    import imaplib
+    return imaplib.Time2Internaldate(when)
 
 
 class Accessibility(WindowTest):

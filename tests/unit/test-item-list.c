@@ -75,7 +75,7 @@ fixture_set_up (Fixture       *fixture,
 
   gateway_fixture_set_up (&fixture->gateway, COUNT, 0);
   fixture->shadow = g_ptr_array_new_with_free_func (g_object_unref);
-  fixture->list = qd_item_list_new (fixture->gateway.client, query, PAGE_SIZE);
+  fixture->list = qd_item_list_new (QD_ITEM_SOURCE (fixture->gateway.client), query, PAGE_SIZE);
   g_signal_connect (fixture->list, "items-changed", G_CALLBACK (items_changed_cb), fixture);
   g_signal_connect (fixture->list, "page-loaded", G_CALLBACK (page_loaded_cb), fixture);
 }

@@ -1,0 +1,134 @@
+/* qd-item-source.c — the calls every source of messages answers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "qd-item-source.h"
+
+G_DEFINE_INTERFACE (QdItemSource, qd_item_source, G_TYPE_OBJECT)
+
+static void
+qd_item_source_default_init (QdItemSourceInterface *iface)
+{
+}
+
+QdSourceFeatures
+qd_item_source_get_features (QdItemSource *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), QD_SOURCE_FEATURE_NONE);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->get_features (self);
+}
+
+/* Every action the source may ever offer; each item says which of them it allows. */
+QdActions
+qd_item_source_get_actions (QdItemSource *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), QD_ACTION_NONE);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->get_actions (self);
+}
+
+/**
+ * qd_item_source_list_async:
+ * @cursor: (nullable): the next_cursor of the page before, NULL for the first
+ *
+ * Lists one page of what matches @query.  A first page (no cursor) looks
+ * again: its total and the cursors after it belong to that listing.
+ */
+void
+qd_item_source_list_async (QdItemSource        *self,
+                           const QdQuery       *query,
+                           const char          *cursor,
+                           guint                limit,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_ITEM_SOURCE (self));
+  QD_ITEM_SOURCE_GET_IFACE (self)->list_async (self, query, cursor, limit, cancellable,
+                                               callback, user_data);
+}
+
+QdItemPage *
+qd_item_source_list_finish (QdItemSource  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->list_finish (self, result, error);
+}
+
+/* Every id that matches @query, for a batch on "everything matching". */
+void
+qd_item_source_list_ids_async (QdItemSource        *self,
+                               const QdQuery       *query,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_ITEM_SOURCE (self));
+  QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_async (self, query, cancellable, callback, user_data);
+}
+
+GStrv
+qd_item_source_list_ids_finish (QdItemSource  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_finish (self, result, error);
+}
+
+/* The message's exact bytes, for the text-only preview. */
+void
+qd_item_source_get_raw_async (QdItemSource        *self,
+                              const char          *id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_ITEM_SOURCE (self));
+  QD_ITEM_SOURCE_GET_IFACE (self)->get_raw_async (self, id, cancellable, callback, user_data);
+}
+
+GBytes *
+qd_item_source_get_raw_finish (QdItemSource  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->get_raw_finish (self, result, error);
+}
+
+/**
+ * qd_item_source_act_async:
+ *
+ * Does @action on @ids in batches, calling @progress after each.  The
+ * result has one outcome per id, in their order; ids left when cancelled
+ * are "not attempted".  The error is for a batch that could not start.
+ */
+void
+qd_item_source_act_async (QdItemSource        *self,
+                          QdActions            action,
+                          const char * const  *ids,
+                          gboolean             approve_sender,
+                          QdProgressFunc       progress,
+                          gpointer             progress_data,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_ITEM_SOURCE (self));
+  QD_ITEM_SOURCE_GET_IFACE (self)->act_async (self, action, ids, approve_sender, progress,
+                                              progress_data, cancellable, callback, user_data);
+}
+
+QdBatchResult *
+qd_item_source_act_finish (QdItemSource  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->act_finish (self, result, error);
+}

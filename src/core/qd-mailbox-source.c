@@ -1,0 +1,572 @@
+/* qd-mailbox-source.c — a mailbox folder listed in pages, previewed and moved, for a page
+ *
+ * A listing is a search: the UIDs that match, newest first, fetched page
+ * by page.  A first page (no cursor) searches again; the cursors after it
+ * name that search ("GENERATION:OFFSET"), so pages of an older search are
+ * never mixed into a newer one.  The last few searches are kept, enough
+ * for a list being read while the window looks for new mail.
+ *
+ * Items are named "UIDVALIDITY:UID": a move with a UID from before the
+ * folder was renumbered moves nothing (QdMailbox checks UIDVALIDITY).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+
+#include "qd-error.h"
+#include "qd-item.h"
+#include "qd-mailbox-source.h"
+#include "qd-task-private.h"
+
+#define LISTINGS_KEPT 4
+
+struct _QdMailboxSource
+{
+  GObject          parent_instance;
+
+  QdMailbox       *mailbox;
+  QdMailboxFolder  folder;
+  guint            generation;
+  GHashTable      *listings;   /* generation -> QdMailboxListing */
+};
+
+static void item_source_iface_init (QdItemSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (QdMailboxSource, qd_mailbox_source, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (QD_TYPE_ITEM_SOURCE, item_source_iface_init))
+
+static QdFolder
+page_folder (QdMailboxSource *self)
+{
+  return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_FOLDER_JUNK : QD_FOLDER_QUARANTINE;
+}
+
+static QdActions
+item_actions (QdMailboxSource *self)
+{
+  return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX : QD_ACTION_NONE;
+}
+
+gboolean
+qd_mailbox_source_parse_id (const char *id,
+                            guint32    *uidvalidity,
+                            guint32    *uid)
+{
+  g_auto(GStrv) parts = id != NULL ? g_strsplit (id, ":", 3) : NULL;
+  guint64 v, u;
+
+  if (parts == NULL || g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &v, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT32, &u, NULL))
+    return FALSE;
+  *uidvalidity = v;
+  *uid = u;
+  return TRUE;
+}
+
+static void
+bad_id (GError     **error,
+        const char  *id)
+{
+  g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
+               _("“%s” does not name a message of your mailbox. Refresh the list and try again."),
+               id);
+}
+
+/* listing */
+
+typedef struct
+{
+  guint32  generation;
+  guint    offset;
+  guint    limit;
+} Page;
+
+static void
+keep_listing (QdMailboxSource  *self,
+              QdMailboxListing *listing,
+              Page             *page)
+{
+  page->generation = ++self->generation;
+  g_hash_table_insert (self->listings, GUINT_TO_POINTER (page->generation), listing);
+  if (page->generation > LISTINGS_KEPT)
+    g_hash_table_remove (self->listings, GUINT_TO_POINTER (page->generation - LISTINGS_KEPT));
+}
+
+static void
+items_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdMailboxSource *self = g_task_get_source_object (task);
+  Page *page = g_task_get_task_data (task);
+  QdMailboxListing *listing = g_hash_table_lookup (self->listings,
+                                                   GUINT_TO_POINTER (page->generation));
+  g_autoptr(GPtrArray) messages = NULL;
+  QdItemPage *answer;
+  GError *error = NULL;
+
+  messages = qd_mailbox_fetch_items_finish (QD_MAILBOX (object), result, &error);
+  if (messages == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  answer = g_new0 (QdItemPage, 1);
+  answer->items = g_ptr_array_new_full (messages->len, g_object_unref);
+  for (guint i = 0; i < messages->len; i++)
+    g_ptr_array_add (answer->items, qd_item_new_from_mailbox (g_ptr_array_index (messages, i),
+                                                              page_folder (self),
+                                                              item_actions (self)));
+  /* Dropped meanwhile by a newer search: this one ends here. */
+  answer->total = listing != NULL ? listing->uids->len : page->offset + messages->len;
+  if (listing != NULL && page->offset + page->limit < listing->uids->len)
+    answer->next_cursor = g_strdup_printf ("%u:%u", page->generation, page->offset + page->limit);
+  g_task_return_pointer (task, answer, (GDestroyNotify)qd_item_page_free);
+}
+
+static void
+fetch_page (GTask            *task,
+            QdMailboxListing *listing)
+{
+  QdMailboxSource *self = g_task_get_source_object (task);
+  Page *page = g_task_get_task_data (task);
+
+  qd_mailbox_fetch_items_async (self->mailbox, listing, page->offset, page->limit,
+                                g_task_get_cancellable (task), items_cb, g_object_ref (task));
+}
+
+static void
+searched_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  QdMailboxSource *self = g_task_get_source_object (task);
+  QdMailboxListing *listing;
+  GError *error = NULL;
+
+  listing = qd_mailbox_list_finish (QD_MAILBOX (object), result, &error);
+  if (listing == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  keep_listing (self, listing, g_task_get_task_data (task));
+  fetch_page (task, listing);
+}
+
+static void
+list_async (QdItemSource        *source,
+            const QdQuery       *query,
+            const char          *cursor,
+            guint                limit,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  g_autoptr(GTask) task = qd_task_new (self, list_async, cancellable, callback, user_data);
+  Page *page = g_new0 (Page, 1);
+  QdMailboxListing *listing;
+  g_autoptr(QdQuery) copy = NULL;
+  g_auto(GStrv) parts = NULL;
+  guint64 generation, offset;
+
+  page->limit = MAX (limit, 1);
+  g_task_set_task_data (task, page, g_free);
+  if (cursor == NULL)
+    {
+      copy = query != NULL ? qd_query_copy (query) : NULL;
+      qd_mailbox_list_async (self->mailbox, self->folder, copy, cancellable, searched_cb,
+                             g_steal_pointer (&task));
+      return;
+    }
+
+  parts = g_strsplit (cursor, ":", 3);
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &generation, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT32, &offset, NULL))
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
+                               _("The list could not be continued. Refresh it and try again."));
+      return;
+    }
+  page->generation = generation;
+  page->offset = offset;
+  listing = g_hash_table_lookup (self->listings, GUINT_TO_POINTER (page->generation));
+  if (listing == NULL)
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND, "%s",
+                               _("The folder was listed again meanwhile. Refresh the list to "
+                                 "see what it holds now."));
+      return;
+    }
+  fetch_page (task, listing);
+}
+
+static QdItemPage *
+list_finish (QdItemSource  *source,
+             GAsyncResult  *result,
+             GError       **error)
+{
+  return qd_task_finish_pointer (result, source, list_async, error);
+}
+
+/* every id that matches */
+
+static void
+ids_searched_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(QdMailboxListing) listing = NULL;
+  GPtrArray *ids;
+  GError *error = NULL;
+
+  listing = qd_mailbox_list_finish (QD_MAILBOX (object), result, &error);
+  if (listing == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  ids = g_ptr_array_new_full (listing->uids->len + 1, NULL);
+  for (guint i = 0; i < listing->uids->len; i++)
+    g_ptr_array_add (ids, g_strdup_printf ("%u:%u", listing->uidvalidity,
+                                           g_array_index (listing->uids, guint32, i)));
+  g_ptr_array_add (ids, NULL);
+  g_task_return_pointer (task, g_ptr_array_free (ids, FALSE), (GDestroyNotify)g_strfreev);
+}
+
+static void
+list_ids_async (QdItemSource        *source,
+                const QdQuery       *query,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  GTask *task = qd_task_new (self, list_ids_async, cancellable, callback, user_data);
+  g_autoptr(QdQuery) copy = query != NULL ? qd_query_copy (query) : NULL;
+
+  qd_mailbox_list_async (self->mailbox, self->folder, copy, cancellable, ids_searched_cb, task);
+}
+
+static GStrv
+list_ids_finish (QdItemSource  *source,
+                 GAsyncResult  *result,
+                 GError       **error)
+{
+  return qd_task_finish_pointer (result, source, list_ids_async, error);
+}
+
+/* the bytes, for the preview */
+
+static void
+raw_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GBytes *raw = qd_mailbox_fetch_raw_finish (QD_MAILBOX (object), result, &error);
+
+  qd_task_return_pointer_or_error (task, raw, (GDestroyNotify)g_bytes_unref, error);
+}
+
+static void
+get_raw_async (QdItemSource        *source,
+               const char          *id,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  g_autoptr(GTask) task = qd_task_new (self, get_raw_async, cancellable, callback, user_data);
+  guint32 uidvalidity, uid;
+  GError *error = NULL;
+
+  if (!qd_mailbox_source_parse_id (id, &uidvalidity, &uid))
+    {
+      bad_id (&error, id);
+      g_task_return_error (task, error);
+      return;
+    }
+  qd_mailbox_fetch_raw_async (self->mailbox, self->folder, uidvalidity, uid, cancellable,
+                              raw_cb, g_steal_pointer (&task));
+}
+
+static GBytes *
+get_raw_finish (QdItemSource  *source,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  return qd_task_finish_pointer (result, source, get_raw_async, error);
+}
+
+/* moving, a batch at a time so that progress shows and cancel stops between them */
+
+typedef struct
+{
+  GStrv           ids;
+  guint           n_ids;
+  guint           next;        /* the first id of the batch in flight */
+  guint           batch;       /* how many ids it has */
+  guint32         uidvalidity;
+  QdBatchResult  *result;
+  QdProgressFunc  progress;
+  gpointer        progress_data;
+} Move;
+
+static void
+move_free (Move *move)
+{
+  g_strfreev (move->ids);
+  g_clear_pointer (&move->result, qd_batch_result_unref);
+  g_free (move);
+}
+
+static void move_next (GTask *task);
+
+static void
+moved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Move *move = g_task_get_task_data (task);
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *ids = (const char * const *)move->ids + move->next;
+
+  moved = qd_mailbox_move_to_inbox_finish (QD_MAILBOX (object), result, &error);
+  if (moved == NULL)
+    {
+      /* Nothing of this batch moved (a renumbered folder, a lost
+       * connection before the first command): it and the rest wait. */
+      qd_batch_result_add_not_attempted (move->result, ids, move->n_ids - move->next,
+                                         error->message);
+      g_task_return_pointer (task, qd_batch_result_ref (move->result),
+                             (GDestroyNotify)qd_batch_result_unref);
+      return;
+    }
+  for (guint i = 0; i < moved->uids->len; i++)
+    switch (g_array_index (moved->statuses, QdMailboxMoveStatus, i))
+      {
+      case QD_MAILBOX_MOVE_MOVED:
+        qd_batch_result_add (move->result, ids[i], TRUE, "moved_to_inbox", NULL, NULL);
+        break;
+      case QD_MAILBOX_MOVE_GONE:
+        qd_batch_result_add (move->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
+        break;
+      case QD_MAILBOX_MOVE_FAILED:
+      default:
+        qd_batch_result_add (move->result, ids[i], FALSE, NULL, "move_failed",
+                             moved->error != NULL ? moved->error->message : NULL);
+        break;
+      }
+  move->next += move->batch;
+  if (move->progress != NULL)
+    move->progress (move->next, move->n_ids, move->progress_data);
+  /* A batch that failed part-way lost the connection or the folder: the
+   * next would fail the same way, so the rest are left for a retry. */
+  if (moved->n_failed > 0)
+    {
+      qd_batch_result_add_not_attempted (move->result, (const char * const *)move->ids + move->next,
+                                         move->n_ids - move->next,
+                                         moved->error != NULL ? moved->error->message : NULL);
+      move->next = move->n_ids;
+    }
+  move_next (g_steal_pointer (&task));
+}
+
+static void
+move_next (GTask *task)
+{
+  QdMailboxSource *self = g_task_get_source_object (task);
+  Move *move = g_task_get_task_data (task);
+  g_autoptr(GArray) uids = NULL;
+
+  if (move->next < move->n_ids && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      qd_batch_result_add_not_attempted (move->result,
+                                         (const char * const *)move->ids + move->next,
+                                         move->n_ids - move->next,
+                                         _("Cancelled before it was moved."));
+      move->next = move->n_ids;
+    }
+  if (move->next >= move->n_ids)
+    {
+      g_task_return_pointer (task, qd_batch_result_ref (move->result),
+                             (GDestroyNotify)qd_batch_result_unref);
+      g_object_unref (task);
+      return;
+    }
+
+  move->batch = MIN (QD_MAILBOX_MOVE_BATCH, move->n_ids - move->next);
+  uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
+  for (guint i = 0; i < move->batch; i++)
+    {
+      guint32 uidvalidity = 0, uid = 0;
+
+      /* Checked for every id before the first batch. */
+      qd_mailbox_source_parse_id (move->ids[move->next + i], &uidvalidity, &uid);
+      g_array_append_val (uids, uid);
+    }
+  /* Not the task's cancellable: a batch once started finishes, so that
+   * the result says exactly which of its messages moved. */
+  qd_mailbox_move_to_inbox_async (self->mailbox, self->folder, move->uidvalidity,
+                                  (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
+}
+
+static void
+act_async (QdItemSource        *source,
+           QdActions            action,
+           const char * const  *ids,
+           gboolean             approve_sender,
+           QdProgressFunc       progress,
+           gpointer             progress_data,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  GTask *task = qd_task_new (self, act_async, cancellable, callback, user_data);
+  Move *move = g_new0 (Move, 1);
+
+  g_task_set_task_data (task, move, (GDestroyNotify)move_free);
+  move->ids = g_strdupv ((char **)ids);
+  move->n_ids = ids != NULL ? g_strv_length (move->ids) : 0;
+  move->result = qd_batch_result_new ();
+  move->progress = progress;
+  move->progress_data = progress_data;
+
+  if (action != QD_ACTION_MOVE_TO_INBOX || self->folder == QD_MAILBOX_FOLDER_INBOX ||
+      approve_sender)
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
+                               _("Your mailbox can only move messages from Junk to the Inbox."));
+      g_object_unref (task);
+      return;
+    }
+  for (guint i = 0; i < move->n_ids; i++)
+    {
+      guint32 uidvalidity, uid;
+      GError *error = NULL;
+
+      if (!qd_mailbox_source_parse_id (move->ids[i], &uidvalidity, &uid))
+        {
+          bad_id (&error, move->ids[i]);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+      /* The ids of one listing share a UIDVALIDITY; mixed ones are stale. */
+      if (i == 0)
+        move->uidvalidity = uidvalidity;
+      else if (uidvalidity != move->uidvalidity)
+        {
+          g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND, "%s",
+                                   _("The folder was renumbered on the server since it was "
+                                     "listed, so nothing was moved. Refresh the list and try "
+                                     "again."));
+          g_object_unref (task);
+          return;
+        }
+    }
+  move_next (task);
+}
+
+static QdBatchResult *
+act_finish (QdItemSource  *source,
+            GAsyncResult  *result,
+            GError       **error)
+{
+  return qd_task_finish_pointer (result, source, act_async, error);
+}
+
+/* Newest first only, filtered by time, text and the gateway's category header. */
+static QdSourceFeatures
+get_features (QdItemSource *source)
+{
+  return QD_SOURCE_FEATURE_FILTER_CATEGORY;
+}
+
+static QdActions
+get_actions (QdItemSource *source)
+{
+  return item_actions (QD_MAILBOX_SOURCE (source));
+}
+
+static void
+item_source_iface_init (QdItemSourceInterface *iface)
+{
+  iface->get_features = get_features;
+  iface->get_actions = get_actions;
+  iface->list_async = list_async;
+  iface->list_finish = list_finish;
+  iface->list_ids_async = list_ids_async;
+  iface->list_ids_finish = list_ids_finish;
+  iface->get_raw_async = get_raw_async;
+  iface->get_raw_finish = get_raw_finish;
+  iface->act_async = act_async;
+  iface->act_finish = act_finish;
+}
+
+/* GObject */
+
+static void
+qd_mailbox_source_finalize (GObject *object)
+{
+  QdMailboxSource *self = (QdMailboxSource *)object;
+
+  g_clear_object (&self->mailbox);
+  g_clear_pointer (&self->listings, g_hash_table_unref);
+
+  G_OBJECT_CLASS (qd_mailbox_source_parent_class)->finalize (object);
+}
+
+static void
+qd_mailbox_source_class_init (QdMailboxSourceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = qd_mailbox_source_finalize;
+}
+
+static void
+qd_mailbox_source_init (QdMailboxSource *self)
+{
+  self->listings = g_hash_table_new_full (NULL, NULL, NULL,
+                                          (GDestroyNotify)qd_mailbox_listing_free);
+}
+
+/**
+ * qd_mailbox_source_new:
+ * @mailbox: a mailbox signed in
+ * @folder: the folder the page shows
+ */
+QdMailboxSource *
+qd_mailbox_source_new (QdMailbox       *mailbox,
+                       QdMailboxFolder  folder)
+{
+  QdMailboxSource *self;
+
+  g_return_val_if_fail (QD_IS_MAILBOX (mailbox), NULL);
+
+  self = g_object_new (QD_TYPE_MAILBOX_SOURCE, NULL);
+  self->mailbox = g_object_ref (mailbox);
+  self->folder = folder;
+  return self;
+}
+
+QdMailbox *
+qd_mailbox_source_get_mailbox (QdMailboxSource *self)
+{
+  g_return_val_if_fail (QD_IS_MAILBOX_SOURCE (self), NULL);
+  return self->mailbox;
+}
