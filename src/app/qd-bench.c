@@ -15,6 +15,14 @@
  *   filter-search    the same for a search (from the query change: the
  *                    search entry's own typing delay is not counted)
  *   stall-filter     longest stall while filtering, ms
+ *   move-total       with QD_BENCH_MOVE=1: ms from "Move to Inbox" on
+ *                    everything the search matched to the batch's end
+ *   move-count       how many of them moved
+ *   stall-move       longest stall meanwhile, ms
+ *
+ * QD_BENCH_FOLDER=junk follows the Junk page instead of Quarantine (a
+ * mailbox's Junk has no reason filter: that step is left out), and
+ * QD_BENCH_SEARCH sets the search text (default "sender5@").
  *
  * With QD_BENCH_SCROLL=1 the window drives itself through that script,
  * then quits.  Stalls are measured by a high-priority timeout that should
@@ -39,6 +47,7 @@ typedef enum
   STEP_SCROLL,
   STEP_FILTER_REASON,
   STEP_FILTER_SEARCH,
+  STEP_MOVE,
   STEP_DONE,
 } Step;
 
@@ -55,6 +64,8 @@ static struct
   QdFilterBar *filter_bar;
   double       scroll_pages;
   double       last_value;
+  QdFolder     folder;
+  gboolean     move;
 } bench;
 
 static void
@@ -100,6 +111,9 @@ qd_bench_start (void)
   bench.enabled = TRUE;
   bench.scripted = g_strcmp0 (g_getenv ("QD_BENCH_SCROLL"), "1") == 0;
   bench.scroll_pages = g_ascii_strtod (g_getenv ("QD_BENCH_SCROLL_PAGES") ?: "5", NULL);
+  bench.folder = g_strcmp0 (g_getenv ("QD_BENCH_FOLDER"), "junk") == 0 ? QD_FOLDER_JUNK
+                                                                        : QD_FOLDER_QUARANTINE;
+  bench.move = g_strcmp0 (g_getenv ("QD_BENCH_MOVE"), "1") == 0;
   bench.begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bench.probe_due = g_get_monotonic_time () + PROBE_INTERVAL_MS * 1000;
   g_timeout_add_full (G_PRIORITY_HIGH, PROBE_INTERVAL_MS, probe_cb, NULL, NULL);
@@ -264,12 +278,27 @@ next_step (void)
       gtk_widget_add_tick_callback (bench.scrolled, scroll_tick_cb, NULL, NULL);
       break;
     case STEP_FILTER_REASON:
-      if (!gtk_widget_activate_action (GTK_WIDGET (bench.filter_bar), "filter.reason-phishing",
-                                       NULL))
+      if (bench.folder == QD_FOLDER_JUNK)
+        next_step ();
+      else if (!gtk_widget_activate_action (GTK_WIDGET (bench.filter_bar),
+                                            "filter.reason-phishing", NULL))
         g_warning ("bench: no action filter.reason-phishing");
       break;
     case STEP_FILTER_SEARCH:
-      qd_filter_bar_set_search (bench.filter_bar, "sender5@");
+      qd_filter_bar_set_search (bench.filter_bar, g_getenv ("QD_BENCH_SEARCH") ?: "sender5@");
+      break;
+    case STEP_MOVE:
+      if (!bench.move)
+        {
+          next_step ();
+          break;
+        }
+      /* As a person would: select everything matching, then move it. */
+      bench.max_stall = 0;
+      gtk_widget_activate_action (bench.scrolled, "messages.select-all", NULL);
+      qd_bench_begin ("move");
+      if (!gtk_widget_activate_action (bench.scrolled, "messages.move-to-inbox", NULL))
+        g_warning ("bench: no action messages.move-to-inbox");
       break;
     case STEP_DONE:
       g_application_quit (g_application_get_default ());
@@ -286,6 +315,25 @@ next_step (void)
  * Follows the quarantine list of a new session: its first rows, and with
  * QD_BENCH_SCROLL=1 the scripted scroll and filter changes.
  */
+/* Whether the bench follows the page of @folder. */
+gboolean
+qd_bench_wants (QdFolder folder)
+{
+  return bench.enabled && folder == bench.folder;
+}
+
+/* A page's batch ended, @n_done of its messages done. */
+void
+qd_bench_batch_done (guint n_done)
+{
+  if (!bench.enabled || bench.step != STEP_MOVE)
+    return;
+  end ("move", "move-total");
+  report ("move-count", n_done);
+  report_stall ("move");
+  next_step ();
+}
+
 void
 qd_bench_watch (GtkWidget   *scrolled,
                 QdItemList  *list,

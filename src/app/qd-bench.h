@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 void     qd_bench_start   (void);
 void     qd_bench_begin   (const char  *what);
+gboolean qd_bench_wants   (QdFolder     folder);
+void     qd_bench_batch_done (guint     n_done);
 void     qd_bench_watch   (GtkWidget   *scrolled,
                            QdItemList  *list,
                            QdFilterBar *filter_bar);

@@ -548,6 +548,7 @@ act_cb (GObject      *object,
       g_list_model_get_n_items (G_LIST_MODEL (self->list)) < 50)
     qd_item_list_refresh (self->list);
 
+  qd_bench_batch_done (outcome->succeeded);
   title = summary (batch->action, outcome->succeeded);
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (outcome->failed + outcome->not_attempted > 0)
@@ -804,7 +805,7 @@ load (QdMessagesPage *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::total", G_CALLBACK (list_state_cb), self,
                            G_CONNECT_SWAPPED);
-  if (self->folder == QD_FOLDER_QUARANTINE)
+  if (qd_bench_wants (self->folder))
     qd_bench_watch (self->scrolled, self->list, self->filter_bar);
   update_state (self);
   update_actions (self);

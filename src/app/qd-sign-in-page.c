@@ -23,7 +23,8 @@ struct _QdSignInPage
   GtkSwitch           *remember_switch;
   AdwExpanderRow      *mailbox_row;
   AdwEntryRow         *imap_server_row;
-  AdwComboRow         *imap_security_row;
+  AdwActionRow        *imap_security_row;
+  GtkToggleButton     *imap_security_buttons[3];   /* in the order of securities[] */
   AdwEntryRow         *imap_user_row;
   AdwPasswordEntryRow *imap_password_row;
   GtkButton           *sign_in_button;
@@ -55,6 +56,25 @@ text_of (gpointer editable)
 static const QdSmtpSecurity securities[] = {
   QD_SMTP_SECURITY_TLS, QD_SMTP_SECURITY_STARTTLS, QD_SMTP_SECURITY_NONE
 };
+
+static QdSmtpSecurity
+chosen_security (QdSignInPage *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (securities); i++)
+    if (gtk_toggle_button_get_active (self->imap_security_buttons[i]))
+      return securities[i];
+  return QD_SMTP_SECURITY_TLS;
+}
+
+/* What the choice means, under its name: plain text is for this computer only. */
+static void
+security_toggled_cb (QdSignInPage *self)
+{
+  adw_action_row_set_subtitle (self->imap_security_row,
+                               chosen_security (self) == QD_SMTP_SECURITY_NONE
+                               ? _("Unencrypted: only for a server on this computer")
+                               : "");
+}
 
 static gboolean
 mailbox_wanted (QdSignInPage *self)
@@ -188,11 +208,10 @@ activate_cb (QdSignInPage *self)
   set_error (self, NULL);
   if (mailbox_wanted (self))
     {
-      guint choice = adw_combo_row_get_selected (self->imap_security_row);
       g_autoptr(GSocketConnectable) address = NULL;
       g_autoptr(GError) error = NULL;
 
-      login.security = securities[MIN (choice, G_N_ELEMENTS (securities) - 1)];
+      login.security = chosen_security (self);
       /* "host", "host:port" or "[v6]:port"; 0 leaves the usual port. */
       address = g_network_address_parse (text_of (self->imap_server_row), 0, &error);
       if (address == NULL)
@@ -278,6 +297,42 @@ qd_sign_in_page_dispose (GObject *object)
   G_OBJECT_CLASS (qd_sign_in_page_parent_class)->dispose (object);
 }
 
+static void
+name_switches (GtkWidget  *widget,
+               const char *label)
+{
+  if (GTK_IS_SWITCH (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    label, -1);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    name_switches (c, label);
+}
+
+/* AdwExpanderRow 1.2 names neither itself, its switch nor its header row
+ * for a screen reader: all take the row's title. */
+static void
+name_expander_parts (QdSignInPage *self)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->mailbox_row));
+  GtkWidget *header = NULL;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->mailbox_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->mailbox_row)); w != NULL;
+       w = gtk_widget_get_first_child (w))
+    if (GTK_IS_LIST_BOX_ROW (w))
+      {
+        header = w;
+        break;
+      }
+  if (header == NULL)
+    return;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  name_switches (header, title);
+}
+
 /* The mailbox last used, as qdesk mailbox login or this page left it. */
 static void
 fill_mailbox (QdSignInPage *self,
@@ -295,7 +350,7 @@ fill_mailbox (QdSignInPage *self,
   qd_smtp_security_from_string (security_name, &security);
   for (guint i = 0; i < G_N_ELEMENTS (securities); i++)
     if (securities[i] == security)
-      adw_combo_row_set_selected (self->imap_security_row, i);
+      gtk_toggle_button_set_active (self->imap_security_buttons[i], TRUE);
   server = port > 0 ? (strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%d", host, port)
                                                   : g_strdup_printf ("%s:%d", host, port))
                     : g_strdup (host);
@@ -354,6 +409,15 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, mailbox_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_server_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_security_row);
+  gtk_widget_class_bind_template_child_full (widget_class, "imap_tls_button", FALSE,
+                                             G_STRUCT_OFFSET (QdSignInPage,
+                                                              imap_security_buttons[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "imap_starttls_button", FALSE,
+                                             G_STRUCT_OFFSET (QdSignInPage,
+                                                              imap_security_buttons[1]));
+  gtk_widget_class_bind_template_child_full (widget_class, "imap_none_button", FALSE,
+                                             G_STRUCT_OFFSET (QdSignInPage,
+                                                              imap_security_buttons[2]));
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_user_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, imap_password_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, sign_in_button);
@@ -364,6 +428,7 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, update_sensitivity);
   gtk_widget_class_bind_template_callback (widget_class, gateway_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, security_toggled_cb);
 }
 
 static void
@@ -375,5 +440,6 @@ qd_sign_in_page_init (QdSignInPage *self)
   adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
   qd_name_password_peek (GTK_WIDGET (self->password_row));
   qd_name_password_peek (GTK_WIDGET (self->imap_password_row));
+  name_expander_parts (self);
   update_sensitivity (self);
 }
