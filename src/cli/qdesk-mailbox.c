@@ -652,7 +652,7 @@ cmd_report (QdeskContext  *ctx,
       g_printerr (_("qdesk: no sample can be submitted.\n"));
       return QDESK_EXIT_PARTIAL;
     }
-  /* MAX() would run each command twice: one status at a time. */
+  /* Not inside MAX (), which evaluates its arguments twice. */
   submitted = qdesk_submit_samples (ctx, "mailbox report", &options, samples,
                                     move_to_junk ? sent : NULL);
   status = MAX (status, submitted);
