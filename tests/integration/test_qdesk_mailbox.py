@@ -36,7 +36,7 @@ from test_qdesk_submit import split_parts  # noqa: E402
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
 USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped", "reporter", "rdry",
-         "rrules", "rmove", "rgone", "rcopy", "nojunk"]
+         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -756,6 +756,27 @@ class ReportTests(_ReportBase):
             self.assertIn(f"UID {uid} is not in INBOX", err)
         self.assertEqual(len(self.smtp.records()), 1)
         self.assertEqual(len(self.imap.messages("Junk")), 2)
+
+    def test_kept_in_the_outbox_is_not_moved(self):
+        self.use_user("routbox")
+        self.deliver(recent("Undelivered watches"))
+        self.login()
+        _, uids = self.inbox()
+        uid = uids["Undelivered watches"]
+        data = self.peek(uid)
+        self.smtp.plan(default="drop")
+        err = self.report("--move-to-junk", uid, expect=EXIT_NETWORK).stderr.decode()
+        self.assertIn("kept in the outbox", err)
+        self.assertEqual(self.smtp.accepted(), [])
+        self.assertEqual(self.imap.messages("Junk"), {})
+        self.assertEqual(len(self.imap.messages("INBOX")), 1)
+        # The next run of submit sends what waited, byte for byte.
+        self.smtp.plan(default="accept")
+        out = self.qdesk("submit", "--to", TO, "--from", FROM, "--smtp-server", self.smtp.server,
+                         "--smtp-security", "none").stdout.decode()
+        self.assertIn("The outbox held 1 message", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [data])
 
     def test_a_uid_not_in_the_folder_is_named_and_the_others_reported(self):
         self.use_user("rgone")
