@@ -1,4 +1,4 @@
-/* qdesk-mailbox.c — qdesk mailbox: the person's own mailbox over IMAP (login, list, move-to-inbox, report, logout)
+/* qdesk-mailbox.c — qdesk mailbox login, list, move-to-inbox, report and logout: your IMAP mailbox
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -684,7 +684,8 @@ qdesk_cmd_mailbox (QdeskContext  *ctx,
   };
 
   if (argc < 2)
-    return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, report, logout"));
+    return qdesk_usage_error ("mailbox",
+                              _("give one of login, list, move-to-inbox, report, logout"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
       {
@@ -692,5 +693,6 @@ qdesk_cmd_mailbox (QdeskContext  *ctx,
           return qdesk_usage_error ("mailbox", _("--json: this command does not write JSON"));
         return subcommands[i].run (ctx, argc - 1, argv + 1);
       }
-  return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, report, logout"));
+  return qdesk_usage_error ("mailbox",
+                            _("give one of login, list, move-to-inbox, report, logout"));
 }

@@ -1,4 +1,4 @@
-/* qdesk-submit.c — report missed spam: qdesk submit, and the sending every reporting command shares
+/* qdesk-submit.c — report missed spam: qdesk submit, and the sending every reporting command uses
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

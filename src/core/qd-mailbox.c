@@ -1,4 +1,4 @@
-/* qd-mailbox.c — one IMAP account: sign-in, Junk found, folders listed in pages, messages moved between INBOX and Junk
+/* qd-mailbox.c — one IMAP account: sign-in, Junk found, folders listed in pages, messages moved
  *
  * libetpan speaks IMAP; GIO carries its bytes (see the stream driver
  * below), so that TLS and the certificate checks are the ones the rest of

@@ -1,4 +1,4 @@
-/* qd-mailbox.h — the person's own mailbox over IMAP (libetpan): Junk, listing, moving between Inbox and Junk
+/* qd-mailbox.h — the person's own mailbox over IMAP (libetpan): Junk, listing, moving messages
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
