@@ -14,14 +14,6 @@
 /* Headers fetched per UID FETCH while listing. */
 #define PAGE_SIZE 500
 
-static char *
-server_key (const char *host,
-            guint16     port)
-{
-  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
-                                    : g_strdup_printf ("%s:%u", host, port);
-}
-
 static gboolean
 mailbox_sign_in (QdMailbox   *mailbox,
                  const char  *user,
@@ -76,7 +68,7 @@ mailbox_open (QdeskContext  *ctx,
                          security, error);
   if (mailbox == NULL)
     return NULL;
-  server = server_key (host, qd_mailbox_get_port (mailbox));
+  server = qd_mailbox_dup_server (mailbox);
   password = qd_keyring_lookup_sync (QD_SECRET_IMAP_PASSWORD, server, user, &local_error);
   if (local_error != NULL)
     {
@@ -141,7 +133,7 @@ cmd_login (QdeskContext  *ctx,
   mailbox = mailbox_new (ctx, host, port, security, &error);
   if (mailbox == NULL)
     return qdesk_fail (error);
-  server = server_key (host, qd_mailbox_get_port (mailbox));
+  server = qd_mailbox_dup_server (mailbox);
   prompt = g_strdup_printf (_("Password for %s at %s: "), user, server);
   password = qdesk_read_password (password_stdin, prompt);
   if (password == NULL || password[0] == '\0')
@@ -201,7 +193,18 @@ cmd_logout (QdeskContext  *ctx,
       g_print (_("No mailbox is signed in.\n"));
       return QDESK_EXIT_OK;
     }
-  server = server_key (host, (guint16)port);
+  {
+    g_autofree char *security_name = g_settings_get_string (ctx->settings, "imap-security");
+    QdSmtpSecurity security = QD_SMTP_SECURITY_TLS;
+    g_autoptr(QdMailbox) mailbox = NULL;
+
+    /* The keyring names the server with the port the mailbox uses. */
+    qd_smtp_security_from_string (security_name, &security);
+    mailbox = qd_mailbox_new (host, (guint16)port, security, &error);
+    if (mailbox == NULL)
+      return qdesk_fail (error);
+    server = qd_mailbox_dup_server (mailbox);
+  }
   if (!qd_keyring_clear_sync (QD_SECRET_IMAP_PASSWORD, server, user, &error))
     return qdesk_fail (error);
   g_settings_reset (ctx->settings, "imap-host");
