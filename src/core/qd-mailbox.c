@@ -1278,14 +1278,16 @@ present_uids (QdMailbox      *self,
 /* One batch moved to @to: UID MOVE (RFC 6851), else UID COPY, \Deleted
  * on exactly those UIDs, and UID EXPUNGE of exactly those (RFC 4315).
  * MOVE is atomic; the three commands are not: a connection lost after
- * COPY and before EXPUNGE leaves the batch in both folders, and a retry
- * copies it again.  That batch is reported FAILED, never MOVED. */
+ * COPY and before EXPUNGE leaves the batch in both folders.  That batch
+ * is reported FAILED, never MOVED, and the UIDs in @copied (found at the
+ * destination by a retry, see copied_before ()) are not copied again. */
 static int
 move_batch (QdMailbox     *self,
             const guint32 *uids,
             guint          n,
             gboolean       has_move,
-            const char    *to)
+            const char    *to,
+            GHashTable    *copied)
 {
   struct mailimap_set *set = make_set (uids, n);
   int r;
@@ -1294,7 +1296,20 @@ move_batch (QdMailbox     *self,
     r = mailimap_uid_move (self->imap, set, to);
   else
     {
-      r = mailimap_uid_copy (self->imap, set, to);
+      g_autoptr(GArray) to_copy = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+      for (guint i = 0; i < n; i++)
+        if (copied == NULL || !g_hash_table_contains (copied, GUINT_TO_POINTER (uids[i])))
+          g_array_append_val (to_copy, uids[i]);
+      r = MAILIMAP_NO_ERROR;
+      if (to_copy->len > 0)
+        {
+          struct mailimap_set *copy_set = make_set ((const guint32 *)to_copy->data,
+                                                    to_copy->len);
+
+          r = mailimap_uid_copy (self->imap, copy_set, to);
+          mailimap_set_free (copy_set);
+        }
       if (ok (r))
         {
           struct mailimap_flag_list *flags = mailimap_flag_list_new_empty ();
@@ -1310,6 +1325,90 @@ move_batch (QdMailbox     *self,
     }
   mailimap_set_free (set);
   return r;
+}
+
+/* Which of @uids in folder @from already have a copy in @to, by
+ * Message-ID: a COPY whose connection was lost before its EXPUNGE left
+ * them in both.  Copying them again would duplicate them; they are only
+ * removed from @from.  A message without a Message-ID cannot be told
+ * apart, and is copied.  Leaves @from selected for writing. */
+static GHashTable *
+copied_before (QdMailbox         *self,
+               QdMailboxFolder    from,
+               QdMailboxFolder    to,
+               guint32            uidvalidity,
+               const guint32     *uids,
+               guint              n,
+               GCancellable      *cancellable,
+               GError           **error)
+{
+  g_autoptr(GHashTable) copied = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);  /* id -> uid */
+  g_autoptr(GPtrArray) ours = NULL;
+  g_autoptr(GPtrArray) theirs = NULL;
+  QdMailboxListing batch = { from, NULL, uidvalidity, NULL };
+  QdMailboxListing found = { to, NULL, 0, NULL };
+  struct mailimap_search_key *key = NULL;
+  clist *result = NULL;
+  int r;
+
+  batch.uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  g_array_append_vals (batch.uids, uids, n);
+  ours = do_fetch_items (self, &batch, 0, n, cancellable, error);
+  g_array_unref (batch.uids);
+  if (ours == NULL)
+    return NULL;
+  for (guint i = 0; i < ours->len; i++)
+    {
+      QdMailboxItem *item = g_ptr_array_index (ours, i);
+      struct mailimap_search_key *one;
+
+      if (item->message_id == NULL || g_hash_table_contains (by_id, item->message_id))
+        continue;
+      g_hash_table_insert (by_id, item->message_id, GUINT_TO_POINTER (item->uid));
+      one = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (item->message_id));
+      key = key != NULL ? mailimap_search_key_new_or (key, one) : one;
+    }
+  if (key != NULL)
+    {
+      if (!open_folder (self, folder_wire (self, to, NULL), FALSE, error))
+        {
+          mailimap_search_key_free (key);
+          return NULL;
+        }
+      r = mailimap_uid_search (self->imap, "UTF-8", key, &result);
+      mailimap_search_key_free (key);
+      if (!ok (r))
+        {
+          set_imap_error (self, r, error);
+          return NULL;
+        }
+      found.uidvalidity = self->uidvalidity;
+      found.uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+      for (clistiter *it = clist_begin (result); it != NULL; it = clist_next (it))
+        g_array_append_val (found.uids, *(guint32 *)clist_content (it));
+      mailimap_search_result_free (result);
+      /* SEARCH HEADER matches substrings: each hit's own Message-ID decides. */
+      theirs = found.uids->len > 0
+               ? do_fetch_items (self, &found, 0, found.uids->len, cancellable, error)
+               : g_ptr_array_new ();
+      g_array_unref (found.uids);
+      if (theirs == NULL)
+        return NULL;
+      for (guint i = 0; i < theirs->len; i++)
+        {
+          QdMailboxItem *item = g_ptr_array_index (theirs, i);
+          gpointer uid;
+
+          if (item->message_id != NULL &&
+              g_hash_table_lookup_extended (by_id, item->message_id, NULL, &uid))
+            g_hash_table_add (copied, uid);
+        }
+    }
+  if (!open_folder (self, folder_wire (self, from, NULL), TRUE, error) ||
+      !check_uidvalidity (self, from, uidvalidity, error))
+    return NULL;
+  return g_steal_pointer (&copied);
 }
 
 static QdMailboxMoveResult *
@@ -1357,6 +1456,7 @@ do_move (QdMailbox        *self,
   for (guint start = 0; start < uids->len; start += QD_MAILBOX_MOVE_BATCH)
     {
       g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) copied = NULL;
       g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (guint32));
       guint n = MIN (QD_MAILBOX_MOVE_BATCH, uids->len - start);
       const guint32 *asked = &g_array_index (uids, guint32, start);
@@ -1381,8 +1481,16 @@ do_move (QdMailbox        *self,
               result->n_failed--;
             }
         }
+      if (ok (r) && batch->len > 0 && !has_move)
+        {
+          copied = copied_before (self, from, to, uidvalidity, (const guint32 *)batch->data,
+                                  batch->len, cancellable, &result->error);
+          if (copied == NULL)
+            break;
+        }
       if (ok (r) && batch->len > 0)
-        r = move_batch (self, (const guint32 *)batch->data, batch->len, has_move, to_wire);
+        r = move_batch (self, (const guint32 *)batch->data, batch->len, has_move, to_wire,
+                        copied);
       if (!ok (r))
         {
           set_imap_error (self, r, &result->error);

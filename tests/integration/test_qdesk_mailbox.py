@@ -36,7 +36,7 @@ from test_qdesk_submit import split_parts  # noqa: E402
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
 USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped", "reporter", "rdry",
-         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk"]
+         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk", "copydrop"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -562,6 +562,33 @@ class JapaneseJunkWithoutMoveTests(StaleUidvalidity, _MoveBase):
             self.assertNotIn("\\Seen", flags)
             self.assertNotIn("\\Deleted", flags)
             self.assertEqual("\\Flagged" in flags, i % 3 == 0, flags)
+
+
+class CopyPathDropTests(_MoveBase):
+    """Without MOVE, a connection lost after COPY and before the EXPUNGE
+    leaves a batch in both folders: the retry finds those copies by
+    Message-ID and only removes them from Junk, so none is in INBOX twice."""
+    server_key = "japanese"
+    junk = "迷惑メール"
+
+    def test_retry_after_a_drop_between_copy_and_expunge_duplicates_nothing(self):
+        self.use_user("copydrop")
+        self.fill(self.junk)
+        proxy = DroppingProxy(self.server.imap, needle=b" UID STORE ", drop_at=1)
+        self.addCleanup(proxy.close)
+        self.qdesk("mailbox", "login", "--imap", f"127.0.0.1:{proxy.port}", "--security", "none",
+                   "--user", self.user, "--password-stdin", input=PASSWORD + "\n")
+        proc = self.qdesk("mailbox", "move-to-inbox", "--all-matching", "--since",
+                          "2026-06-07T19:00:00+09:00", "--until", "2026-06-07T21:00:00+09:00",
+                          expect=EXIT_PARTIAL)
+        self.assertIn("Not moved: 30.", proc.stdout.decode())
+        # The COPY went through: every one is in both folders now.
+        self.assertEqual(len(self.imap.messages("INBOX")), 30)
+        self.assertEqual(len(self.imap.messages(self.junk)), 31)
+        proxy.drop_at = 0
+        out = self.move_matching()
+        self.assertIn("Moved to INBOX: 30.", out)
+        self.check_moved(self.junk)
 
 
 class StartTlsTests(MailboxTestCase):
