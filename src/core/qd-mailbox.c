@@ -519,6 +519,21 @@ open_connection (QdMailbox     *self,
         }
       if (ok (r))
         r = mailimap_starttls (imap);
+      /* Bytes already read past the server's OK came in plain text: kept,
+       * they would be taken as answers over TLS (CVE-2020-15953).  Debian's
+       * libetpan refuses them itself (MAILIMAP_ERROR_STARTTLS); an
+       * unpatched one leaves them in the buffer. */
+      if (r == MAILIMAP_ERROR_STARTTLS ||
+          (ok (r) && imap->imap_stream->read_buffer_len > 0))
+        {
+          g_set_error (error, QD_ERROR, QD_ERROR_TLS,
+                       _("The mail server %s did not start an encrypted connection as it "
+                         "should, so the connection was closed. Someone may be tampering with "
+                         "it; try another network, or ask the server’s administrator."),
+                       self->host);
+          drop_connection (self);
+          return FALSE;
+        }
       if (!ok (r))
         {
           set_imap_error (self, r, error);

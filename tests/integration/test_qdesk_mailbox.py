@@ -591,10 +591,57 @@ class CopyPathDropTests(_MoveBase):
         self.check_moved(self.junk)
 
 
+class StartTlsInjection:
+    """A hostile server, not Dovecot: it answers STARTTLS and, in the same
+    packet, a line meant to be read as if it came over TLS."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def close(self):
+        self.listener.close()
+
+    def _serve(self):
+        try:
+            conn, _ = self.listener.accept()
+        except OSError:
+            return
+        with conn:
+            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+            data = b""
+            while True:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                data += chunk
+                while b"\r\n" in data:
+                    line, data = data.split(b"\r\n", 1)
+                    tag, _, command = line.partition(b" ")
+                    if command.upper().startswith(b"CAPABILITY"):
+                        conn.sendall(b"* CAPABILITY IMAP4rev1 STARTTLS\r\n" + tag +
+                                     b" OK done\r\n")
+                    elif command.upper().startswith(b"STARTTLS"):
+                        conn.sendall(tag + b" OK begin TLS\r\n* CAPABILITY IMAP4rev1 "
+                                     b"AUTH=PLAIN\r\n")
+                    else:
+                        conn.sendall(tag + b" BAD no\r\n")
+
+
 class StartTlsTests(MailboxTestCase):
     """STARTTLS to a Dovecot whose certificate is trusted with --ca-file,
     refused without it."""
     server_key = "starttls"
+
+    def test_plain_text_after_starttls_is_refused(self):
+        hostile = StartTlsInjection()
+        self.addCleanup(hostile.close)
+        proc = self.qdesk("mailbox", "login", "--imap", f"127.0.0.1:{hostile.port}",
+                          "--security", "starttls", "--user", "alice", "--password-stdin",
+                          input=PASSWORD + "\n", expect=EXIT_NETWORK)
+        self.assertIn("did not start an encrypted connection as it should",
+                      proc.stderr.decode())
 
     def test_starttls_with_ca_file(self):
         self.imap.append("Junk", message("Over TLS"))
