@@ -52,6 +52,8 @@ def texts():
         "Retry": "Retry", "Subject": "Subject",
         "Main menu": "Main menu", "Sign Out": "Sign Out", "Add Samples": "Add Samples",
         "Mailbox Password": "Mailbox Password",
+        "mailbox refused": "The mail server %s refused the user name or password of %s. "
+                           "Check them and sign in again.",
         "timed out": "The gateway at %s did not answer in time. Try again later; if it "
                      "keeps happening, tell your administrator.",
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
@@ -587,6 +589,23 @@ class MailboxJunk(WindowTest):
         # server's own, for this examining session).
         self.assertEqual({flags.replace("\\Recent", "").strip() for flags in inbox.values()},
                          {""})
+
+    def test_wrong_mailbox_password_says_so_and_keeps_the_form(self):
+        session.set_setting("gateway-url", "")
+        self.connect_mailbox("alone")
+        self.launch()
+        mailbox = qdui.find(self.window, "text", T["Mailbox Password"], timeout=30)
+        qdharness.wait_for(lambda: qdui.is_sensitive(mailbox), 30, "the sign-in page")
+        qdui.set_text(mailbox, "not-the-password")
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+        expected = T["mailbox refused"] % ("127.0.0.1", "alone")
+        qdui.wait_for_label(self.window, lambda text: text == expected, 30,
+                            "the sign-in page to say the mailbox refused the password")
+        self.shot("mailbox-wrong-password")
+        # Still on the sign-in page, ready for another try; no tab is on screen.
+        self.assertTrue(qdui.is_sensitive(qdui.find(self.window, "text", T["Mailbox Password"])))
+        self.assertEqual(qdui.find_all(self.window, "page tab", predicate=lambda a: a.getState()
+                                       .contains(qdui.pyatspi.STATE_SHOWING)), [])
 
     def test_mailbox_alone_has_junk_but_no_quarantine(self):
         self.fill_junk("alone", ["Only in my mailbox"])
