@@ -49,7 +49,7 @@ make_sample (gsize size,
 }
 
 /* Page faults so far: on a virtual machine each first touch of a page
- * can cost 10–20 µs, so they explain much of a figure. */
+ * can cost 10–30 µs, so they explain much of a figure. */
 static double
 page_faults (void)
 {

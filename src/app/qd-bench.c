@@ -18,7 +18,7 @@
  *   faults-sign-in   page faults from the process start to the sign-in
  *                    request (building the window)
  *   faults-first-rows  page faults from the sign-in request to the first
- *                    rows drawn: on a virtual machine each can cost 10–20 µs
+ *                    rows drawn: on a virtual machine each can cost 10–30 µs
  *
  * With QD_BENCH_SCROLL=1 the window drives itself through that script,
  * then quits.  Stalls are measured by a high-priority timeout that should

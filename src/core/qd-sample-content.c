@@ -138,7 +138,7 @@ has_eight_bit (const guint8 *data,
  *
  * A lone CR is content, not a line end, so it makes them binary. Each
  * question is one search over the bytes with memchr() (a byte-by-byte
- * loop took 15 instructions a byte, 5 ms for a 1.9 MB sample).
+ * loop took 15 instructions a byte, 28 million for a 1.9 MB sample).
  */
 void
 qd_sample_content_measure (const guint8 *data,
