@@ -356,6 +356,8 @@ qdesk_cmd_list (QdeskContext  *ctx,
     return status;
   if (!qdesk_filter_build (&query, &error))
     return qdesk_usage_error ("list", error->message);
+  /* Listing asks /info for the page size first. */
+  ctx->want_info = TRUE;
   if (qdesk_connect (ctx, TRUE, &error) == NULL)
     return qdesk_fail (error);
 

@@ -25,6 +25,7 @@ typedef struct
   char        *ca_file;       /* --ca-file, else the settings */
   char        *username;
   gboolean     json;
+  gboolean     want_info;     /* the command needs /info: asked while the keyring answers */
   QdApiClient *client;
 } QdeskContext;
 

@@ -39,6 +39,7 @@ GDateTime  *qd_mail_parse_received    (const char    *value);
 
 GMimeMessage *qd_mail_parse           (const guint8  *data,
                                        gsize          length);
+GMimeMessage *qd_mail_parse_bytes     (GBytes        *bytes);
 
 char       *qd_mail_sample_digest     (const guint8  *data,
                                        gsize          length);

@@ -18,5 +18,8 @@ void            qd_sample_content_measure (const guint8  *data,
                                            gsize         *wire_size);
 GBytes         *qd_sample_content_to_wire (GBytes        *data,
                                            gsize          wire_size);
+gsize           qd_sample_content_write_wire (const guint8 *data,
+                                              gsize         length,
+                                              guint8       *out);
 
 G_END_DECLS

@@ -179,7 +179,7 @@ analyse (QdSample *self)
   self->format = qd_sample_content_sniff (data, length, &detail);
   if (self->format == QD_SAMPLE_FORMAT_MESSAGE)
     {
-      self->message = qd_mail_parse (data, length);
+      self->message = qd_mail_parse_bytes (self->data);
       if (self->message == NULL)
         detail = _("It could not be read as a mail message.");
       else if (g_mime_object_get_header (GMIME_OBJECT (self->message), "From") == NULL &&

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "qd-error.h"
+#include "qd-sample-content.h"
 #include "qd-size.h"
 #include "qd-submission.h"
 
@@ -115,7 +116,10 @@ submission_new (const char *from,
   return self;
 }
 
-/* The delimiter must not occur inside any part (RFC 2046 §5.1.1). */
+/* The delimiter must not occur inside any part (RFC 2046 §5.1.1). It has
+ * no CR nor LF, and the wire form only adds CRs before LFs, so it occurs
+ * in the wire form exactly where it occurs in the bytes themselves: they
+ * are searched, and the wire form is never made just for that. */
 static void
 ensure_boundary_absent (QdSubmission *self,
                         QdSample     *sample)
@@ -124,7 +128,7 @@ ensure_boundary_absent (QdSubmission *self,
     {
       g_autofree char *delimiter = g_strconcat ("--", self->boundary, NULL);
       gsize length;
-      const guint8 *data = g_bytes_get_data (qd_sample_get_wire_data (sample), &length);
+      const guint8 *data = g_bytes_get_data (qd_sample_get_data (sample), &length);
 
       if (find_bytes (data, length, delimiter, strlen (delimiter)) == NULL)
         return;
@@ -330,10 +334,15 @@ build (QdSubmission  *self,
   g_auto(GStrv) tokens = new_tokens (self->samples->len);
   g_autoptr(GByteArray) wrapper = serialize (self, self->samples, tokens);
   g_autofree char *tail = g_strconcat ("\r\n--", self->boundary, NULL);
-  gsize size = measure_with (self, self->samples);
-  guint8 *out = g_malloc (size);
+  gsize size = wrapper->len;
+  guint8 *out;
   gsize from = 0;
   gsize n = 0;
+
+  for (guint i = 0; i < self->samples->len; i++)
+    size = size - strlen (tokens[i])
+           + qd_sample_get_wire_size (g_ptr_array_index (self->samples, i));
+  out = g_malloc (size);
 
   for (guint i = 0; i < self->samples->len; i++)
     {
@@ -341,8 +350,8 @@ build (QdSubmission  *self,
       const guint8 *at = find_bytes (wrapper->data + from, wrapper->len - from, tokens[i],
                                      token_len);
       QdSample *sample = g_ptr_array_index (self->samples, i);
-      gsize wire_len;
-      const guint8 *wire = g_bytes_get_data (qd_sample_get_wire_data (sample), &wire_len);
+      gsize length;
+      const guint8 *data = g_bytes_get_data (qd_sample_get_data (sample), &length);
 
       /* Each placeholder exactly where GMime put the part's body: right
        * before the CRLF that belongs to the next delimiter. */
@@ -359,8 +368,9 @@ build (QdSubmission  *self,
         }
       memcpy (out + n, wrapper->data + from, (at - wrapper->data) - from);
       n += (at - wrapper->data) - from;
-      memcpy (out + n, wire, wire_len);
-      n += wire_len;
+      /* The wire form written in place: a copy of it first would be one
+       * more buffer of the sample's size to fill and free. */
+      n += qd_sample_content_write_wire (data, length, out + n);
       from = (at - wrapper->data) + token_len;
     }
   memcpy (out + n, wrapper->data + from, wrapper->len - from);

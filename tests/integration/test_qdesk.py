@@ -113,6 +113,19 @@ class LoginTests(QdeskTestCase):
                           "--password-stdin", input="x\n", expect=EXIT_NETWORK)
         self.assertIn("Cannot reach the gateway", proc.stderr.decode())
 
+    def test_list_after_the_gateway_went_down(self):
+        # Signed in, then the gateway is gone: /info, asked while the keyring
+        # answers, says so once, as the listing's first page would have.
+        with Gateway() as gone:
+            gone.add_user("carol", "carol-Secret-3", "carol@example.com")
+            gone.start()
+            self.login(url=gone.url, user="carol", password="carol-Secret-3")
+            gone.kill()
+            proc = self.qdesk("list", "--all", "--json", expect=EXIT_NETWORK)
+        self.assertIn("Cannot reach the gateway", proc.stderr.decode())
+        self.assertEqual(proc.stderr.decode().count("qdesk:"), 1)
+        self.assertEqual(proc.stdout, b"")
+
     def test_usage_errors(self):
         self.qdesk("frobnicate", expect=EXIT_USAGE)
         self.qdesk("list", "--since", "yesterday-ish", expect=EXIT_USAGE)

@@ -24,6 +24,52 @@ test_sample_digest (void)
   g_assert_cmpstr (d1, !=, d3);
 }
 
+/* The digest is the SHA-256 of the normalised bytes, whatever computes it
+ * (sha256sum of them gave these): a lone CR is content, CRLF is LF, and
+ * trailing line ends go. */
+static void
+test_sample_digest_value (void)
+{
+  static const struct {
+    const char *text;
+    const char *sha256;
+  } cases[] = {
+    { "From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n\r\n",
+      "e2958d050730bd347da019b7f8142dd226d1eb23aee23390a8729c6987b05b16" },
+    { "a\rb\r\nc\r", "82525e553e1563543b84f4f22b8885b51f55908af1b60364e2fcd9147b21ead1" },
+    { "\r\n\n\r", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *digest = qd_mail_sample_digest ((const guint8 *)cases[i].text,
+                                                       strlen (cases[i].text));
+
+      g_assert_cmpstr (digest, ==, cases[i].sha256);
+    }
+}
+
+/* qd_mail_parse_bytes() reads the bytes in place: they stay readable
+ * through the message after the caller lets go of them. */
+static void
+test_parse_bytes (void)
+{
+  static const char text[] = "From: a@example.com\nSubject: in place\n\nthe body\n";
+  GBytes *bytes = g_bytes_new (text, sizeof text - 1);
+  g_autoptr(GMimeMessage) message = qd_mail_parse_bytes (bytes);
+  g_autoptr(GMimeStream) out = g_mime_stream_mem_new ();
+  GMimeDataWrapper *content;
+  GByteArray *array;
+
+  g_bytes_unref (bytes);
+  g_assert_nonnull (message);
+  g_assert_cmpstr (g_mime_message_get_subject (message), ==, "in place");
+  content = g_mime_part_get_content (GMIME_PART (g_mime_message_get_mime_part (message)));
+  g_mime_data_wrapper_write_to_stream (content, out);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (out));
+  g_assert_cmpmem (array->data, array->len, "the body\n", strlen ("the body\n"));
+}
+
 static void
 test_receipt_date (void)
 {
@@ -122,6 +168,8 @@ main (int   argc,
   qd_mail_init ();
 
   g_test_add_func ("/mail/sample-digest", test_sample_digest);
+  g_test_add_func ("/mail/sample-digest-value", test_sample_digest_value);
+  g_test_add_func ("/mail/parse-bytes", test_parse_bytes);
   g_test_add_func ("/mail/receipt-date", test_receipt_date);
   g_test_add_func ("/mail/encoded-words", test_encoded_words);
   g_test_add_func ("/mail/header-not-utf8", test_header_not_utf8);
