@@ -1604,8 +1604,11 @@ op_thread (GTask        *task,
   GError *error = NULL;
   gpointer result = NULL;
   GDestroyNotify result_free = NULL;
+  gint64 waited = g_get_monotonic_time ();
+  gint64 started;
 
   g_mutex_lock (&self->lock);
+  started = g_get_monotonic_time ();
   switch (op->kind)
     {
     case OP_CONNECT:
@@ -1637,6 +1640,9 @@ op_thread (GTask        *task,
     default:
       g_assert_not_reached ();
     }
+  /* Where the time of a slow listing goes: waiting for the connection, or the server. */
+  g_debug ("mailbox: operation %d waited %.1f ms, ran %.1f ms", op->kind,
+           (started - waited) / 1000.0, (g_get_monotonic_time () - started) / 1000.0);
   g_mutex_unlock (&self->lock);
   /* Signing in is the one operation whose result is a boolean. */
   if (op->kind == OP_CONNECT && result != NULL)
