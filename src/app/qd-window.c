@@ -514,6 +514,13 @@ qd_window_new (QdApplication *application)
                                         "session", self->session,
                                         NULL);
   adw_bin_set_child (self->quarantine_bin, GTK_WIDGET (self->quarantine_page));
+  /* The page the window opens on is built now, before signing in waits
+   * on the network, rather than after it, on the way to the first rows. */
+  {
+    g_autofree char *last = g_settings_get_string (self->settings, "last-view");
+
+    get_page (self, last);
+  }
   /* After the pages': they are ready by the time the window shows one. */
   g_signal_connect_object (self->session, "notify::signed-in",
                            G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);

@@ -49,6 +49,8 @@ struct _QdMailbox
   /* Guarded by lock: the connection, who signed in, what is selected. */
   GMutex          lock;
   mailimap       *imap;
+  gboolean        authenticated;  /* imap is past LOGIN */
+  GError         *open_error;     /* why opening ahead failed, for the sign-in after it */
   char           *user;
   char           *password;
   char           *selected;     /* wire name, NULL when none */
@@ -255,6 +257,7 @@ static void
 drop_connection (QdMailbox *self)
 {
   g_clear_pointer (&self->imap, mailimap_free);
+  self->authenticated = FALSE;
   g_clear_pointer (&self->selected, g_free);
   self->selected_rw = FALSE;
   self->uidvalidity = 0;
@@ -281,6 +284,7 @@ qd_mailbox_finalize (GObject *object)
   g_free (self->inbox_wire);
   g_free (self->junk_wire);
   qd_mailbox_folders_free (self->folders);
+  g_clear_error (&self->open_error);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (qd_mailbox_parent_class)->finalize (object);
 }
@@ -553,6 +557,18 @@ open_connection (QdMailbox     *self,
       mailstream_low_free (plain);
     }
 
+  return TRUE;
+}
+
+/* LOGIN on the connection open_connection () made, and the capabilities
+ * that follow it. */
+static gboolean
+authenticate (QdMailbox     *self,
+              GError       **error)
+{
+  mailimap *imap = self->imap;
+  int r;
+
   r = mailimap_login (imap, self->user, self->password);
   if (!ok (r))
     {
@@ -578,6 +594,7 @@ open_connection (QdMailbox     *self,
         return FALSE;
       }
   }
+  self->authenticated = TRUE;
   return TRUE;
 }
 
@@ -588,7 +605,7 @@ ensure_connected (QdMailbox     *self,
 {
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  if (self->imap != NULL)
+  if (self->imap != NULL && self->authenticated)
     return TRUE;
   if (self->user == NULL)
     {
@@ -596,7 +613,9 @@ ensure_connected (QdMailbox     *self,
                            _("No mailbox is signed in. Sign in to your mailbox first."));
       return FALSE;
     }
-  return open_connection (self, cancellable, error);
+  if (self->imap == NULL && !open_connection (self, cancellable, error))
+    return FALSE;
+  return authenticate (self, error);
 }
 
 /* ---- Folders ------------------------------------------------------- */
@@ -1527,6 +1546,7 @@ do_move (QdMailbox        *self,
 
 typedef enum
 {
+  OP_OPEN,
   OP_CONNECT,
   OP_FIND_FOLDERS,
   OP_LIST,
@@ -1580,13 +1600,37 @@ sign_in (QdMailbox     *self,
          GCancellable  *cancellable,
          GError       **error)
 {
+  gboolean opened_ahead;
+
+  /* Opening ahead failed just now: trying again would wait as long again. */
+  if (self->open_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->open_error));
+      return FALSE;
+    }
   g_free (self->user);
   self->user = g_strdup (user);
   forget_secret (&self->password);
   self->password = g_strdup (password);
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
-  if (open_connection (self, cancellable, error))
-    return TRUE;
+  /* A connection opened ahead (qd_mailbox_open_async ()) is used as it
+   * is; should the server have closed it meanwhile, a new one is made. */
+  opened_ahead = self->imap != NULL && !self->authenticated;
+  if (opened_ahead || open_connection (self, cancellable, error))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (authenticate (self, &local_error))
+        return TRUE;
+      if (opened_ahead && g_error_matches (local_error, QD_ERROR, QD_ERROR_NETWORK))
+        {
+          g_clear_error (&local_error);
+          if (open_connection (self, cancellable, error) && authenticate (self, error))
+            return TRUE;
+        }
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
   g_clear_pointer (&self->user, g_free);
   forget_secret (&self->password);
   return FALSE;
@@ -1611,6 +1655,13 @@ op_thread (GTask        *task,
   started = g_get_monotonic_time ();
   switch (op->kind)
     {
+    case OP_OPEN:
+      g_clear_error (&self->open_error);
+      if (self->imap != NULL || open_connection (self, cancellable, &error))
+        result = GINT_TO_POINTER (TRUE);
+      else
+        self->open_error = g_error_copy (error);
+      break;
     case OP_CONNECT:
       if (sign_in (self, op->user, op->password, cancellable, &error))
         result = GINT_TO_POINTER (TRUE);
@@ -1644,8 +1695,8 @@ op_thread (GTask        *task,
   g_debug ("mailbox: operation %d waited %.1f ms, ran %.1f ms", op->kind,
            (started - waited) / 1000.0, (g_get_monotonic_time () - started) / 1000.0);
   g_mutex_unlock (&self->lock);
-  /* Signing in is the one operation whose result is a boolean. */
-  if (op->kind == OP_CONNECT && result != NULL)
+  /* Opening and signing in are the operations whose result is a boolean. */
+  if ((op->kind == OP_CONNECT || op->kind == OP_OPEN) && result != NULL)
     g_task_return_boolean (task, TRUE);
   else
     qd_task_return_pointer_or_error (task, result, result_free, error);
@@ -1683,6 +1734,32 @@ qd_mailbox_dup_server (QdMailbox *self)
 
   return strchr (self->host, ':') != NULL ? g_strdup_printf ("[%s]:%u", self->host, self->port)
                                           : g_strdup_printf ("%s:%u", self->host, self->port);
+}
+
+/**
+ * qd_mailbox_open_async:
+ *
+ * Opens the connection (and its TLS) without signing in, so that a
+ * sign-in waiting for its password (a keyring lookup, say) then has only
+ * LOGIN left to do.  Connecting signs in on this connection.
+ */
+void
+qd_mailbox_open_async (QdMailbox           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_MAILBOX (self));
+
+  op_start (self, op_new (OP_OPEN), qd_mailbox_open_async, cancellable, callback, user_data);
+}
+
+gboolean
+qd_mailbox_open_finish (QdMailbox     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return qd_task_finish_boolean (result, self, qd_mailbox_open_async, error);
 }
 
 /**

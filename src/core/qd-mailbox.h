@@ -97,6 +97,13 @@ guint16              qd_mailbox_get_port            (QdMailbox            *self)
 QdSmtpSecurity       qd_mailbox_get_security        (QdMailbox            *self);
 char                *qd_mailbox_dup_server          (QdMailbox            *self);
 
+void                 qd_mailbox_open_async          (QdMailbox            *self,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+gboolean             qd_mailbox_open_finish         (QdMailbox            *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 void                 qd_mailbox_connect_async       (QdMailbox            *self,
                                                      const char           *user,
                                                      const char           *password,

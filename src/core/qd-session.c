@@ -335,14 +335,15 @@ folders_found_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  /* Not g_steal_pointer () in the same call: arguments have no order. */
   if (data->remember)
     qd_keyring_store_async (QD_SECRET_IMAP_PASSWORD, server, data->mailbox_user,
                             data->mailbox_password, g_task_get_cancellable (task),
-                            mailbox_keyring_done_cb, g_steal_pointer (&task));
+                            mailbox_keyring_done_cb, g_object_ref (task));
   else
     qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, data->mailbox_user,
                             g_task_get_cancellable (task), mailbox_keyring_done_cb,
-                            g_steal_pointer (&task));
+                            g_object_ref (task));
 }
 
 static void
@@ -359,7 +360,7 @@ mailbox_connected_cb (GObject      *object,
       return;
     }
   qd_mailbox_find_folders_async (QD_MAILBOX (object), g_task_get_cancellable (task),
-                                 folders_found_cb, g_steal_pointer (&task));
+                                 folders_found_cb, g_object_ref (task));
 }
 
 /* After the gateway, if any: the mailbox, if any. */
@@ -439,24 +440,19 @@ sign_in_cb (GObject      *object,
                             g_object_ref (task));
 }
 
-/**
- * qd_session_sign_in_async:
- * @url: (nullable): the gateway's address; NULL or empty for a mailbox only
- * @mailbox: (nullable): the person's own mailbox, NULL for a gateway only
- *
- * Signs in to the gateway, then to the mailbox; the session changes only
- * when both have, so a failure leaves the one before as it was.
- */
-void
-qd_session_sign_in_async (QdSession            *self,
-                          const char           *url,
-                          const char           *username,
-                          const char           *password,
-                          const QdMailboxLogin *mailbox,
-                          gboolean              remember,
-                          GCancellable         *cancellable,
-                          GAsyncReadyCallback   callback,
-                          gpointer              user_data)
+/* Signs in with a mailbox already made (and maybe already connecting). */
+static void
+sign_in_with_mailbox_async (QdSession           *self,
+                            const char          *url,
+                            const char          *username,
+                            const char          *password,
+                            QdMailbox           *mailbox,
+                            const char          *mailbox_user,
+                            const char          *mailbox_password,
+                            gboolean             remember,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
                                        user_data);
@@ -467,17 +463,9 @@ qd_session_sign_in_async (QdSession            *self,
   data->remember = remember;
   if (mailbox != NULL)
     {
-      g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
-
-      data->mailbox = qd_mailbox_new (mailbox->host, mailbox->port, mailbox->security, &error);
-      if (data->mailbox == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      qd_mailbox_set_ca_file (data->mailbox, ca_file[0] != '\0' ? ca_file : NULL);
-      data->mailbox_user = g_strdup (mailbox->user);
-      data->mailbox_password = g_strdup (mailbox->password);
+      data->mailbox = g_object_ref (mailbox);
+      data->mailbox_user = g_strdup (mailbox_user);
+      data->mailbox_password = g_strdup (mailbox_password);
     }
   if (url == NULL || url[0] == '\0')
     {
@@ -503,6 +491,59 @@ qd_session_sign_in_async (QdSession            *self,
                                g_steal_pointer (&task));
 }
 
+/* The mailbox of a login, with the certificate rules of the settings. */
+static QdMailbox *
+make_mailbox (QdSession       *self,
+              const char      *host,
+              guint16          port,
+              QdSmtpSecurity   security,
+              GError         **error)
+{
+  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+  QdMailbox *mailbox = qd_mailbox_new (host, port, security, error);
+
+  if (mailbox != NULL)
+    qd_mailbox_set_ca_file (mailbox, ca_file[0] != '\0' ? ca_file : NULL);
+  return mailbox;
+}
+
+/**
+ * qd_session_sign_in_async:
+ * @url: (nullable): the gateway's address; NULL or empty for a mailbox only
+ * @mailbox: (nullable): the person's own mailbox, NULL for a gateway only
+ *
+ * Signs in to the gateway, then to the mailbox; the session changes only
+ * when both have, so a failure leaves the one before as it was.
+ */
+void
+qd_session_sign_in_async (QdSession            *self,
+                          const char           *url,
+                          const char           *username,
+                          const char           *password,
+                          const QdMailboxLogin *mailbox,
+                          gboolean              remember,
+                          GCancellable         *cancellable,
+                          GAsyncReadyCallback   callback,
+                          gpointer              user_data)
+{
+  g_autoptr(QdMailbox) box = NULL;
+  GError *error = NULL;
+
+  if (mailbox != NULL)
+    {
+      box = make_mailbox (self, mailbox->host, mailbox->port, mailbox->security, &error);
+      if (box == NULL)
+        {
+          g_task_report_error (self, callback, user_data, qd_session_sign_in_async, error);
+          return;
+        }
+    }
+  sign_in_with_mailbox_async (self, url, username, password, box,
+                              mailbox != NULL ? mailbox->user : NULL,
+                              mailbox != NULL ? mailbox->password : NULL, remember,
+                              cancellable, callback, user_data);
+}
+
 gboolean
 qd_session_sign_in_finish (QdSession     *self,
                            GAsyncResult  *result,
@@ -523,6 +564,7 @@ typedef struct
   QdSmtpSecurity  imap_security;
   char           *imap_user;
   char           *imap_password;
+  QdMailbox      *mailbox;
 } Restore;
 
 static void
@@ -536,6 +578,7 @@ restore_free (Restore *data)
   g_free (data->imap_user);
   if (data->imap_password != NULL)
     qd_secret_free (data->imap_password);
+  g_clear_object (&data->mailbox);
   g_free (data);
 }
 
@@ -558,13 +601,10 @@ restore_sign_in (GTask *task)
 {
   QdSession *self = g_task_get_source_object (task);
   Restore *data = g_task_get_task_data (task);
-  QdMailboxLogin login = { data->imap_host, data->imap_port, data->imap_security,
-                           data->imap_user, data->imap_password };
-
-  qd_session_sign_in_async (self, data->url, data->user, data->password,
-                            data->imap_host != NULL ? &login : NULL, TRUE,
-                            g_task_get_cancellable (task), restore_signed_in_cb,
-                            g_object_ref (task));
+  sign_in_with_mailbox_async (self, data->url, data->user, data->password, data->mailbox,
+                              data->imap_user, data->imap_password, TRUE,
+                              g_task_get_cancellable (task), restore_signed_in_cb,
+                              g_object_ref (task));
 }
 
 /* A remembered place without its password: the person signs in again. */
@@ -601,8 +641,8 @@ restore_imap_lookup_cb (GObject      *object,
 static void
 restore_lookup_imap (GTask *task)
 {
+  QdSession *self = g_task_get_source_object (task);
   Restore *data = g_task_get_task_data (task);
-  g_autoptr(QdMailbox) probe = NULL;
   g_autofree char *server = NULL;
 
   if (data->imap_host == NULL)
@@ -610,15 +650,19 @@ restore_lookup_imap (GTask *task)
       restore_sign_in (task);
       return;
     }
-  /* The keyring is keyed by the port the mailbox would use. */
-  probe = qd_mailbox_new (data->imap_host, data->imap_port, data->imap_security, NULL);
-  if (probe == NULL)
+  data->mailbox = make_mailbox (self, data->imap_host, data->imap_port, data->imap_security,
+                                NULL);
+  if (data->mailbox == NULL)
     {
       g_clear_pointer (&data->imap_host, g_free);
       restore_sign_in (task);
       return;
     }
-  server = qd_mailbox_dup_server (probe);
+  /* The connection and its TLS while the keyring is asked: signing in
+   * then waits for LOGIN only.  Its error, if any, comes with the sign-in. */
+  qd_mailbox_open_async (data->mailbox, g_task_get_cancellable (task), NULL, NULL);
+  /* The keyring is keyed by the port the mailbox uses. */
+  server = qd_mailbox_dup_server (data->mailbox);
   qd_keyring_lookup_async (QD_SECRET_IMAP_PASSWORD, server, data->imap_user,
                            g_task_get_cancellable (task), restore_imap_lookup_cb,
                            g_object_ref (task));
