@@ -1,4 +1,4 @@
-/* qdesk-mailbox.c — qdesk mailbox: the person's own mailbox over IMAP (login, list, move-to-inbox, logout)
+/* qdesk-mailbox.c — qdesk mailbox login, list, move-to-inbox, report and logout: your IMAP mailbox
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -368,6 +368,35 @@ cmd_list (QdeskContext  *ctx,
   return QDESK_EXIT_OK;
 }
 
+/* Which UIDs did not move, and why; the exit status of the move. */
+static int
+print_not_moved (QdMailboxMoveResult *moved)
+{
+  GString *list;
+  guint shown = 0;
+
+  if (moved->n_failed == 0)
+    return QDESK_EXIT_OK;
+  list = g_string_new (NULL);
+  for (guint i = 0; i < moved->uids->len; i++)
+    if (g_array_index (moved->statuses, QdMailboxMoveStatus, i) == QD_MAILBOX_MOVE_FAILED)
+      {
+        /* Enough to see which; the count above says how many. */
+        if (++shown > 20)
+          {
+            g_string_append (list, " …");
+            break;
+          }
+        g_string_append_printf (list, list->len > 0 ? " %u" : "%u",
+                                g_array_index (moved->uids, guint32, i));
+      }
+  g_printerr (_("Not moved (UIDs): %s\n"), list->str);
+  g_string_free (list, TRUE);
+  if (moved->error != NULL)
+    g_printerr ("qdesk: %s\n", moved->error->message);
+  return QDESK_EXIT_PARTIAL;
+}
+
 static int
 cmd_move_to_inbox (QdeskContext  *ctx,
                    int            argc,
@@ -440,31 +469,202 @@ cmd_move_to_inbox (QdeskContext  *ctx,
 
   g_print (_("Moved to INBOX: %u. No longer in Junk (moved or deleted before): %u. "
              "Not moved: %u.\n"), moved->n_moved, moved->n_gone, moved->n_failed);
-  if (moved->n_failed > 0)
+  return print_not_moved (moved);
+}
+
+/* Each UID's exact bytes (BODY.PEEK[]: none becomes \Seen) as a sample
+ * named after where it is; @uid_of maps each sample to its UID.  A UID
+ * no longer in the folder is named and left out (@status says so); any
+ * other failure returns FALSE, to stop before anything is sent. */
+static gboolean
+fetch_samples (QdMailbox        *mailbox,
+               QdMailboxListing *listing,
+               GArray           *uids,
+               GPtrArray        *samples,
+               GHashTable       *uid_of,
+               int              *status)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < listing->uids->len; i++)
+    g_hash_table_add (listed, GUINT_TO_POINTER (g_array_index (listing->uids, guint32, i)));
+  for (guint i = 0; i < uids->len; i++)
     {
-      GString *list = g_string_new (NULL);
+      guint32 uid = g_array_index (uids, guint32, i);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *name = NULL;
+      QdSample *sample;
 
-      guint shown = 0;
+      if (!g_hash_table_contains (listed, GUINT_TO_POINTER (uid)))
+        {
+          g_printerr (_("qdesk: UID %u is not in %s: it was moved or deleted, or never was "
+                        "there. List the folder again.\n"), uid, listing->folder_name);
+          *status = QDESK_EXIT_PARTIAL;
+          continue;
+        }
+      qd_mailbox_fetch_raw_async (mailbox, listing->folder, listing->uidvalidity, uid, NULL,
+                                  qd_async_wait_result_cb, &result);
+      bytes = qd_mailbox_fetch_raw_finish (mailbox, qd_async_wait (&result), &error);
+      if (bytes == NULL && g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
+        {
+          /* Expunged by another client since the listing above. */
+          g_printerr ("qdesk: UID %u: %s\n", uid, error->message);
+          *status = QDESK_EXIT_PARTIAL;
+          continue;
+        }
+      if (bytes == NULL)
+        {
+          *status = qdesk_fail (error);
+          return FALSE;
+        }
+      /* TRANSLATORS: where a reported message came from: the folder, and its
+       * number there. */
+      name = g_strdup_printf (_("%s UID %u"), listing->folder_name, uid);
+      sample = qd_sample_new (bytes, name);
+      g_ptr_array_add (samples, sample);
+      g_hash_table_insert (uid_of, sample, GUINT_TO_POINTER (uid));
+    }
+  return TRUE;
+}
 
-      for (guint i = 0; i < moved->uids->len; i++)
-        if (g_array_index (moved->statuses, QdMailboxMoveStatus, i) == QD_MAILBOX_MOVE_FAILED)
-          {
-            /* Enough to see which; the count above says how many. */
-            if (++shown > 20)
-              {
-                g_string_append (list, " …");
-                break;
-              }
-            g_string_append_printf (list, list->len > 0 ? " %u" : "%u",
-                                    g_array_index (moved->uids, guint32, i));
-          }
-      g_printerr (_("Not moved (UIDs): %s\n"), list->str);
-      g_string_free (list, TRUE);
-      if (moved->error != NULL)
-        g_printerr ("qdesk: %s\n", moved->error->message);
+/* The messages of @sent, reported from the Inbox, into Junk. */
+static int
+move_sent_to_junk (QdMailbox        *mailbox,
+                   QdMailboxListing *listing,
+                   GPtrArray        *sent,
+                   GHashTable       *uid_of)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) folders_result = NULL;
+  g_autoptr(QdMailboxFolders) folders = NULL;
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  qd_mailbox_find_folders_async (mailbox, NULL, qd_async_wait_result_cb, &folders_result);
+  folders = qd_mailbox_find_folders_finish (mailbox, qd_async_wait (&folders_result), &error);
+  if (folders == NULL)
+    return qdesk_fail (error);
+  if (folders->junk == NULL)
+    {
+      g_print (_("This mailbox has no Junk folder, so the reported messages stay in %s.\n"),
+               listing->folder_name);
+      return QDESK_EXIT_OK;
+    }
+  for (guint i = 0; i < sent->len; i++)
+    {
+      guint32 uid = GPOINTER_TO_UINT (g_hash_table_lookup (uid_of, g_ptr_array_index (sent, i)));
+
+      g_array_append_val (uids, uid);
+    }
+  qd_mailbox_move_async (mailbox, QD_MAILBOX_FOLDER_INBOX, QD_MAILBOX_FOLDER_JUNK,
+                         listing->uidvalidity, (const guint32 *)uids->data, uids->len, NULL,
+                         qd_async_wait_result_cb, &result);
+  moved = qd_mailbox_move_finish (mailbox, qd_async_wait (&result), &error);
+  if (moved == NULL)
+    return qdesk_fail (error);
+  g_print (_("Moved to %s: %u. No longer in %s (moved or deleted meanwhile): %u. "
+             "Not moved: %u.\n"),
+           folders->junk, moved->n_moved, listing->folder_name, moved->n_gone, moved->n_failed);
+  return print_not_moved (moved);
+}
+
+static int
+cmd_report (QdeskContext  *ctx,
+            int            argc,
+            char         **argv)
+{
+  g_auto(QdeskSubmitOptions) options = { 0 };
+  g_autofree char *folder_name = NULL;
+  gint64 uidvalidity = 0;
+  gboolean move_to_junk = FALSE;
+  const GOptionEntry own[] = {
+    { "folder", 0, 0, G_OPTION_ARG_STRING, &folder_name, N_("inbox (default) or junk"),
+      N_("FOLDER") },
+    { "uidvalidity", 0, 0, G_OPTION_ARG_INT64, &uidvalidity,
+      N_("The folder’s UIDVALIDITY when the UIDs were listed (qdesk mailbox list --json): "
+         "nothing is reported if it has changed"), N_("N") },
+    { "move-to-junk", 0, 0, G_OPTION_ARG_NONE, &move_to_junk,
+      N_("Move the messages to Junk once they are sent"), NULL },
+  };
+  g_autofree GOptionEntry *entries = qdesk_with_submit_options (&options, own,
+                                                                G_N_ELEMENTS (own));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QdMailbox) mailbox = NULL;
+  g_autoptr(QdMailboxListing) listing = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GHashTable) asked = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) uid_of = g_hash_table_new (NULL, NULL);
+  QdMailboxFolder folder = QD_MAILBOX_FOLDER_INBOX;
+  int status = QDESK_EXIT_OK;
+  int submitted;
+
+  if (!qdesk_parse ("mailbox report", _("UID…"), entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+  if (folder_name != NULL && g_ascii_strcasecmp (folder_name, "junk") == 0)
+    folder = QD_MAILBOX_FOLDER_JUNK;
+  else if (folder_name != NULL && g_ascii_strcasecmp (folder_name, "inbox") != 0)
+    return qdesk_usage_error ("mailbox report", _("--folder must be junk or inbox"));
+  if (move_to_junk && folder != QD_MAILBOX_FOLDER_INBOX)
+    return qdesk_usage_error ("mailbox report", _("--move-to-junk moves messages reported from "
+                                                  "the inbox"));
+  if (uidvalidity < 0 || uidvalidity > G_MAXUINT32)
+    return qdesk_usage_error ("mailbox report", _("--uidvalidity is the number qdesk mailbox "
+                                                  "list --json shows"));
+  if (argc < 2)
+    return qdesk_usage_error ("mailbox report", _("give the UIDs of the messages to report, as "
+                                                  "qdesk mailbox list shows them"));
+  for (int i = 1; i < argc; i++)
+    {
+      guint64 uid;
+
+      if (!g_ascii_string_to_unsigned (argv[i], 10, 1, G_MAXUINT32, &uid, NULL))
+        return qdesk_usage_error ("mailbox report", _("a UID is a positive number"));
+      /* A UID given twice is one message, reported once. */
+      if (g_hash_table_add (asked, GUINT_TO_POINTER (uid)))
+        g_array_append_val (uids, (guint32){ (guint32)uid });
+    }
+
+  mailbox = mailbox_open (ctx, &error);
+  if (mailbox == NULL)
+    return qdesk_fail (error);
+  /* The folder as it is now: which UIDs are there, and under which
+   * UIDVALIDITY the messages are fetched and moved. */
+  listing = run_list (mailbox, folder, NULL, &error);
+  if (listing == NULL)
+    return qdesk_fail (error);
+  if (uidvalidity != 0 && (guint32)uidvalidity != listing->uidvalidity)
+    {
+      g_printerr (_("qdesk: the folder %s was renumbered on the server since the UIDs were "
+                    "listed, so nothing was reported. List it again: qdesk mailbox list\n"),
+                  listing->folder_name);
       return QDESK_EXIT_PARTIAL;
     }
-  return QDESK_EXIT_OK;
+
+  if (!fetch_samples (mailbox, listing, uids, samples, uid_of, &status))
+    return status;
+  if (samples->len == 0)
+    {
+      g_printerr (_("qdesk: no sample can be submitted.\n"));
+      return QDESK_EXIT_PARTIAL;
+    }
+  /* Not inside MAX (), which evaluates its arguments twice. */
+  submitted = qdesk_submit_samples (ctx, "mailbox report", &options, samples,
+                                    move_to_junk ? sent : NULL);
+  status = MAX (status, submitted);
+  /* Only what the server accepted now: not a dry run, nor what waits in
+   * the outbox for a later run. */
+  if (sent->len > 0)
+    {
+      int moved = move_sent_to_junk (mailbox, listing, sent, uid_of);
+
+      status = MAX (status, moved);
+    }
+  return status;
 }
 
 int
@@ -479,11 +679,13 @@ qdesk_cmd_mailbox (QdeskContext  *ctx,
     { "login", cmd_login },
     { "list", cmd_list },
     { "move-to-inbox", cmd_move_to_inbox },
+    { "report", cmd_report },
     { "logout", cmd_logout },
   };
 
   if (argc < 2)
-    return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, logout"));
+    return qdesk_usage_error ("mailbox",
+                              _("give one of login, list, move-to-inbox, report, logout"));
   for (guint i = 0; i < G_N_ELEMENTS (subcommands); i++)
     if (g_str_equal (argv[1], subcommands[i].name))
       {
@@ -491,5 +693,6 @@ qdesk_cmd_mailbox (QdeskContext  *ctx,
           return qdesk_usage_error ("mailbox", _("--json: this command does not write JSON"));
         return subcommands[i].run (ctx, argc - 1, argv + 1);
       }
-  return qdesk_usage_error ("mailbox", _("give one of login, list, move-to-inbox, logout"));
+  return qdesk_usage_error ("mailbox",
+                            _("give one of login, list, move-to-inbox, report, logout"));
 }

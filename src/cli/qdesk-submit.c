@@ -1,4 +1,4 @@
-/* qdesk-submit.c — report missed spam
+/* qdesk-submit.c — report missed spam: qdesk submit, and the sending every reporting command uses
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,20 +15,8 @@
 
 #include "qdesk.h"
 
-typedef struct
-{
-  gboolean  dry_run;
-  char     *output;
-  gboolean  yes;
-  char     *to;
-  char     *from;
-  char     *smtp_server;
-  char     *smtp_security;
-  char     *smtp_user;
-} Options;
-
-static void
-options_clear (Options *options)
+void
+qdesk_submit_options_clear (QdeskSubmitOptions *options)
 {
   g_free (options->output);
   g_free (options->to);
@@ -38,7 +26,40 @@ options_clear (Options *options)
   g_free (options->smtp_user);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+/**
+ * qdesk_with_submit_options:
+ * @options: where the options of qdesk submit are parsed to
+ *
+ * Returns: (transfer full): a command's own options followed by those of
+ *   qdesk submit
+ */
+GOptionEntry *
+qdesk_with_submit_options (QdeskSubmitOptions *options,
+                           const GOptionEntry *own,
+                           gsize               n_own)
+{
+  const GOptionEntry entries[] = {
+    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options->dry_run,
+      N_("Check the samples and show how they would be sent; send nothing"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
+      N_("Write the messages that would be sent into DIR as .eml; send nothing"), N_("DIR") },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options->yes, N_("Do not ask for confirmation"), NULL },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &options->to, N_("The submission address"), N_("ADDR") },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &options->from, N_("Your address"), N_("ADDR") },
+    { "smtp-server", 0, 0, G_OPTION_ARG_STRING, &options->smtp_server, N_("The SMTP server"),
+      N_("HOST:PORT") },
+    { "smtp-security", 0, 0, G_OPTION_ARG_STRING, &options->smtp_security,
+      N_("none (this computer only), starttls or tls"), N_("SECURITY") },
+    { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &options->smtp_user,
+      N_("User name on the SMTP server (password from the keyring)"), N_("NAME") },
+  };
+  GOptionEntry *all = g_new0 (GOptionEntry, n_own + G_N_ELEMENTS (entries) + 1);
+
+  if (n_own > 0)
+    memcpy (all, own, n_own * sizeof (GOptionEntry));
+  memcpy (all + n_own, entries, sizeof entries);
+  return all;
+}
 
 static int
 worse (int a,
@@ -180,10 +201,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 /* The options win; qd_submit_target_resolve() fills in the rest from the
  * settings and the gateway, as the window does. */
 static int
-resolve_target (QdeskContext *ctx,
-                Options      *options,
-                gboolean      need_server,
-                Target       *target)
+resolve_target (QdeskContext       *ctx,
+                const char         *command,
+                QdeskSubmitOptions *options,
+                gboolean            need_server,
+                Target             *target)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(QdAccount) account = NULL;
@@ -195,7 +217,7 @@ resolve_target (QdeskContext *ctx,
   t->user = g_strdup (options->smtp_user);
   if (options->smtp_server != NULL &&
       !qd_smtp_parse_server (options->smtp_server, &t->host, &t->port))
-    return qdesk_usage_error ("submit", _("--smtp-server takes HOST:PORT"));
+    return qdesk_usage_error (command, _("--smtp-server takes HOST:PORT"));
 
   if (ctx->gateway_url != NULL && ctx->gateway_url[0] != '\0')
     {
@@ -226,20 +248,20 @@ resolve_target (QdeskContext *ctx,
                                  account != NULL ? account->address : NULL, &error))
     {
       g_printerr ("qdesk: %s\n", error->message);
-      return qdesk_usage_error ("submit", t->to == NULL
-                                ? _("give the submission address with --to ADDR")
-                                : _("give your own address with --from ADDR"));
+      return qdesk_usage_error (command, t->to == NULL
+                                         ? _("give the submission address with --to ADDR")
+                                         : _("give your own address with --from ADDR"));
     }
   if (target->info == NULL)
     target->info = qd_gateway_info_new_defaults ();
   if (need_server && t->host == NULL)
-    return qdesk_usage_error ("submit", _("no SMTP server: give --smtp-server HOST:PORT, or sign "
-                                          "in to a gateway that announces one"));
+    return qdesk_usage_error (command, _("no SMTP server: give --smtp-server HOST:PORT, or sign "
+                                         "in to a gateway that announces one"));
   {
     QdSmtpSecurity security;
 
     if (!qd_smtp_security_from_string (t->security, &security))
-      return qdesk_usage_error ("submit", _("--smtp-security is none, starttls or tls"));
+      return qdesk_usage_error (command, _("--smtp-security is none, starttls or tls"));
   }
   return QDESK_EXIT_OK;
 }
@@ -461,52 +483,68 @@ apply_capabilities (QdSubmitter *submitter,
   return limit;
 }
 
-int
-qdesk_cmd_submit (QdeskContext  *ctx,
-                  int            argc,
-                  char         **argv)
+/* The samples of the messages the server accepted, into @sent. */
+static void
+add_sent (GPtrArray *submissions,
+          GPtrArray *results,
+          GPtrArray *sent)
 {
-  g_auto(Options) options = { 0 };
-  GOptionEntry entries[] = {
-    { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &options.dry_run,
-      N_("Check the samples and show how they would be sent; send nothing"), NULL },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options.output,
-      N_("Write the messages that would be sent into DIR as .eml; send nothing"), N_("DIR") },
-    { "yes", 'y', 0, G_OPTION_ARG_NONE, &options.yes, N_("Do not ask for confirmation"), NULL },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &options.to, N_("The submission address"), N_("ADDR") },
-    { "from", 0, 0, G_OPTION_ARG_STRING, &options.from, N_("Your address"), N_("ADDR") },
-    { "smtp-server", 0, 0, G_OPTION_ARG_STRING, &options.smtp_server, N_("The SMTP server"),
-      N_("HOST:PORT") },
-    { "smtp-security", 0, 0, G_OPTION_ARG_STRING, &options.smtp_security,
-      N_("none (this computer only), starttls or tls"), N_("SECURITY") },
-    { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &options.smtp_user,
-      N_("User name on the SMTP server (password from the keyring)"), N_("NAME") },
-    { NULL }
-  };
+  for (guint r = 0; r < results->len; r++)
+    {
+      QdSendResult *result = g_ptr_array_index (results, r);
+
+      if (!result->sent)
+        continue;
+      for (guint i = 0; i < submissions->len; i++)
+        {
+          QdSubmission *submission = g_ptr_array_index (submissions, i);
+          GPtrArray *samples = qd_submission_get_samples (submission);
+
+          if (g_strcmp0 (qd_submission_get_message_id (submission), result->message_id) != 0)
+            continue;
+          for (guint s = 0; s < samples->len; s++)
+            g_ptr_array_add (sent, g_object_ref (g_ptr_array_index (samples, s)));
+        }
+    }
+}
+
+/**
+ * qdesk_submit_samples:
+ * @command: the command's name, for its usage errors
+ * @samples: (element-type QdSample): the samples as read, not yet
+ *   evaluated; empty when qdesk submit was given no file: then only what
+ *   waits in the outbox is sent
+ * @sent: (nullable) (element-type QdSample): where the samples that the
+ *   server accepted in this run are added (a reference each); not those
+ *   kept in the outbox for a later run
+ *
+ * Everything qdesk submit does once it has its samples: the rules, the
+ * confirmation, packing, the outbox and sending, or what a dry run shows.
+ * Every command that reports samples goes this one way.
+ *
+ * Returns: the exit status
+ */
+int
+qdesk_submit_samples (QdeskContext       *ctx,
+                      const char         *command,
+                      QdeskSubmitOptions *options,
+                      GPtrArray          *samples,
+                      GPtrArray          *sent)
+{
   g_auto(Target) target = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(QdStore) store = NULL;
   g_autoptr(QdSubmitter) submitter = NULL;
-  g_autoptr(GPtrArray) samples = NULL;
   g_autoptr(GPtrArray) submissions = NULL;
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *server = NULL;
-  gboolean sending;
-  int status = QDESK_EXIT_OK;
+  gboolean sending = !options->dry_run && options->output == NULL;
+  int status;
   gint64 limit;
 
-  if (!qdesk_parse ("submit", _("FILE…|-"), entries, &argc, &argv))
-    return QDESK_EXIT_USAGE;
-  sending = !options.dry_run && options.output == NULL;
-
-  /* Every file is read before anything is sent: a mistyped name stops
-   * the whole run. */
-  samples = load_samples (argc, argv, &status);
-  if (samples == NULL)
-    return status;
-  status = resolve_target (ctx, &options, sending, &target);
+  status = resolve_target (ctx, command, options, sending, &target);
   if (status != QDESK_EXIT_OK)
     return status;
 
@@ -531,8 +569,8 @@ qdesk_cmd_submit (QdeskContext  *ctx,
     {
       if (sending)
         return status;
-      return qdesk_usage_error ("submit", _("give the message files (.eml) to submit, or - for "
-                                            "standard input"));
+      return qdesk_usage_error (command, _("give the message files (.eml) to submit, or - for "
+                                           "standard input"));
     }
 
   now = g_date_time_new_now_utc ();
@@ -542,7 +580,7 @@ qdesk_cmd_submit (QdeskContext  *ctx,
   limit = target.info->max_message_bytes;
   if (sending && count_refused (samples) < samples->len)
     {
-      if (!options.yes && isatty (STDIN_FILENO) &&
+      if (!options->yes && isatty (STDIN_FILENO) &&
           !confirm (samples->len - count_refused (samples), target.target.to, server))
         {
           g_printerr (_("qdesk: nothing was sent.\n"));
@@ -562,8 +600,8 @@ qdesk_cmd_submit (QdeskContext  *ctx,
   else if (!sending)
     {
       print_packing (submissions, &target, limit);
-      if (options.output != NULL)
-        status = worse (status, write_output (options.output, submissions));
+      if (options->output != NULL)
+        status = worse (status, write_output (options->output, submissions));
     }
   else
     {
@@ -572,7 +610,30 @@ qdesk_cmd_submit (QdeskContext  *ctx,
       if (results == NULL)
         return worse (status, qdesk_fail (error));
       status = worse (status, report_results (results));
+      if (sent != NULL)
+        add_sent (submissions, results, sent);
     }
   list_refused (samples);
   return status;
+}
+
+int
+qdesk_cmd_submit (QdeskContext  *ctx,
+                  int            argc,
+                  char         **argv)
+{
+  g_auto(QdeskSubmitOptions) options = { 0 };
+  g_autofree GOptionEntry *entries = qdesk_with_submit_options (&options, NULL, 0);
+  g_autoptr(GPtrArray) samples = NULL;
+  int status = QDESK_EXIT_OK;
+
+  if (!qdesk_parse ("submit", _("FILE…|-"), entries, &argc, &argv))
+    return QDESK_EXIT_USAGE;
+
+  /* Every file is read before anything is sent: a mistyped name stops
+   * the whole run. */
+  samples = load_samples (argc, argv, &status);
+  if (samples == NULL)
+    return status;
+  return qdesk_submit_samples (ctx, "submit", &options, samples, NULL);
 }

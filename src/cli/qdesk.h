@@ -88,6 +88,30 @@ int qdesk_cmd_check   (QdeskContext *ctx, int argc, char **argv);
 /* qdesk-submit.c */
 int qdesk_cmd_submit  (QdeskContext *ctx, int argc, char **argv);
 
+/* The options of qdesk submit, which every command that reports samples takes. */
+typedef struct
+{
+  gboolean  dry_run;
+  char     *output;
+  gboolean  yes;
+  char     *to;
+  char     *from;
+  char     *smtp_server;
+  char     *smtp_security;
+  char     *smtp_user;
+} QdeskSubmitOptions;
+
+void          qdesk_submit_options_clear (QdeskSubmitOptions *options);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QdeskSubmitOptions, qdesk_submit_options_clear)
+GOptionEntry *qdesk_with_submit_options  (QdeskSubmitOptions *options,
+                                          const GOptionEntry *own,
+                                          gsize               n_own);
+int           qdesk_submit_samples       (QdeskContext       *ctx,
+                                          const char         *command,
+                                          QdeskSubmitOptions *options,
+                                          GPtrArray          *samples,
+                                          GPtrArray          *sent);
+
 /* qdesk-follow-up.c */
 int qdesk_cmd_history (QdeskContext *ctx, int argc, char **argv);
 int qdesk_cmd_recheck (QdeskContext *ctx, int argc, char **argv);

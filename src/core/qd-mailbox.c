@@ -1,4 +1,4 @@
-/* qd-mailbox.c — one IMAP account: sign-in, Junk found, folders listed in pages, messages moved to INBOX
+/* qd-mailbox.c — one IMAP account: sign-in, Junk found, folders listed in pages, messages moved
  *
  * libetpan speaks IMAP; GIO carries its bytes (see the stream driver
  * below), so that TLS and the certificate checks are the ones the rest of
@@ -1240,7 +1240,7 @@ present_uids (QdMailbox      *self,
   return TRUE;
 }
 
-/* One batch moved to @inbox: UID MOVE (RFC 6851), else UID COPY, \Deleted
+/* One batch moved to @to: UID MOVE (RFC 6851), else UID COPY, \Deleted
  * on exactly those UIDs, and UID EXPUNGE of exactly those (RFC 4315).
  * MOVE is atomic; the three commands are not: a connection lost after
  * COPY and before EXPUNGE leaves the batch in both folders, and a retry
@@ -1250,16 +1250,16 @@ move_batch (QdMailbox     *self,
             const guint32 *uids,
             guint          n,
             gboolean       has_move,
-            const char    *inbox)
+            const char    *to)
 {
   struct mailimap_set *set = make_set (uids, n);
   int r;
 
   if (has_move)
-    r = mailimap_uid_move (self->imap, set, inbox);
+    r = mailimap_uid_move (self->imap, set, to);
   else
     {
-      r = mailimap_uid_copy (self->imap, set, inbox);
+      r = mailimap_uid_copy (self->imap, set, to);
       if (ok (r))
         {
           struct mailimap_flag_list *flags = mailimap_flag_list_new_empty ();
@@ -1280,6 +1280,7 @@ move_batch (QdMailbox     *self,
 static QdMailboxMoveResult *
 do_move (QdMailbox        *self,
          QdMailboxFolder   from,
+         QdMailboxFolder   to,
          guint32           uidvalidity,
          GArray           *uids,
          GCancellable     *cancellable,
@@ -1288,9 +1289,14 @@ do_move (QdMailbox        *self,
   g_autoptr(QdMailboxMoveResult) result = g_new0 (QdMailboxMoveResult, 1);
   QdMailboxMoveStatus failed = QD_MAILBOX_MOVE_FAILED;
   const char *wire;
+  const char *to_wire;
   gboolean has_move;
 
   if (!ensure_folders (self, cancellable, error))
+    return NULL;
+  /* The wire name is owned by self, and stays while the lock is held. */
+  to_wire = folder_wire (self, to, error);
+  if (to_wire == NULL)
     return NULL;
   wire = folder_wire (self, from, error);
   if (wire == NULL || !open_folder (self, wire, TRUE, error) ||
@@ -1341,8 +1347,7 @@ do_move (QdMailbox        *self,
             }
         }
       if (ok (r) && batch->len > 0)
-        r = move_batch (self, (const guint32 *)batch->data, batch->len, has_move,
-                        self->inbox_wire);
+        r = move_batch (self, (const guint32 *)batch->data, batch->len, has_move, to_wire);
       if (!ok (r))
         {
           set_imap_error (self, r, &result->error);
@@ -1379,6 +1384,7 @@ typedef struct
   char             *user;
   char             *password;
   QdMailboxFolder   folder;
+  QdMailboxFolder   to;       /* where OP_MOVE moves to */
   QdQuery          *query;
   QdMailboxListing *listing;
   guint             offset;
@@ -1466,7 +1472,8 @@ op_thread (GTask        *task,
       result_free = (GDestroyNotify)g_bytes_unref;
       break;
     case OP_MOVE:
-      result = do_move (self, op->folder, op->uidvalidity, op->uids, cancellable, &error);
+      result = do_move (self, op->folder, op->to, op->uidvalidity, op->uids, cancellable,
+                        &error);
       result_free = (GDestroyNotify)qd_mailbox_move_result_free;
       break;
     default:
@@ -1669,15 +1676,71 @@ qd_mailbox_fetch_raw_finish (QdMailbox     *self,
   return qd_task_finish_pointer (result, self, qd_mailbox_fetch_raw_async, error);
 }
 
+/* Starts OP_MOVE in a task tagged @tag. */
+static void
+move_start (QdMailbox           *self,
+            QdMailboxFolder      from,
+            QdMailboxFolder      to,
+            guint32              uidvalidity,
+            const guint32       *uids,
+            guint                n_uids,
+            gpointer             tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  Op *op = op_new (OP_MOVE);
+
+  op->folder = from;
+  op->to = to;
+  op->uidvalidity = uidvalidity;
+  op->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_uids);
+  g_array_append_vals (op->uids, uids, n_uids);
+  op_start (self, op, tag, cancellable, callback, user_data);
+}
+
 /**
- * qd_mailbox_move_to_inbox_async:
+ * qd_mailbox_move_async:
  * @uidvalidity: the listing's: when the folder's is another, nothing moves
  *
- * Moves @uids from @from to INBOX in batches of QD_MAILBOX_MOVE_BATCH.
+ * Moves @uids from @from to @to in batches of QD_MAILBOX_MOVE_BATCH.
  * The result says per UID what happened; when a batch fails (the
  * connection dropped), the batches before it are MOVED, the rest FAILED,
  * and result->error says why.  The task itself fails only when nothing
- * could be tried.
+ * could be tried (no such folder, UIDVALIDITY changed, neither MOVE nor
+ * UIDPLUS).
+ */
+void
+qd_mailbox_move_async (QdMailbox           *self,
+                       QdMailboxFolder      from,
+                       QdMailboxFolder      to,
+                       guint32              uidvalidity,
+                       const guint32       *uids,
+                       guint                n_uids,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_MAILBOX (self));
+  g_return_if_fail (from != to);
+  g_return_if_fail (uids != NULL || n_uids == 0);
+  move_start (self, from, to, uidvalidity, uids, n_uids, qd_mailbox_move_async, cancellable,
+              callback, user_data);
+}
+
+QdMailboxMoveResult *
+qd_mailbox_move_finish (QdMailbox     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return qd_task_finish_pointer (result, self, qd_mailbox_move_async, error);
+}
+
+/**
+ * qd_mailbox_move_to_inbox_async:
+ *
+ * qd_mailbox_move_async() from @from to INBOX.
  */
 void
 qd_mailbox_move_to_inbox_async (QdMailbox           *self,
@@ -1689,16 +1752,10 @@ qd_mailbox_move_to_inbox_async (QdMailbox           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  Op *op;
-
   g_return_if_fail (QD_IS_MAILBOX (self));
   g_return_if_fail (uids != NULL || n_uids == 0);
-  op = op_new (OP_MOVE);
-  op->folder = from;
-  op->uidvalidity = uidvalidity;
-  op->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n_uids);
-  g_array_append_vals (op->uids, uids, n_uids);
-  op_start (self, op, qd_mailbox_move_to_inbox_async, cancellable, callback, user_data);
+  move_start (self, from, QD_MAILBOX_FOLDER_INBOX, uidvalidity, uids, n_uids,
+              qd_mailbox_move_to_inbox_async, cancellable, callback, user_data);
 }
 
 QdMailboxMoveResult *

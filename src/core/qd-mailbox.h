@@ -1,4 +1,4 @@
-/* qd-mailbox.h — the person's own mailbox over IMAP (libetpan): Junk, listing, moving to Inbox
+/* qd-mailbox.h — the person's own mailbox over IMAP (libetpan): Junk, listing, moving messages
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -140,6 +140,18 @@ void                 qd_mailbox_fetch_raw_async     (QdMailbox            *self,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
 GBytes              *qd_mailbox_fetch_raw_finish    (QdMailbox            *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+void                 qd_mailbox_move_async          (QdMailbox            *self,
+                                                     QdMailboxFolder       from,
+                                                     QdMailboxFolder       to,
+                                                     guint32               uidvalidity,
+                                                     const guint32        *uids,
+                                                     guint                 n_uids,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+QdMailboxMoveResult *qd_mailbox_move_finish         (QdMailbox            *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 void                 qd_mailbox_move_to_inbox_async (QdMailbox            *self,

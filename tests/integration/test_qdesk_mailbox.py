@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """qdesk mailbox against a real Dovecot: Junk found, listed to the minute,
-searched, paged, and moved to INBOX (checked over IMAP with imaplib)."""
+searched, paged, moved to INBOX (checked over IMAP with imaplib), and missed
+spam reported from INBOX to a real SMTP server (tests/lib/qdsmtp.py)."""
 
 import base64
 import contextlib
@@ -11,6 +12,7 @@ import imaplib
 import json
 import os
 import re
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -24,12 +26,17 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
                        / "tests" / "lib"))
 
 import qdharness as h  # noqa: E402
+import qdsmtp  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
 from qdstack import Dovecot, temporary_directory  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).parent))
+from test_qdesk_submit import split_parts  # noqa: E402
+
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
-USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped"]
+USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped", "reporter", "rdry",
+         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -593,5 +600,252 @@ class NoMoveNoUidplusTests(MailboxTestCase):
         self.assertEqual(self.imap.messages("INBOX"), {})
 
 
+TO = "spam-submissions@gateway.example"
+FROM = "alice@example.com"
+
+
+def days_ago(days: float) -> dt.datetime:
+    return h.utcnow() - dt.timedelta(days=days)
+
+
+def recent(subject: str, body: str = "Cheap watches, today only.\n", days: float = 1) -> bytes:
+    """Missed spam received DAYS ago, by its Received and Date headers."""
+    return h.make_message("Spammer <offers@spam.example>", "alice@example.com", subject, body,
+                          date=days_ago(days), received=[days_ago(days)])
+
+
+class _ReportBase(MailboxTestCase):
+    """A real SMTP server to report to, and INBOX filled and read over IMAP
+    (no tests of its own)."""
+
+    def setUp(self):
+        super().setUp()
+        self.smtp = qdsmtp.SmtpServer()
+        self.smtp.start()
+        self.addCleanup(self.smtp.__exit__, None, None, None)
+
+    def use_user(self, user):
+        self.user = user
+        self.imap = Imap(self.server, user)
+        self.addCleanup(self.imap.close)
+
+    def deliver(self, data: bytes) -> None:
+        """Into INBOX over LMTP, as mail arrives."""
+        with smtplib.LMTP("127.0.0.1", self.server.lmtp) as lmtp:
+            lmtp.sendmail("offers@spam.example", [f"{self.user}@example.com"], data)
+
+    def inbox(self) -> tuple[int, dict[str, int]]:
+        """(UIDVALIDITY, {subject: UID}) of INBOX as qdesk mailbox list shows it."""
+        doc = self.list_json("--folder", "inbox", "--all")
+        return doc["uidvalidity"], {i["subject"]: i["uid"] for i in doc["items"]}
+
+    def peek(self, uid: int) -> bytes:
+        """What UID FETCH BODY.PEEK[] of an INBOX message returns."""
+        typ, _ = self.imap.m.select("INBOX", readonly=True)
+        self.assertEqual(typ, "OK")
+        typ, data = self.imap.m.uid("FETCH", str(uid), "(BODY.PEEK[])")
+        self.assertEqual(typ, "OK")
+        return data[0][1]
+
+    def report(self, *args, expect=0):
+        return self.qdesk("mailbox", "report", "--to", TO, "--from", FROM, "--smtp-server",
+                          self.smtp.server, "--smtp-security", "none", *map(str, args),
+                          expect=expect)
+
+    def attachments(self, raw: bytes) -> list[bytes]:
+        _, parts = split_parts(raw)
+        for part_headers, _ in parts[1:]:
+            self.assertEqual(part_headers.get_content_type(), "message/rfc822")
+        return [body for _, body in parts[1:]]
+
+
+class ReportTests(_ReportBase):
+    """qdesk mailbox report: Inbox messages' exact bytes (BODY.PEEK[]) through the
+    rules, packing and outbox of qdesk submit to a real SMTP server; with
+    --move-to-junk, just the sent ones into Junk."""
+
+    def test_report_sends_the_exact_bytes_and_nothing_becomes_seen(self):
+        self.use_user("reporter")
+        for subject in ("Watches A", "Watches B", "Not reported"):
+            self.deliver(recent(subject))
+        self.login()
+        uidvalidity, uids = self.inbox()
+        a, b = uids["Watches A"], uids["Watches B"]
+        proc = self.report("--uidvalidity", uidvalidity, a, b, a)
+        out = proc.stdout.decode()
+        self.assertIn(f"INBOX UID {a}", out)
+        self.assertIn(f"INBOX UID {b}", out)
+        self.assertIn("Sent ", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(message["mail_from"], FROM)
+        self.assertEqual(message["rcpt_tos"], [TO])
+        # Byte for byte what the server keeps; UID A given twice is sent once.
+        self.assertEqual(sorted(self.attachments(message["data"])),
+                         sorted([self.peek(a), self.peek(b)]))
+        # Read with PEEK, and not moved without --move-to-junk.
+        inbox = self.imap.messages("INBOX")
+        self.assertEqual(len(inbox), 3)
+        for count, flags in inbox.values():
+            self.assertEqual(count, 1)
+            self.assertNotIn("\\Seen", flags)
+        self.assertEqual(self.imap.messages("Junk"), {})
+        self.assertIn("mailbox report UID...", self.qdesk("--help").stdout.decode())
+
+    def test_dry_run_sends_and_moves_nothing(self):
+        self.use_user("rdry")
+        self.deliver(recent("Dry watches"))
+        self.login()
+        _, uids = self.inbox()
+        out = self.report("--dry-run", "--move-to-junk", uids["Dry watches"]).stdout.decode()
+        self.assertIn("1 sample(s) in 1 message(s)", out)
+        self.assertIn(f"INBOX UID {uids['Dry watches']}", out)
+        self.assertEqual(self.smtp.records(), [])
+        [(count, flags)] = self.imap.messages("INBOX").values()
+        self.assertNotIn("\\Seen", flags)
+        self.assertEqual(self.imap.messages("Junk"), {})
+
+    def test_too_old_and_too_large_are_refused_with_their_sentence(self):
+        self.use_user("rrules")
+        self.imap.append("INBOX", recent("Old watches", days=6))
+        line = "x" * 76 + "\n"
+        self.imap.append("INBOX", recent("Huge watches", body=line * (2_050_000 // len(line))))
+        self.deliver(recent("Fine watches"))
+        self.login()
+        _, uids = self.inbox()
+        old, huge, fine = uids["Old watches"], uids["Huge watches"], uids["Fine watches"]
+        self.assertGreaterEqual(len(self.peek(huge)), 2_000_000)
+        err = self.report(old, huge, fine, expect=EXIT_PARTIAL).stderr.decode()
+        [old_line] = [l for l in err.splitlines() if f"refused INBOX UID {old}:" in l]
+        self.assertIn("only samples at most 5 days old", old_line)
+        [huge_line] = [l for l in err.splitlines() if f"refused INBOX UID {huge}:" in l]
+        self.assertIn("Contact support about this sample", huge_line)
+        self.assertNotIn(f"refused INBOX UID {fine}", err)
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [self.peek(fine)])
+
+    def test_move_to_junk_moves_just_the_sent_ones_once(self):
+        self.use_user("rmove")
+        self.imap.append("INBOX", recent("Flagged watches"), flags="(\\Flagged)")
+        self.deliver(recent("Plain watches"))
+        self.imap.append("INBOX", recent("Old watches", days=6))
+        self.deliver(recent("Wanted mail"))
+        self.login()
+        uidvalidity, uids = self.inbox()
+        sent = {uids["Flagged watches"]: self.peek(uids["Flagged watches"]),
+                uids["Plain watches"]: self.peek(uids["Plain watches"])}
+        before = self.imap.messages("INBOX")
+        out = self.report("--move-to-junk", *sent, uids["Old watches"],
+                          expect=EXIT_PARTIAL).stdout.decode()
+        self.assertIn("Moved to Junk: 2.", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(sorted(self.attachments(message["data"])), sorted(sent.values()))
+        junk = self.imap.messages("Junk")
+        inbox = self.imap.messages("INBOX")
+        self.assertEqual(len(junk), 2)
+        for mid, (count, flags) in junk.items():
+            self.assertEqual(count, 1)
+            # \Recent belongs to the session, not the message.
+            self.assertEqual(flags - {"\\Recent"}, before[mid][1] - {"\\Recent"},
+                             "flags changed by the move")
+            self.assertNotIn(mid, inbox)
+        self.assertTrue(any("\\Flagged" in flags for _, flags in junk.values()))
+        self.assertEqual(len(inbox), 2, "the refused one and the unreported one stay")
+        # Again: the moved UIDs are no longer in INBOX, each is named, nothing is sent.
+        err = self.report("--move-to-junk", *sent, expect=EXIT_PARTIAL).stderr.decode()
+        for uid in sent:
+            self.assertIn(f"UID {uid} is not in INBOX", err)
+        self.assertEqual(len(self.smtp.records()), 1)
+        self.assertEqual(len(self.imap.messages("Junk")), 2)
+
+    def test_kept_in_the_outbox_is_not_moved(self):
+        self.use_user("routbox")
+        self.deliver(recent("Undelivered watches"))
+        self.login()
+        _, uids = self.inbox()
+        uid = uids["Undelivered watches"]
+        data = self.peek(uid)
+        self.smtp.plan(default="drop")
+        err = self.report("--move-to-junk", uid, expect=EXIT_NETWORK).stderr.decode()
+        self.assertIn("kept in the outbox", err)
+        self.assertEqual(self.smtp.accepted(), [])
+        self.assertEqual(self.imap.messages("Junk"), {})
+        self.assertEqual(len(self.imap.messages("INBOX")), 1)
+        # The next run of submit sends what waited, byte for byte.
+        self.smtp.plan(default="accept")
+        out = self.qdesk("submit", "--to", TO, "--from", FROM, "--smtp-server", self.smtp.server,
+                         "--smtp-security", "none").stdout.decode()
+        self.assertIn("The outbox held 1 message", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [data])
+
+    def test_a_uid_not_in_the_folder_is_named_and_the_others_reported(self):
+        self.use_user("rgone")
+        self.deliver(recent("Present watches"))
+        self.login()
+        uidvalidity, uids = self.inbox()
+        present = uids["Present watches"]
+        proc = self.report(present, 99999, expect=EXIT_PARTIAL)
+        self.assertIn("UID 99999 is not in INBOX", proc.stderr.decode())
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [self.peek(present)])
+        # A stale UIDVALIDITY: one sentence, nothing sent.
+        err = self.report("--uidvalidity", uidvalidity + 1, present,
+                          expect=EXIT_PARTIAL).stderr.decode().strip()
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("renumbered", err)
+        self.assertEqual(len(self.smtp.records()), 1)
+        # Usage: --move-to-junk is for the Inbox; a UID is a number.
+        self.report("--folder", "junk", "--move-to-junk", present, expect=EXIT_USAGE)
+        self.report("not-a-uid", expect=EXIT_USAGE)
+        self.report(expect=EXIT_USAGE)
+
+
+class ReportWithoutMoveTests(_ReportBase):
+    """A server without MOVE whose Junk is found by the name 迷惑メール: the
+    sent messages go there by UID COPY, \\Deleted and UID EXPUNGE; without
+    any Junk folder the report is sent and nothing moves."""
+    server_key = "japanese"
+
+    def test_move_to_junk_by_copy_and_expunge(self):
+        self.use_user("rcopy")
+        self.imap.create("迷惑メール")
+        self.imap.append("INBOX", recent("Copied watches"), flags="(\\Flagged)")
+        self.deliver(recent("Kept mail"))
+        # Marked \Deleted by another client: only the moved UID is expunged.
+        self.imap.append("INBOX", recent("Deleted elsewhere"), flags="(\\Deleted)")
+        self.login()
+        _, uids = self.inbox()
+        uid = uids["Copied watches"]
+        data = self.peek(uid)
+        out = self.report("--move-to-junk", uid).stdout.decode()
+        self.assertIn("Moved to 迷惑メール: 1.", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [data])
+        [(count, flags)] = self.imap.messages("迷惑メール").values()
+        self.assertEqual(count, 1)
+        self.assertIn("\\Flagged", flags)
+        self.assertNotIn("\\Seen", flags)
+        self.assertNotIn("\\Deleted", flags)
+        inbox = self.imap.messages("INBOX")
+        self.assertEqual(len(inbox), 2)
+        self.assertTrue(any("\\Deleted" in flags for _, flags in inbox.values()))
+
+    def test_move_to_junk_says_there_is_none(self):
+        self.use_user("nojunk")
+        self.deliver(recent("Unmovable watches"))
+        self.login()
+        _, uids = self.inbox()
+        uid = uids["Unmovable watches"]
+        data = self.peek(uid)
+        out = self.report("--move-to-junk", uid).stdout.decode()
+        self.assertIn("This mailbox has no Junk folder", out)
+        [message] = self.smtp.accepted()
+        self.assertEqual(self.attachments(message["data"]), [data])
+        [(count, flags)] = self.imap.messages("INBOX").values()
+        self.assertEqual(count, 1)
+        self.assertNotIn("\\Seen", flags)
+
+
 if __name__ == "__main__":
+    qdsmtp.require()
     h.main(requires=["dovecot"])

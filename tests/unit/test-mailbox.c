@@ -78,6 +78,9 @@ test_not_signed_in (void)
                                                  QD_SMTP_SECURITY_NONE, &error);
   g_autoptr(QdMailboxListing) listing = NULL;
   g_autoptr(QdMailboxFolders) folders = NULL;
+  g_autoptr(GAsyncResult) move_result = NULL;
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  guint32 uids[] = { 7 };
 
   qd_mailbox_list_async (mailbox, QD_MAILBOX_FOLDER_JUNK, NULL, NULL, qd_async_wait_result_cb,
                          &result);
@@ -89,6 +92,13 @@ test_not_signed_in (void)
   qd_mailbox_find_folders_async (mailbox, NULL, qd_async_wait_result_cb, &folders_result);
   folders = qd_mailbox_find_folders_finish (mailbox, qd_async_wait (&folders_result), &error);
   g_assert_null (folders);
+  g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
+  g_clear_error (&error);
+
+  qd_mailbox_move_async (mailbox, QD_MAILBOX_FOLDER_INBOX, QD_MAILBOX_FOLDER_JUNK, 1, uids,
+                         G_N_ELEMENTS (uids), NULL, qd_async_wait_result_cb, &move_result);
+  moved = qd_mailbox_move_finish (mailbox, qd_async_wait (&move_result), &error);
+  g_assert_null (moved);
   g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
 }
 
