@@ -276,14 +276,18 @@ subject_text (QdItem *item)
 
 /* GTK 4.8 has no gtk_list_item_set_accessible_label() (4.12), so a
  * screen reader would hear only "GtkListItemWidget" for a row.  The
- * list's row widget is our parent; name it, and only if it really is a
- * list row, in case GTK's structure changes.  The row only: each update
- * is a message on the accessibility bus, for every row bound. */
+ * list's row widget is our parent, or our grandparent where a box puts
+ * a check box beside us (the Inbox picker); name it, and only if it
+ * really is a list row, in case GTK's structure changes.  The row only:
+ * each update is a message on the accessibility bus, for every row bound. */
 static void
 label_list_row (QdMessageRow *self,
                 const char   *label)
 {
   GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (GTK_IS_BOX (row))
+    row = gtk_widget_get_parent (row);
 
   if (row != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
