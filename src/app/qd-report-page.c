@@ -28,6 +28,7 @@ struct _QdReportPage
 
   GPtrArray     *samples;     /* QdSample, in the order added */
   GHashTable    *origins;     /* QdSample picked from the Inbox -> Origin */
+  GtkWindow     *picker;      /* weak: the Inbox picker while it is open */
   GCancellable  *sending;
 };
 
@@ -431,6 +432,7 @@ add_from_inbox_action (GtkWidget  *widget,
                                   QD_ITEM_SOURCE (inbox), info->max_sample_age_days,
                                   folders != NULL && folders->junk != NULL);
   g_signal_connect_object (picker, "picked", G_CALLBACK (picked_cb), self, 0);
+  g_set_weak_pointer (&self->picker, GTK_WINDOW (picker));
   gtk_window_present (GTK_WINDOW (picker));
 }
 
@@ -974,6 +976,9 @@ qd_report_page_signed_out (QdSessionPage *page)
 {
   QdReportPage *self = QD_REPORT_PAGE (page);
 
+  /* The picker lists that user's Inbox. */
+  if (self->picker != NULL)
+    gtk_window_destroy (self->picker);
   g_hash_table_remove_all (self->origins);
   g_ptr_array_set_size (self->samples, 0);
   update_inbox (self);
@@ -990,6 +995,7 @@ qd_report_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->sending);
   g_clear_object (&self->sending);
+  g_clear_weak_pointer (&self->picker);
   g_clear_pointer (&self->origins, g_hash_table_unref);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_REPORT_PAGE);
