@@ -34,6 +34,7 @@ struct _QdMailboxPicker
   GtkCheckButton    *all_check;
   AdwStatusPage     *error_page;
   GtkLabel          *status_label;
+  GtkRevealer       *progress_revealer;
   GtkProgressBar    *progress_bar;
   AdwActionRow      *junk_row;
   GtkSwitch         *junk_switch;
@@ -256,15 +257,13 @@ fetch_done (QdMailboxPicker *self)
 {
   g_clear_object (&self->fetching);
   g_clear_pointer (&self->queue, g_ptr_array_unref);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), TRUE);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   if (self->failures == NULL)
     {
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
-  g_string_append (self->failures, _("They stay picked: try “Add to Report” again."));
+  g_string_append (self->failures, _("They stay picked: try “Add to Report” again, or unpick them."));
   update_status (self);
 }
 
@@ -373,9 +372,7 @@ add_cb (QdMailboxPicker *self)
   if (self->failures != NULL)
     g_string_free (g_steal_pointer (&self->failures), TRUE);
   update_status (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), FALSE);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
   fetch_next (self);
 }
 
@@ -455,6 +452,7 @@ qd_mailbox_picker_class_init (QdMailboxPickerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, all_check);
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, error_page);
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, status_label);
+  gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, junk_row);
   gtk_widget_class_bind_template_child (widget_class, QdMailboxPicker, junk_switch);
