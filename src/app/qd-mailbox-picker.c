@@ -263,7 +263,8 @@ fetch_done (QdMailboxPicker *self)
       gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
-  g_string_append (self->failures, _("They stay picked: try “Add to Report” again, or unpick them."));
+  g_string_append (self->failures,
+                   _("They stay picked: try “Add to Report” again, or unpick them."));
   update_status (self);
 }
 

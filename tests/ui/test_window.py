@@ -667,7 +667,8 @@ class ReportFromInbox(MailboxTest):
             data = (f"Received: from mx.spam.example by mail.example.com; "
                     f"{email.utils.format_datetime(when)}\r\n"
                     f"From: Offers <offers@spam.example>\r\nTo: {user}@example.com\r\n"
-                    f"Subject: {subject}\r\nMessage-ID: <{subject.replace(' ', '-')}@spam.example>\r\n"
+                    f"Subject: {subject}\r\n"
+                    f"Message-ID: <{subject.replace(' ', '-')}@spam.example>\r\n"
                     f"Date: {email.utils.format_datetime(when)}\r\n"
                     "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
                     "Content-Transfer-Encoding: 8bit\r\n\r\n"
@@ -731,7 +732,8 @@ class ReportFromInbox(MailboxTest):
         send = qdui.find(self.window, "push button", T["Send Report"])
         qdharness.wait_for(lambda: qdui.is_sensitive(send), 30, "the picked samples to be sendable")
         for subject in ("Cheap watches today", "Prize waiting for you"):
-            qdui.wait_for_label(self.window, lambda t, s=subject: t == s, 20, f"the row of {subject}")
+            qdui.wait_for_label(self.window, lambda t, s=subject: t == s, 20,
+                                f"the row of {subject}")
         self.shot(self.prefix + "report-from-inbox")
         # Nothing moved before the report is sent.
         self.assertEqual(self.folder(user, "Junk"), {})
@@ -826,8 +828,9 @@ class ReportFromInbox(MailboxTest):
         moved = qdharness.wait_for(lambda: self.folder(user, "Junk"), 30,
                                    "the reported message to be in Junk")
         self.assertEqual(sorted(moved), ["<Cheap-watches-today@spam.example>"])
-        self.assertEqual(sorted(self.folder(user, "INBOX")), ["<Old-cheap-watches@spam.example>",
-                                                              "<Prize-waiting-for-you@spam.example>"])
+        self.assertEqual(sorted(self.folder(user, "INBOX")),
+                         ["<Old-cheap-watches@spam.example>",
+                          "<Prize-waiting-for-you@spam.example>"])
 
 
 class ReportFromInboxNarrow(ReportFromInbox):
