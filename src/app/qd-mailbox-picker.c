@@ -180,6 +180,8 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_start (check, 6);
   gtk_widget_set_hexpand (row, TRUE);
+  /* Nothing in the Inbox was held, for any reason. */
+  qd_message_row_set_show_reason (QD_MESSAGE_ROW (row), FALSE);
   g_object_set_data (G_OBJECT (check), "list-item", list_item);
   g_signal_connect (check, "toggled", G_CALLBACK (check_toggled_cb), self);
   g_object_bind_property (list_item, "selected", check, "active", G_BINDING_SYNC_CREATE);
@@ -517,6 +519,7 @@ qd_mailbox_picker_new (GtkWindow    *parent,
     adw_action_row_set_subtitle (self->junk_row, _("Your mailbox has no Junk folder."));
   /* Newest first is the only order a mailbox lists in. */
   qd_message_header_set_sortable (self->header, FALSE);
+  qd_message_header_set_show_reason (self->header, FALSE);
 
   query = current_query (self);
   self->list = qd_item_list_new (self->source, query, PAGE_SIZE);
