@@ -67,6 +67,33 @@ qd_message_columns_layout (int             width,
     }
 }
 
+/**
+ * qd_message_columns_drop:
+ *
+ * Gives @column's width to the subject, for a list whose messages have
+ * nothing to say there (the Inbox has no reason a message was held).
+ */
+void
+qd_message_columns_drop (QdColumnLayout *layout,
+                         QdColumn        column,
+                         gboolean        rtl)
+{
+  int width = 0;
+  int x = 0;
+
+  g_return_if_fail (column < QD_N_COLUMNS && column != QD_COLUMN_SUBJECT);
+
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    width += layout->width[i];
+  layout->width[QD_COLUMN_SUBJECT] += layout->width[column];
+  layout->width[column] = 0;
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    {
+      layout->x[i] = rtl ? width - x - layout->width[i] : x;
+      x += layout->width[i];
+    }
+}
+
 const char *
 qd_message_columns_title (QdColumn column)
 {

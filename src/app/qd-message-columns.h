@@ -35,6 +35,9 @@ int         qd_message_columns_min_width (void);
 void        qd_message_columns_layout    (int             width,
                                           gboolean        rtl,
                                           QdColumnLayout *layout);
+void        qd_message_columns_drop      (QdColumnLayout *layout,
+                                          QdColumn        column,
+                                          gboolean        rtl);
 const char *qd_message_columns_title     (QdColumn        column);
 gboolean    qd_message_columns_sort      (QdColumn        column,
                                           QdSortColumn   *sort);

@@ -25,6 +25,7 @@ struct _QdMessageHeader
   QdColumn   sort_column;
   gboolean   descending;
   gboolean   sortable;
+  gboolean   hide_reason;
 };
 
 G_DEFINE_FINAL_TYPE (QdMessageHeader, qd_message_header, GTK_TYPE_WIDGET)
@@ -152,6 +153,9 @@ qd_message_header_size_allocate (GtkWidget *widget,
 
   qd_message_columns_layout (width, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL,
                              &columns);
+  if (self->hide_reason)
+    qd_message_columns_drop (&columns, QD_COLUMN_REASON,
+                             gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL);
   for (guint i = 0; i < QD_N_COLUMNS; i++)
     {
       int min;
@@ -224,6 +228,17 @@ qd_message_header_init (QdMessageHeader *self)
  */
 /* A source that lists newest first only: the titles stop sorting, and the
  * arrow shows the one order there is. */
+/* The title over a column the rows leave out goes too (the Inbox picker). */
+void
+qd_message_header_set_show_reason (QdMessageHeader *self,
+                                   gboolean         show_reason)
+{
+  g_return_if_fail (QD_IS_MESSAGE_HEADER (self));
+
+  self->hide_reason = !show_reason;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
 void
 qd_message_header_set_sortable (QdMessageHeader *self,
                                 gboolean         sortable)

@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (QdMessageHeader, qd_message_header, QD, MESSAGE_HEADER, Gt
 
 void qd_message_header_set_sortable (QdMessageHeader *self,
                                      gboolean         sortable);
+void qd_message_header_set_show_reason (QdMessageHeader *self,
+                                       gboolean         show_reason);
 void qd_message_header_get_sort (QdMessageHeader *self,
                                  QdSortColumn    *sort,
                                  gboolean        *descending);

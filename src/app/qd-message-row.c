@@ -54,6 +54,7 @@ struct _QdMessageRow
   int          line_height;      /* of a plain line and of a caption, 0: not known */
   int          caption_height;
   guint        context_serial;   /* of the Pango context they were measured with */
+  gboolean     hide_reason;
 };
 
 G_DEFINE_FINAL_TYPE (QdMessageRow, qd_message_row, GTK_TYPE_WIDGET)
@@ -190,6 +191,9 @@ qd_message_row_snapshot (GtkWidget   *widget,
   ensure_heights (self);
   qd_message_columns_layout (gtk_widget_get_width (widget),
                              gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL, &columns);
+  if (self->hide_reason)
+    qd_message_columns_drop (&columns, QD_COLUMN_REASON,
+                             gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL);
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -276,14 +280,18 @@ subject_text (QdItem *item)
 
 /* GTK 4.8 has no gtk_list_item_set_accessible_label() (4.12), so a
  * screen reader would hear only "GtkListItemWidget" for a row.  The
- * list's row widget is our parent; name it, and only if it really is a
- * list row, in case GTK's structure changes.  The row only: each update
- * is a message on the accessibility bus, for every row bound. */
+ * list's row widget is our parent, or our grandparent where a box puts
+ * a check box beside us (the Inbox picker); name it, and only if it
+ * really is a list row, in case GTK's structure changes.  The row only:
+ * each update is a message on the accessibility bus, for every row bound. */
 static void
 label_list_row (QdMessageRow *self,
                 const char   *label)
 {
   GtkWidget *row = gtk_widget_get_parent (GTK_WIDGET (self));
+
+  if (GTK_IS_BOX (row))
+    row = gtk_widget_get_parent (row);
 
   if (row != NULL && gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
     gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
@@ -326,12 +334,32 @@ qd_message_row_set_item (QdMessageRow *self,
   /* The address is always shown: look-alikes hide behind names. */
   self->text[TEXT_ADDRESS] = qd_address_for_display (address);
   self->text[TEXT_SUBJECT] = subject_text (item);
-  self->text[TEXT_REASON] = qd_format_reason (item);
+  self->text[TEXT_REASON] = self->hide_reason ? NULL : qd_format_reason (item);
   self->text[TEXT_SIZE] = qd_format_size (qd_item_get_size (item));
 
   /* One sentence for a screen reader: sender, subject, reason. */
-  description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), self->text[TEXT_NAME],
-                                 self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT],
-                                 self->text[TEXT_REASON]);
+  if (self->hide_reason)
+    description = g_strdup_printf (_("From %s <%s>, “%s”"), self->text[TEXT_NAME],
+                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT]);
+  else
+    description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), self->text[TEXT_NAME],
+                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT],
+                                   self->text[TEXT_REASON]);
   label_list_row (self, description);
+}
+
+/**
+ * qd_message_row_set_show_reason:
+ *
+ * Whether the row shows why the message was held; call before binding.
+ * The Inbox's messages were not held: the picker's rows leave it out.
+ */
+void
+qd_message_row_set_show_reason (QdMessageRow *self,
+                                gboolean      show_reason)
+{
+  g_return_if_fail (QD_IS_MESSAGE_ROW (self));
+
+  self->hide_reason = !show_reason;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }

@@ -18,5 +18,7 @@ G_DECLARE_FINAL_TYPE (QdMessageRow, qd_message_row, QD, MESSAGE_ROW, GtkWidget)
 GtkWidget *qd_message_row_new      (void);
 void       qd_message_row_set_item (QdMessageRow *self,
                                     QdItem       *item);
+void       qd_message_row_set_show_reason (QdMessageRow *self,
+                                           gboolean      show_reason);
 
 G_END_DECLS

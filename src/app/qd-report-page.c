@@ -9,6 +9,7 @@
 
 #include "qd-file-chooser.h"
 #include "qd-format.h"
+#include "qd-mailbox-picker.h"
 #include "qd-report-page.h"
 #include "qd-toast.h"
 
@@ -22,10 +23,22 @@ struct _QdReportPage
   AdwActionRow  *plan_row;
   AdwActionRow  *target_row;
   GtkSpinner    *send_spinner;
+  GtkWidget     *inbox_button;
+  GtkWidget     *inbox_empty_button;
 
   GPtrArray     *samples;     /* QdSample, in the order added */
+  GHashTable    *origins;     /* QdSample picked from the Inbox -> Origin */
+  GtkWindow     *picker;      /* weak: the Inbox picker while it is open */
   GCancellable  *sending;
 };
+
+/* Where a sample picked from the Inbox is in the mailbox. */
+typedef struct
+{
+  guint32   uidvalidity;
+  guint32   uid;
+  gboolean  move_to_junk;   /* once it has been sent */
+} Origin;
 
 G_DEFINE_FINAL_TYPE (QdReportPage, qd_report_page, QD_TYPE_SESSION_PAGE)
 
@@ -108,6 +121,7 @@ remove_clicked_cb (GtkButton    *button,
 {
   QdSample *sample = g_object_get_data (G_OBJECT (button), "sample");
 
+  g_hash_table_remove (self->origins, sample);
   g_ptr_array_remove (self->samples, sample);
   gtk_widget_activate_action (GTK_WIDGET (self), "report.refresh", NULL);
 }
@@ -267,6 +281,19 @@ refresh (QdReportPage *self)
 
 /* adding */
 
+/* Files and the Inbox's messages alike: the same rules, packing and outbox. */
+static QdSample *
+add_sample (QdReportPage *self,
+            GBytes       *bytes,
+            const char   *name)
+{
+  QdSample *sample = qd_sample_new (bytes, name);
+
+  g_ptr_array_add (self->samples, sample);
+  refresh (self);
+  return sample;
+}
+
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
@@ -285,8 +312,7 @@ loaded_cb (GObject      *object,
       qd_show_toast (GTK_WIDGET (self), message);
       return;
     }
-  g_ptr_array_add (self->samples, qd_sample_new (bytes, name));
-  refresh (self);
+  add_sample (self, bytes, name);
 }
 
 void
@@ -338,6 +364,79 @@ add_action (GtkWidget  *widget,
 }
 
 static gboolean
+already_picked (QdReportPage *self,
+                guint32       uidvalidity,
+                guint32       uid)
+{
+  GHashTableIter iter;
+  Origin *origin;
+
+  g_hash_table_iter_init (&iter, self->origins);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&origin))
+    if (origin->uidvalidity == uidvalidity && origin->uid == uid)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+picked_cb (QdMailboxPicker *picker,
+           QdItem          *item,
+           GBytes          *raw,
+           gboolean         move_to_junk,
+           QdReportPage    *self)
+{
+  g_autofree char *subject = qd_text_make_safe (qd_item_get_subject (item) != NULL
+                                                ? qd_item_get_subject (item)
+                                                : _("(no subject)"), -1);
+  /* Translators: the name of a sample picked from the mailbox, with its subject */
+  g_autofree char *name = g_strdup_printf (_("Inbox: %s"), subject);
+  g_autofree Origin *origin = g_new0 (Origin, 1);
+  QdSample *sample;
+
+  /* The mailbox's source names every item so; anything else is only a sample. */
+  if (!qd_mailbox_source_parse_id (qd_item_get_id (item), &origin->uidvalidity, &origin->uid))
+    {
+      add_sample (self, raw, name);
+      return;
+    }
+  /* Reporting one message twice would only count it twice. */
+  if (already_picked (self, origin->uidvalidity, origin->uid))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is already among the samples."),
+                                                  subject);
+
+      qd_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+  origin->move_to_junk = move_to_junk;
+  sample = add_sample (self, raw, name);
+  g_hash_table_insert (self->origins, g_object_ref (sample), g_steal_pointer (&origin));
+}
+
+static void
+add_from_inbox_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *parameter)
+{
+  QdReportPage *self = QD_REPORT_PAGE (widget);
+  QdMailbox *mailbox = qd_session_get_mailbox (session (self));
+  QdMailboxFolders *folders = qd_session_get_mailbox_folders (session (self));
+  g_autoptr(QdGatewayInfo) info = gateway_info (self);
+  g_autoptr(QdMailboxSource) inbox = NULL;
+  QdMailboxPicker *picker;
+
+  if (mailbox == NULL)
+    return;
+  inbox = qd_mailbox_source_new (mailbox, QD_MAILBOX_FOLDER_INBOX);
+  picker = qd_mailbox_picker_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                  QD_ITEM_SOURCE (inbox), info->max_sample_age_days,
+                                  folders != NULL && folders->junk != NULL);
+  g_signal_connect_object (picker, "picked", G_CALLBACK (picked_cb), self, 0);
+  g_set_weak_pointer (&self->picker, GTK_WINDOW (picker));
+  gtk_window_present (GTK_WINDOW (picker));
+}
+
+static gboolean
 drop_cb (GtkDropTarget *target,
          const GValue  *value,
          double         x,
@@ -361,6 +460,7 @@ typedef struct
   QdSubmitTarget  target;
   QdSubmitter    *submitter;
   GPtrArray      *sendable;     /* NULL: only what waits in the outbox */
+  GPtrArray      *packed;       /* QdSubmission, as handed to the submitter */
 } Send;
 
 static void start_sending (Send *send);
@@ -372,6 +472,7 @@ send_free (Send *send)
   qd_submit_target_clear (&send->target);
   g_clear_object (&send->submitter);
   g_clear_pointer (&send->sendable, g_ptr_array_unref);
+  g_clear_pointer (&send->packed, g_ptr_array_unref);
   g_free (send);
 }
 
@@ -415,6 +516,164 @@ count_results (GPtrArray  *results,
     }
 }
 
+/* moving what was reported from the Inbox to Junk, once sent */
+
+typedef struct
+{
+  QdReportPage *self;
+  guint32       uidvalidity;
+  GArray       *uids;     /* guint32 */
+  GPtrArray    *names;    /* char *, the subject of each of uids */
+  GPtrArray    *stale;    /* char *, subjects picked before the Inbox was renumbered */
+} JunkMove;
+
+static void
+junk_move_free (JunkMove *move)
+{
+  g_clear_object (&move->self);
+  g_array_unref (move->uids);
+  g_ptr_array_unref (move->names);
+  g_ptr_array_unref (move->stale);
+  g_free (move);
+}
+
+static char *
+sample_title (QdSample *sample)
+{
+  return qd_text_make_safe (qd_sample_get_subject (sample) != NULL
+                            ? qd_sample_get_subject (sample) : qd_sample_get_name (sample), -1);
+}
+
+/* The samples picked to go to Junk among those the server accepted;
+ * NULL when none.  They are forgotten here, so none moves twice. */
+static JunkMove *
+sent_to_junk (Send      *send,
+              GPtrArray *results)
+{
+  QdReportPage *self = send->self;
+  JunkMove *move = NULL;
+
+  for (guint r = 0; results != NULL && send->packed != NULL && r < results->len; r++)
+    {
+      QdSendResult *result = g_ptr_array_index (results, r);
+
+      if (!result->sent)
+        continue;
+      for (guint i = 0; i < send->packed->len; i++)
+        {
+          QdSubmission *submission = g_ptr_array_index (send->packed, i);
+          GPtrArray *samples = qd_submission_get_samples (submission);
+
+          if (g_strcmp0 (qd_submission_get_message_id (submission), result->message_id) != 0)
+            continue;
+          for (guint j = 0; j < samples->len; j++)
+            {
+              QdSample *sample = g_ptr_array_index (samples, j);
+              Origin *origin = g_hash_table_lookup (self->origins, sample);
+
+              if (origin == NULL || !origin->move_to_junk)
+                continue;
+              if (move == NULL)
+                {
+                  move = g_new0 (JunkMove, 1);
+                  move->self = g_object_ref (self);
+                  move->uidvalidity = origin->uidvalidity;
+                  move->uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+                  move->names = g_ptr_array_new_with_free_func (g_free);
+                  move->stale = g_ptr_array_new_with_free_func (g_free);
+                }
+              if (origin->uidvalidity == move->uidvalidity)
+                {
+                  g_array_append_val (move->uids, origin->uid);
+                  g_ptr_array_add (move->names, sample_title (sample));
+                }
+              else
+                g_ptr_array_add (move->stale, sample_title (sample));
+              g_hash_table_remove (self->origins, sample);
+            }
+        }
+    }
+  return move;
+}
+
+static void
+moved_to_junk_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  JunkMove *move = user_data;
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) not_moved = g_ptr_array_new ();
+  guint total = move->uids->len + move->stale->len;
+
+  moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
+  if (moved == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The reported messages were not moved to "
+                                                    "Junk: %s"), error->message);
+
+      qd_show_toast (GTK_WIDGET (move->self), message);
+      junk_move_free (move);
+      return;
+    }
+  for (guint i = 0; i < moved->uids->len; i++)
+    if (g_array_index (moved->statuses, QdMailboxMoveStatus, i) != QD_MAILBOX_MOVE_MOVED)
+      g_ptr_array_add (not_moved, g_ptr_array_index (move->names, i));
+  for (guint i = 0; i < move->stale->len; i++)
+    g_ptr_array_add (not_moved, g_ptr_array_index (move->stale, i));
+
+  if (not_moved->len == 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                               "%u reported message moved to Junk.",
+                                               "%u reported messages moved to Junk.",
+                                               moved->n_moved), moved->n_moved);
+  else
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (not_moved, NULL);
+      names = g_strjoinv (", ", (char **)not_moved->pdata);
+      /* Translators: "1 of 2 reported messages moved to Junk. Not moved: “Subject”." */
+      g_string_append_printf (text, _("%u of %u reported messages moved to Junk. Not moved: "
+                                      "%s."), moved->n_moved, total, names);
+      if (moved->error != NULL)
+        g_string_append_printf (text, " %s", moved->error->message);
+      else if (moved->n_gone > 0)
+        g_string_append_printf (text, " %s", _("They were no longer in your Inbox."));
+      else if (move->stale->len > 0)
+        g_string_append_printf (text, " %s", _("Your Inbox was renumbered on the server "
+                                               "since they were picked; move them in your "
+                                               "mail program."));
+    }
+  qd_show_toast (GTK_WIDGET (move->self), text->str);
+  junk_move_free (move);
+}
+
+/* Only after the server took them: a report waiting in the outbox may
+ * yet fail, and its messages would be in Junk unreported. */
+static void
+move_to_junk (JunkMove *move)
+{
+  QdMailbox *mailbox = qd_session_get_mailbox (session (move->self));
+  QdMailboxFolders *folders = qd_session_get_mailbox_folders (session (move->self));
+
+  if (mailbox == NULL || folders == NULL || folders->junk == NULL)
+    {
+      qd_show_toast (GTK_WIDGET (move->self),
+                     _("The reported messages were not moved to Junk: you are no longer "
+                       "signed in to your mailbox. Move them in your mail program."));
+      junk_move_free (move);
+      return;
+    }
+  /* Not the page's cancellable: a move once asked for finishes, and says
+   * exactly which messages went. */
+  qd_mailbox_move_async (mailbox, QD_MAILBOX_FOLDER_INBOX, QD_MAILBOX_FOLDER_JUNK,
+                         move->uidvalidity, (const guint32 *)move->uids->data, move->uids->len,
+                         NULL, moved_to_junk_cb, move);
+}
+
 static void
 submitted_cb (GObject      *object,
               GAsyncResult *result,
@@ -424,6 +683,7 @@ submitted_cb (GObject      *object,
   g_autoptr(GPtrArray) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
+  JunkMove *junk = NULL;
   guint sent, kept, refused;
 
   results = qd_submitter_submit_finish (QD_SUBMITTER (object), result, &error);
@@ -434,12 +694,16 @@ submitted_cb (GObject      *object,
       return;
     }
   count_results (results, &sent, &kept, &refused, &message);
+  junk = sent_to_junk (send, results);
   /* Refused or waiting, they stay on the page with their reason. */
   kept += refused;
   /* What the server accepted leaves the page; the rest stays, to retry. */
   if (kept == 0)
     for (guint i = 0; i < send->sendable->len; i++)
-      g_ptr_array_remove (send->self->samples, g_ptr_array_index (send->sendable, i));
+      {
+        g_hash_table_remove (send->self->origins, g_ptr_array_index (send->sendable, i));
+        g_ptr_array_remove (send->self->samples, g_ptr_array_index (send->sendable, i));
+      }
   if (kept == 0)
     {
       g_free (message);
@@ -458,6 +722,8 @@ submitted_cb (GObject      *object,
                                  why != NULL ? why : "");
     }
   send_done (send, message);
+  if (junk != NULL)
+    move_to_junk (junk);
 }
 
 static void
@@ -506,6 +772,7 @@ probed_cb (GObject      *object,
       send_done (send, error->message);
       return;
     }
+  send->packed = g_ptr_array_ref (packed);
   qd_submitter_submit_async (send->submitter, packed, self->sending, submitted_cb, send);
 }
 
@@ -680,12 +947,24 @@ update_description (QdReportPage *self)
   adw_status_page_set_description (self->empty_page, description);
 }
 
+/* Picking from the Inbox needs a mailbox. */
+static void
+update_inbox (QdReportPage *self)
+{
+  gboolean has_mailbox = qd_session_get_mailbox (session (self)) != NULL;
+
+  gtk_widget_set_visible (self->inbox_button, has_mailbox);
+  gtk_widget_set_visible (self->inbox_empty_button, has_mailbox);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.add-from-inbox", has_mailbox);
+}
+
 /* Signing in brings the gateway's limits. */
 static void
 qd_report_page_signed_in (QdSessionPage *page)
 {
   QdReportPage *self = QD_REPORT_PAGE (page);
 
+  update_inbox (self);
   update_description (self);
   refresh (self);
 }
@@ -697,7 +976,12 @@ qd_report_page_signed_out (QdSessionPage *page)
 {
   QdReportPage *self = QD_REPORT_PAGE (page);
 
+  /* The picker lists that user's Inbox. */
+  if (self->picker != NULL)
+    gtk_window_destroy (self->picker);
+  g_hash_table_remove_all (self->origins);
   g_ptr_array_set_size (self->samples, 0);
+  update_inbox (self);
   update_description (self);
   refresh (self);
 }
@@ -711,6 +995,8 @@ qd_report_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->sending);
   g_clear_object (&self->sending);
+  g_clear_weak_pointer (&self->picker);
+  g_clear_pointer (&self->origins, g_hash_table_unref);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_REPORT_PAGE);
 
@@ -726,6 +1012,7 @@ qd_report_page_constructed (GObject *object)
 
   /* They name where reports go. */
   g_assert (G_IS_SETTINGS (settings (self)));
+  update_inbox (self);
   update_description (self);
   refresh (self);
 }
@@ -751,8 +1038,12 @@ qd_report_page_class_init (QdReportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdReportPage, plan_row);
   gtk_widget_class_bind_template_child (widget_class, QdReportPage, target_row);
   gtk_widget_class_bind_template_child (widget_class, QdReportPage, send_spinner);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, inbox_button);
+  gtk_widget_class_bind_template_child (widget_class, QdReportPage, inbox_empty_button);
 
   gtk_widget_class_install_action (widget_class, "report.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "report.add-from-inbox", NULL,
+                                   add_from_inbox_action);
   gtk_widget_class_install_action (widget_class, "report.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "report.refresh", NULL, refresh_action);
 }
@@ -764,6 +1055,7 @@ qd_report_page_init (QdReportPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->samples = g_ptr_array_new_with_free_func (g_object_unref);
+  self->origins = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);

@@ -1274,7 +1274,10 @@ do_fetch_raw (QdMailbox        *self,
       struct mailimap_msg_att_static *body = find_static (clist_content (it),
                                                           MAILIMAP_MSG_ATT_BODY_SECTION);
 
-      if (got != NULL && got->att_data.att_uid == uid && body != NULL)
+      /* Dovecot answers for a message another client expunged, until this
+       * session is told, with an empty body: no message is empty. */
+      if (got != NULL && got->att_data.att_uid == uid && body != NULL &&
+          body->att_data.att_body_section->sec_length > 0)
         bytes = g_bytes_new (body->att_data.att_body_section->sec_body_part,
                              body->att_data.att_body_section->sec_length);
     }
