@@ -512,37 +512,42 @@ class MailboxTest(WindowTest):
         cls.root_cm.__exit__(None, None, None)
 
     def imap(self, user):
+        """A signed-in connection, for a "with" block: it logs out at its end,
+        since Dovecot allows a user only ten connections from one address."""
         import imaplib
         m = imaplib.IMAP4("127.0.0.1", self.dovecot.imap, timeout=30)
-        m.login(user, MAILBOX_PASSWORD)
-        self.addCleanup(m.logout)
+        try:
+            m.login(user, MAILBOX_PASSWORD)
+        except BaseException:
+            m.shutdown()
+            raise
         return m
 
     def fill_junk(self, user, subjects):
-        m = self.imap(user)
-        when = dt.datetime.now().astimezone() - dt.timedelta(hours=1)
-        for i, subject in enumerate(subjects):
-            data = (f"From: Deals <deals{i}@shop.example>\r\nTo: {user}@example.com\r\n"
-                    f"Subject: {subject}\r\nMessage-ID: <{user}-{i}@shop.example>\r\n"
-                    f"Date: {email.utils.format_datetime(when)}\r\n"
-                    "X-QD-Graymail: marketing\r\n\r\nHello\r\n").encode()
-            typ, answer = m.append("Junk", "", imaplib_time(when), data)
-            self.assertEqual(typ, "OK", answer)
+        with self.imap(user) as m:
+            when = dt.datetime.now().astimezone() - dt.timedelta(hours=1)
+            for i, subject in enumerate(subjects):
+                data = (f"From: Deals <deals{i}@shop.example>\r\nTo: {user}@example.com\r\n"
+                        f"Subject: {subject}\r\nMessage-ID: <{user}-{i}@shop.example>\r\n"
+                        f"Date: {email.utils.format_datetime(when)}\r\n"
+                        "X-QD-Graymail: marketing\r\n\r\nHello\r\n").encode()
+                typ, answer = m.append("Junk", "", imaplib_time(when), data)
+                self.assertEqual(typ, "OK", answer)
 
     def folder(self, user, name):
         """{Message-ID: flags} of folder NAME, examined read-only; fails on a duplicate."""
         import re
-        m = self.imap(user)
-        typ, _ = m.select(name, readonly=True)
-        self.assertEqual(typ, "OK")
-        typ, data = m.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
-        found = {}
-        for part in data:
-            if isinstance(part, tuple):
-                mid = part[1].decode().split(":", 1)[1].strip()
-                self.assertNotIn(mid, found, f"{mid} twice in {name}")
-                found[mid] = re.search(rb"FLAGS \(([^)]*)\)", part[0]).group(1).decode()
-        return found
+        with self.imap(user) as m:
+            typ, _ = m.select(name, readonly=True)
+            self.assertEqual(typ, "OK")
+            typ, data = m.uid("FETCH", "1:*", "(FLAGS BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            found = {}
+            for part in data:
+                if isinstance(part, tuple):
+                    mid = part[1].decode().split(":", 1)[1].strip()
+                    self.assertNotIn(mid, found, f"{mid} twice in {name}")
+                    found[mid] = re.search(rb"FLAGS \(([^)]*)\)", part[0]).group(1).decode()
+            return found
 
     def connect_mailbox(self, user):
         session.set_setting("imap-host", "127.0.0.1")
@@ -681,38 +686,38 @@ class ReportFromInbox(MailboxTest):
     def fill_inbox(self, user):
         """{subject: UID} of INBOX after appending three recent messages and one
         received (INTERNALDATE) a week ago."""
-        m = self.imap(user)
-        now = dt.datetime.now().astimezone()
-        for subject, age in (("Cheap watches today", dt.timedelta(hours=3)),
-                             ("Prize waiting for you", dt.timedelta(hours=2)),
-                             ("Lunch on Friday", dt.timedelta(hours=1)),
-                             ("Old cheap watches", dt.timedelta(days=7))):
-            when = now - age
-            data = (f"Received: from mx.spam.example by mail.example.com; "
-                    f"{email.utils.format_datetime(when)}\r\n"
-                    f"From: Offers <offers@spam.example>\r\nTo: {user}@example.com\r\n"
-                    f"Subject: {subject}\r\n"
-                    f"Message-ID: <{subject.replace(' ', '-')}@spam.example>\r\n"
-                    f"Date: {email.utils.format_datetime(when)}\r\n"
-                    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Transfer-Encoding: 8bit\r\n\r\n"
-                    f"{subject}: 今日だけ, trailing space \r\n\r\n").encode()
-            typ, answer = m.append("INBOX", "", imaplib_time(when), data)
-            self.assertEqual(typ, "OK", answer)
-        m.select("INBOX", readonly=True)
-        typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
-        import re
-        return {part[1].decode().split(":", 1)[1].strip():
-                int(re.search(rb"UID (\d+)", part[0]).group(1))
-                for part in data if isinstance(part, tuple)}
+        with self.imap(user) as m:
+            now = dt.datetime.now().astimezone()
+            for subject, age in (("Cheap watches today", dt.timedelta(hours=3)),
+                                 ("Prize waiting for you", dt.timedelta(hours=2)),
+                                 ("Lunch on Friday", dt.timedelta(hours=1)),
+                                 ("Old cheap watches", dt.timedelta(days=7))):
+                when = now - age
+                data = (f"Received: from mx.spam.example by mail.example.com; "
+                        f"{email.utils.format_datetime(when)}\r\n"
+                        f"From: Offers <offers@spam.example>\r\nTo: {user}@example.com\r\n"
+                        f"Subject: {subject}\r\n"
+                        f"Message-ID: <{subject.replace(' ', '-')}@spam.example>\r\n"
+                        f"Date: {email.utils.format_datetime(when)}\r\n"
+                        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+                        f"{subject}: 今日だけ, trailing space \r\n\r\n").encode()
+                typ, answer = m.append("INBOX", "", imaplib_time(when), data)
+                self.assertEqual(typ, "OK", answer)
+            m.select("INBOX", readonly=True)
+            typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            import re
+            return {part[1].decode().split(":", 1)[1].strip():
+                    int(re.search(rb"UID (\d+)", part[0]).group(1))
+                    for part in data if isinstance(part, tuple)}
 
     def peek(self, user, uid):
         """What UID FETCH BODY.PEEK[] of an INBOX message returns."""
-        m = self.imap(user)
-        m.select("INBOX", readonly=True)
-        typ, data = m.uid("FETCH", str(uid), "(BODY.PEEK[])")
-        self.assertEqual(typ, "OK")
-        return data[0][1]
+        with self.imap(user) as m:
+            m.select("INBOX", readonly=True)
+            typ, data = m.uid("FETCH", str(uid), "(BODY.PEEK[])")
+            self.assertEqual(typ, "OK")
+            return data[0][1]
 
     def press(self, acc):
         """Clicks ACC with the pointer, through the X server, as a person would:
@@ -811,10 +816,10 @@ class ReportFromInbox(MailboxTest):
         qdharness.wait_for(lambda: pick_name("Lunch on Friday") in self.picks(self.app), 30,
                            "the Inbox's recent messages in the picker")
         # Deleted by another mail program after the picker listed it.
-        m = self.imap(user)
-        m.select("INBOX")
-        m.uid("STORE", str(uids["Lunch on Friday"]), "+FLAGS.SILENT", "(\\Deleted)")
-        m.expunge()
+        with self.imap(user) as m:
+            m.select("INBOX")
+            m.uid("STORE", str(uids["Lunch on Friday"]), "+FLAGS.SILENT", "(\\Deleted)")
+            m.expunge()
         for subject in ("Lunch on Friday", "Cheap watches today"):
             check = qdui.find(self.app, "check box", pick_name(subject))
             self.press(check)
