@@ -351,9 +351,7 @@ fill_mailbox (QdSignInPage *self,
   for (guint i = 0; i < G_N_ELEMENTS (securities); i++)
     if (securities[i] == security)
       gtk_toggle_button_set_active (self->imap_security_buttons[i], TRUE);
-  server = port > 0 ? (strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%d", host, port)
-                                                  : g_strdup_printf ("%s:%d", host, port))
-                    : g_strdup (host);
+  server = port > 0 ? qd_address_join_host_port (host, (guint16)port) : g_strdup (host);
   gtk_editable_set_text (GTK_EDITABLE (self->imap_server_row), server);
   gtk_editable_set_text (GTK_EDITABLE (self->imap_user_row), user);
   adw_expander_row_set_enable_expansion (self->mailbox_row, TRUE);

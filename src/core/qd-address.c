@@ -1,4 +1,4 @@
-/* qd-address.c — mail addresses shown so that look-alikes show; hosts that are this computer
+/* qd-address.c — mail addresses shown so that look-alikes show; hosts that are this computer; host:port
  *
  * Phishing often comes from a domain that reads like a real one but uses
  * letters of another script: "pаypal.com" with a Cyrillic "а".  An address
@@ -56,4 +56,16 @@ qd_address_is_loopback (const char *host)
     return TRUE;
   address = g_inet_address_new_from_string (host);
   return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* "host:port", "[v6]:port": a server as the keyring names it, and as
+ * g_network_address_parse () reads it back. */
+char *
+qd_address_join_host_port (const char *host,
+                           guint16     port)
+{
+  g_return_val_if_fail (host != NULL, NULL);
+
+  return strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, port)
+                                    : g_strdup_printf ("%s:%u", host, port);
 }

@@ -11,5 +11,7 @@ G_BEGIN_DECLS
 
 char     *qd_address_for_display (const char *address);
 gboolean  qd_address_is_loopback  (const char *host);
+char     *qd_address_join_host_port (const char *host,
+                                    guint16     port);
 
 G_END_DECLS

@@ -1735,8 +1735,7 @@ qd_mailbox_dup_server (QdMailbox *self)
 {
   g_return_val_if_fail (QD_IS_MAILBOX (self), NULL);
 
-  return strchr (self->host, ':') != NULL ? g_strdup_printf ("[%s]:%u", self->host, self->port)
-                                          : g_strdup_printf ("%s:%u", self->host, self->port);
+  return qd_address_join_host_port (self->host, self->port);
 }
 
 /**

@@ -207,9 +207,7 @@ qd_smtp_client_dup_server (QdSmtpClient *self)
 {
   g_return_val_if_fail (QD_IS_SMTP_CLIENT (self), NULL);
 
-  if (strchr (self->host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", self->host, self->port);
-  return g_strdup_printf ("%s:%u", self->host, self->port);
+  return qd_address_join_host_port (self->host, self->port);
 }
 
 QdSmtpSecurity

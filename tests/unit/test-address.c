@@ -38,6 +38,18 @@ test_address_is_loopback (void)
     g_assert_false (qd_address_is_loopback (other[i]));
 }
 
+static void
+test_address_join_host_port (void)
+{
+  g_autofree char *name = qd_address_join_host_port ("imap.example.com", 993);
+  g_autofree char *v4 = qd_address_join_host_port ("127.0.0.1", 143);
+  g_autofree char *v6 = qd_address_join_host_port ("::1", 143);
+
+  g_assert_cmpstr (name, ==, "imap.example.com:993");
+  g_assert_cmpstr (v4, ==, "127.0.0.1:143");
+  g_assert_cmpstr (v6, ==, "[::1]:143");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -46,6 +58,7 @@ main (int   argc,
 
   g_test_add_func ("/address/for-display", test_address_for_display);
   g_test_add_func ("/address/is-loopback", test_address_is_loopback);
+  g_test_add_func ("/address/join-host-port", test_address_join_host_port);
 
   return g_test_run ();
 }
