@@ -51,21 +51,32 @@ item_actions (QdMailboxSource *self)
   return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX : QD_ACTION_NONE;
 }
 
+/* "A:B", two numbers as ids ("UIDVALIDITY:UID") and cursors
+ * ("GENERATION:OFFSET") write them; B at least @min_second. */
+static gboolean
+parse_pair (const char *text,
+            guint64     min_second,
+            guint32    *first,
+            guint32    *second)
+{
+  g_auto(GStrv) parts = text != NULL ? g_strsplit (text, ":", 3) : NULL;
+  guint64 a, b;
+
+  if (parts == NULL || g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &a, NULL) ||
+      !g_ascii_string_to_unsigned (parts[1], 10, min_second, G_MAXUINT32, &b, NULL))
+    return FALSE;
+  *first = a;
+  *second = b;
+  return TRUE;
+}
+
 gboolean
 qd_mailbox_source_parse_id (const char *id,
                             guint32    *uidvalidity,
                             guint32    *uid)
 {
-  g_auto(GStrv) parts = id != NULL ? g_strsplit (id, ":", 3) : NULL;
-  guint64 v, u;
-
-  if (parts == NULL || g_strv_length (parts) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &v, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 1, G_MAXUINT32, &u, NULL))
-    return FALSE;
-  *uidvalidity = v;
-  *uid = u;
-  return TRUE;
+  return parse_pair (id, 1, uidvalidity, uid);
 }
 
 static void
@@ -175,8 +186,6 @@ list_async (QdItemSource        *source,
   Page *page = g_new0 (Page, 1);
   QdMailboxListing *listing;
   g_autoptr(QdQuery) copy = NULL;
-  g_auto(GStrv) parts = NULL;
-  guint64 generation, offset;
 
   page->limit = MAX (limit, 1);
   g_task_set_task_data (task, page, g_free);
@@ -188,17 +197,12 @@ list_async (QdItemSource        *source,
       return;
     }
 
-  parts = g_strsplit (cursor, ":", 3);
-  if (g_strv_length (parts) != 2 ||
-      !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT32, &generation, NULL) ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXUINT32, &offset, NULL))
+  if (!parse_pair (cursor, 0, &page->generation, &page->offset))
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
                                _("The list could not be continued. Refresh it and try again."));
       return;
     }
-  page->generation = generation;
-  page->offset = offset;
   listing = g_hash_table_lookup (self->listings, GUINT_TO_POINTER (page->generation));
   if (listing == NULL)
     {

@@ -172,6 +172,17 @@ class WindowTest(unittest.TestCase):
         self.app = qdui.application()
         self.window = qdui.find(self.app, "frame")
 
+    def use_smtp_server(self):
+        """A real SMTP server for this test, and the settings that send to it."""
+        self.smtp = SmtpServer()
+        self.smtp.__enter__()
+        self.addCleanup(self.smtp.__exit__, None, None, None)
+        host, port = self.smtp.server.rsplit(":", 1)
+        for key, value in (("smtp-host", f"'{host}'"), ("smtp-port", port),
+                           ("smtp-security", "'none'")):
+            session.set_setting(key, value)
+            self.addCleanup(session.set_setting, key, "0" if key == "smtp-port" else "''")
+
     def shot(self, name):
         time.sleep(1)  # let transitions (the leaflet folding, a toast) settle
         session.screenshot(SHOTS / f"{LANG}-{name}.png")
@@ -397,14 +408,7 @@ class ReportSurvivesKill(WindowTest):
 
     def setUp(self):
         super().setUp()
-        self.smtp = SmtpServer()
-        self.smtp.__enter__()
-        self.addCleanup(self.smtp.__exit__, None, None, None)
-        host, port = self.smtp.server.rsplit(":", 1)
-        for key, value in (("smtp-host", f"'{host}'"), ("smtp-port", port),
-                           ("smtp-security", "'none'")):
-            session.set_setting(key, value)
-            self.addCleanup(session.set_setting, key, "0" if key == "smtp-port" else "''")
+        self.use_smtp_server()
 
     def test_killed_right_after_send_sends_once_on_restart(self):
         received = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=3)
@@ -674,14 +678,7 @@ class ReportFromInbox(MailboxTest):
 
     def setUp(self):
         super().setUp()
-        self.smtp = SmtpServer()
-        self.smtp.__enter__()
-        self.addCleanup(self.smtp.__exit__, None, None, None)
-        host, port = self.smtp.server.rsplit(":", 1)
-        for key, value in (("smtp-host", f"'{host}'"), ("smtp-port", port),
-                           ("smtp-security", "'none'")):
-            session.set_setting(key, value)
-            self.addCleanup(session.set_setting, key, "0" if key == "smtp-port" else "''")
+        self.use_smtp_server()
 
     def fill_inbox(self, user):
         """{subject: UID} of INBOX after appending three recent messages and one
