@@ -416,6 +416,7 @@ fill_from_message (QdGwItem     *item,
 
   item->subject = qd_mail_get_header_text (GMIME_OBJECT (message), "Subject");
   item->from_header = qd_mail_get_header_text (GMIME_OBJECT (message), "From");
+  item->message_id = g_strdup (g_mime_message_get_message_id (message));
   from = g_mime_message_get_from (message);
   if (from != NULL && internet_address_list_length (from) > 0)
     {
@@ -761,6 +762,38 @@ qd_gw_gateway_get_item (QdGwGateway *self,
   if (!parse_item_id (id, &value))
     return NULL;
   return qd_gw_store_get_item (self->store, user_id, value);
+}
+
+/**
+ * qd_gw_gateway_find_by_message_ids:
+ * @message_ids: Message-IDs without angle brackets
+ *
+ * What of the user's mail in @folder, still waiting for them, is one of
+ * @message_ids: a client shows a message it has in two places once.
+ *
+ * Returns: (transfer full) (element-type QdGwItem): the items, in the
+ *   order of @message_ids
+ */
+GPtrArray *
+qd_gw_gateway_find_by_message_ids (QdGwGateway        *self,
+                                   gint64              user_id,
+                                   QdFolder            folder,
+                                   const char * const *message_ids)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_item_free);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), items);
+
+  for (guint i = 0; message_ids[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) found = qd_gw_store_find_by_message_id (self->store, user_id,
+                                                                   folder, message_ids[i],
+                                                                   now);
+
+      g_ptr_array_extend_and_steal (items, g_steal_pointer (&found));
+    }
+  return items;
 }
 
 /**

@@ -108,6 +108,10 @@ QdGwUser         *qd_gw_gateway_get_user       (QdGwGateway   *self,
 QdGwItem         *qd_gw_gateway_get_item       (QdGwGateway   *self,
                                                 gint64         user_id,
                                                 const char    *id);
+GPtrArray        *qd_gw_gateway_find_by_message_ids (QdGwGateway        *self,
+                                                     gint64              user_id,
+                                                     QdFolder            folder,
+                                                     const char * const *message_ids);
 GPtrArray        *qd_gw_gateway_list_items     (QdGwGateway   *self,
                                                 const QdGwQuery *query,
                                                 gint64        *total,

@@ -113,6 +113,7 @@ add_item_json (JsonBuilder    *builder,
   qd_json_builder_add_string (builder, "from_address", item->from_address);
   qd_json_builder_add_string (builder, "recipient", item->recipient);
   qd_json_builder_add_string (builder, "subject", item->subject);
+  qd_json_builder_add_string (builder, "message_id", item->message_id);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, item->size);
   qd_json_builder_add_string (builder, "reason", qd_reason_to_string (item->reason));
@@ -737,21 +738,26 @@ handle_raw (QdGwServer *self,
                                     g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
-/* POST /messages/{action} */
+/* POST /messages/{action} and /messages/lookup */
 
+/* The body's @member: distinct strings, one to max_batch_ids of them; or
+ * NULL, answered. */
 static GPtrArray *
-read_ids (QdGwServer *self,
-          Request    *req,
-          JsonObject *body)
+read_strings (QdGwServer *self,
+              Request    *req,
+              JsonObject *body,
+              const char *member)
 {
   const QdGwConfig *config = qd_gw_gateway_get_config (self->gateway);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonArray *array = qd_json_get_array (body, "ids");
+  JsonArray *array = qd_json_get_array (body, member);
 
   if (array == NULL)
     {
-      respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, "The body must have an “ids” array.");
+      g_autofree char *message = g_strdup_printf ("The body must have an “%s” array.", member);
+
+      respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, message);
       return NULL;
     }
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -761,7 +767,10 @@ read_ids (QdGwServer *self,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         {
-          respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, "Every id must be a string.");
+          g_autofree char *message = g_strdup_printf ("Every entry of “%s” must be a string.",
+                                                      member);
+
+          respond_error (req->msg, QD_GW_ERROR_BAD_REQUEST, message);
           return NULL;
         }
       id = json_node_get_string (node);
@@ -773,18 +782,54 @@ read_ids (QdGwServer *self,
     }
   if (ids->len == 0)
     {
-      respond_invalid (req->msg, "ids", "“ids” is empty: name at least one message.");
+      g_autofree char *message = g_strdup_printf ("“%s” is empty: name at least one message.",
+                                                  member);
+
+      respond_invalid (req->msg, member, message);
       return NULL;
     }
   if (ids->len > config->max_batch)
     {
       g_autofree char *message =
-        g_strdup_printf ("At most %u ids per request; split the batch.", config->max_batch);
+        g_strdup_printf ("At most %u entries per request; split the batch.", config->max_batch);
 
       respond_error (req->msg, QD_GW_ERROR_BATCH_TOO_LARGE, message);
       return NULL;
     }
   return g_steal_pointer (&ids);
+}
+
+static void
+handle_lookup (QdGwServer *self,
+               Request    *req)
+{
+  g_autoptr(JsonObject) body = read_json_body (req);
+  g_autoptr(GPtrArray) message_ids = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  const char *folder_name;
+  int folder = QD_FOLDER_QUARANTINE;
+
+  if (body == NULL || (message_ids = read_strings (self, req, body, "message_ids")) == NULL)
+    return;
+  folder_name = qd_json_get_string (body, "folder");
+  if (folder_name != NULL && !qd_enum_from_nick (QD_TYPE_FOLDER, folder_name, &folder))
+    {
+      respond_invalid (req->msg, "folder", "“folder” must be “quarantine” or “junk”.");
+      return;
+    }
+  g_ptr_array_add (message_ids, NULL);
+  items = qd_gw_gateway_find_by_message_ids (self->gateway, req->user_id, folder,
+                                             (const char * const *)message_ids->pdata);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    add_item_json (builder, g_ptr_array_index (items, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
 }
 
 /* The word for what was done, in the answer's "result". */
@@ -891,7 +936,7 @@ handle_action (QdGwServer *self,
   JsonNode *approve;
   ActData *data;
 
-  if (body == NULL || (ids = read_ids (self, req, body)) == NULL)
+  if (body == NULL || (ids = read_strings (self, req, body, "ids")) == NULL)
     return;
   approve = json_object_get_member (body, "approve_sender");
   if (approve != NULL && !JSON_NODE_HOLDS_NULL (approve) &&
@@ -1131,6 +1176,12 @@ route (QdGwServer *self,
     {
       if (method_is (req, "GET"))
         handle_list (self, req);
+    }
+  else if (g_str_equal (first, "messages") && req->n_segments == 2 &&
+           g_str_equal (req->segments[1], "lookup"))
+    {
+      if (method_is (req, "POST"))
+        handle_lookup (self, req);
     }
   else if (g_str_equal (first, "messages") && req->n_segments == 2)
     {

@@ -238,6 +238,8 @@ upgrade_for_ingest (QdGwStore   *self,
                        "CREATE INDEX IF NOT EXISTS items_by_message_id"
                        " ON items (recipient, message_id, received_at)"
                        " WHERE message_id IS NOT NULL;"
+                       "CREATE INDEX IF NOT EXISTS items_by_user_message_id"
+                       " ON items (user_id, message_id) WHERE message_id IS NOT NULL;"
                        "CREATE INDEX IF NOT EXISTS users_by_address ON users (lower(address));"
                        "COMMIT",
                        NULL, NULL, &errmsg);
@@ -516,6 +518,7 @@ qd_gw_item_free (QdGwItem *item)
   g_free (item->policy_rule);
   g_free (item->rules_json);
   g_free (item->maildir_name);
+  g_free (item->message_id);
   g_free (item);
 }
 
@@ -561,8 +564,8 @@ qd_gw_store_add_item (QdGwStore  *self,
   sqlite3_stmt *stmt = prepare (self,
     "INSERT INTO items (user_id, folder, status, received_at, envelope_sender, from_header,"
     " from_name, from_address, recipient, subject, size, reason, category, policy_rule, score,"
-    " rules, expires_at, maildir_name, search)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    " rules, expires_at, maildir_name, search, message_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   g_autofree char *search = make_search_text (item);
 
   sqlite3_bind_int64 (stmt, 1, item->user_id);
@@ -584,6 +587,7 @@ qd_gw_store_add_item (QdGwStore  *self,
   sqlite3_bind_int64 (stmt, 17, item->expires_at);
   bind_text (stmt, 18, item->maildir_name);
   bind_text (stmt, 19, search);
+  bind_text (stmt, 20, item->message_id);
   if (!qd_sqlite_step (&self->sqlite, stmt, error))
     return 0;
   item->id = sqlite3_last_insert_rowid (self->sqlite.db);
@@ -593,7 +597,7 @@ qd_gw_store_add_item (QdGwStore  *self,
 #define ITEM_COLUMNS \
   "id, user_id, folder, status, received_at, envelope_sender, from_header, from_name," \
   " from_address, recipient, subject, size, reason, category, policy_rule, score, rules," \
-  " expires_at, maildir_name"
+  " expires_at, maildir_name, message_id"
 
 static QdGwItem *
 read_item (sqlite3_stmt *stmt)
@@ -619,6 +623,7 @@ read_item (sqlite3_stmt *stmt)
   item->rules_json = qd_sqlite_column_text (stmt, 16);
   item->expires_at = sqlite3_column_int64 (stmt, 17);
   item->maildir_name = qd_sqlite_column_text (stmt, 18);
+  item->message_id = qd_sqlite_column_text (stmt, 19);
   return item;
 }
 
@@ -793,6 +798,39 @@ qd_gw_store_list_items (QdGwStore        *self,
     }
 
   return g_steal_pointer (&items);
+}
+
+/**
+ * qd_gw_store_find_by_message_id:
+ * @now: unix seconds; expired items are not waiting any more
+ *
+ * The items of one user in @folder waiting for them (held or with a
+ * release requested) whose Message-ID is @message_id: usually none or one,
+ * more when the same message was held twice (two of the user's addresses).
+ *
+ * Returns: (transfer full): the items, oldest first
+ */
+GPtrArray *
+qd_gw_store_find_by_message_id (QdGwStore  *self,
+                                gint64      user_id,
+                                QdFolder    folder,
+                                const char *message_id,
+                                gint64      now)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify)qd_gw_item_free);
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT " ITEM_COLUMNS " FROM items INDEXED BY items_by_user_message_id"
+    " WHERE user_id = ? AND message_id = ? AND folder = ? AND listed = 1 AND expires_at > ?"
+    " ORDER BY received_at, id");
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  bind_text (stmt, 2, message_id);
+  sqlite3_bind_int (stmt, 3, folder);
+  sqlite3_bind_int64 (stmt, 4, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, read_item (stmt));
+  sqlite3_reset (stmt);
+  return items;
 }
 
 GPtrArray *

@@ -55,6 +55,7 @@ typedef struct
   char       *rules_json;      /* a JSON array of strings */
   gint64      expires_at;
   char       *maildir_name;    /* the file's base name in the user's Maildir */
+  char       *message_id;      /* without angle brackets; NULL when the mail has none */
 } QdGwItem;
 
 void      qd_gw_item_free (QdGwItem *item);
@@ -161,6 +162,11 @@ GPtrArray *qd_gw_store_list_items     (QdGwStore    *self,
                                        const QdGwQuery *query,
                                        gint64       *total,
                                        GError      **error);
+GPtrArray *qd_gw_store_find_by_message_id (QdGwStore  *self,
+                                           gint64      user_id,
+                                           QdFolder    folder,
+                                           const char *message_id,
+                                           gint64      now);
 GPtrArray *qd_gw_store_expired_items  (QdGwStore    *self,
                                        gint64        now);
 

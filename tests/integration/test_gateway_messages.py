@@ -692,6 +692,27 @@ class Items(h.GatewayTestCase):
                     self.assertEqual(r.status, 400, r.body)
                     self.assertNotIn(b"From:", r.body if isinstance(r.body, bytes) else b"")
 
+    def test_items_carry_their_message_id(self):
+        self.assertEqual(self.assertOk(self.api.get(f"/messages/{self.item_id}"))["message_id"],
+                         "raw-1@shop.example")
+        listed = {i["id"]: i for i in self.assertOk(self.api.list(limit=100))["items"]}
+        self.assertEqual(listed[self.item_id]["message_id"], "raw-1@shop.example")
+
+    def test_lookup_refuses_bad_bodies(self):
+        self.assertError(self.api.post("/messages/lookup", {}), 400, "bad_request")
+        self.assertError(self.api.post("/messages/lookup", {"message_ids": []}), 400,
+                         "invalid_parameter")
+        self.assertError(self.api.post("/messages/lookup", {"message_ids": [1]}), 400,
+                         "bad_request")
+        self.assertError(self.api.post("/messages/lookup", {"message_ids": ["a@b"],
+                                                            "folder": "inbox"}),
+                         400, "invalid_parameter")
+        limit = self.assertOk(self.api.get("/info"))["limits"]["max_batch_ids"]
+        self.assertError(self.api.post("/messages/lookup", {
+            "message_ids": [f"m{i}@x.example" for i in range(limit + 1)]}),
+            400, "batch_too_large")
+        self.assertError(self.api.get("/messages/lookup"), 405)
+
     def test_expired_items_are_not_listed(self):
         user, pw, _ = self.gw.new_user("old")
         long_ago = h.utcnow() - dt.timedelta(days=400)
@@ -707,6 +728,41 @@ class Items(h.GatewayTestCase):
             self.assertLess(h.parse_iso(got.body["expires_at"]), h.utcnow())
         else:
             self.assertError(got, 404, "not_found")
+
+
+
+class Lookup(h.GatewayTestCase):
+
+    def test_lookup_by_message_id(self):
+        """The same message in two places is found by its Message-ID: only the
+        user's own, only what still waits, in the folder asked for."""
+        gw = self.enterContext(h.Gateway())
+        user, pw, _ = gw.new_user("twins")
+        other, other_pw, _ = gw.new_user("twins-other")
+        mid = "twin-1@news.example"
+        [held] = gw.ingest(user, "quarantine", "graymail",
+                                [h.newsletter_message(message_id=f"<{mid}>")],
+                                category="marketing")
+        [junk] = gw.ingest(user, "junk", "spam", [h.personal_message(message_id=f"<{mid}>")])
+        [released] = gw.ingest(user, "quarantine", "spam",
+                                    [h.personal_message(message_id="<gone@x.example>")])
+        [foreign] = gw.ingest(other, "quarantine", "spam",
+                                   [h.personal_message(message_id="<theirs@x.example>")])
+        gw.start()
+        api = gw.login(user, pw)
+        self.assertOk(api.act("release", [released]))
+
+        found = self.assertOk(api.post("/messages/lookup", {
+            "message_ids": [mid, "gone@x.example", "theirs@x.example", "none@x.example", mid]}))
+        self.assertEqual([i["id"] for i in found["items"]], [held])
+        self.assertEqual(found["items"][0]["message_id"], mid)
+        self.assertEqual(found["items"][0]["status"], "held")
+        found = self.assertOk(api.post("/messages/lookup", {"message_ids": [mid],
+                                                            "folder": "junk"}))
+        self.assertEqual([i["id"] for i in found["items"]], [junk])
+        found = self.assertOk(gw.login(other, other_pw).post(
+            "/messages/lookup", {"message_ids": ["theirs@x.example", mid]}))
+        self.assertEqual([i["id"] for i in found["items"]], [foreign])
 
 
 if __name__ == "__main__":
