@@ -25,6 +25,7 @@ typedef enum
   TEXT_ADDRESS,
   TEXT_SUBJECT,
   TEXT_REASON,
+  TEXT_TWIN,
   TEXT_SIZE,
   N_TEXTS
 } Text;
@@ -35,6 +36,7 @@ static const QdColumn column_of_text[N_TEXTS] = {
   [TEXT_ADDRESS] = QD_COLUMN_FROM,
   [TEXT_SUBJECT] = QD_COLUMN_SUBJECT,
   [TEXT_REASON] = QD_COLUMN_REASON,
+  [TEXT_TWIN] = QD_COLUMN_REASON,
   [TEXT_SIZE] = QD_COLUMN_SIZE,
 };
 
@@ -70,7 +72,7 @@ text_attributes (Text text)
       attrs[text] = pango_attr_list_new ();
       if (text == TEXT_NAME)
         pango_attr_list_insert (attrs[text], pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-      if (text == TEXT_ADDRESS)
+      if (text == TEXT_ADDRESS || text == TEXT_TWIN)
         pango_attr_list_insert (attrs[text], pango_attr_scale_new (CAPTION_SCALE));
       if (text == TEXT_RECEIVED || text == TEXT_SIZE)
         pango_attr_list_insert (attrs[text], pango_attr_font_features_new ("tnum=1"));
@@ -206,7 +208,14 @@ qd_message_row_snapshot (GtkWidget   *widget,
              qd_item_is_placeholder (self->item) ? &dim : &color);
   draw_text (self, snapshot, TEXT_ADDRESS, &columns, name_y + self->line_height, &dim);
   draw_text (self, snapshot, TEXT_SUBJECT, &columns, -1, &color);
-  draw_text (self, snapshot, TEXT_REASON, &columns, -1, &color);
+  /* A message also in the other place says so under its reason. */
+  if (self->text[TEXT_TWIN] != NULL)
+    {
+      draw_text (self, snapshot, TEXT_REASON, &columns, name_y, &color);
+      draw_text (self, snapshot, TEXT_TWIN, &columns, name_y + self->line_height, &dim);
+    }
+  else
+    draw_text (self, snapshot, TEXT_REASON, &columns, -1, &color);
   draw_text (self, snapshot, TEXT_SIZE, &columns, -1, &color);
 }
 
@@ -237,6 +246,8 @@ qd_message_row_finalize (GObject *object)
   clear_layouts (self);
   for (guint i = 0; i < N_TEXTS; i++)
     g_free (self->text[i]);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
   g_clear_object (&self->item);
 
   G_OBJECT_CLASS (qd_message_row_parent_class)->finalize (object);
@@ -297,6 +308,51 @@ label_list_row (QdMessageRow *self,
     gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* Where else the message is, by Message-ID: NULL when nowhere. */
+static char *
+twin_text (QdItem *item)
+{
+  if (qd_item_get_twin_id (item) == NULL)
+    return NULL;
+  return g_strdup (qd_item_get_twin_folder (item) == QD_FOLDER_JUNK
+                   ? _("Also in Junk")
+                   : _("Also held in quarantine"));
+}
+
+/* One sentence for a screen reader: sender, subject, reason, other place. */
+static void
+describe (QdMessageRow *self)
+{
+  g_autofree char *description = NULL;
+
+  if (self->hide_reason)
+    description = g_strdup_printf (_("From %s <%s>, “%s”"), self->text[TEXT_NAME],
+                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT]);
+  else
+    description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), self->text[TEXT_NAME],
+                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT],
+                                   self->text[TEXT_REASON]);
+  if (self->text[TEXT_TWIN] != NULL)
+    {
+      /* TRANSLATORS: a row's description, then where else the message is */
+      char *both = g_strdup_printf (_("%s; %s"), description, self->text[TEXT_TWIN]);
+
+      g_free (description);
+      description = both;
+    }
+  label_list_row (self, description);
+}
+
+static void
+twin_changed_cb (QdMessageRow *self)
+{
+  g_clear_object (&self->layout[TEXT_TWIN]);
+  g_free (self->text[TEXT_TWIN]);
+  self->text[TEXT_TWIN] = self->hide_reason ? NULL : twin_text (self->item);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  describe (self);
+}
+
 /**
  * qd_message_row_set_item:
  * @item: (nullable): the message to show, a placeholder while its page
@@ -306,13 +362,15 @@ void
 qd_message_row_set_item (QdMessageRow *self,
                          QdItem       *item)
 {
-  g_autofree char *description = NULL;
   const char *name, *address;
 
   g_return_if_fail (QD_IS_MESSAGE_ROW (self));
 
-  if (!g_set_object (&self->item, item))
+  if (item == self->item)
     return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_set_object (&self->item, item);
   clear_layouts (self);
   for (guint i = 0; i < N_TEXTS; i++)
     g_clear_pointer (&self->text[i], g_free);
@@ -335,17 +393,12 @@ qd_message_row_set_item (QdMessageRow *self,
   self->text[TEXT_ADDRESS] = qd_address_for_display (address);
   self->text[TEXT_SUBJECT] = subject_text (item);
   self->text[TEXT_REASON] = self->hide_reason ? NULL : qd_format_reason (item);
+  self->text[TEXT_TWIN] = self->hide_reason ? NULL : twin_text (item);
   self->text[TEXT_SIZE] = qd_format_size (qd_item_get_size (item));
-
-  /* One sentence for a screen reader: sender, subject, reason. */
-  if (self->hide_reason)
-    description = g_strdup_printf (_("From %s <%s>, “%s”"), self->text[TEXT_NAME],
-                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT]);
-  else
-    description = g_strdup_printf (_("From %s <%s>, “%s”, %s"), self->text[TEXT_NAME],
-                                   self->text[TEXT_ADDRESS], self->text[TEXT_SUBJECT],
-                                   self->text[TEXT_REASON]);
-  label_list_row (self, description);
+  /* Where else it is is learnt after its page is listed. */
+  if (!self->hide_reason)
+    g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
+  describe (self);
 }
 
 /**

@@ -795,6 +795,13 @@ load (QdMessagesPage *self)
   gtk_widget_set_visible (self->block_button, actions & QD_ACTION_BLOCK_SENDER);
   query = current_query (self);
   self->list = qd_item_list_new (self->list_source, query, 200);
+  {
+    QdFolder twin_folder;
+    QdItemSource *twins = qd_session_get_twins (session (self), self->folder, &twin_folder);
+
+    if (twins != NULL)
+      qd_item_list_set_twins (self->list, twins, twin_folder);
+  }
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed",

@@ -133,6 +133,13 @@ show_view (QdPreviewPane *self)
   add_field (self->header_list, _("Received"), date, NULL);
   from = qd_format_reason (item);
   add_field (self->header_list, _("Held as"), from, NULL);
+  /* The same message, by Message-ID, in the other place. */
+  if (qd_item_get_twin_id (item) != NULL)
+    add_field (self->header_list, _("Also"),
+               qd_item_get_twin_folder (item) == QD_FOLDER_JUNK
+               ? _("In your mailbox’s Junk folder: releasing it here leaves that copy there")
+               : _("Held in the quarantine too: moving it here leaves the held copy there"),
+               NULL);
   held = g_strdup_printf (_("%s (score %.1f)"),
                           qd_item_get_policy_rule (item) ? qd_item_get_policy_rule (item) : "",
                           qd_item_get_score (item));

@@ -108,6 +108,8 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_raw_finish = (gpointer)qd_api_client_get_raw_finish;
   iface->act_async = (gpointer)qd_api_client_act_async;
   iface->act_finish = (gpointer)qd_api_client_act_finish;
+  iface->find_async = (gpointer)qd_api_client_find_async;
+  iface->find_finish = (gpointer)qd_api_client_find_finish;
 }
 
 static void
@@ -1265,24 +1267,62 @@ act_next_batch (GTask *task)
                        act_next_batch, NULL, act_batch_cb, task);
 }
 
-static void
-act_info_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+/* A batch call's first step, given the gateway's batch size. */
+typedef void (*BatchStart) (GTask *task,
+                            guint  batch_size);
+
+typedef struct
 {
-  GTask *task = user_data;
-  ActData *data = g_task_get_task_data (task);
+  GTask      *task;
+  BatchStart  start;
+} BatchInfo;
+
+static void
+batch_info_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autofree BatchInfo *wait = user_data;
   g_autoptr(QdGatewayInfo) info = NULL;
   g_autoptr(GError) error = NULL;
 
   info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &error);
   if (info == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      g_task_return_error (wait->task, g_steal_pointer (&error));
+      g_object_unref (wait->task);
       return;
     }
-  data->batch_size = info->max_batch_ids;
+  wait->start (wait->task, info->max_batch_ids);
+}
+
+/* Calls @start (which takes @task) with the gateway's batch size, asking
+ * /info first when it is not known yet. */
+static void
+with_batch_size (QdApiClient *self,
+                 GTask       *task,
+                 BatchStart   start)
+{
+  BatchInfo *wait;
+
+  if (self->info != NULL)
+    {
+      start (task, self->info->max_batch_ids);
+      return;
+    }
+  wait = g_new0 (BatchInfo, 1);
+  wait->task = task;
+  wait->start = start;
+  qd_api_client_get_info_async (self, NULL, batch_info_cb, wait);
+}
+
+static void
+act_start (GTask *task,
+           guint  batch_size)
+{
+  ActData *data = g_task_get_task_data (task);
+
+  data->batch_size = batch_size;
   act_next_batch (task);
 }
 
@@ -1327,14 +1367,7 @@ qd_api_client_act_async (QdApiClient         *self,
   data->progress_data = progress_data;
   data->result = qd_batch_result_new ();
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
-
-  if (self->info != NULL)
-    {
-      data->batch_size = self->info->max_batch_ids;
-      act_next_batch (task);
-    }
-  else
-    qd_api_client_get_info_async (self, NULL, act_info_cb, task);
+  with_batch_size (self, task, act_start);
 }
 
 QdBatchResult *
@@ -1343,6 +1376,142 @@ qd_api_client_act_finish (QdApiClient   *self,
                           GError       **error)
 {
   return qd_task_finish_pointer (result, self, qd_api_client_act_async, error);
+}
+
+/* POST /messages/lookup, in batches: what of a mailbox's messages is also held */
+
+typedef struct
+{
+  GStrv       message_ids;
+  guint       next;
+  guint       batch_size;
+  GHashTable *found;         /* Message-ID -> id */
+} FindData;
+
+static void
+find_data_free (FindData *data)
+{
+  g_strfreev (data->message_ids);
+  g_hash_table_unref (data->found);
+  g_free (data);
+}
+
+static void find_next_batch (GTask *task);
+
+static gpointer
+parse_found (QdApiClient  *self,
+             JsonObject   *object,
+             gpointer      data,
+             GError      **error)
+{
+  GHashTable *found = data;
+  JsonArray *items = qd_json_get_array (object, "items");
+
+  if (items == NULL)
+    {
+      g_propagate_error (error, bad_response_error (self));
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *message_id = item != NULL ? qd_json_get_string (item, "message_id") : NULL;
+      const char *id = item != NULL ? qd_json_get_string (item, "id") : NULL;
+
+      if (message_id != NULL && id != NULL && !g_hash_table_contains (found, message_id))
+        g_hash_table_insert (found, g_strdup (message_id), g_strdup (id));
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+find_batch_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (g_task_propagate_pointer (G_TASK (result), &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  find_next_batch (task);
+}
+
+static void
+find_next_batch (GTask *task)
+{
+  QdApiClient *self = g_task_get_source_object (task);
+  FindData *data = g_task_get_task_data (task);
+  g_autoptr(JsonBuilder) builder = NULL;
+  Request *req;
+  guint n = g_strv_length (data->message_ids);
+
+  if (data->next >= n)
+    {
+      g_task_return_pointer (task, g_hash_table_ref (data->found),
+                             (GDestroyNotify)g_hash_table_unref);
+      g_object_unref (task);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  qd_json_builder_add_string (builder, "folder", "quarantine");
+  json_builder_set_member_name (builder, "message_ids");
+  json_builder_begin_array (builder);
+  for (guint end = MIN (n, data->next + data->batch_size); data->next < end; data->next++)
+    json_builder_add_string_value (builder, data->message_ids[data->next]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  req = request_new ("POST", "messages/lookup", REQUEST_AUTH);
+  request_set_json_body (req, builder);
+  req->data = data->found;
+  request_parse_async (self, req, parse_found, NULL, find_next_batch,
+                       g_task_get_cancellable (task), find_batch_cb, task);
+}
+
+static void
+find_start (GTask *task,
+            guint  batch_size)
+{
+  FindData *data = g_task_get_task_data (task);
+
+  data->batch_size = MAX (batch_size, 1);
+  find_next_batch (task);
+}
+
+/**
+ * qd_api_client_find_async:
+ * @message_ids: Message-IDs without angle brackets
+ *
+ * Which of @message_ids the gateway holds in the person's quarantine.
+ */
+void
+qd_api_client_find_async (QdApiClient         *self,
+                          const char * const  *message_ids,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = qd_task_new (self, qd_api_client_find_async, cancellable, callback, user_data);
+  FindData *data = g_new0 (FindData, 1);
+
+  data->message_ids = g_strdupv ((GStrv)message_ids);
+  data->found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify)find_data_free);
+  with_batch_size (self, task, find_start);
+}
+
+/* Returns: (transfer container): Message-ID -> the held item's id */
+GHashTable *
+qd_api_client_find_finish (QdApiClient   *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return qd_task_finish_pointer (result, self, qd_api_client_find_async, error);
 }
 
 /* sender lists */

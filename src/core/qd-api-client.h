@@ -163,6 +163,14 @@ void           qd_api_client_act_async      (QdApiClient         *self,
 QdBatchResult *qd_api_client_act_finish     (QdApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+void           qd_api_client_find_async     (QdApiClient         *self,
+                                             const char * const  *message_ids,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GHashTable    *qd_api_client_find_finish    (QdApiClient         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 void           qd_api_client_list_senders_async (QdApiClient     *self,
                                                  QdSenderList     list,

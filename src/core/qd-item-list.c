@@ -31,6 +31,11 @@ struct _QdItemList
   GHashTable   *placeholders;   /* position -> QdItem */
   GCancellable *cancellable;
   GError       *error;
+
+  /* Where the same messages may also be (see qd_item_list_set_twins ()). */
+  QdItemSource *twins;
+  QdFolder      twin_folder;
+  GCancellable *twin_cancellable;
   gboolean      replacing;      /* a refresh: the old rows stay until the new page */
 };
 
@@ -139,6 +144,81 @@ release_items (GPtrArray *items)
   g_task_run_in_thread (task, release_items_thread);
 }
 
+/* twins: the same message, by Message-ID, in the other place */
+
+typedef struct
+{
+  QdFolder   folder;
+  GPtrArray *items;     /* of this page, with a Message-ID */
+} TwinsData;
+
+static void
+twins_data_free (TwinsData *data)
+{
+  g_ptr_array_unref (data->items);
+  g_free (data);
+}
+
+static void
+twins_found_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TwinsData *data = user_data;
+  g_autoptr(GHashTable) found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  found = qd_item_source_find_finish (QD_ITEM_SOURCE (object), result, &error);
+  /* Naming the other place is a courtesy: without it the rows stand. */
+  if (found == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("item list: finding twins failed: %s", error->message);
+  for (guint i = 0; found != NULL && i < data->items->len; i++)
+    {
+      QdItem *item = g_ptr_array_index (data->items, i);
+
+      qd_item_set_twin (item, data->folder,
+                        g_hash_table_lookup (found, qd_item_get_message_id (item)));
+    }
+  twins_data_free (data);
+}
+
+/* Asks the twins' source about @items, those of them with a Message-ID. */
+static void
+find_twins (QdItemList *self,
+            GPtrArray  *items,
+            guint       first)
+{
+  g_autoptr(GStrvBuilder) ids = NULL;
+  g_auto(GStrv) strv = NULL;
+  TwinsData *data;
+
+  if (self->twins == NULL || first >= items->len)
+    return;
+  ids = g_strv_builder_new ();
+  data = g_new0 (TwinsData, 1);
+  data->folder = self->twin_folder;
+  data->items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = first; i < items->len; i++)
+    {
+      QdItem *item = g_ptr_array_index (items, i);
+
+      if (qd_item_get_message_id (item) == NULL)
+        continue;
+      g_ptr_array_add (data->items, g_object_ref (item));
+      g_strv_builder_add (ids, qd_item_get_message_id (item));
+    }
+  strv = g_strv_builder_end (ids);
+  if (data->items->len == 0)
+    {
+      twins_data_free (data);
+      return;
+    }
+  if (self->twin_cancellable == NULL)
+    self->twin_cancellable = g_cancellable_new ();
+  qd_item_source_find_async (self->twins, (const char * const *)strv, self->twin_cancellable,
+                             twins_found_cb, data);
+}
+
 static void
 page_cb (GObject      *object,
          GAsyncResult *result,
@@ -207,6 +287,7 @@ page_cb (GObject      *object,
       g_list_model_items_changed (G_LIST_MODEL (self), first_changed, removed,
                                   removed + new_n - old_n);
     }
+  find_twins (self, self->items, first_changed);
   if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
@@ -242,6 +323,9 @@ qd_item_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->twin_cancellable);
+  g_clear_object (&self->twin_cancellable);
+  g_clear_object (&self->twins);
   g_clear_object (&self->source);
 
   G_OBJECT_CLASS (qd_item_list_parent_class)->dispose (object);
@@ -343,6 +427,30 @@ qd_item_list_new (QdItemSource *source,
   self->page_size = page_size;
   load_more (self);
   return self;
+}
+
+/**
+ * qd_item_list_set_twins:
+ * @twins: (nullable): another source that may hold the same messages
+ * @folder: what @twins is, for qd_item_set_twin ()
+ *
+ * After each page, its messages found in @twins by Message-ID learn their
+ * twin there, so a row can name both places (a message held at the
+ * gateway and also in the mailbox's Junk).
+ */
+void
+qd_item_list_set_twins (QdItemList   *self,
+                        QdItemSource *twins,
+                        QdFolder      folder)
+{
+  g_return_if_fail (QD_IS_ITEM_LIST (self));
+  g_return_if_fail (twins == NULL || QD_IS_ITEM_SOURCE (twins));
+
+  g_cancellable_cancel (self->twin_cancellable);
+  g_clear_object (&self->twin_cancellable);
+  g_set_object (&self->twins, twins);
+  self->twin_folder = folder;
+  find_twins (self, self->items, 0);
 }
 
 QdQuery *

@@ -18,6 +18,9 @@ G_DECLARE_FINAL_TYPE (QdItemList, qd_item_list, QD, ITEM_LIST, GObject)
 QdItemList    *qd_item_list_new         (QdItemSource *source,
                                          QdQuery      *query,
                                          guint         page_size);
+void           qd_item_list_set_twins   (QdItemList   *self,
+                                         QdItemSource *twins,
+                                         QdFolder      folder);
 QdQuery       *qd_item_list_get_query   (QdItemList   *self);
 void           qd_item_list_set_query   (QdItemList   *self,
                                          QdQuery      *query);

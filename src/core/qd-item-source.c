@@ -132,3 +132,34 @@ qd_item_source_act_finish (QdItemSource  *self,
   g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
   return QD_ITEM_SOURCE_GET_IFACE (self)->act_finish (self, result, error);
 }
+
+/**
+ * qd_item_source_find_async:
+ * @message_ids: Message-IDs without angle brackets
+ *
+ * Which of @message_ids this source holds, waiting for the person: a
+ * gateway's quarantine, a mailbox's folder.  A message in two places is
+ * shown once, with both named.
+ */
+void
+qd_item_source_find_async (QdItemSource        *self,
+                           const char * const  *message_ids,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_ITEM_SOURCE (self));
+  g_return_if_fail (message_ids != NULL);
+  QD_ITEM_SOURCE_GET_IFACE (self)->find_async (self, message_ids, cancellable, callback,
+                                               user_data);
+}
+
+/* Returns: (transfer container): Message-ID -> this source's item id */
+GHashTable *
+qd_item_source_find_finish (QdItemSource  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->find_finish (self, result, error);
+}

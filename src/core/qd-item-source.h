@@ -80,6 +80,14 @@ struct _QdItemSourceInterface
   QdBatchResult   *(*act_finish)     (QdItemSource         *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+  void             (*find_async)     (QdItemSource         *self,
+                                      const char * const   *message_ids,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+  GHashTable      *(*find_finish)    (QdItemSource         *self,
+                                      GAsyncResult         *result,
+                                      GError              **error);
 };
 
 QdSourceFeatures qd_item_source_get_features   (QdItemSource         *self);
@@ -120,6 +128,14 @@ void             qd_item_source_act_async      (QdItemSource         *self,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
 QdBatchResult   *qd_item_source_act_finish     (QdItemSource         *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+void             qd_item_source_find_async     (QdItemSource         *self,
+                                                const char * const   *message_ids,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GHashTable      *qd_item_source_find_finish    (QdItemSource         *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 

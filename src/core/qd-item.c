@@ -12,6 +12,7 @@
 #include "qd-item.h"
 #include "qd-json.h"
 #include "qd-mailbox.h"
+#include "qd-mailbox-source.h"
 
 struct _QdItem
 {
@@ -38,7 +39,11 @@ struct _QdItem
   gboolean    expires_known;
   QdActions   actions;
   const char *status;          /* interned */
-  char       *message_id;      /* known for a mailbox's messages only */
+  char       *message_id;      /* without angle brackets; NULL when unknown */
+  /* The same message in the other place (held at the gateway and in the
+   * mailbox's Junk): its id there, and which place that is. */
+  char       *twin_id;
+  QdFolder    twin_folder;
 };
 
 G_DEFINE_FINAL_TYPE (QdItem, qd_item, G_TYPE_OBJECT)
@@ -63,6 +68,7 @@ enum {
   PROP_EXPIRES_AT,
   PROP_ACTIONS,
   PROP_STATUS,
+  PROP_TWIN_ID,
   N_PROPS
 };
 
@@ -81,6 +87,7 @@ qd_item_finalize (GObject *object)
   g_free (self->from_address);
   g_free (self->subject);
   g_free (self->message_id);
+  g_free (self->twin_id);
   g_free (self->rules);
   g_clear_pointer (&self->expires_at, g_date_time_unref);
 
@@ -151,6 +158,9 @@ qd_item_get_property (GObject    *object,
     case PROP_STATUS:
       g_value_set_string (value, self->status);
       break;
+    case PROP_TWIN_ID:
+      g_value_set_string (value, self->twin_id);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -191,6 +201,9 @@ qd_item_class_init (QdItemClass *klass)
   properties[PROP_ACTIONS] =
     g_param_spec_flags ("actions", NULL, NULL, QD_TYPE_ACTIONS, 0, flags);
   properties[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, NULL, flags);
+  /* Learnt after the item is listed: notified. */
+  properties[PROP_TWIN_ID] =
+    g_param_spec_string ("twin-id", NULL, NULL, NULL, flags | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -212,12 +225,51 @@ qd_item_new_placeholder (void)
   return g_object_new (QD_TYPE_ITEM, NULL);
 }
 
-/* The Message-ID header, NULL when unknown (the gateway's API does not give it). */
+/* The Message-ID header without angle brackets, NULL when unknown. */
 const char *
 qd_item_get_message_id (QdItem *self)
 {
   g_return_val_if_fail (QD_IS_ITEM (self), NULL);
   return self->message_id;
+}
+
+/**
+ * qd_item_set_twin:
+ * @folder: where the twin is: %QD_FOLDER_QUARANTINE for a message of the
+ *   mailbox's Junk also held at the gateway, %QD_FOLDER_JUNK for a held
+ *   message also in the mailbox's Junk
+ * @id: (nullable): the twin's id there; %NULL when there is none
+ *
+ * The same message, by Message-ID, in the other place.
+ */
+void
+qd_item_set_twin (QdItem     *self,
+                  QdFolder    folder,
+                  const char *id)
+{
+  g_return_if_fail (QD_IS_ITEM (self));
+
+  self->twin_folder = folder;
+  if (g_strcmp0 (self->twin_id, id) == 0)
+    return;
+  g_free (self->twin_id);
+  self->twin_id = g_strdup (id);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TWIN_ID]);
+}
+
+/* The same message's id in the other place, or %NULL. */
+const char *
+qd_item_get_twin_id (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), NULL);
+  return self->twin_id;
+}
+
+QdFolder
+qd_item_get_twin_folder (QdItem *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM (self), QD_FOLDER_QUARANTINE);
+  return self->twin_folder;
 }
 
 gboolean
@@ -247,7 +299,7 @@ qd_item_new_from_mailbox (const QdMailboxItem *message,
   g_return_val_if_fail (message != NULL, NULL);
 
   self = g_object_new (QD_TYPE_ITEM, NULL);
-  self->id = g_strdup_printf ("%u:%u", message->uidvalidity, message->uid);
+  self->id = qd_mailbox_source_make_id (message->uidvalidity, message->uid);
   self->folder = folder;
   self->received_at = g_date_time_ref (message->received_at);
   self->from_address = g_strdup (message->from_address);
@@ -330,6 +382,7 @@ qd_item_new_from_json (JsonObject  *object,
    * each is kept once (and for good: they are few per gateway). */
   self->recipient = g_intern_string (qd_json_get_string (object, "recipient"));
   self->subject = qd_json_dup_string (object, "subject");
+  self->message_id = qd_json_dup_string (object, "message_id");
   self->policy_rule = g_intern_string (qd_json_get_string (object, "policy_rule"));
   self->status = g_intern_string (qd_json_get_string (object, "status"));
   self->size = qd_json_get_int (object, "size", 0);
@@ -410,6 +463,7 @@ qd_item_to_json (QdItem      *self,
   qd_json_builder_add_string (builder, "from_address", self->from_address);
   qd_json_builder_add_string (builder, "recipient", self->recipient);
   qd_json_builder_add_string (builder, "subject", self->subject);
+  qd_json_builder_add_string (builder, "message_id", self->message_id);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, self->size);
   qd_json_builder_add_string (builder, "reason", qd_reason_to_string (self->reason));

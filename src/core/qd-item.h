@@ -46,6 +46,11 @@ GDateTime          *qd_item_get_expires_at    (QdItem *self);
 QdActions           qd_item_get_actions       (QdItem *self);
 const char         *qd_item_get_status        (QdItem *self);
 const char         *qd_item_get_message_id    (QdItem *self);
+void                qd_item_set_twin          (QdItem     *self,
+                                               QdFolder    folder,
+                                               const char *id);
+const char         *qd_item_get_twin_id       (QdItem *self);
+QdFolder            qd_item_get_twin_folder   (QdItem *self);
 
 gboolean            qd_item_can               (QdItem    *self,
                                                QdActions  action);

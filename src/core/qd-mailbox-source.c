@@ -71,6 +71,15 @@ parse_pair (const char *text,
   return TRUE;
 }
 
+/* A message's id, "UIDVALIDITY:UID": it names the message in its folder for
+ * as long as the folder's UIDVALIDITY stays. */
+char *
+qd_mailbox_source_make_id (guint32 uidvalidity,
+                           guint32 uid)
+{
+  return g_strdup_printf ("%u:%u", uidvalidity, uid);
+}
+
 gboolean
 qd_mailbox_source_parse_id (const char *id,
                             guint32    *uidvalidity,
@@ -242,8 +251,8 @@ ids_searched_cb (GObject      *object,
     }
   ids = g_ptr_array_new_full (listing->uids->len + 1, NULL);
   for (guint i = 0; i < listing->uids->len; i++)
-    g_ptr_array_add (ids, g_strdup_printf ("%u:%u", listing->uidvalidity,
-                                           g_array_index (listing->uids, guint32, i)));
+    g_ptr_array_add (ids, qd_mailbox_source_make_id (listing->uidvalidity,
+                                                     g_array_index (listing->uids, guint32, i)));
   g_ptr_array_add (ids, NULL);
   g_task_return_pointer (task, g_ptr_array_free (ids, FALSE), (GDestroyNotify)g_strfreev);
 }
@@ -312,6 +321,57 @@ get_raw_finish (QdItemSource  *source,
                 GError       **error)
 {
   return qd_task_finish_pointer (result, source, get_raw_async, error);
+}
+
+/* finding messages held elsewhere too */
+
+static void
+found_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) found = NULL;
+  GError *error = NULL;
+
+  items = qd_mailbox_find_finish (QD_MAILBOX (object), result, &error);
+  if (items == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdMailboxItem *item = g_ptr_array_index (items, i);
+
+      if (!g_hash_table_contains (found, item->message_id))
+        g_hash_table_insert (found, g_strdup (item->message_id),
+                             qd_mailbox_source_make_id (item->uidvalidity, item->uid));
+    }
+  g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify)g_hash_table_unref);
+}
+
+static void
+find_async (QdItemSource        *source,
+            const char * const  *message_ids,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  GTask *task = qd_task_new (self, find_async, cancellable, callback, user_data);
+
+  qd_mailbox_find_async (self->mailbox, self->folder, message_ids, cancellable, found_cb, task);
+}
+
+static GHashTable *
+find_finish (QdItemSource  *source,
+             GAsyncResult  *result,
+             GError       **error)
+{
+  return qd_task_finish_pointer (result, source, find_async, error);
 }
 
 /* moving, a batch at a time so that progress shows and cancel stops between them */
@@ -521,6 +581,8 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;
   iface->act_finish = act_finish;
+  iface->find_async = find_async;
+  iface->find_finish = find_finish;
 }
 
 /* GObject */

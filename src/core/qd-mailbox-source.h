@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (QdMailboxSource, qd_mailbox_source, QD, MAILBOX_SOURCE, GO
 QdMailboxSource *qd_mailbox_source_new         (QdMailbox        *mailbox,
                                                 QdMailboxFolder   folder);
 QdMailbox       *qd_mailbox_source_get_mailbox (QdMailboxSource  *self);
+char            *qd_mailbox_source_make_id     (guint32           uidvalidity,
+                                                guint32           uid);
 gboolean         qd_mailbox_source_parse_id    (const char       *id,
                                                 guint32          *uidvalidity,
                                                 guint32          *uid);

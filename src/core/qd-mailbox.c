@@ -1364,6 +1364,67 @@ move_batch (QdMailbox     *self,
   return r;
 }
 
+/* The messages of @folder whose Message-ID is one of @message_ids (keys of
+ * a table), fetched; leaves @folder selected read-only. */
+static GPtrArray *
+find_message_ids (QdMailbox        *self,
+                  QdMailboxFolder   folder,
+                  GHashTable       *message_ids,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  QdMailboxListing hits = { folder, NULL, 0, NULL };
+  struct mailimap_search_key *key = NULL;
+  clist *result = NULL;
+  GHashTableIter iter;
+  gpointer message_id;
+  int r;
+
+  g_hash_table_iter_init (&iter, message_ids);
+  while (g_hash_table_iter_next (&iter, &message_id, NULL))
+    {
+      struct mailimap_search_key *one =
+        mailimap_search_key_new_header (strdup ("Message-ID"), strdup (message_id));
+
+      key = key != NULL ? mailimap_search_key_new_or (key, one) : one;
+    }
+  if (key == NULL)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)qd_mailbox_item_free);
+  if (!open_folder (self, folder_wire (self, folder, NULL), FALSE, error))
+    {
+      mailimap_search_key_free (key);
+      return NULL;
+    }
+  r = mailimap_uid_search (self->imap, "UTF-8", key, &result);
+  mailimap_search_key_free (key);
+  if (!ok (r))
+    {
+      set_imap_error (self, r, error);
+      return NULL;
+    }
+  hits.uidvalidity = self->uidvalidity;
+  hits.uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (clistiter *it = clist_begin (result); it != NULL; it = clist_next (it))
+    g_array_append_val (hits.uids, *(guint32 *)clist_content (it));
+  mailimap_search_result_free (result);
+  found = hits.uids->len > 0
+          ? do_fetch_items (self, &hits, 0, hits.uids->len, cancellable, error)
+          : g_ptr_array_new_with_free_func ((GDestroyNotify)qd_mailbox_item_free);
+  g_array_unref (hits.uids);
+  if (found == NULL)
+    return NULL;
+  /* SEARCH HEADER matches substrings: each hit's own Message-ID decides. */
+  for (guint i = found->len; i > 0; i--)
+    {
+      QdMailboxItem *item = g_ptr_array_index (found, i - 1);
+
+      if (item->message_id == NULL || !g_hash_table_contains (message_ids, item->message_id))
+        g_ptr_array_remove_index (found, i - 1);
+    }
+  return g_steal_pointer (&found);
+}
+
 /* Which of @uids in folder @from already have a copy in @to, by
  * Message-ID: a COPY whose connection was lost before its EXPUNGE left
  * them in both.  Copying them again would duplicate them; they are only
@@ -1384,10 +1445,6 @@ copied_before (QdMailbox         *self,
   g_autoptr(GPtrArray) ours = NULL;
   g_autoptr(GPtrArray) theirs = NULL;
   QdMailboxListing batch = { from, NULL, uidvalidity, NULL };
-  QdMailboxListing found = { to, NULL, 0, NULL };
-  struct mailimap_search_key *key = NULL;
-  clist *result = NULL;
-  int r;
 
   batch.uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
   g_array_append_vals (batch.uids, uids, n);
@@ -1398,48 +1455,20 @@ copied_before (QdMailbox         *self,
   for (guint i = 0; i < ours->len; i++)
     {
       QdMailboxItem *item = g_ptr_array_index (ours, i);
-      struct mailimap_search_key *one;
 
-      if (item->message_id == NULL || g_hash_table_contains (by_id, item->message_id))
-        continue;
-      g_hash_table_insert (by_id, item->message_id, GUINT_TO_POINTER (item->uid));
-      one = mailimap_search_key_new_header (strdup ("Message-ID"), strdup (item->message_id));
-      key = key != NULL ? mailimap_search_key_new_or (key, one) : one;
+      if (item->message_id != NULL && !g_hash_table_contains (by_id, item->message_id))
+        g_hash_table_insert (by_id, item->message_id, GUINT_TO_POINTER (item->uid));
     }
-  if (key != NULL)
+  if (g_hash_table_size (by_id) > 0)
     {
-      if (!open_folder (self, folder_wire (self, to, NULL), FALSE, error))
-        {
-          mailimap_search_key_free (key);
-          return NULL;
-        }
-      r = mailimap_uid_search (self->imap, "UTF-8", key, &result);
-      mailimap_search_key_free (key);
-      if (!ok (r))
-        {
-          set_imap_error (self, r, error);
-          return NULL;
-        }
-      found.uidvalidity = self->uidvalidity;
-      found.uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-      for (clistiter *it = clist_begin (result); it != NULL; it = clist_next (it))
-        g_array_append_val (found.uids, *(guint32 *)clist_content (it));
-      mailimap_search_result_free (result);
-      /* SEARCH HEADER matches substrings: each hit's own Message-ID decides. */
-      theirs = found.uids->len > 0
-               ? do_fetch_items (self, &found, 0, found.uids->len, cancellable, error)
-               : g_ptr_array_new ();
-      g_array_unref (found.uids);
+      theirs = find_message_ids (self, to, by_id, cancellable, error);
       if (theirs == NULL)
         return NULL;
       for (guint i = 0; i < theirs->len; i++)
         {
           QdMailboxItem *item = g_ptr_array_index (theirs, i);
-          gpointer uid;
 
-          if (item->message_id != NULL &&
-              g_hash_table_lookup_extended (by_id, item->message_id, NULL, &uid))
-            g_hash_table_add (copied, uid);
+          g_hash_table_add (copied, g_hash_table_lookup (by_id, item->message_id));
         }
     }
   if (!open_folder (self, folder_wire (self, from, NULL), TRUE, error) ||
@@ -1556,6 +1585,7 @@ typedef enum
   OP_FETCH_ITEMS,
   OP_FETCH_RAW,
   OP_MOVE,
+  OP_FIND,
 } OpKind;
 
 /* What one operation runs, and with what. */
@@ -1573,6 +1603,7 @@ typedef struct
   guint32           uidvalidity;
   guint32           uid;
   GArray           *uids;
+  GHashTable       *message_ids;  /* OP_FIND's, a set */
 } Op;
 
 static void
@@ -1583,6 +1614,7 @@ op_free (Op *op)
   g_clear_pointer (&op->query, qd_query_unref);
   g_clear_pointer (&op->listing, qd_mailbox_listing_free);
   g_clear_pointer (&op->uids, g_array_unref);
+  g_clear_pointer (&op->message_ids, g_hash_table_unref);
   g_free (op);
 }
 
@@ -1690,6 +1722,11 @@ op_thread (GTask        *task,
       result = do_move (self, op->folder, op->to, op->uidvalidity, op->uids, cancellable,
                         &error);
       result_free = (GDestroyNotify)qd_mailbox_move_result_free;
+      break;
+    case OP_FIND:
+      if (ensure_folders (self, cancellable, &error))
+        result = find_message_ids (self, op->folder, op->message_ids, cancellable, &error);
+      result_free = (GDestroyNotify)g_ptr_array_unref;
       break;
     default:
       g_assert_not_reached ();
@@ -1917,6 +1954,43 @@ qd_mailbox_fetch_raw_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_fetch_raw_async, error);
+}
+
+/**
+ * qd_mailbox_find_async:
+ * @message_ids: Message-IDs without angle brackets
+ *
+ * The messages of @folder with one of @message_ids: a message both held at
+ * the gateway and in Junk is shown once, with both places named.
+ */
+void
+qd_mailbox_find_async (QdMailbox           *self,
+                       QdMailboxFolder      folder,
+                       const char * const  *message_ids,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (QD_IS_MAILBOX (self));
+  g_return_if_fail (message_ids != NULL);
+  op = op_new (OP_FIND);
+  op->folder = folder;
+  op->message_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; message_ids[i] != NULL; i++)
+    g_hash_table_add (op->message_ids, g_strdup (message_ids[i]));
+  op_start (self, op, qd_mailbox_find_async, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer container) (element-type QdMailboxItem) */
+GPtrArray *
+qd_mailbox_find_finish (QdMailbox     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return qd_task_finish_pointer (result, self, qd_mailbox_find_async, error);
 }
 
 /* Starts OP_MOVE in a task tagged @tag. */

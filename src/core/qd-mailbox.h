@@ -149,6 +149,15 @@ void                 qd_mailbox_fetch_raw_async     (QdMailbox            *self,
 GBytes              *qd_mailbox_fetch_raw_finish    (QdMailbox            *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
+void                 qd_mailbox_find_async          (QdMailbox            *self,
+                                                     QdMailboxFolder       folder,
+                                                     const char * const   *message_ids,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray           *qd_mailbox_find_finish         (QdMailbox            *self,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
 void                 qd_mailbox_move_async          (QdMailbox            *self,
                                                      QdMailboxFolder       from,
                                                      QdMailboxFolder       to,

@@ -164,6 +164,33 @@ qd_session_get_source (QdSession *self,
   return QD_ITEM_SOURCE (self->client);
 }
 
+/**
+ * qd_session_get_twins:
+ * @folder: the folder a page lists
+ * @twin_folder: (out): what the returned source is
+ *
+ * Where the messages of @folder may also be: a message held at the
+ * gateway may also have been delivered to the mailbox's Junk (to another
+ * of the person's addresses, or by the mail server's own filter).  Only
+ * when the gateway lists the quarantine and the mailbox lists Junk.
+ *
+ * Returns: (transfer none) (nullable): the other place, or %NULL
+ */
+QdItemSource *
+qd_session_get_twins (QdSession *self,
+                      QdFolder   folder,
+                      QdFolder  *twin_folder)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), NULL);
+  g_return_val_if_fail (twin_folder != NULL, NULL);
+
+  if (self->junk_source == NULL || self->client == NULL || self->account == NULL)
+    return NULL;
+  *twin_folder = folder == QD_FOLDER_JUNK ? QD_FOLDER_QUARANTINE : QD_FOLDER_JUNK;
+  return folder == QD_FOLDER_JUNK ? QD_ITEM_SOURCE (self->client)
+                                  : QD_ITEM_SOURCE (self->junk_source);
+}
+
 static QdApiClient *
 make_client (QdSession   *self,
              const char  *url,

@@ -35,6 +35,9 @@ QdMailbox     *qd_session_get_mailbox      (QdSession           *self);
 QdMailboxFolders *qd_session_get_mailbox_folders (QdSession      *self);
 QdItemSource  *qd_session_get_source       (QdSession           *self,
                                             QdFolder             folder);
+QdItemSource  *qd_session_get_twins       (QdSession           *self,
+                                           QdFolder             folder,
+                                           QdFolder            *twin_folder);
 
 void           qd_session_probe_async      (QdSession           *self,
                                             const char          *url,

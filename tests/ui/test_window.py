@@ -63,6 +63,7 @@ def texts():
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
+        "Also in Junk": "Also in Junk", "Also held in quarantine": "Also held in quarantine",
     }
     english["one message"] = "message"
     english["many messages"] = "messages"
@@ -643,6 +644,54 @@ class MailboxJunk(MailboxTest):
         self.open_folder("Junk")
         self.wait_count(lambda t: t is not None and t.startswith("1"), "the one Junk message")
         self.shot("mailbox-alone")
+
+
+class MailboxTwins(MailboxTest):
+    """A message held at the gateway and also in the mailbox's Junk (the same
+    Message-ID) names both places, on both pages; others name one."""
+
+    def test_held_and_in_junk_names_both_places(self):
+        stamp = f"{LANG}-{time.time_ns()}"
+        when = dt.datetime.now().astimezone() - dt.timedelta(minutes=5)
+
+        def message(subject, mid):
+            return (f"From: Twin Deals <twin@shop.example>\r\nTo: demo@example.com\r\n"
+                    f"Subject: {subject}\r\nMessage-ID: <{mid}>\r\n"
+                    f"Date: {email.utils.format_datetime(when)}\r\n\r\nHello\r\n").encode()
+
+        twin = message(f"Twin offer {stamp}", f"twin-{stamp}@shop.example")
+        gateway.ingest("demo", "quarantine", "spam", [twin])
+        gateway.ingest("demo", "quarantine", "spam",
+                       [message(f"Held only {stamp}", f"held-{stamp}@shop.example")])
+        with self.imap("both") as m:
+            for data in (twin, message(f"Junk only {stamp}", f"junk-{stamp}@shop.example")):
+                typ, answer = m.append("Junk", "", imaplib_time(when), data)
+                self.assertEqual(typ, "OK", answer)
+        self.connect_mailbox("both")
+        self.sign_in_with_mailbox(gateway_too=True)
+        qdharness.wait_for(lambda: T["Junk"] in self.tabs() and T["Quarantine"] in self.tabs(),
+                           30, "both the Quarantine and the Junk tabs")
+
+        def row(subject):
+            return qdui.find(self.page, "list item", timeout=30,
+                             predicate=lambda a: subject in qdui.accessible_name(a))
+
+        def names(subject, place):
+            return qdharness.wait_for(lambda: place in qdui.accessible_name(row(subject)), 30,
+                                      f"“{subject}” to name {place}")
+
+        qdui.do_action(qdui.find(self.window, "page tab", T["Quarantine"]))
+        self.open_folder("Quarantine")
+        names(f"Twin offer {stamp}", T["Also in Junk"])
+        self.shot("twins-quarantine")
+        self.assertNotIn(T["Also in Junk"], qdui.accessible_name(row(f"Held only {stamp}")))
+
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        names(f"Twin offer {stamp}", T["Also held in quarantine"])
+        self.shot("twins-junk")
+        self.assertNotIn(T["Also held in quarantine"],
+                         qdui.accessible_name(row(f"Junk only {stamp}")))
 
 
 def imaplib_time(when):
