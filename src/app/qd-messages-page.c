@@ -500,6 +500,73 @@ details_clicked_cb (AdwToast      *toast_,
   show_failures (self, result);
 }
 
+/* the same message in the other place */
+
+static void
+twins_deleted_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(QdMessagesPage) self = user_data;
+  g_autoptr(QdBatchResult) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean in_junk = self->folder == QD_FOLDER_QUARANTINE;
+  guint missed;
+
+  outcome = qd_item_source_act_finish (QD_ITEM_SOURCE (object), result, &error);
+  missed = outcome != NULL ? outcome->failed + outcome->not_attempted : 0;
+  if (outcome == NULL)
+    text = g_strdup_printf (in_junk ? _("Its copies in Junk were not deleted: %s")
+                                    : _("Its held copies were not deleted: %s"),
+                            error->message);
+  else if (missed > 0)
+    text = g_strdup_printf (in_junk
+                            ? g_dngettext (GETTEXT_PACKAGE,
+                                           "%u copy in Junk was not deleted; delete it there.",
+                                           "%u copies in Junk were not deleted; delete them there.",
+                                           missed)
+                            : g_dngettext (GETTEXT_PACKAGE,
+                                           "%u held copy was not deleted; delete it under Quarantine.",
+                                           "%u held copies were not deleted; delete them under Quarantine.",
+                                           missed),
+                            missed);
+  else
+    text = g_strdup_printf (in_junk
+                            ? g_dngettext (GETTEXT_PACKAGE, "Its copy in Junk was deleted too.",
+                                           "%u copies in Junk were deleted too.",
+                                           outcome->succeeded)
+                            : g_dngettext (GETTEXT_PACKAGE, "Its held copy was deleted too.",
+                                           "%u held copies were deleted too.",
+                                           outcome->succeeded),
+                            outcome->succeeded);
+  qd_show_toast (GTK_WIDGET (self), text);
+}
+
+/* A message both held and in Junk is one message: released, moved out of
+ * Junk or deleted in one place, its copy in the other is deleted, so that
+ * it neither arrives twice nor stays behind. */
+static void
+delete_twins (QdMessagesPage     *self,
+              QdActions           action,
+              const char * const *done_ids)
+{
+  g_auto(GStrv) twin_ids = NULL;
+  QdItemSource *twins;
+  QdFolder twin_folder;
+
+  if (action == QD_ACTION_REQUEST_RELEASE || session (self) == NULL)
+    return;
+  twins = qd_session_get_twins (session (self), self->folder, &twin_folder);
+  if (twins == NULL)
+    return;
+  twin_ids = qd_item_list_dup_twin_ids (self->list, done_ids);
+  if (twin_ids[0] == NULL)
+    return;
+  qd_item_source_act_async (twins, QD_ACTION_DELETE, (const char * const *)twin_ids, FALSE,
+                            NULL, NULL, NULL, twins_deleted_cb, g_object_ref (self));
+}
+
 static void
 act_cb (GObject      *object,
         GAsyncResult *result,
@@ -510,7 +577,9 @@ act_cb (GObject      *object,
   g_autoptr(QdBatchResult) outcome = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GStrvBuilder) done = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) succeeded = g_strv_builder_new ();
   g_auto(GStrv) done_ids = NULL;
+  g_auto(GStrv) succeeded_ids = NULL;
   g_autofree char *title = NULL;
   GtkWidget *overlay;
 
@@ -537,11 +606,15 @@ act_cb (GObject      *object,
     {
       QdOutcome *o = g_ptr_array_index (outcome->outcomes, i);
 
+      if (o->ok)
+        g_strv_builder_add (succeeded, o->id);
       if (o->ok || g_strcmp0 (o->error_code, "not_found") == 0 ||
           g_strcmp0 (o->error_code, "gone_from_junk") == 0)
         g_strv_builder_add (done, o->id);
     }
   done_ids = g_strv_builder_end (done);
+  succeeded_ids = g_strv_builder_end (succeeded);
+  delete_twins (self, batch->action, (const char * const *)succeeded_ids);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   qd_item_list_remove_ids (self->list, (const char * const *)done_ids);
   if (!qd_item_list_get_complete (self->list) &&

@@ -137,8 +137,10 @@ show_view (QdPreviewPane *self)
   if (qd_item_get_twin_id (item) != NULL)
     add_field (self->header_list, _("Also"),
                qd_item_get_twin_folder (item) == QD_FOLDER_JUNK
-               ? _("In your mailbox’s Junk folder: releasing it here leaves that copy there")
-               : _("Held in the quarantine too: moving it here leaves the held copy there"),
+               ? _("In your mailbox’s Junk folder too: releasing or deleting it here deletes "
+                   "that copy")
+               : _("Held in the quarantine too: moving or deleting it here deletes the held "
+                   "copy"),
                NULL);
   held = g_strdup_printf (_("%s (score %.1f)"),
                           qd_item_get_policy_rule (item) ? qd_item_get_policy_rule (item) : "",
@@ -184,6 +186,13 @@ show_view (QdPreviewPane *self)
   gtk_label_set_text (self->body_label,
                       view->text[0] != '\0' ? view->text : _("(This message has no text.)"));
   gtk_stack_set_visible_child_name (self->stack, "message");
+}
+
+static void
+twin_changed_cb (QdPreviewPane *self)
+{
+  if (self->view != NULL)
+    show_view (self);
 }
 
 static void
@@ -323,6 +332,8 @@ qd_preview_pane_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->source);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
   g_clear_object (&self->item);
   g_clear_pointer (&self->view, qd_message_view_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_PREVIEW_PANE);
@@ -371,9 +382,14 @@ qd_preview_pane_show (QdPreviewPane *self,
 
   if (item == self->item && source == self->source)
     return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
   g_set_object (&self->source, source);
   g_set_object (&self->item, item);
   g_clear_pointer (&self->view, qd_message_view_unref);
+  /* Where else the message is may be learnt while it is shown. */
+  if (item != NULL)
+    g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
   load (self);
 }
 

@@ -578,6 +578,37 @@ qd_item_list_remove_ids (QdItemList         *self,
   return removed;
 }
 
+/**
+ * qd_item_list_dup_twin_ids:
+ *
+ * The ids, in the other place (qd_item_list_set_twins ()), of the same
+ * messages as @ids, among those loaded: what an action on them leaves
+ * behind there.
+ *
+ * Returns: (transfer full): the twins' ids, maybe none
+ */
+GStrv
+qd_item_list_dup_twin_ids (QdItemList         *self,
+                           const char * const *ids)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) twins = g_strv_builder_new ();
+
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), NULL);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    g_hash_table_add (wanted, (gpointer)ids[i]);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      QdItem *item = g_ptr_array_index (self->items, i);
+
+      if (qd_item_get_twin_id (item) != NULL &&
+          g_hash_table_contains (wanted, qd_item_get_id (item)))
+        g_strv_builder_add (twins, qd_item_get_twin_id (item));
+    }
+  return g_strv_builder_end (twins);
+}
+
 /* new mail, without disturbing the view */
 
 static void

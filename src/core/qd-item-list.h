@@ -32,6 +32,8 @@ guint          qd_item_list_get_n_loaded (QdItemList  *self);
 const GError  *qd_item_list_get_error   (QdItemList   *self);
 guint          qd_item_list_remove_ids  (QdItemList   *self,
                                          const char * const *ids);
+GStrv          qd_item_list_dup_twin_ids (QdItemList  *self,
+                                          const char * const *ids);
 void           qd_item_list_fetch_new_async  (QdItemList          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,

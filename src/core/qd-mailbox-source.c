@@ -48,7 +48,8 @@ page_folder (QdMailboxSource *self)
 static QdActions
 item_actions (QdMailboxSource *self)
 {
-  return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX : QD_ACTION_NONE;
+  return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX | QD_ACTION_DELETE
+                                                : QD_ACTION_NONE;
 }
 
 /* "A:B", two numbers as ids ("UIDVALIDITY:UID") and cursors
@@ -374,10 +375,12 @@ find_finish (QdItemSource  *source,
   return qd_task_finish_pointer (result, source, find_async, error);
 }
 
-/* moving, a batch at a time so that progress shows and cancel stops between them */
+/* moving (and deleting, which moves nowhere), a batch at a time so that
+ * progress shows and cancel stops between them */
 
 typedef struct
 {
+  QdActions       action;      /* MOVE_TO_INBOX or DELETE */
   GStrv           ids;
   guint           n_ids;
   guint           next;        /* the first id of the batch in flight */
@@ -409,7 +412,9 @@ moved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char * const *ids = (const char * const *)move->ids + move->next;
 
-  moved = qd_mailbox_move_to_inbox_finish (QD_MAILBOX (object), result, &error);
+  moved = move->action == QD_ACTION_DELETE
+          ? qd_mailbox_delete_finish (QD_MAILBOX (object), result, &error)
+          : qd_mailbox_move_to_inbox_finish (QD_MAILBOX (object), result, &error);
   if (moved == NULL)
     {
       /* Nothing of this batch moved (a renumbered folder, a lost
@@ -424,7 +429,9 @@ moved_cb (GObject      *object,
     switch (g_array_index (moved->statuses, QdMailboxMoveStatus, i))
       {
       case QD_MAILBOX_MOVE_MOVED:
-        qd_batch_result_add (move->result, ids[i], TRUE, "moved_to_inbox", NULL, NULL);
+        qd_batch_result_add (move->result, ids[i], TRUE,
+                             move->action == QD_ACTION_DELETE ? "deleted" : "moved_to_inbox",
+                             NULL, NULL);
         break;
       case QD_MAILBOX_MOVE_GONE:
         qd_batch_result_add (move->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
@@ -462,7 +469,9 @@ move_next (GTask *task)
       qd_batch_result_add_not_attempted (move->result,
                                          (const char * const *)move->ids + move->next,
                                          move->n_ids - move->next,
-                                         _("Cancelled before it was moved."));
+                                         move->action == QD_ACTION_DELETE
+                                         ? _("Cancelled before it was deleted.")
+                                         : _("Cancelled before it was moved."));
       move->next = move->n_ids;
     }
   if (move->next >= move->n_ids)
@@ -485,8 +494,12 @@ move_next (GTask *task)
     }
   /* Not the task's cancellable: a batch once started finishes, so that
    * the result says exactly which of its messages moved. */
-  qd_mailbox_move_to_inbox_async (self->mailbox, self->folder, move->uidvalidity,
-                                  (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
+  if (move->action == QD_ACTION_DELETE)
+    qd_mailbox_delete_async (self->mailbox, self->folder, move->uidvalidity,
+                             (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
+  else
+    qd_mailbox_move_to_inbox_async (self->mailbox, self->folder, move->uidvalidity,
+                                    (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
 }
 
 static void
@@ -511,11 +524,13 @@ act_async (QdItemSource        *source,
   move->progress = progress;
   move->progress_data = progress_data;
 
-  if (action != QD_ACTION_MOVE_TO_INBOX || self->folder == QD_MAILBOX_FOLDER_INBOX ||
-      approve_sender)
+  move->action = action;
+  if ((action != QD_ACTION_MOVE_TO_INBOX && action != QD_ACTION_DELETE) ||
+      self->folder == QD_MAILBOX_FOLDER_INBOX || approve_sender)
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
-                               _("Your mailbox can only move messages from Junk to the Inbox."));
+                               _("Your mailbox can only move messages from Junk to the Inbox, "
+                                 "or delete them from Junk."));
       g_object_unref (task);
       return;
     }

@@ -1329,7 +1329,7 @@ move_batch (QdMailbox     *self,
   struct mailimap_set *set = make_set (uids, n);
   int r;
 
-  if (has_move)
+  if (has_move && to != NULL)
     r = mailimap_uid_move (self->imap, set, to);
   else
     {
@@ -1339,7 +1339,7 @@ move_batch (QdMailbox     *self,
         if (copied == NULL || !g_hash_table_contains (copied, GUINT_TO_POINTER (uids[i])))
           g_array_append_val (to_copy, uids[i]);
       r = MAILIMAP_NO_ERROR;
-      if (to_copy->len > 0)
+      if (to_copy->len > 0 && to != NULL)
         {
           struct mailimap_set *copy_set = make_set ((const guint32 *)to_copy->data,
                                                     to_copy->len);
@@ -1494,15 +1494,24 @@ do_move (QdMailbox        *self,
 
   if (!ensure_folders (self, cancellable, error))
     return NULL;
-  /* The wire name is owned by self, and stays while the lock is held. */
-  to_wire = folder_wire (self, to, error);
-  if (to_wire == NULL)
+  /* The wire name is owned by self, and stays while the lock is held.
+   * Deleting is moving nowhere: \Deleted and UID EXPUNGE of just those. */
+  to_wire = to == QD_MAILBOX_FOLDER_NONE ? NULL : folder_wire (self, to, error);
+  if (to_wire == NULL && to != QD_MAILBOX_FOLDER_NONE)
     return NULL;
   wire = folder_wire (self, from, error);
   if (wire == NULL || !open_folder (self, wire, TRUE, error) ||
       !check_uidvalidity (self, from, uidvalidity, error))
     return NULL;
-  has_move = mailimap_has_extension (self->imap, "MOVE");
+  has_move = to_wire != NULL && mailimap_has_extension (self->imap, "MOVE");
+  if (to_wire == NULL && !mailimap_has_uidplus (self->imap))
+    {
+      g_set_error (error, QD_ERROR, QD_ERROR_UNAVAILABLE,
+                   _("The mail server %s cannot remove chosen messages (UIDPLUS), so nothing was "
+                     "deleted. Delete them in your mail program."),
+                   self->host);
+      return NULL;
+    }
   if (!has_move && !mailimap_has_uidplus (self->imap))
     {
       /* A plain EXPUNGE would also remove whatever else is marked \Deleted. */
@@ -1547,7 +1556,7 @@ do_move (QdMailbox        *self,
               result->n_failed--;
             }
         }
-      if (ok (r) && batch->len > 0 && !has_move)
+      if (ok (r) && batch->len > 0 && !has_move && to_wire != NULL)
         {
           copied = copied_before (self, from, to, uidvalidity, (const guint32 *)batch->data,
                                   batch->len, cancellable, &result->error);
@@ -2052,6 +2061,38 @@ qd_mailbox_move_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_move_async, error);
+}
+
+/**
+ * qd_mailbox_delete_async:
+ *
+ * Deletes @uids from @folder for good (\Deleted, then UID EXPUNGE of just
+ * those), in the batches and with the result of qd_mailbox_move_async ():
+ * MOVED is deleted.  Needs UIDPLUS.
+ */
+void
+qd_mailbox_delete_async (QdMailbox           *self,
+                         QdMailboxFolder      folder,
+                         guint32              uidvalidity,
+                         const guint32       *uids,
+                         guint                n_uids,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (QD_IS_MAILBOX (self));
+  g_return_if_fail (uids != NULL || n_uids == 0);
+  move_start (self, folder, QD_MAILBOX_FOLDER_NONE, uidvalidity, uids, n_uids,
+              qd_mailbox_delete_async, cancellable, callback, user_data);
+}
+
+QdMailboxMoveResult *
+qd_mailbox_delete_finish (QdMailbox     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return qd_task_finish_pointer (result, self, qd_mailbox_delete_async, error);
 }
 
 /**

@@ -64,6 +64,8 @@ def texts():
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
         "Also in Junk": "Also in Junk", "Also held in quarantine": "Also held in quarantine",
+        "twin in Junk": "In your mailbox’s Junk folder too: releasing or deleting it here "
+                        "deletes that copy",
     }
     english["one message"] = "message"
     english["many messages"] = "messages"
@@ -648,9 +650,10 @@ class MailboxJunk(MailboxTest):
 
 class MailboxTwins(MailboxTest):
     """A message held at the gateway and also in the mailbox's Junk (the same
-    Message-ID) names both places, on both pages; others name one."""
+    Message-ID) names both places, on both pages; others name one. Released
+    or moved out of Junk in one place, its copy in the other is deleted."""
 
-    def test_held_and_in_junk_names_both_places(self):
+    def test_held_and_in_junk_is_one_message(self):
         stamp = f"{LANG}-{time.time_ns()}"
         when = dt.datetime.now().astimezone() - dt.timedelta(minutes=5)
 
@@ -659,12 +662,15 @@ class MailboxTwins(MailboxTest):
                     f"Subject: {subject}\r\nMessage-ID: <{mid}>\r\n"
                     f"Date: {email.utils.format_datetime(when)}\r\n\r\nHello\r\n").encode()
 
-        twin = message(f"Twin offer {stamp}", f"twin-{stamp}@shop.example")
-        gateway.ingest("demo", "quarantine", "spam", [twin])
+        released = message(f"Twin offer {stamp}", f"twin-{stamp}@shop.example")
+        moved = message(f"Twin moved {stamp}", f"moved-{stamp}@shop.example")
+        [released_id] = gateway.ingest("demo", "quarantine", "spam", [released])
+        [moved_id] = gateway.ingest("demo", "quarantine", "spam", [moved])
         gateway.ingest("demo", "quarantine", "spam",
                        [message(f"Held only {stamp}", f"held-{stamp}@shop.example")])
         with self.imap("both") as m:
-            for data in (twin, message(f"Junk only {stamp}", f"junk-{stamp}@shop.example")):
+            for data in (released, moved,
+                         message(f"Junk only {stamp}", f"junk-{stamp}@shop.example")):
                 typ, answer = m.append("Junk", "", imaplib_time(when), data)
                 self.assertEqual(typ, "OK", answer)
         self.connect_mailbox("both")
@@ -680,18 +686,43 @@ class MailboxTwins(MailboxTest):
             return qdharness.wait_for(lambda: place in qdui.accessible_name(row(subject)), 30,
                                       f"“{subject}” to name {place}")
 
+        def only(subject):
+            qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]), subject)
+            self.wait_count(lambda t: t is not None and t.startswith("1"), f"“{subject}” alone")
+            self.menu_item(T["More actions"], T["Select All Matching"])
+
+        api = gateway.login("demo", "demo")
         qdui.do_action(qdui.find(self.window, "page tab", T["Quarantine"]))
         self.open_folder("Quarantine")
         names(f"Twin offer {stamp}", T["Also in Junk"])
-        self.shot("twins-quarantine")
         self.assertNotIn(T["Also in Junk"], qdui.accessible_name(row(f"Held only {stamp}")))
+        # The preview names the other place too, and what an action does there.
+        only(f"Twin offer {stamp}")
+        qdui.wait_for_label(self.page, lambda t: t == T["twin in Junk"], 30,
+                            "the preview to name the Junk copy")
+        self.shot("twins-quarantine")
+        # Released here, its copy leaves Junk: it is not in the mailbox twice.
+        qdui.click(qdui.find(self.page, "push button", T["Release"]))
+        qdharness.wait_for(lambda: f"<twin-{stamp}@shop.example>"
+                           not in self.folder("both", "Junk"), 30,
+                           "the released message's copy to leave Junk")
+        self.assertEqual(api.get(f"/messages/{released_id}").body["status"], "released")
 
         qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
         self.open_folder("Junk")
-        names(f"Twin offer {stamp}", T["Also held in quarantine"])
+        names(f"Twin moved {stamp}", T["Also held in quarantine"])
         self.shot("twins-junk")
         self.assertNotIn(T["Also held in quarantine"],
                          qdui.accessible_name(row(f"Junk only {stamp}")))
+        # Moved to the Inbox here, its held copy is deleted: never released twice.
+        only(f"Twin moved {stamp}")
+        qdui.click(qdui.find(self.page, "push button", T["Move to Inbox"]))
+        qdharness.wait_for(lambda: api.get(f"/messages/{moved_id}").body["status"] == "deleted",
+                           30, "the moved message's held copy to be deleted")
+        self.assertIn(f"<moved-{stamp}@shop.example>", self.folder("both", "INBOX"))
+        junk = self.folder("both", "Junk")
+        self.assertNotIn(f"<moved-{stamp}@shop.example>", junk)
+        self.assertIn(f"<junk-{stamp}@shop.example>", junk)
 
 
 def imaplib_time(when):
