@@ -115,10 +115,12 @@ selected_actions (QdMessagesPage *self)
       if (position > 2000)
         break;
     }
+  /* Only rows still loading: what the source can do at all. */
   if (!any)
     return n_selected (self) > 0
-           ? (self->folder == QD_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX : QD_ACTION_RELEASE) |
-             QD_ACTION_DELETE | QD_ACTION_BLOCK_SENDER | QD_ACTION_APPROVE_SENDER
+           ? ((self->folder == QD_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX : QD_ACTION_RELEASE) |
+              QD_ACTION_DELETE | QD_ACTION_BLOCK_SENDER | QD_ACTION_APPROVE_SENDER) &
+             qd_item_source_get_actions (self->list_source)
            : 0;
   return actions;
 }
