@@ -584,8 +584,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         sim: CloudSim = self.server.sim
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        body = self._read_body()
         url = urllib.parse.urlsplit(self.path)
         host = (self.headers.get("Host") or "").strip()
         seen = Seen(self.command, url.path, urllib.parse.parse_qs(url.query, keep_blank_values=True),
@@ -606,6 +605,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
 
     def _answer(self, sim: "CloudSim", sw: Switches, seen: Seen, url):
         # region: the Host header without its port
@@ -1266,6 +1279,7 @@ class CloudSim:
         mails, unknown = [], []
         for mid in ids:
             m = self._find(user, mid)
+            # a deleted mail can be deleted again (harmless) but not released
             if m is None or (m.deleted and action == "release_message"):
                 unknown.append(mid)
             else:

@@ -321,6 +321,19 @@ class Paths(SimTest):
         self.assertEqual(EU_HOST, "api.eu.quarantine.symantec.com")
         self.assertEqual(US_HOST, "api.us.quarantine.symantec.com")
 
+    def test_python_client_helper(self):
+        self.sim.set(path_prefix="/q")
+        r = self.sim.request("GET", "/v1/mails", user=ALICE, password=PW,
+                             query={"filter_type": "DLP"}, host=EU_HOST)
+        self.assertEqual(r.status, 200)
+        self.assertEqual([m["id"] for m in r.json()["mail_list"]], [self.dlp])
+        self.assertEqual((self.sim.requests[-1].path, self.sim.requests[-1].host),
+                         ("/q/v1/mails", f"{EU_HOST}:{self.sim.port}"))
+        r = self.sim.request("POST", "/v1/mails/delete", user=ALICE, password=PW,
+                             body=[self.dlp])
+        self.assertEqual(r.json(), {"status": "SUCCESS"})
+        self.assertEqual(self.sim.request("GET", "/v1/mails").status, 401)
+
     def test_certificate_names_the_regional_hosts(self):
         for host in (EU_HOST, US_HOST, "localhost"):
             r = self.call("GET", "/v1/mails", host=host)
@@ -1168,6 +1181,22 @@ class Faults(SimTest):
             self.call("POST", "/v1/mails/delete", body=[self.spam_new])
         self.assertFalse(self.sim.mail(ALICE, self.spam_new)["deleted"])
         self.ok("POST", "/v1/mails/delete", body=[self.spam_new])
+
+    def test_chunked_body(self):
+        context = ssl.create_default_context(cafile=self.sim.ca_file)
+        conn = http.client.HTTPSConnection("127.0.0.1", self.sim.port, context=context,
+                                           timeout=10)
+        token = base64.b64encode(f"{ALICE}:{PW}".encode()).decode()
+        try:
+            conn.request("POST", "/v1/mails/delete", body=iter([b'["00', b'4"]']),
+                         headers={"Authorization": "Basic " + token,
+                                  "Content-Type": "application/json"}, encode_chunked=True)
+            r = conn.getresponse()
+            self.assertEqual((r.status, json.loads(r.read())), (200, {"status": "SUCCESS"}))
+        finally:
+            conn.close()
+        self.assertEqual(self.sim.requests[-1].headers["transfer-encoding"], "chunked")
+        self.assertTrue(self.sim.mail(ALICE, self.spam_new)["deleted"])
 
     def test_strict_content_type(self):
         self.ok("POST", "/v1/mails/delete", body=json.dumps([self.spam_new]).encode())
