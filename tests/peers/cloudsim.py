@@ -60,6 +60,24 @@ status (429/503 with Retry-After, other 5xx), ``"failure"`` (HTTP 200 with
 ``status`` ≠ SUCCESS), ``"delay"`` (slow answer) or ``"drop"`` (connection
 closed without an answer) for the next matching request(s).
 
+Each request goes: ``delay`` switch → Host check (``region``) → route (404
+for an unknown path, 405 with Allow for a wrong method) → the next matching
+fault → ``rate_limit`` (429) → Basic auth (401; 403 without API access) →
+the endpoint. A request the endpoint refuses (bad parameter, unknown id,
+forbidden action, conflict) is answered per ``Switches.rejection``: HTTP 200
+with ``{"status": "FAILURE", "message": …}``, or HTTP 400/403/404/409 with
+the ``error_body`` variant (JSON ``{"status", "code", "message"}``, HTML or
+empty) — the same bodies as 401, 404, 429 and 5xx.
+
+State to inspect after calls: ``sim.mail(user, id)`` (a dict of class Mail's
+fields: ``released``, ``released_to``, ``release_count``, ``deleted``,
+``deleted_ms``, ``viewed``…), ``sim.list_items(user, "whitelist")``,
+``sim.deliveries`` (one dict per released mail: recipient, headers, encrypt),
+``sim.requests`` (class Seen: method, path, query, lower-case headers, body,
+Host, authenticated user, status), ``sim.user(name).locked``. One server can
+serve many tests: ``sim.reset()`` forgets everything but the port and
+certificate (``CloudSim(cert=make_certificate(dir))`` shares one).
+
 The clock is controlled: ``sim.now_ms`` stands still (it starts at the real
 time, or ``CloudSim(now_ms=…)``) until ``sim.advance(seconds)``; the time
 filters, retention, list-item dates and rate-limit windows all read it.
@@ -534,7 +552,8 @@ def make_certificate(directory: str | os.PathLike) -> tuple[Path, Path]:
         raise RuntimeError("the openssl command is not installed")
     directory = Path(directory)
     cert, key = directory / "cloudsim-cert.pem", directory / "cloudsim-key.pem"
-    names = ",".join(["IP:127.0.0.1", "DNS:localhost"] + [f"DNS:{h}" for h in REGION_HOSTS.values()])
+    names = ",".join(["IP:127.0.0.1", "DNS:localhost"]
+                     + [f"DNS:{h}" for h in REGION_HOSTS.values()])
     subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                     "ec_paramgen_curve:prime256v1", "-nodes", "-sha256", "-days", "2",
                     "-subj", "/CN=cloudsim", "-addext", f"subjectAltName={names}",
@@ -587,7 +606,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         url = urllib.parse.urlsplit(self.path)
         host = (self.headers.get("Host") or "").strip()
-        seen = Seen(self.command, url.path, urllib.parse.parse_qs(url.query, keep_blank_values=True),
+        query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        seen = Seen(self.command, url.path, query,
                     {k.lower(): v for k, v in self.headers.items()}, body, host)
         with sim._lock:
             sim.requests.append(seen)
@@ -625,7 +645,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if sw.region is not None:
             hostname = re.sub(r":\d+$", "", seen.host).lower()
             if hostname != REGION_HOSTS[sw.region]:
-                return sim._error(sw, sw.wrong_region_status, "Not Found")
+                return sim._error(sw, sw.wrong_region_status,
+                                  http.client.responses[sw.wrong_region_status])
         path = url.path
         prefix = sw.path_prefix.rstrip("/")
         if prefix:
@@ -670,8 +691,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 answer = handler(sw, user, path, seen)
             except Rejected as r:
                 if sw.rejection == "http":
-                    return sim._error(sw, r.http_status, r.message)
-                return sim._json(200, {"status": sw.failure_status, "message": r.message, **r.extra})
+                    return sim._error(sw, r.http_status, r.message, r.extra)
+                return sim._json(200, {"status": sw.failure_status, "message": r.message,
+                                       **r.extra})
             return sim._json(200, answer)
 
     def _authenticate(self, sim: "CloudSim", sw: Switches):
@@ -1068,10 +1090,11 @@ class CloudSim:
     def _json(status: int, obj) -> tuple[int, list, bytes]:
         return status, [("Content-Type", "application/json")], json.dumps(obj).encode()
 
-    def _error(self, sw: Switches, status: int, message: str) -> tuple[int, list, bytes]:
+    def _error(self, sw: Switches, status: int, message: str,
+               extra: dict | None = None) -> tuple[int, list, bytes]:
         if sw.error_body == "json":
             return self._json(status, {"status": sw.failure_status, "code": status,
-                                       "message": message})
+                                       "message": message, **(extra or {})})
         if sw.error_body == "html":
             text = (f"<!DOCTYPE html>\n<html><head><title>{status} {message}</title></head>"
                     f"<body><h1>{status} {message}</h1></body></html>\n")
