@@ -37,7 +37,8 @@ Switches (keyword arguments, also attributes): ``version`` ("8.2.3",
 ``body_limit`` (512 KiB, or 64 KiB as before lib 5.2.1), ``auth_fail_delay``
 (3.0 s), ``sendlink`` and ``sendlink_delay`` / ``sendlink_min_time``,
 ``lifetime`` (days), ``view_images`` ("on", "off", "on-demand"), ``node``
-(the certificate's CN), ``relay_domains``, ``idle_timeout`` (5 s).
+(the certificate's CN), ``relay_domains``, ``idle_timeout`` (5 s),
+``refuse_connections`` (close without any response, as a host access list).
 The clock is ``sim.now`` (real time plus an offset: ``advance``/``set_now``).
 Where the spec says **Unknown** the simulator offers a switch:
 ``sendlink_count_rejected`` (does a rejected sendlink request restart the
@@ -425,6 +426,7 @@ class PmgSim:
         self.relay_domains = relay_domains
         self.idle_timeout = idle_timeout
         self.key_bits = key_bits
+        self.refuse_connections = False
         self.cid = cid
         self.host = host
         self.port = port
@@ -602,7 +604,8 @@ class PmgSim:
     def mint_ticket(self, userid: str, issued: float | None = None, *,
                     forged: bool = False) -> str:
         """A PMG ticket PMG:<userid>:<hex time>::<sig>."""
-        plain = f"PMG:{userid.replace(':', '%3A')}:{hex_time(self.now if issued is None else issued)}"
+        stamp = hex_time(self.now if issued is None else issued)
+        plain = f"PMG:{userid.replace(':', '%3A')}:{stamp}"
         return f"{plain}::{self._signature(plain, self._forged_secret if forged else self._secret)}"
 
     def mint_quarantine_ticket(self, pmail: str, issued: float | None = None, *,
@@ -840,8 +843,8 @@ class PmgSim:
 
     def _realms(self, params: dict) -> list:
         return [{"realm": "pam", "type": "pam", "comment": "Linux PAM standard authentication"},
-                {"realm": "pmg", "type": "pmg", "comment": "Proxmox Mail Gateway authentication server",
-                 "default": 1}]
+                {"realm": "pmg", "type": "pmg",
+                 "comment": "Proxmox Mail Gateway authentication server", "default": 1}]
 
     def _version(self, params: dict) -> dict:
         return {"version": self.version_text, "release": self.version_text[:3],
@@ -919,7 +922,8 @@ class PmgSim:
             return f"<html><body><pre>{html.escape(text)}</pre></body></html>"
         text = re.sub(r"(?is)<script.*?</script>", "", text)
         text = re.sub(r"(?i)\son\w+=(\"[^\"]*\"|'[^']*'|\S+)", "", text)
-        load = self.view_images == "on" or (self.view_images == "on-demand" and params.get("images"))
+        load = self.view_images == "on" or (self.view_images == "on-demand"
+                                            and params.get("images"))
         if not load:
             text = re.sub(r"(?i)(<img[^>]*?)\ssrc=(\"https?:[^\"]*\"|'https?:[^']*')", r"\1", text)
         return text
@@ -1106,6 +1110,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         raw = self.raw = self.request
         raw.settimeout(sim.idle_timeout)
         self.plain = False
+        if sim.refuse_connections:      # a host access list denying the peer (§2.2)
+            raw.close()
+            raise _Close()
         try:
             first = raw.recv(1, socket.MSG_PEEK)
         except OSError:
@@ -1118,10 +1125,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         super().setup()
 
     def handle(self) -> None:
+        self.count = 0                   # requests on this connection (§2.2)
         try:
-            for _ in range(MAX_REQUESTS):
-                if not self._one_request():
-                    break
+            while self._one_request():
+                pass
         except (_Close, OSError, ssl.SSLError):
             pass
 
@@ -1207,6 +1214,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if major != 1:
             return self._text_error(506, f"http protocol version {major}.{minor} not supported")
         self.proto = f"HTTP/{major}.{minor}"
+        self.count += 1
+        if self.count >= MAX_REQUESTS:
+            self.keep_alive = False
         headers, count, size = {}, 0, len(line)
         while True:
             hline = self.rfile.readline(MAX_HEADER_BYTES + 1)
@@ -1224,7 +1234,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         self.req_headers = headers
         conn = headers.get("connection", "").lower()
-        if "close" in conn or (minor == 0 and "keep-alive" not in conn):
+        if not self.keep_alive or "close" in conn or (minor == 0 and "keep-alive" not in conn):
             self.keep_alive = False
         if self.plain:
             return self._redirect(method, target, headers)

@@ -3,7 +3,7 @@
 """The PMG simulator held to its specification's checklist (§11), over real TLS."""
 
 import base64
-import email.utils
+import gzip
 import json
 import os
 import re
@@ -161,7 +161,8 @@ class SimTest(unittest.TestCase):
         return r.json()["data"]
 
     def session(self, pmail=None):
-        d = self.login(pmail or self.pmail, "s3cret pass" if pmail in (None, self.pmail) else "bobpw")
+        own = pmail in (None, self.pmail)
+        d = self.login(pmail or self.pmail, "s3cret pass" if own else "bobpw")
         return d["ticket"], d["CSRFPreventionToken"]
 
     def add(self, raw=SPAM, receiver=None, **kw):
@@ -399,6 +400,42 @@ class Transport(SimTest):
             self.assertEqual(r.headers["content-type"], "application/json;charset=UTF-8")
         self.assertFalse(c.closed())
 
+    def test_100_requests_per_connection_and_idle_timeout(self):
+        c = self.conn()
+        for n in range(1, 101):
+            r = c.request("GET", "/api2/json/access/ticket")
+            self.assertEqual((r.status, r.headers["connection"]),
+                             (200, "close" if n == 100 else "Keep-Alive"), n)
+        self.assertTrue(c.closed())
+        self.sim.idle_timeout = 0.5
+        self.addCleanup(setattr, self.sim, "idle_timeout", 5.0)
+        c = self.conn()
+        self.assertEqual(c.request("GET", "/api2/json/access/ticket").status, 200)
+        start = time.monotonic()
+        self.assertTrue(c.closed())
+        self.assertLess(time.monotonic() - start, 3.0)
+
+    def test_refused_peer_gets_no_response(self):
+        self.sim.refuse_connections = True
+        self.addCleanup(setattr, self.sim, "refuse_connections", False)
+        with self.assertRaises((ssl.SSLError, ConnectionError)):
+            self.conn()
+
+    def test_gzip_when_accepted_and_large(self):
+        ticket, _ = self.session()
+        for n in range(8):
+            self.add(age=100 + n)
+        plain = self.call("GET", "/api2/json/quarantine/spam", ticket=ticket)
+        self.assertNotIn("content-encoding", plain.headers)
+        self.assertGreater(len(plain.body), 1024)
+        r = self.call("GET", "/api2/json/quarantine/spam", ticket=ticket,
+                      headers=["Accept-Encoding: gzip"])
+        self.assertEqual(r.headers["content-encoding"], "gzip")
+        self.assertEqual(gzip.decompress(r.body), plain.body)
+        r = self.call("GET", "/api2/json/version", ticket=ticket,
+                      headers=["Accept-Encoding: gzip"])
+        self.assertNotIn("content-encoding", r.headers)
+
 
 # ---------------------------------------------------------------------------
 # Authentication
@@ -633,6 +670,11 @@ class Quarantine(SimTest):
         self.assertEqual(item["receiver"], f"Alice.Smith@{self.domain}")
         self.assertEqual(item["pmail"], self.pmail)
 
+    def content(self, ticket, mail_id):
+        r = self.call("GET", f"/api2/json/quarantine/content?id={mail_id}", ticket=ticket)
+        self.assertEqual(r.status, 200, r)
+        return r.json()["data"]
+
     def test_default_window_and_bounds(self):
         ticket, csrf = self.session()
         now = int(self.sim.now)
@@ -699,7 +741,7 @@ class Quarantine(SimTest):
         ticket, csrf = self.session()
         body = b"".join(b"line %04d of the body, to be long enough\n" % n for n in range(200))
         a = self.add(spam(body=body), spaminfo=[{"name": "R1", "score": 2.0}])
-        d = self.call("GET", f"/api2/json/quarantine/content?id={a.id}", ticket=ticket).json()["data"]
+        d = self.content(ticket, a.id)
         self.assertEqual(d["header"], "From: Shop Team <news@shop.example.net>\n"
                                       "Subject: Last chance\n\n")
         self.assertTrue(d["content"].endswith("\n... mail truncated (> 4096 bytes)\n"))
@@ -721,7 +763,7 @@ class Quarantine(SimTest):
         ticket, _ = self.session()
         a = self.add(b"From: a@b.example\nContent-Type: text/plain; charset=ISO-8859-1\n\n"
                      b"caf\xe9\n")
-        d = self.call("GET", f"/api2/json/quarantine/content?id={a.id}", ticket=ticket).json()["data"]
+        d = self.content(ticket, a.id)
         self.assertEqual(d["content"], "caf\u00e9\n")
         foreign = self.add(receiver=self.other)
         c = self.conn()
@@ -749,6 +791,24 @@ class Quarantine(SimTest):
         r = self.call("GET", f"/api2/htmlmail/quarantine/content?id={foreign.id}", ticket=ticket)
         self.assertEqual(r.status, 403)
         self.assertTrue(r.body.startswith(b"Error 403: Permission check failed (mail does not"))
+
+    def test_images_parameter_and_external_images(self):
+        ticket, _ = self.session()
+        a = self.add(b"From: a@b.example\nContent-Type: text/html\n\n"
+                     b"<p>x<img src=\"https://t.example/p.png\"></p>\n")
+        url = f"/api2/json/quarantine/content?id={a.id}&images=1"
+        self.assertNotIn("external_images",
+                         self.call("GET", url, ticket=ticket).json()["data"])
+        self.sim.view_images = "on-demand"
+        self.assertEqual(self.call("GET", url, ticket=ticket).json()["data"]["external_images"], 1)
+        r = self.call("GET", f"/api2/htmlmail/quarantine/content?id={a.id}", ticket=ticket)
+        self.assertNotIn(b"https://t.example/p.png", r.body)
+        r = self.call("GET", f"/api2/htmlmail/quarantine/content?id={a.id}&images=1",
+                      ticket=ticket)
+        self.assertIn(b"https://t.example/p.png", r.body)
+        self.sim.version = "9.0.7"
+        self.assertParamError(self.call("GET", url, ticket=ticket),
+                              {"images": pmgsim.MSG_UNKNOWN})
 
     MULTI = (b"From: Shop <news@shop.example.net>\nSubject: invoice\nMIME-Version: 1.0\n"
              b"Content-Type: multipart/mixed; boundary=XX\n\n--XX\n"
@@ -1043,6 +1103,7 @@ class ProcessMode(unittest.TestCase):
             proc = subprocess.Popen([sys.executable, str(HERE / "pmgsim.py"), "serve",
                                      "--state", str(state), "--version", "9.0.9"],
                                     stdout=subprocess.PIPE, text=True)
+            self.addCleanup(proc.stdout.close)
             self.addCleanup(proc.wait, 30)
             self.addCleanup(proc.kill)
             ready = json.loads(proc.stdout.readline())
