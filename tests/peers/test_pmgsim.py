@@ -112,9 +112,10 @@ class Conn:
         body = self.file.read(length) if length else b""
         return Resp(m.group(1), int(m.group(2)), m.group(3), headers, body)
 
-    def closed(self):
-        """True when the server closed the connection after its response."""
-        self.sock.settimeout(5)
+    def closed(self, wait=4.0):
+        """True when the server closed the connection within WAIT seconds
+        (below the simulator's 5-second idle timeout)."""
+        self.sock.settimeout(wait)
         try:
             return self.file.read(1) == b""
         except (ConnectionError, ssl.SSLError):
@@ -172,8 +173,9 @@ class SimTest(unittest.TestCase):
     def assertAnswer(self, r, status, reason, conn=None):
         self.assertEqual((r.status, r.reason), (status, reason), r)
         if conn is not None:
-            self.assertEqual(conn.closed(), status >= 400, "connection left open"
-                             if status >= 400 else "connection closed after success")
+            error = status >= 400
+            self.assertEqual(conn.closed(4.0 if error else 1.0), error,
+                             "connection left open" if error else "connection closed after success")
 
     def assertJsonError(self, r, status, message, errors=None):
         self.assertEqual((r.status, r.reason), (status, message.split("\n")[0]), r)
@@ -398,7 +400,7 @@ class Transport(SimTest):
             self.assertEqual(r.headers["pragma"], "no-cache")
             self.assertIn("expires", r.headers)
             self.assertEqual(r.headers["content-type"], "application/json;charset=UTF-8")
-        self.assertFalse(c.closed())
+        self.assertFalse(c.closed(1.0))
 
     def test_100_requests_per_connection_and_idle_timeout(self):
         c = self.conn()
@@ -856,7 +858,7 @@ class Quarantine(SimTest):
         r = c.request("GET", f"/api2/json/quarantine/download?mailid={a.id}", ticket=ticket,
                       headers=["If-Modified-Since: Mon, 10 Jun 2024 06:13:19 GMT"])
         self.assertEqual((r.status, r.body), (200, SPAM))
-        self.assertFalse(c.closed())
+        self.assertFalse(c.closed(1.0))
 
     def act(self, ticket, csrf, ids, action):
         return self.call("POST", "/api2/json/quarantine/content", ticket=ticket, csrf=csrf,
