@@ -61,7 +61,7 @@ Checklist of §11 → code:
   auth-stage failures, 3 s delay ........... _Handler._auth_fail
   records, ids ............................. Mail, add_mail
   /quarantine/spam, fields per version ..... _spam, Mail.item
-  content, htmlmail ........................ _content_get, _htmlmail
+  content, htmlmail ........................ _content_get, htmlmail
   listattachments, download, 304 ........... _listattachments, _download
   actions, batches ......................... _content_post, _act
   sender lists ............................. _list_get, _list_post, _list_delete
@@ -303,6 +303,7 @@ class User:
     pmail: str                      # primary address, lower case
     password: str
     aliases: list[str] = field(default_factory=list)
+    tfa: bool = False               # a second factor is configured (§4.2)
 
 
 @dataclass
@@ -321,6 +322,7 @@ class Mail:
     state: str = "new"              # new | delivered | deleted
     seen: int = 0
     deliver_error: str | None = None   # set to make "deliver" fail (500)
+    overrides: dict[str, str] = field(default_factory=dict)   # from/sender/subject
 
     @property
     def id(self) -> str:
@@ -337,8 +339,11 @@ class Mail:
         msg = self.message()
         from_ = str(msg["From"]) if msg["From"] is not None else self.envelope_sender
         fields = {"from": from_, "subject": str(msg["Subject"] or "")}
-        if msg["Sender"] is not None and str(msg["Sender"]) != from_:
+        if msg["Sender"] is not None:
             fields["sender"] = str(msg["Sender"])
+        fields.update(self.overrides)
+        if fields.get("sender") in (None, fields["from"]):
+            fields.pop("sender", None)
         return fields
 
     def item(self, version: tuple[int, int, int]) -> dict[str, Any]:
@@ -524,9 +529,11 @@ class PmgSim:
 
     # -- seeding -------------------------------------------------------------
 
-    def add_user(self, pmail: str, password: str, aliases: list[str] = ()) -> User:
-        """An LDAP user: PRIMARY address (the pmail) and ALIASES, one password."""
-        user = User(pmail.lower(), password, list(aliases))
+    def add_user(self, pmail: str, password: str, aliases: list[str] = (), *,
+                 tfa: bool = False) -> User:
+        """An LDAP user: primary address PMAIL, ALIASES, one password; TFA: a
+        second factor is configured, so a login answers NeedTFA."""
+        user = User(pmail.lower(), password, list(aliases), tfa)
         with self.lock:
             self.users[user.pmail] = user
             self._changed()
@@ -544,9 +551,12 @@ class PmgSim:
                      envelope_sender: str | None = None, time: int | None = None,
                      age: float | None = None, spamlevel: int = 5,
                      spaminfo: list[dict] | None = None, pmail: str | None = None,
-                     tid: int | None = None, state: str = "new", seen: int = 0) -> list[Mail]:
+                     tid: int | None = None, state: str = "new", seen: int = 0,
+                     from_: str | None = None, sender: str | None = None,
+                     subject: str | None = None) -> list[Mail]:
         """One mail for several RECEIVERS: one record each, same rid, the
-        ticket id counting up from a random 28-bit number (§7)."""
+        ticket id counting up from a random 28-bit number (§7). From, Sender
+        and Subject come from RAW's header unless FROM_, SENDER, SUBJECT say."""
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
         if time is None:                   # a minute ago unless told
@@ -567,6 +577,8 @@ class PmgSim:
                 mail = Mail(self.cid, rid, base + n, pmail or self.pmail_for(receiver),
                             receiver, envelope_sender, raw, time, spamlevel,
                             copy.deepcopy(rules), state, seen)
+                mail.overrides = {k: v for k, v in (("from", from_), ("sender", sender),
+                                                    ("subject", subject)) if v is not None}
                 self.mails[mail.id] = mail
                 made.append(mail)
             self._changed()
@@ -638,8 +650,9 @@ class PmgSim:
         return m.group(1).replace("%3A", ":")
 
     def verify_ticket(self, ticket: str) -> str | None:
-        """The userid of a valid PMG ticket."""
-        return self._verify_signed("PMG", ticket, -TICKET_SKEW, TICKET_LIFE)
+        """The userid of a valid PMG ticket; a PMG:!tfa! ticket is no login."""
+        userid = self._verify_signed("PMG", ticket, -TICKET_SKEW, TICKET_LIFE)
+        return None if userid is None or userid.startswith("!tfa!") else userid
 
     def verify_quarantine_ticket(self, ticket: str) -> str | None:
         """The userid (<pmail>@quarantine) of a valid PMGQUAR ticket."""
@@ -681,21 +694,26 @@ class PmgSim:
     def load_state(self, data: dict) -> None:
         """Seed from a JSON object: users, mails, lists, options (see module doc).
         A mail may give "time" or "age" (seconds before now), "raw" (text) or
-        "raw_base64", "receiver" or "receivers", and optionally "id"."""
+        "raw_base64", "receiver" or "receivers", optionally "id", "from",
+        "sender", "subject" (instead of the header's) and "deliver_error"."""
         for key, value in data.get("options", {}).items():
             if key == "version":
                 self.version = value
             elif hasattr(self, key) and not key.startswith("_"):
                 setattr(self, key, value)
         for u in data.get("users", []):
-            self.add_user(u["pmail"], u["password"], u.get("aliases", []))
+            self.add_user(u["pmail"], u["password"], u.get("aliases", []),
+                          tfa=u.get("tfa", False))
         for name, lists in data.get("lists", {}).items():
             self.lists[name] = {"WL": list(lists.get("WL", [])), "BL": list(lists.get("BL", []))}
         for m in data.get("mails", []):
             raw = (base64.b64decode(m["raw_base64"]) if "raw_base64" in m
                    else m["raw"].encode("utf-8"))
             kw = {k: m[k] for k in ("envelope_sender", "time", "age", "spamlevel",
-                                    "spaminfo", "pmail", "state", "seen") if k in m}
+                                    "spaminfo", "pmail", "state", "seen", "sender",
+                                    "subject") if k in m}
+            if "from" in m:
+                kw["from_"] = m["from"]
             mid = re.fullmatch(r"C(\d+)R(\d+)T(\d+)", m.get("id", ""))
             if mid:
                 saved, self.cid, self._next_rid = self.cid, int(mid[1]), int(mid[2])
@@ -709,13 +727,13 @@ class PmgSim:
     def dump_state(self) -> dict:
         with self.lock:
             return {
-                "users": [{"pmail": u.pmail, "password": u.password, "aliases": u.aliases}
-                          for u in self.users.values()],
+                "users": [{"pmail": u.pmail, "password": u.password, "aliases": u.aliases,
+                           "tfa": u.tfa} for u in self.users.values()],
                 "mails": [{"id": m.id, "receiver": m.receiver, "pmail": m.pmail,
                            "envelope_sender": m.envelope_sender, "time": m.time,
                            "spamlevel": m.spamlevel, "spaminfo": m.spaminfo,
                            "state": m.state, "seen": m.seen,
-                           "raw_base64": base64.b64encode(m.raw).decode()}
+                           "raw_base64": base64.b64encode(m.raw).decode(), **m.overrides}
                           for m in self.mails.values()],
                 "lists": copy.deepcopy(self.lists),
                 "delivered": [i for i, _, _ in self.delivered],
@@ -758,6 +776,11 @@ class PmgSim:
             user = self._ldap_lookup(username[:-len("@quarantine")])
             if user is not None and user.password == password:
                 userid = f"{user.pmail}@quarantine"
+                if user.tfa:
+                    answer = self._login_answer(userid, self.mint_ticket(
+                        "!tfa!" + urllib.parse.quote(json.dumps({"totp": True}), safe="")))
+                    answer["NeedTFA"] = 1
+                    return answer
                 return self._login_answer(userid, self.mint_ticket(userid))
         raise ApiError(401, "authentication failure\n")
 
@@ -975,8 +998,8 @@ class PmgSim:
             mail.seen = 1
         elif action == "mark-unseen":
             mail.seen = 0
-        elif mail.state != "new":
-            return                               # handled already: a no-op (§6.7)
+        elif mail.state != "new" and self.version >= (8, 1, 7):
+            return                               # handled already: a no-op (§6.7, §8)
         elif action == "deliver":
             if mail.deliver_error is not None:
                 raise ApiError(500, f"deliver quarantined mail '{mail.id}' ({SPOOL}{mail.file}) "

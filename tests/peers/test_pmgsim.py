@@ -470,6 +470,14 @@ class Authentication(SimTest):
         r = self.call("POST", "/api2/json/access/ticket", form={"username": self.pmail})
         self.assertParamError(r, {"password": pmgsim.MSG_MISSING})
 
+    def test_second_factor_is_announced_and_its_ticket_refused(self):
+        self.sim.add_user(f"tfa@{self.domain}", "pw", tfa=True)
+        d = self.login(f"tfa@{self.domain}", "pw")
+        self.assertEqual(d["NeedTFA"], 1)
+        self.assertTrue(d["ticket"].startswith("PMG:!tfa!"), d)
+        r = self.call("GET", "/api2/json/version", ticket=d["ticket"])
+        self.assertAuthStage(r, "permission denied - invalid PMG ticket")
+
     def test_no_set_cookie(self):
         r = self.call("POST", "/api2/json/access/ticket",
                       form={"username": self.pmail, "password": "s3cret pass"})
@@ -738,6 +746,12 @@ class Quarantine(SimTest):
                          (10.46, -1.2, 0))
         self.add(spam(sender="Shop Team <news@shop.example.net>"), age=10)
         self.assertNotIn("sender", self.spam_list(ticket)[-1])
+        self.add(spam(subject="=?UTF-8?B?w6k=?="), age=7)
+        self.assertEqual(self.spam_list(ticket)[-1]["subject"], "\u00e9")    # decoded
+        self.add(subject="=?UTF-8?B?w6k=?= given", sender="S <s@x.example>", age=5)
+        self.assertEqual((self.spam_list(ticket)[-1]["subject"],
+                          self.spam_list(ticket)[-1]["sender"]),
+                         ("=?UTF-8?B?w6k=?= given", "S <s@x.example>"))
 
     def test_content(self):
         ticket, csrf = self.session()
@@ -883,6 +897,14 @@ class Quarantine(SimTest):
         self.assertEqual([d[0] for d in self.sim.delivered].count(a.id), 1)
         self.assertEqual(self.act(ticket, csrf, [a.id], "delete").json(), {"data": None})
         self.assertEqual(a.state, "delivered")
+
+    def test_handled_mail_is_delivered_again_before_8_1_7(self):
+        ticket, csrf = self.session()
+        a = self.add()
+        self.sim.version = "8.1.6"
+        for _ in range(2):
+            self.assertEqual(self.act(ticket, csrf, [a.id], "deliver").status, 200)
+        self.assertEqual([d[0] for d in self.sim.delivered].count(a.id), 2)
 
     def test_list_actions(self):
         ticket, csrf = self.session()
