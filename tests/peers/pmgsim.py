@@ -112,7 +112,6 @@ from typing import Any
 # ---------------------------------------------------------------------------
 # Constants from the spec
 
-PORT = 8006                                     # §2.1 (a test binds port 0)
 SERVER_HEADER = "pve-api-daemon/3.0"            # §2.2
 JSON_TYPE = "application/json;charset=UTF-8"    # §5.1
 MAX_REQUESTS = 100                              # §2.2 requests per connection
@@ -244,7 +243,7 @@ def check_param(p: Param, value: Any) -> tuple[list[str], Any]:
         return [f"type check ('boolean') failed - got '{_scalar(value)}'"], None
     text = _scalar(value)
     if p.type == "integer":
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not re.search(r"^[+-]?\d+$", text):
             return [f"type check ('integer') failed - got '{text}'"], None
         number = int(text)
         problems = []
@@ -254,7 +253,8 @@ def check_param(p: Param, value: Any) -> tuple[list[str], Any]:
             problems.append(f"value must have a maximum value of {p.maximum}")
         return problems, number
     problems = []
-    if p.pattern is not None and not re.fullmatch(f"(?:{p.pattern})", text):
+    # anchored as Perl's ^(?:…)$, whose $ also matches before a final newline
+    if p.pattern is not None and not re.search(f"^(?:{p.pattern})$", text):
         problems.append("value does not match the regex pattern")
     if p.max_length is not None and len(text) > p.max_length:
         problems.append(f"value may only be {p.max_length} characters long")
@@ -412,12 +412,11 @@ class PmgSim:
                  auth_fail_delay: float = 3.0, sendlink: bool = False,
                  sendlink_delay: float = 3.0, sendlink_min_time: float = 1.0,
                  sendlink_count_rejected: bool = True, lifetime: int = 7,
-                 view_images: str = "on", node: str = "pmg", fqdn: str | None = None,
+                 view_images: str = "on", node: str = "pmg",
                  relay_domains: list[str] | None = None, idle_timeout: float = 5.0,
-                 key_bits: int = 2048, cid: int = 0, port: int = 0,
-                 host: str = "127.0.0.1", state_file: str | None = None):
-        self.version_text = version if version.count(".") == 2 else \
-            ".".join(str(n) for n in parse_version(version))
+                 refuse_connections: bool = False, key_bits: int = 2048, cid: int = 0,
+                 port: int = 0, host: str = "127.0.0.1", state_file: str | None = None):
+        self.version = version
         self.body_limit = body_limit
         self.auth_fail_delay = auth_fail_delay
         self.sendlink = sendlink
@@ -427,11 +426,10 @@ class PmgSim:
         self.lifetime = lifetime
         self.view_images = view_images
         self.node = node
-        self.fqdn = fqdn or f"{node}.example.com"
         self.relay_domains = relay_domains
         self.idle_timeout = idle_timeout
         self.key_bits = key_bits
-        self.refuse_connections = False
+        self.refuse_connections = refuse_connections
         self.cid = cid
         self.host = host
         self.port = port
@@ -467,6 +465,7 @@ class PmgSim:
 
     @version.setter
     def version(self, text: str) -> None:
+        """Emulate pmg-api version TEXT ("9.1", "9.0.8", "8.2.3", "8.x")."""
         self.version_text = ".".join(str(n) for n in parse_version(text))
 
     # -- clock ---------------------------------------------------------------
@@ -893,7 +892,8 @@ class PmgSim:
 
     def _load(self, mail_id: str) -> Mail:
         """Load one record and check its owner (§6.3, §5.4)."""
-        mail = self.mails.get(mail_id)
+        m = re.search(r"^C(\d+)R(\d+)T(\d+)$", mail_id)
+        mail = self.mails.get(f"C{int(m[1])}R{int(m[2])}T{int(m[3])}") if m else None
         if mail is None:
             raise ApiError(500, f"no such mail ({mail_id})\n")
         if f"{mail.pmail}@quarantine" != self._userid:
