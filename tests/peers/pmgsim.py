@@ -46,9 +46,17 @@ Where the spec says **Unknown** the simulator offers a switch:
 
 Helpers: ``mint_ticket``, ``mint_quarantine_ticket`` (valid, ``expired=True``
 or ``forged=True``), ``mint_csrf``, ``report_link`` (manage / per-mail /
-action links, ``double_encoded=True``).
+action links, ``double_encoded=True``). ``add_user(..., tfa=True)`` makes a
+login answer ``NeedTFA``; ``mail.deliver_error = "…"`` makes delivery fail.
+What happened is kept in ``sim.delivered``, ``sim.sent_links`` (the link
+mails sendlink "sent") and ``sim.requests`` (method, target, status).
 
-Checklist of §11 → code:
+Stand-ins: tickets are signed with HMAC-SHA512 blocks of the length and
+base64 form of an RSA-4096 signature (the client treats them as opaque);
+the certificate's key has ``key_bits`` (2048, to spare the CPU; 4096 works).
+
+Checklist of §11 → code (tests: test_pmgsim.py, classes Transport,
+Authentication + AuthDelay, Quarantine + SendLink, ProcessMode):
   TLS, CN, swap ............................ _make_certificate, swap_certificate
   /api2 paths, 501 not implemented ......... _Handler._api, PmgSim.route
   methods/chunked/size/body/content type ... _Handler._one_request, _read_body
@@ -73,7 +81,11 @@ Checklist of §11 → code:
 Not in the spec, so chosen here: transport-level errors (501/506 before any
 handler) carry their message as a text/plain body; paths outside /api2 answer
 ``404 Not found``; too many or too large header lines answer ``431``; unknown
-formats answer ``501 Method '…' not implemented`` like unknown paths.
+formats answer ``501 Method '…' not implemented`` like unknown paths; a
+malformed JSON body answers ``500 malformed JSON string: <Python's words>``;
+responses say ``Connection: Keep-Alive`` or ``close``; a list action on a
+mail without any usable sender address changes no list; ``/access/auth-realm``
+lists pam and pmg. The purge runs when a test calls ``sim.purge()``.
 """
 
 from __future__ import annotations
@@ -1188,7 +1200,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 lines.append("Content-Encoding: deflate")
         lines.append(f"Content-Length: {len(body)}")
         lines.append("Connection: " + ("Keep-Alive" if keep else "close"))
-        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body)
         self.wfile.flush()
         sim = self.server.sim
         sim.requests.append((self.method, self.target, code))
