@@ -1028,10 +1028,9 @@ class PmgSim:
             found = _split_addresses(str(msg["Sender"]))
             if len(found) == 1 and _plain_address(str(msg["Sender"])):
                 return _plain_address(str(msg["Sender"]))
-        if msg["From"] is not None:
-            first = str(msg["From"]).split(",")[0]
-            if _plain_address(first):
-                return _plain_address(first)
+        first = _split_addresses(str(msg["From"] or ""))[:1]
+        if first and _plain_address(first[0]):
+            return _plain_address(first[0])
         return _plain_address(mail.envelope_sender)
 
     def _list_names(self, name: str) -> str:

@@ -909,7 +909,7 @@ class Quarantine(SimTest):
     def test_list_actions(self):
         ticket, csrf = self.session()
         a = self.add(spam(sender="List <list@lists.example.org>"))
-        b = self.add(spam(from_="Eve <eve@evil.example>, x@y.example"))
+        b = self.add(spam(from_='"Evil, Eve" <eve@evil.example>, x@y.example'))
         self.sim.lists[self.pmail] = {"WL": [], "BL": ["list@lists.example.org"]}
         self.assertEqual(self.act(ticket, csrf, [a.id], "welcomelist").status, 200)
         self.assertEqual(a.state, "delivered")
