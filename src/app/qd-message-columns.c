@@ -16,9 +16,9 @@
 
 /* Widths as the column view had them.  Subject takes what is left. */
 static const int wide_width[QD_N_COLUMNS] = { 120, 200, 0, 160, 84 };
-/* A narrow list keeps when, who and what. */
-static const int compact_width[QD_N_COLUMNS] = { 90, 150, 0, 0, 0 };
 #define SUBJECT_MIN 120
+/* The narrowest a compact row is drawn at. */
+#define COMPACT_MIN 240
 
 static int
 sum (const int *widths)
@@ -33,12 +33,25 @@ sum (const int *widths)
 /**
  * qd_message_columns_min_width:
  *
- * The narrowest a row can be: the compact columns and some subject.
+ * The narrowest a row can be: a compact one.
  */
 int
 qd_message_columns_min_width (void)
 {
-  return sum (compact_width) + SUBJECT_MIN;
+  return COMPACT_MIN;
+}
+
+/**
+ * qd_message_columns_compact:
+ *
+ * Whether @width is too narrow for every column with a useful subject:
+ * then a row is two lines (sender and time; subject and reason), as in
+ * mail programs, rather than columns cut to "Receiv…" with no reason.
+ */
+gboolean
+qd_message_columns_compact (int width)
+{
+  return width < sum (wide_width) + SUBJECT_MIN * 2;
 }
 
 /**
@@ -46,20 +59,22 @@ qd_message_columns_min_width (void)
  * @width: the width of the row or header
  * @rtl: whether columns run right to left
  *
- * Places the columns in @width: all of them when they fit with a useful
- * subject, the compact ones otherwise.
+ * Places the columns in @width when they all fit with a useful subject;
+ * otherwise says the layout is compact, and the row and header arrange
+ * themselves.
  */
 void
 qd_message_columns_layout (int             width,
                            gboolean        rtl,
                            QdColumnLayout *layout)
 {
-  const int *widths = width >= sum (wide_width) + SUBJECT_MIN * 2 ? wide_width : compact_width;
   int x = 0;
 
+  layout->compact = qd_message_columns_compact (width);
   for (guint i = 0; i < QD_N_COLUMNS; i++)
     {
-      int w = i == QD_COLUMN_SUBJECT ? MAX (width - sum (widths), 0) : widths[i];
+      int w = layout->compact ? 0
+              : i == QD_COLUMN_SUBJECT ? MAX (width - sum (wide_width), 0) : wide_width[i];
 
       layout->width[i] = w;
       layout->x[i] = rtl ? width - x - w : x;

@@ -27,11 +27,13 @@ typedef enum
 
 typedef struct
 {
-  int x[QD_N_COLUMNS];       /* left edge, left to right */
-  int width[QD_N_COLUMNS];   /* 0: not shown at this width */
+  int      x[QD_N_COLUMNS];       /* left edge, left to right */
+  int      width[QD_N_COLUMNS];   /* 0: not shown at this width */
+  gboolean compact;               /* too narrow for every column: rows of two lines */
 } QdColumnLayout;
 
 int         qd_message_columns_min_width (void);
+gboolean    qd_message_columns_compact   (int             width);
 void        qd_message_columns_layout    (int             width,
                                           gboolean        rtl,
                                           QdColumnLayout *layout);

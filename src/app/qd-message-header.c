@@ -142,6 +142,36 @@ qd_message_header_measure (GtkWidget      *widget,
     }
 }
 
+/* Over two-line rows, columns line up with nothing: the titles that sort
+ * stand side by side, so sorting stays a click away at any width. */
+static void
+allocate_compact (QdMessageHeader *self,
+                  int              width,
+                  int              height)
+{
+  gboolean rtl = gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+  int x = 0;
+
+  for (guint i = 0; i < QD_N_COLUMNS; i++)
+    {
+      int nat;
+
+      gtk_widget_measure (self->title[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+      nat += 2 * QD_COLUMN_PADDING;
+      /* Only titles that sort; all of them, or the first ones that fit. */
+      if (self->arrow[i] == NULL || x + nat > width)
+        {
+          gtk_widget_set_child_visible (self->title[i], FALSE);
+          continue;
+        }
+      gtk_widget_set_child_visible (self->title[i], TRUE);
+      gtk_widget_size_allocate (self->title[i],
+                                &(GtkAllocation) { rtl ? width - x - nat : x, 0, nat, height },
+                                -1);
+      x += nat;
+    }
+}
+
 static void
 qd_message_header_size_allocate (GtkWidget *widget,
                                  int        width,
@@ -153,6 +183,11 @@ qd_message_header_size_allocate (GtkWidget *widget,
 
   qd_message_columns_layout (width, gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL,
                              &columns);
+  if (columns.compact)
+    {
+      allocate_compact (self, width, height);
+      return;
+    }
   if (self->hide_reason)
     qd_message_columns_drop (&columns, QD_COLUMN_REASON,
                              gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL);

@@ -57,6 +57,7 @@ struct _QdMessageRow
   int          caption_height;
   guint        context_serial;   /* of the Pango context they were measured with */
   gboolean     hide_reason;
+  gboolean     compact;          /* drawn as two lines, at its last snapshot */
 };
 
 G_DEFINE_FINAL_TYPE (QdMessageRow, qd_message_row, GTK_TYPE_WIDGET)
@@ -145,20 +146,25 @@ qd_message_row_measure (GtkWidget      *widget,
       return;
     }
   ensure_heights (self);
-  *minimum = *natural = self->line_height + self->caption_height + 2 * PADDING_Y;
+  /* Compact rows are two full lines: name and time, subject and reason. */
+  if (for_size >= 0 && qd_message_columns_compact (for_size))
+    *minimum = *natural = 2 * self->line_height + 2 * PADDING_Y;
+  else
+    *minimum = *natural = self->line_height + self->caption_height + 2 * PADDING_Y;
 }
 
 /* @y: the top of the text, or -1 to centre it in the row */
+/* Draws @text at @x (the left edge, in left-to-right terms) within
+ * @width, at @y (centred when negative). */
 static void
-draw_text (QdMessageRow         *self,
-           GtkSnapshot          *snapshot,
-           Text                  text,
-           const QdColumnLayout *columns,
-           int                   y,
-           const GdkRGBA        *color)
+draw_at (QdMessageRow  *self,
+         GtkSnapshot   *snapshot,
+         Text           text,
+         int            x,
+         int            width,
+         int            y,
+         const GdkRGBA *color)
 {
-  QdColumn column = column_of_text[text];
-  int width = columns->width[column] - 2 * QD_COLUMN_PADDING;
   PangoLayout *layout;
   int height;
 
@@ -173,11 +179,88 @@ draw_text (QdMessageRow         *self,
       pango_layout_get_pixel_size (layout, NULL, &height);
       y = (gtk_widget_get_height (GTK_WIDGET (self)) - height) / 2;
     }
+  if (gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL &&
+      self->compact)
+    x = gtk_widget_get_width (GTK_WIDGET (self)) - x - width;
   gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT (columns->x[column] + QD_COLUMN_PADDING, y));
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
   gtk_snapshot_append_layout (snapshot, layout, color);
   gtk_snapshot_restore (snapshot);
+}
+
+static void
+draw_text (QdMessageRow         *self,
+           GtkSnapshot          *snapshot,
+           Text                  text,
+           const QdColumnLayout *columns,
+           int                   y,
+           const GdkRGBA        *color)
+{
+  QdColumn column = column_of_text[text];
+
+  draw_at (self, snapshot, text, columns->x[column] + QD_COLUMN_PADDING,
+           columns->width[column] - 2 * QD_COLUMN_PADDING, y, color);
+}
+
+/* How wide @text is when not cut: kept laid out at that width, so that
+ * drawing it there lays nothing out again. */
+static int
+natural_width (QdMessageRow *self,
+               Text          text)
+{
+  PangoLayout *layout;
+  PangoRectangle logical;
+
+  if (self->text[text] == NULL || self->text[text][0] == '\0')
+    return 0;
+  layout = ensure_layout (self, text);
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (pango_layout_get_width (layout) >= 0 &&
+      pango_layout_get_width (layout) < (logical.width + 1) * PANGO_SCALE)
+    {
+      /* Laid out narrower before (the columns): measure it free. */
+      pango_layout_set_width (layout, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &logical);
+    }
+  return logical.width + 1;
+}
+
+/* Two lines where the columns do not fit: the sender's name and address,
+ * then the time at the end; the subject, then the reason (and where else
+ * the message is) at the end.  Nothing a person needs is left out. */
+static void
+draw_compact (QdMessageRow  *self,
+              GtkSnapshot   *snapshot,
+              const GdkRGBA *color,
+              const GdkRGBA *dim)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int pad = QD_COLUMN_PADDING;
+  int top = (gtk_widget_get_height (GTK_WIDGET (self)) - 2 * self->line_height) / 2;
+  int second = top + self->line_height;
+  int caption_y = top + self->line_height - self->caption_height;
+  int time_w = natural_width (self, TEXT_RECEIVED);
+  /* Why it was held comes before the rest of the subject. */
+  int reason_w = MIN (natural_width (self, TEXT_REASON), width * 3 / 5);
+  int twin_w = MIN (natural_width (self, TEXT_TWIN), width / 4);
+  int name_w = MIN (natural_width (self, TEXT_NAME), width - 3 * pad - time_w);
+  int end;
+
+  draw_at (self, snapshot, TEXT_NAME, pad, name_w, top,
+           qd_item_is_placeholder (self->item) ? dim : color);
+  draw_at (self, snapshot, TEXT_ADDRESS, 2 * pad + name_w,
+           width - 4 * pad - name_w - time_w, caption_y, dim);
+  draw_at (self, snapshot, TEXT_RECEIVED, width - pad - time_w, time_w, top, dim);
+
+  end = width - pad;
+  draw_at (self, snapshot, TEXT_REASON, end - reason_w, reason_w, second, color);
+  if (reason_w > 0)
+    end -= reason_w + pad;
+  draw_at (self, snapshot, TEXT_TWIN, end - twin_w, twin_w,
+           second + self->line_height - self->caption_height, dim);
+  if (twin_w > 0)
+    end -= twin_w + pad;
+  draw_at (self, snapshot, TEXT_SUBJECT, pad, end - pad, second, color);
 }
 
 static void
@@ -201,6 +284,12 @@ qd_message_row_snapshot (GtkWidget   *widget,
   G_GNUC_END_IGNORE_DEPRECATIONS
   dim = color;
   dim.alpha *= DIM_ALPHA;
+  self->compact = columns.compact;
+  if (columns.compact)
+    {
+      draw_compact (self, snapshot, &color, &dim);
+      return;
+    }
 
   name_y = (height - self->line_height - self->caption_height) / 2;
   draw_text (self, snapshot, TEXT_RECEIVED, &columns, -1, &color);
