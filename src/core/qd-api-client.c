@@ -33,8 +33,11 @@ struct _QdApiClient
 
 static void item_source_iface_init (QdItemSourceInterface *iface);
 
+static void gateway_iface_init (QdGatewayInterface *iface);
+
 G_DEFINE_FINAL_TYPE_WITH_CODE (QdApiClient, qd_api_client, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (QD_TYPE_ITEM_SOURCE, item_source_iface_init))
+                               G_IMPLEMENT_INTERFACE (QD_TYPE_ITEM_SOURCE, item_source_iface_init)
+                               G_IMPLEMENT_INTERFACE (QD_TYPE_GATEWAY, gateway_iface_init))
 
 enum {
   TOKEN_CHANGED,
@@ -42,24 +45,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-void
-qd_account_free (QdAccount *account)
-{
-  g_free (account->username);
-  g_free (account->address);
-  g_free (account->display_name);
-  g_clear_pointer (&account->expires_at, g_date_time_unref);
-  g_free (account);
-}
-
-void
-qd_sender_free (QdSender *sender)
-{
-  g_free (sender->address);
-  g_clear_pointer (&sender->added_at, g_date_time_unref);
-  g_free (sender);
-}
 
 static void
 qd_api_client_finalize (GObject *object)
@@ -110,6 +95,49 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->act_finish = (gpointer)qd_api_client_act_finish;
   iface->find_async = (gpointer)qd_api_client_find_async;
   iface->find_finish = (gpointer)qd_api_client_find_finish;
+}
+
+/* As a gateway: everything, Junk where /info says it keeps one. */
+static QdGatewayKind
+get_kind (QdGateway *gateway)
+{
+  return QD_GATEWAY_KIND_QD;
+}
+
+static QdGatewayCapabilities
+get_capabilities (QdGateway *gateway)
+{
+  QdApiClient *self = QD_API_CLIENT (gateway);
+
+  return QD_GATEWAY_CAN_SENDER_LISTS | QD_GATEWAY_CAN_CLASSIFY | QD_GATEWAY_CAN_RAW |
+         QD_GATEWAY_CAN_SIGN_OUT |
+         (self->info == NULL || self->info->has_junk ? QD_GATEWAY_CAN_JUNK : 0);
+}
+
+static QdItemSource *
+get_source (QdGateway *gateway,
+            QdFolder   folder)
+{
+  if (folder == QD_FOLDER_JUNK && !(get_capabilities (gateway) & QD_GATEWAY_CAN_JUNK))
+    return NULL;
+  return QD_ITEM_SOURCE (gateway);
+}
+
+static void
+gateway_iface_init (QdGatewayInterface *iface)
+{
+  iface->get_kind = get_kind;
+  iface->get_capabilities = get_capabilities;
+  iface->get_base_url = (gpointer)qd_api_client_get_base_url;
+  iface->get_source = get_source;
+  iface->sign_in_async = (gpointer)qd_api_client_sign_in_async;
+  iface->sign_in_finish = (gpointer)qd_api_client_sign_in_finish;
+  iface->sign_out_async = (gpointer)qd_api_client_sign_out_async;
+  iface->sign_out_finish = (gpointer)qd_api_client_sign_out_finish;
+  iface->list_senders_async = (gpointer)qd_api_client_list_senders_async;
+  iface->list_senders_finish = (gpointer)qd_api_client_list_senders_finish;
+  iface->change_sender_async = (gpointer)qd_api_client_change_sender_async;
+  iface->change_sender_finish = (gpointer)qd_api_client_change_sender_finish;
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "qd-batch-result.h"
+#include "qd-gateway.h"
 #include "qd-gateway-info.h"
 #include "qd-item.h"
 #include "qd-item-page.h"
@@ -16,31 +17,6 @@
 #include "qd-verdict.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  char      *username;
-  char      *address;
-  char      *display_name;
-  GDateTime *expires_at;
-} QdAccount;
-
-void qd_account_free (QdAccount *account);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QdAccount, qd_account_free)
-
-typedef struct
-{
-  char      *address;
-  GDateTime *added_at;
-} QdSender;
-
-void qd_sender_free (QdSender *sender);
-
-typedef enum
-{
-  QD_SENDER_LIST_APPROVED,
-  QD_SENDER_LIST_BLOCKED,
-} QdSenderList;
 
 #define QD_TYPE_API_CLIENT (qd_api_client_get_type ())
 

@@ -14,6 +14,7 @@
 #include "qd-error.h"
 #include "qd-escalation-report.h"
 #include "qd-follow-up.h"
+#include "qd-gateway.h"
 #include "qd-gateway-info.h"
 #include "qd-html-text.h"
 #include "qd-imap-utf7.h"

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <gmime/gmime.h>
 
 #include "qd-enums.h"
 #include "qd-error.h"
@@ -289,43 +290,113 @@ qd_item_is_placeholder (QdItem *self)
  * as the folder's UIDVALIDITY stays.  A category header the gateway
  * wrote makes it graymail; otherwise, being in Junk, it counts as spam.
  */
+/**
+ * qd_item_new_full:
+ * @fields: what the backend knows; @fields->id and @fields->received_at
+ *   are required
+ *
+ * An item from any backend (a mailbox, another gateway's API).  "From" is
+ * written from the name and address, quoting the name where RFC 5322
+ * needs it.
+ */
+QdItem *
+qd_item_new_full (const QdItemFields *fields)
+{
+  QdItem *self;
+
+  g_return_val_if_fail (fields != NULL && fields->id != NULL, NULL);
+  g_return_val_if_fail (fields->received_at != NULL, NULL);
+
+  self = g_object_new (QD_TYPE_ITEM, NULL);
+  self->id = g_strdup (fields->id);
+  self->folder = fields->folder;
+  self->received_at = g_date_time_ref (fields->received_at);
+  self->from_address = g_strdup (fields->from_address);
+  if (fields->from_name != NULL && fields->from_name[0] != '\0' &&
+      g_strcmp0 (fields->from_name, fields->from_address) != 0)
+    {
+      g_autoptr(GObject) address =
+        G_OBJECT (internet_address_mailbox_new (fields->from_name,
+                                                fields->from_address ? fields->from_address : ""));
+
+      self->from_name = g_strdup (fields->from_name);
+      self->from = fields->from_address != NULL
+                   ? internet_address_to_string (INTERNET_ADDRESS (address), NULL, FALSE)
+                   : g_strdup (fields->from_name);
+    }
+  else
+    self->from = g_strdup (fields->from_address);
+  if (fields->envelope_sender != NULL &&
+      g_strcmp0 (fields->envelope_sender, fields->from_address) != 0)
+    self->envelope_sender = g_strdup (fields->envelope_sender);
+  else
+    self->envelope_is_from = TRUE;
+  self->recipient = g_intern_string (fields->recipient);
+  self->subject = g_strdup (fields->subject);
+  self->size = fields->size;
+  self->reason = fields->reason;
+  self->category = fields->category;
+  self->policy_rule = g_intern_string (fields->policy_rule);
+  self->score = fields->score;
+  if (fields->rules != NULL)
+    {
+      guint n = g_strv_length ((GStrv)fields->rules);
+
+      self->rules = g_new0 (const char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        self->rules[i] = g_intern_string (fields->rules[i]);
+    }
+  if (fields->expires_at != NULL)
+    {
+      self->expires_unix = g_date_time_to_unix (fields->expires_at);
+      self->expires_known = TRUE;
+    }
+  self->actions = fields->actions;
+  self->status = g_intern_string (fields->status);
+  self->message_id = g_strdup (fields->message_id);
+  return self;
+}
+
+/**
+ * qd_item_new_from_mailbox:
+ * @message: a message as listed from a folder of the person's mailbox
+ * @folder: the page it shows in
+ * @actions: what the page may do with it
+ *
+ * Its id is "UIDVALIDITY:UID", which names it in that folder for as long
+ * as the folder's UIDVALIDITY stays.  A category header the gateway
+ * wrote makes it graymail; otherwise, being in Junk, it counts as spam.
+ */
 QdItem *
 qd_item_new_from_mailbox (const QdMailboxItem *message,
                           QdFolder             folder,
                           QdActions            actions)
 {
-  QdItem *self;
+  g_autofree char *id = NULL;
+  QdItemFields fields = { 0 };
 
   g_return_val_if_fail (message != NULL, NULL);
 
-  self = g_object_new (QD_TYPE_ITEM, NULL);
-  self->id = qd_mailbox_source_make_id (message->uidvalidity, message->uid);
-  self->folder = folder;
-  self->received_at = g_date_time_ref (message->received_at);
-  self->from_address = g_strdup (message->from_address);
-  if (message->from != NULL && g_strcmp0 (message->from, message->from_address) != 0)
-    {
-      self->from_name = g_strdup (message->from);
-      self->from = message->from_address != NULL
-                   ? g_strdup_printf ("%s <%s>", message->from, message->from_address)
-                   : g_strdup (message->from);
-    }
-  else
-    self->from = g_strdup (message->from_address);
-  self->envelope_is_from = TRUE;
-  self->subject = g_strdup (message->subject);
-  self->size = message->size;
-  self->message_id = g_strdup (message->message_id);
-  if (message->category != NULL && qd_category_from_string (message->category, &self->category) &&
-      self->category != QD_CATEGORY_NONE)
-    self->reason = QD_REASON_GRAYMAIL;
+  id = qd_mailbox_source_make_id (message->uidvalidity, message->uid);
+  fields.id = id;
+  fields.folder = folder;
+  fields.received_at = message->received_at;
+  fields.from_name = message->from;
+  fields.from_address = message->from_address;
+  fields.subject = message->subject;
+  fields.size = message->size;
+  fields.message_id = message->message_id;
+  fields.actions = actions;
+  if (message->category != NULL &&
+      qd_category_from_string (message->category, &fields.category) &&
+      fields.category != QD_CATEGORY_NONE)
+    fields.reason = QD_REASON_GRAYMAIL;
   else
     {
-      self->category = QD_CATEGORY_NONE;
-      self->reason = QD_REASON_SPAM;
+      fields.category = QD_CATEGORY_NONE;
+      fields.reason = QD_REASON_SPAM;
     }
-  self->actions = actions;
-  return self;
+  return qd_item_new_full (&fields);
 }
 
 static gboolean

@@ -15,6 +15,31 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (QdItem, qd_item, QD, ITEM, GObject)
 
+/* What a backend knows of a message, for qd_item_new_full (): strings are
+ * copied; NULL, 0 or none where it does not know. */
+typedef struct
+{
+  const char         *id;
+  QdFolder            folder;
+  GDateTime          *received_at;
+  const char         *envelope_sender;
+  const char         *from_name;
+  const char         *from_address;
+  const char         *recipient;
+  const char         *subject;
+  gint64              size;
+  QdReason            reason;
+  QdCategory          category;
+  const char         *policy_rule;
+  double              score;
+  const char * const *rules;
+  GDateTime          *expires_at;
+  QdActions           actions;
+  const char         *status;
+  const char         *message_id;
+} QdItemFields;
+
+QdItem             *qd_item_new_full          (const QdItemFields *fields);
 QdItem             *qd_item_new_from_json     (JsonObject  *object,
                                                GError     **error);
 typedef struct _QdMailboxItem QdMailboxItem;
