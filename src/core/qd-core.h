@@ -15,6 +15,7 @@
 #include "qd-escalation-report.h"
 #include "qd-follow-up.h"
 #include "qd-gateway.h"
+#include "qd-gateway-detect.h"
 #include "qd-gateway-info.h"
 #include "qd-html-text.h"
 #include "qd-imap-utf7.h"

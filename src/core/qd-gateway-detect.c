@@ -1,0 +1,258 @@
+/* qd-gateway-detect.c — which kind of gateway an address is, asked without signing in
+ *
+ * A person types the address they know.  The cloud service is known by
+ * its regional host names; our own API answers GET /api/v1/info; Proxmox
+ * Mail Gateway's API daemon answers GET /api2/json/quarantine/sendlink at
+ * once with 501 (the one path it exempts from signing in, without a GET
+ * handler), where a Proxmox VE server would answer 401.  Nothing secret is
+ * sent, so a probe accepts any certificate: the kind's own client checks
+ * it (or asks the person to accept it) before the password goes out.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "qd-error.h"
+#include "qd-gateway-detect.h"
+#include "qd-json.h"
+#include "qd-task-private.h"
+
+#define PMG_PORT 8006
+
+/**
+ * qd_gateway_kind_from_host:
+ *
+ * Whether @host alone names the kind: the cloud service's regional API
+ * hosts do.
+ */
+gboolean
+qd_gateway_kind_from_host (const char    *host,
+                           QdGatewayKind *kind)
+{
+  static const char * const cloud_hosts[] = {
+    "api.eu.quarantine.symantec.com",
+    "api.us.quarantine.symantec.com",
+  };
+
+  for (guint i = 0; host != NULL && i < G_N_ELEMENTS (cloud_hosts); i++)
+    if (g_ascii_strcasecmp (host, cloud_hosts[i]) == 0)
+      {
+        *kind = QD_GATEWAY_KIND_CLOUD;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+typedef struct
+{
+  SoupSession *session;
+  GUri        *uri;         /* as typed */
+  guint        step;
+  char        *base_url;    /* of the answer found */
+} Detect;
+
+static void
+detect_free (Detect *detect)
+{
+  g_clear_object (&detect->session);
+  g_clear_pointer (&detect->uri, g_uri_unref);
+  g_free (detect->base_url);
+  g_free (detect);
+}
+
+static gboolean
+accept_any_certificate_cb (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* The probes, in order: our API where typed, PMG where typed, PMG on its
+ * own port when none was typed. */
+static char *
+probe_base (Detect *detect,
+            guint   step)
+{
+  gboolean typed_port = g_uri_get_port (detect->uri) > 0;
+  g_autoptr(GUri) base = NULL;
+
+  switch (step)
+    {
+    case 0:
+    case 1:
+      base = g_uri_ref (detect->uri);
+      break;
+    case 2:
+      if (typed_port)
+        return NULL;
+      base = g_uri_build (G_URI_FLAGS_NONE, g_uri_get_scheme (detect->uri), NULL,
+                          g_uri_get_host (detect->uri), PMG_PORT, "", NULL, NULL);
+      break;
+    default:
+      return NULL;
+    }
+  return g_uri_to_string_partial (base, G_URI_HIDE_USERINFO | G_URI_HIDE_QUERY |
+                                        G_URI_HIDE_FRAGMENT);
+}
+
+static void probe_next (GTask *task);
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  Detect *detect = g_task_get_task_data (task);
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (object), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result,
+                                                              NULL);
+  guint status = msg != NULL ? soup_message_get_status (msg) : 0;
+  const char *server = msg != NULL
+    ? soup_message_headers_get_one (soup_message_get_response_headers (msg), "Server") : NULL;
+  g_autoptr(JsonObject) object_ = NULL;
+  QdGatewayKind kind;
+  gboolean found = FALSE;
+
+  if (body != NULL && g_bytes_get_size (body) > 0)
+    object_ = qd_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                    NULL);
+  if (detect->step == 0)
+    {
+      found = status == SOUP_STATUS_OK && object_ != NULL &&
+              json_object_has_member (object_, "api_version");
+      kind = QD_GATEWAY_KIND_QD;
+    }
+  else
+    {
+      found = status == SOUP_STATUS_NOT_IMPLEMENTED && object_ != NULL && server != NULL &&
+              g_str_has_prefix (server, "pve-api-daemon/");
+      kind = QD_GATEWAY_KIND_PMG;
+    }
+  if (found)
+    {
+      g_object_set_data_full (G_OBJECT (task), "qd-base-url", g_strdup (detect->base_url),
+                              g_free);
+      g_task_return_pointer (task, GINT_TO_POINTER (kind + 1), NULL);
+      g_object_unref (task);
+      return;
+    }
+  detect->step++;
+  probe_next (task);
+}
+
+static void
+probe_next (GTask *task)
+{
+  Detect *detect = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+
+  for (; detect->step < 3; detect->step++)
+    {
+      g_free (detect->base_url);
+      detect->base_url = probe_base (detect, detect->step);
+      if (detect->base_url != NULL)
+        break;
+    }
+  if (detect->base_url == NULL)
+    {
+      g_autofree char *shown = g_uri_to_string_partial (detect->uri, G_URI_HIDE_USERINFO);
+
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND,
+                               _("%s does not answer as a gateway Quarantine Desk knows "
+                                 "(its own, Proxmox Mail Gateway or the cloud Email Quarantine "
+                                 "API). Check the address, or choose the kind of gateway."),
+                               shown);
+      g_object_unref (task);
+      return;
+    }
+  /* The base may end in "/": one slash between it and the path. */
+  path = g_strconcat (detect->base_url, g_str_has_suffix (detect->base_url, "/") ? "" : "/",
+                      detect->step == 0 ? "api/v1/info" : "api2/json/quarantine/sendlink",
+                      NULL);
+  msg = soup_message_new ("GET", path);
+  if (msg == NULL)
+    {
+      detect->step++;
+      probe_next (task);
+      return;
+    }
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), NULL);
+  soup_session_send_and_read_async (detect->session, msg, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), probe_cb, task);
+}
+
+/**
+ * qd_gateway_detect_kind_async:
+ * @url: the address the person typed
+ *
+ * Finds which kind of gateway @url is, and the base address its client
+ * takes (for PMG, with port 8006 when none was typed).
+ */
+void
+qd_gateway_detect_kind_async (const char          *url,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task = qd_task_new (NULL, qd_gateway_detect_kind_async, cancellable, callback,
+                             user_data);
+  g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  QdGatewayKind kind;
+  Detect *detect;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
+                               _("“%s” is not a web address. Enter the gateway’s address, such "
+                                 "as https://gateway.example.com."),
+                               url != NULL ? url : "");
+      g_object_unref (task);
+      return;
+    }
+  if (qd_gateway_kind_from_host (g_uri_get_host (uri), &kind))
+    {
+      g_object_set_data_full (G_OBJECT (task), "qd-base-url", g_strdup (url), g_free);
+      g_task_return_pointer (task, GINT_TO_POINTER (kind + 1), NULL);
+      g_object_unref (task);
+      return;
+    }
+  detect = g_new0 (Detect, 1);
+  detect->uri = g_steal_pointer (&uri);
+  detect->session = soup_session_new_with_options ("user-agent",
+                                                   "QuarantineDesk/" PACKAGE_VERSION,
+                                                   "timeout", 15, NULL);
+  g_task_set_task_data (task, detect, (GDestroyNotify)detect_free);
+  probe_next (task);
+}
+
+/**
+ * qd_gateway_detect_kind_finish:
+ * @kind: (out): the kind found
+ * @base_url: (out) (optional): the address its client takes
+ */
+gboolean
+qd_gateway_detect_kind_finish (GAsyncResult   *result,
+                               QdGatewayKind  *kind,
+                               char          **base_url,
+                               GError        **error)
+{
+  gpointer found;
+
+  g_return_val_if_fail (g_async_result_is_tagged (result, qd_gateway_detect_kind_async), FALSE);
+
+  found = g_task_propagate_pointer (G_TASK (result), error);
+  if (found == NULL)
+    return FALSE;
+  *kind = GPOINTER_TO_INT (found) - 1;
+  if (base_url != NULL)
+    *base_url = g_strdup (g_object_get_data (G_OBJECT (result), "qd-base-url"));
+  return TRUE;
+}
