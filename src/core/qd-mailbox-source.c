@@ -412,9 +412,7 @@ moved_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char * const *ids = (const char * const *)move->ids + move->next;
 
-  moved = move->action == QD_ACTION_DELETE
-          ? qd_mailbox_delete_finish (QD_MAILBOX (object), result, &error)
-          : qd_mailbox_move_to_inbox_finish (QD_MAILBOX (object), result, &error);
+  moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
   if (moved == NULL)
     {
       /* Nothing of this batch moved (a renumbered folder, a lost
@@ -494,12 +492,11 @@ move_next (GTask *task)
     }
   /* Not the task's cancellable: a batch once started finishes, so that
    * the result says exactly which of its messages moved. */
-  if (move->action == QD_ACTION_DELETE)
-    qd_mailbox_delete_async (self->mailbox, self->folder, move->uidvalidity,
-                             (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
-  else
-    qd_mailbox_move_to_inbox_async (self->mailbox, self->folder, move->uidvalidity,
-                                    (const guint32 *)uids->data, uids->len, NULL, moved_cb, task);
+  qd_mailbox_move_async (self->mailbox, self->folder,
+                         move->action == QD_ACTION_DELETE ? QD_MAILBOX_FOLDER_NONE
+                                                          : QD_MAILBOX_FOLDER_INBOX,
+                         move->uidvalidity, (const guint32 *)uids->data, uids->len, NULL,
+                         moved_cb, task);
 }
 
 static void

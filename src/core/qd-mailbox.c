@@ -2029,7 +2029,9 @@ move_start (QdMailbox           *self,
  * qd_mailbox_move_async:
  * @uidvalidity: the listing's: when the folder's is another, nothing moves
  *
- * Moves @uids from @from to @to in batches of QD_MAILBOX_MOVE_BATCH.
+ * Moves @uids from @from to @to in batches of QD_MAILBOX_MOVE_BATCH; to
+ * %QD_MAILBOX_FOLDER_NONE deletes them for good (\Deleted, then UID
+ * EXPUNGE of just those: it needs UIDPLUS), and MOVED means deleted.
  * The result says per UID what happened; when a batch fails (the
  * connection dropped), the batches before it are MOVED, the rest FAILED,
  * and result->error says why.  The task itself fails only when nothing
@@ -2061,38 +2063,6 @@ qd_mailbox_move_finish (QdMailbox     *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return qd_task_finish_pointer (result, self, qd_mailbox_move_async, error);
-}
-
-/**
- * qd_mailbox_delete_async:
- *
- * Deletes @uids from @folder for good (\Deleted, then UID EXPUNGE of just
- * those), in the batches and with the result of qd_mailbox_move_async ():
- * MOVED is deleted.  Needs UIDPLUS.
- */
-void
-qd_mailbox_delete_async (QdMailbox           *self,
-                         QdMailboxFolder      folder,
-                         guint32              uidvalidity,
-                         const guint32       *uids,
-                         guint                n_uids,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_return_if_fail (QD_IS_MAILBOX (self));
-  g_return_if_fail (uids != NULL || n_uids == 0);
-  move_start (self, folder, QD_MAILBOX_FOLDER_NONE, uidvalidity, uids, n_uids,
-              qd_mailbox_delete_async, cancellable, callback, user_data);
-}
-
-QdMailboxMoveResult *
-qd_mailbox_delete_finish (QdMailbox     *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return qd_task_finish_pointer (result, self, qd_mailbox_delete_async, error);
 }
 
 /**

@@ -16,7 +16,7 @@ typedef enum
 {
   QD_MAILBOX_FOLDER_INBOX,
   QD_MAILBOX_FOLDER_JUNK,
-  QD_MAILBOX_FOLDER_NONE,   /* where qd_mailbox_delete_async () "moves" to */
+  QD_MAILBOX_FOLDER_NONE,   /* where qd_mailbox_move_async () moves to delete */
 } QdMailboxFolder;
 
 /* The folders as found on the server; names in UTF-8. */
@@ -148,17 +148,6 @@ void                 qd_mailbox_fetch_raw_async     (QdMailbox            *self,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
 GBytes              *qd_mailbox_fetch_raw_finish    (QdMailbox            *self,
-                                                     GAsyncResult         *result,
-                                                     GError              **error);
-void                 qd_mailbox_delete_async        (QdMailbox            *self,
-                                                     QdMailboxFolder       folder,
-                                                     guint32               uidvalidity,
-                                                     const guint32        *uids,
-                                                     guint                 n_uids,
-                                                     GCancellable         *cancellable,
-                                                     GAsyncReadyCallback   callback,
-                                                     gpointer              user_data);
-QdMailboxMoveResult *qd_mailbox_delete_finish       (QdMailbox            *self,
                                                      GAsyncResult         *result,
                                                      GError              **error);
 void                 qd_mailbox_find_async          (QdMailbox            *self,
