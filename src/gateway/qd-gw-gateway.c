@@ -765,6 +765,19 @@ qd_gw_gateway_get_item (QdGwGateway *self,
 }
 
 /**
+ * qd_gw_gateway_get_snapshot:
+ *
+ * What a listing that begins now pins its positions to: mail stored
+ * later is left out of its pages until it is listed afresh.
+ */
+gint64
+qd_gw_gateway_get_snapshot (QdGwGateway *self)
+{
+  g_return_val_if_fail (QD_IS_GW_GATEWAY (self), 0);
+  return qd_gw_store_last_item_id (self->store);
+}
+
+/**
  * qd_gw_gateway_find_by_message_ids:
  * @message_ids: Message-IDs without angle brackets
  *

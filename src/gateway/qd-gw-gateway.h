@@ -108,6 +108,7 @@ QdGwUser         *qd_gw_gateway_get_user       (QdGwGateway   *self,
 QdGwItem         *qd_gw_gateway_get_item       (QdGwGateway   *self,
                                                 gint64         user_id,
                                                 const char    *id);
+gint64            qd_gw_gateway_get_snapshot   (QdGwGateway   *self);
 GPtrArray        *qd_gw_gateway_find_by_message_ids (QdGwGateway        *self,
                                                      gint64              user_id,
                                                      QdFolder            folder,

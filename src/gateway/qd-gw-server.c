@@ -553,6 +553,47 @@ parse_cursor (Request    *req,
   return TRUE;
 }
 
+/* A page by position ("position", from 0) rather than after a cursor, and
+ * the snapshot its positions count in ("snapshot", as an earlier page
+ * answered; a new one when absent). */
+static gboolean
+parse_position (QdGwServer *self,
+                Request    *req,
+                QdGwQuery  *q)
+{
+  const char *position = query_value (req, "position");
+  const char *snapshot = query_value (req, "snapshot");
+  guint64 value;
+
+  if (position != NULL && q->has_after)
+    {
+      respond_invalid (req->msg, "position", "Send “position” or “cursor”, not both.");
+      return FALSE;
+    }
+  if (position != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (position, 10, 0, G_MAXINT32, &value, NULL))
+        {
+          respond_invalid (req->msg, "position", "“position” must be a number from 0.");
+          return FALSE;
+        }
+      q->position = value;
+    }
+  if (snapshot != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (snapshot, 10, 0, G_MAXINT64, &value, NULL))
+        {
+          respond_invalid (req->msg, "snapshot",
+                           "“snapshot” must be the snapshot an earlier page answered.");
+          return FALSE;
+        }
+      q->snapshot = value;
+    }
+  else
+    q->snapshot = qd_gw_gateway_get_snapshot (self->gateway);
+  return TRUE;
+}
+
 /* The next page's address in a Link header (RFC 8288), so a client can ask
  * for it while it still parses this page's body. */
 static void
@@ -647,7 +688,7 @@ handle_list (QdGwServer *self,
       q.limit = limit;
     }
 
-  if (!parse_cursor (req, &q))
+  if (!parse_cursor (req, &q) || !parse_position (self, req, &q))
     return;
 
   items = qd_gw_gateway_list_items (self->gateway, &q, &total, &error);
@@ -677,6 +718,11 @@ handle_list (QdGwServer *self,
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "total");
   json_builder_add_int_value (builder, total);
+  {
+    g_autofree char *snapshot = g_strdup_printf ("%" G_GINT64_FORMAT, q.snapshot);
+
+    qd_json_builder_add_string (builder, "snapshot", snapshot);
+  }
   json_builder_end_object (builder);
   qd_gw_http_respond_builder (req->msg, SOUP_STATUS_OK, builder);
 }

@@ -680,21 +680,26 @@ qd_gw_store_set_item_maildir_name (QdGwStore   *self,
 
 /* The filter shared by every page and count statement. Parameters:
  * ?1 user, ?2 folder, ?3 reason bits, ?4 category bits, ?5 since,
- * ?6 until, ?7 LIKE pattern or NULL, ?8 now (expiry). */
+ * ?6 until, ?7 LIKE pattern or NULL, ?8 now (expiry), ?13 the
+ * snapshot: the last id stored when the listing began, or 0.  Ids only
+ * grow, so mail that arrives later has a larger one and moves no
+ * position of the snapshot. */
 #define LIST_FILTER \
   " WHERE user_id = ?1 AND folder = ?2 AND listed = 1" \
   " AND (?3 = 0 OR ((1 << reason) & ?3) != 0)" \
   " AND (?4 = 0 OR ((1 << category) & ?4) != 0)" \
   " AND received_at >= ?5 AND received_at < ?6" \
   " AND (?7 IS NULL OR search LIKE ?7 ESCAPE '\\')" \
-  " AND expires_at > ?8"
+  " AND expires_at > ?8" \
+  " AND (?13 = 0 OR id <= ?13)"
 
 /* ?9 key, ?10 id of the last row of the previous page; ?11 whether there
- * is one; ?12 limit. */
+ * is one; ?12 limit; ?14 how many to skip (a page by position: the index
+ * is walked that far, without reading a row). */
 #define PAGE(col, index, cmp, dir) \
   "SELECT " ITEM_COLUMNS " FROM items INDEXED BY " index LIST_FILTER \
   " AND (?11 = 0 OR (" col ", id) " cmp " (?9, ?10))" \
-  " ORDER BY " col " " dir ", id " dir " LIMIT ?12"
+  " ORDER BY " col " " dir ", id " dir " LIMIT ?12 OFFSET ?14"
 
 #define COUNT_STATEMENT "SELECT count(*) FROM items INDEXED BY items_list_received" LIST_FILTER
 
@@ -746,6 +751,7 @@ bind_filter (sqlite3_stmt    *stmt,
   sqlite3_bind_int64 (stmt, 6, query->until);
   bind_text (stmt, 7, pattern);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_int64 (stmt, 13, query->snapshot);
 }
 
 GPtrArray *
@@ -774,6 +780,7 @@ qd_gw_store_list_items (QdGwStore        *self,
   sqlite3_bind_int64 (stmt, 10, query->after_id);
   sqlite3_bind_int (stmt, 11, query->has_after);
   sqlite3_bind_int (stmt, 12, query->limit);
+  sqlite3_bind_int64 (stmt, 14, query->has_after ? 0 : query->position);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (items, read_item (stmt));
@@ -798,6 +805,17 @@ qd_gw_store_list_items (QdGwStore        *self,
     }
 
   return g_steal_pointer (&items);
+}
+
+/**
+ * qd_gw_store_last_item_id:
+ *
+ * The largest id given to an item so far: a listing's snapshot.
+ */
+gint64
+qd_gw_store_last_item_id (QdGwStore *self)
+{
+  return read_int64 (prepare (self, "SELECT coalesce (max (id), 0) FROM items"));
 }
 
 /**

@@ -77,6 +77,10 @@ typedef struct
   gboolean     has_after;
   GVariant    *after_key;       /* int64 or string, per sort column */
   gint64       after_id;
+  /* or by position: skip this many (with no after key) */
+  guint        position;
+  /* only items stored up to this id (the listing's snapshot); 0 = all */
+  gint64       snapshot;
   guint        limit;
 } QdGwQuery;
 
@@ -162,6 +166,7 @@ GPtrArray *qd_gw_store_list_items     (QdGwStore    *self,
                                        const QdGwQuery *query,
                                        gint64       *total,
                                        GError      **error);
+gint64     qd_gw_store_last_item_id   (QdGwStore    *self);
 GPtrArray *qd_gw_store_find_by_message_id (QdGwStore  *self,
                                            gint64      user_id,
                                            QdFolder    folder,
