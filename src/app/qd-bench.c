@@ -225,8 +225,9 @@ scroll_tick_cb (GtkWidget     *widget,
       return G_SOURCE_CONTINUE;
     }
   bench.last_value = -1;
-  /* At the bottom: done once every row, the last one too, is loaded. */
-  if (n == 0 || qd_item_list_get_n_loaded (bench.list) < n)
+  /* At the bottom: done once the last row is loaded (the list loads the
+   * pages the view passes, not necessarily every one). */
+  if (n == 0 || !qd_item_list_is_loaded (bench.list, n - 1))
     return G_SOURCE_CONTINUE;
   end ("scroll", "scroll-total");
   report_stall ("scroll");

@@ -87,6 +87,9 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = (gpointer)qd_api_client_list_async;
   iface->list_finish = (gpointer)qd_api_client_list_finish;
+  /* Pages by position end as pages after a cursor do. */
+  iface->list_at_async = (gpointer)qd_api_client_list_at_async;
+  iface->list_at_finish = (gpointer)qd_api_client_list_finish;
   iface->list_ids_async = (gpointer)qd_api_client_list_ids_async;
   iface->list_ids_finish = (gpointer)qd_api_client_list_ids_finish;
   iface->get_raw_async = (gpointer)qd_api_client_get_raw_async;
@@ -995,6 +998,34 @@ link_next_cursor (SoupMessage *msg)
  * One page of GET /messages as it came, unparsed, with the next page's
  * cursor when the gateway gave it in a Link header.
  */
+/* GET /messages after @cursor, or at @position (G_MAXUINT: none), in
+ * @snapshot (NULL: a new one). */
+static void
+list_raw_start (QdApiClient         *self,
+                const QdQuery       *query,
+                const char          *cursor,
+                guint                position,
+                const char          *snapshot,
+                guint                limit,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  g_autofree char *params = qd_query_to_string (query, cursor, limit);
+  g_autoptr(GString) path = g_string_new ("messages?");
+
+  g_string_append (path, params);
+  if (cursor == NULL && position != G_MAXUINT)
+    g_string_append_printf (path, "&position=%u", position);
+  if (snapshot != NULL)
+    {
+      g_string_append (path, "&snapshot=");
+      g_string_append_uri_escaped (path, snapshot, NULL, FALSE);
+    }
+  request_start (self, request_new ("GET", path->str, REQUEST_AUTH), ANSWER_BYTES,
+                 qd_api_client_list_raw_async, cancellable, callback, user_data);
+}
+
 void
 qd_api_client_list_raw_async (QdApiClient         *self,
                               const QdQuery       *query,
@@ -1004,11 +1035,7 @@ qd_api_client_list_raw_async (QdApiClient         *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autofree char *params = qd_query_to_string (query, cursor, limit);
-  g_autofree char *path = g_strconcat ("messages?", params, NULL);
-
-  request_start (self, request_new ("GET", path, REQUEST_AUTH), ANSWER_BYTES,
-                 qd_api_client_list_raw_async, cancellable, callback, user_data);
+  list_raw_start (self, query, cursor, G_MAXUINT, NULL, limit, cancellable, callback, user_data);
 }
 
 /**
@@ -1086,6 +1113,28 @@ qd_api_client_list_async (QdApiClient         *self,
   GTask *task = qd_task_new (self, qd_api_client_list_async, cancellable, callback, user_data);
 
   qd_api_client_list_raw_async (self, query, cursor, limit, cancellable, list_cb, task);
+}
+
+/**
+ * qd_api_client_list_at_async:
+ *
+ * qd_item_source_list_at_async (): the page at @position (or after
+ * @cursor) of GET /messages, in @snapshot.
+ */
+void
+qd_api_client_list_at_async (QdApiClient         *self,
+                             const QdQuery       *query,
+                             guint                position,
+                             const char          *cursor,
+                             const char          *snapshot,
+                             guint                limit,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task = qd_task_new (self, qd_api_client_list_async, cancellable, callback, user_data);
+
+  list_raw_start (self, query, cursor, position, snapshot, limit, cancellable, list_cb, task);
 }
 
 QdItemPage *

@@ -81,6 +81,15 @@ void           qd_api_client_list_async     (QdApiClient         *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+void           qd_api_client_list_at_async  (QdApiClient         *self,
+                                             const QdQuery       *query,
+                                             guint                position,
+                                             const char          *cursor,
+                                             const char          *snapshot,
+                                             guint                limit,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 QdItemPage    *qd_api_client_list_finish    (QdApiClient         *self,
                                              GAsyncResult        *result,
                                              GError             **error);

@@ -1,13 +1,22 @@
-/* qd-item-list.c — pages are fetched in order, as the view asks for rows
+/* qd-item-list.c — pages are fetched where the view asks for rows
  *
- * The gateway pages by key, so page N needs the cursor of page N−1: rows
- * far below the loaded part are placeholders until the pages before
- * them have arrived. The model never holds more than what was asked for.
+ * A source that lists by position (qd_item_source_list_at_async ()) is
+ * asked for the page where the view is: a scroll bar dragged to the
+ * middle of 100 000 rows shows them there, without the pages above.
+ * Positions count in the snapshot the first page answered, so pages asked
+ * in any order are slices of one listing; mail that arrives later comes
+ * in at the top (qd_item_list_fetch_new_async ()).  A page that follows
+ * one loaded goes after its cursor, which costs the gateway less.  A
+ * source that lists only after a cursor is read in order, as before: rows
+ * far below are placeholders until the pages above have arrived.  The
+ * model never holds more than what was asked for.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "qd-item.h"
 #include "qd-item-list.h"
@@ -20,14 +29,22 @@ struct _QdItemList
   QdItemSource *source;
   QdQuery      *query;
   guint         page_size;
+  gboolean      by_position;    /* the source lists by position */
 
-  GPtrArray    *items;          /* loaded, in the gateway's order */
-  guint         n_items;        /* what the model reports: loaded + known not loaded */
+  GPtrArray    *items;          /* one slot per row: the item, or NULL until its page came */
+  guint         n_items;        /* what the model reports */
+  guint         n_loaded;       /* slots that hold an item */
   gint64        total;
-  char         *next_cursor;
+  char         *snapshot;       /* what positions count in, from the first page */
+  guint         n_prepended;    /* new mail put on top since: not counted in the snapshot */
+  GHashTable   *cursors;        /* end position of a loaded page -> its next_cursor */
+  char         *next_cursor;    /* in order: after the last loaded page */
   gboolean      complete;
   gboolean      started;
-  guint         wanted;         /* load until this position is loaded */
+  guint         wanted;         /* the row the view asked for last that is not loaded */
+  gboolean      has_wanted;
+  guint         dispatch_id;    /* an idle that asks for the page wanted */
+  guint         loading_at;     /* where the page in flight starts */
   GHashTable   *placeholders;   /* position -> QdItem */
   GCancellable *cancellable;
   GError       *error;
@@ -65,6 +82,14 @@ static guint signals[N_SIGNALS];
 
 static void load_more (QdItemList *self);
 
+/* Slots of rows not loaded are NULL. */
+static void
+qd_item_unref_nullable (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 static GType
 qd_item_list_get_item_type (GListModel *model)
 {
@@ -77,6 +102,16 @@ qd_item_list_get_n_items (GListModel *model)
   return QD_ITEM_LIST (model)->n_items;
 }
 
+static gboolean
+dispatch_cb (gpointer user_data)
+{
+  QdItemList *self = user_data;
+
+  self->dispatch_id = 0;
+  load_more (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 qd_item_list_get_item (GListModel *model,
                        guint       position)
@@ -86,7 +121,7 @@ qd_item_list_get_item (GListModel *model,
 
   if (position >= self->n_items)
     return NULL;
-  if (position < self->items->len)
+  if (position < self->items->len && g_ptr_array_index (self->items, position) != NULL)
     return g_object_ref (g_ptr_array_index (self->items, position));
 
   /* Not loaded yet: ask for it, and stand in meanwhile. */
@@ -96,9 +131,20 @@ qd_item_list_get_item (GListModel *model,
       placeholder = qd_item_new_placeholder ();
       g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (position), placeholder);
     }
-  if (!self->replacing)
+  if (!self->replacing && self->by_position)
+    {
+      /* A view asks for its rows in a burst, as it lays them out: the
+       * page is chosen after it, for the row asked last. */
+      self->wanted = position;
+      self->has_wanted = TRUE;
+      if (self->dispatch_id == 0 && self->cancellable == NULL)
+        self->dispatch_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, dispatch_cb,
+                                             g_object_ref (self), g_object_unref);
+    }
+  else if (!self->replacing)
     {
       self->wanted = MAX (self->wanted, position);
+      self->has_wanted = TRUE;
       load_more (self);
     }
   return g_object_ref (placeholder);
@@ -182,27 +228,30 @@ twins_found_cb (GObject      *object,
   twins_data_free (data);
 }
 
-/* Asks the twins' source about @items, those of them with a Message-ID. */
+/* Asks the twins' source about @items from @first to @end, those of them
+ * loaded and with a Message-ID. */
 static void
 find_twins (QdItemList *self,
             GPtrArray  *items,
-            guint       first)
+            guint       first,
+            guint       end)
 {
   g_autoptr(GStrvBuilder) ids = NULL;
   g_auto(GStrv) strv = NULL;
   TwinsData *data;
 
-  if (self->twins == NULL || first >= items->len)
+  end = MIN (end, items->len);
+  if (self->twins == NULL || first >= end)
     return;
   ids = g_strv_builder_new ();
   data = g_new0 (TwinsData, 1);
   data->folder = self->twin_folder;
   data->items = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = first; i < items->len; i++)
+  for (guint i = first; i < end; i++)
     {
       QdItem *item = g_ptr_array_index (items, i);
 
-      if (qd_item_get_message_id (item) == NULL)
+      if (item == NULL || qd_item_get_message_id (item) == NULL)
         continue;
       g_ptr_array_add (data->items, g_object_ref (item));
       g_strv_builder_add (ids, qd_item_get_message_id (item));
@@ -219,6 +268,30 @@ find_twins (QdItemList *self,
                              twins_found_cb, data);
 }
 
+/* Puts @count NULL slots at @position. */
+static void
+insert_slots (QdItemList *self,
+              guint       position,
+              guint       count)
+{
+  g_ptr_array_set_size (self->items, self->items->len + count);
+  memmove (self->items->pdata + position + count, self->items->pdata + position,
+           (self->items->len - count - position) * sizeof (gpointer));
+  memset (self->items->pdata + position, 0, count * sizeof (gpointer));
+}
+
+/* Makes the model @n rows long: slots added or taken at the end. */
+static void
+resize (QdItemList *self,
+        guint       n)
+{
+  for (guint i = n; i < self->items->len; i++)
+    if (g_ptr_array_index (self->items, i) != NULL)
+      self->n_loaded--;
+  g_ptr_array_set_size (self->items, n);
+  self->n_items = n;
+}
+
 static void
 page_cb (GObject      *object,
          GAsyncResult *result,
@@ -229,11 +302,13 @@ page_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) old_items = NULL;
   guint old_n = self->n_items;
-  guint first_changed;
-  guint new_n;
+  guint start = self->loading_at;
+  guint end, new_n;
   gboolean replaced;
 
-  page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
+  page = self->by_position
+         ? qd_item_source_list_at_finish (QD_ITEM_SOURCE (object), result, &error)
+         : qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->cancellable);
@@ -252,22 +327,69 @@ page_cb (GObject      *object,
     {
       /* The first page of a refresh replaces everything at once. */
       old_items = g_steal_pointer (&self->items);
-      self->items = g_ptr_array_new_with_free_func (g_object_unref);
+      self->items = g_ptr_array_new_with_free_func (qd_item_unref_nullable);
+      self->n_items = self->n_loaded = 0;
       self->replacing = FALSE;
-      first_changed = 0;
     }
-  else
-    first_changed = self->items->len;
-
-  g_ptr_array_extend_and_steal (self->items, g_steal_pointer (&page->items));
-  g_free (self->next_cursor);
-  self->next_cursor = g_steal_pointer (&page->next_cursor);
-  self->complete = self->next_cursor == NULL;
+  if (self->snapshot == NULL && page->snapshot != NULL)
+    self->snapshot = g_strdup (page->snapshot);
   self->total = page->total;
 
-  /* Rows beyond the loaded ones stand for what the gateway counts. */
-  new_n = self->complete ? self->items->len : MAX ((guint)self->total, self->items->len);
-  self->n_items = new_n;
+  /* Rows beyond the loaded ones stand for what the source counts; in a
+   * snapshot, the new mail on top comes besides. */
+  end = start + page->items->len;
+  new_n = MAX ((guint)MAX (page->total, 0) + self->n_prepended, end);
+  if (!self->by_position && page->next_cursor == NULL)
+    new_n = end;
+  if (self->items->len < new_n)
+    g_ptr_array_set_size (self->items, new_n);
+  self->n_items = self->items->len;
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      gpointer *slot = &self->items->pdata[start + i];
+
+      if (*slot == NULL)
+        self->n_loaded++;
+      else
+        g_object_unref (*slot);
+      *slot = g_object_ref (g_ptr_array_index (page->items, i));
+    }
+  if (new_n < self->items->len)
+    resize (self, new_n);
+  new_n = self->n_items;
+  if (self->by_position)
+    {
+      if (page->next_cursor != NULL)
+        g_hash_table_insert (self->cursors, GUINT_TO_POINTER (end),
+                             g_steal_pointer (&page->next_cursor));
+    }
+  else
+    {
+      g_free (self->next_cursor);
+      self->next_cursor = g_steal_pointer (&page->next_cursor);
+    }
+  self->complete = self->n_loaded == self->n_items;
+  /* A row the view asked for that this page did not bring (the view
+   * spans two pages) is the next wish, the one nearest the last. */
+  if (self->by_position && self->has_wanted && qd_item_list_is_loaded (self, self->wanted))
+    {
+      GHashTableIter iter;
+      gpointer key;
+      guint best = G_MAXUINT;
+
+      g_hash_table_iter_init (&iter, self->placeholders);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          guint position = GPOINTER_TO_UINT (key);
+
+          if (position < self->n_items && !qd_item_list_is_loaded (self, position) &&
+              (best == G_MAXUINT ||
+               ABS ((gint64)position - self->wanted) < ABS ((gint64)best - self->wanted)))
+            best = position;
+        }
+      if (best != G_MAXUINT)
+        self->wanted = best;
+    }
   g_hash_table_remove_all (self->placeholders);
 
   if (replaced)
@@ -275,19 +397,19 @@ page_cb (GObject      *object,
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
       release_items (g_steal_pointer (&old_items));
     }
+  else if (old_n == new_n)
+    /* Only this page's rows changed: saying "everything below changed"
+     * would make the view and the selection redo every placeholder row
+     * below, 100 000 of them. */
+    g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, end - start);
   else
     {
-      /* Only this page's rows changed, and the count if it moved: saying
-       * "everything below changed" would make the view and the selection
-       * redo every placeholder row below, 100 000 of them. */
-      guint loaded = self->items->len - first_changed;
-      guint removed = old_n >= new_n ? MIN (old_n - first_changed, loaded + (old_n - new_n))
-                                     : MIN (old_n - first_changed, loaded);
+      /* The count moved too: from this page to the old end. */
+      guint from = MIN (start, MIN (old_n, new_n));
 
-      g_list_model_items_changed (G_LIST_MODEL (self), first_changed, removed,
-                                  removed + new_n - old_n);
+      g_list_model_items_changed (G_LIST_MODEL (self), from, old_n - from, new_n - from);
     }
-  find_twins (self, self->items, first_changed);
+  find_twins (self, self->items, start, end);
   if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
@@ -295,10 +417,27 @@ page_cb (GObject      *object,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
   g_signal_emit (self, signals[PAGE_LOADED], 0);
 
-  if (!self->complete && self->wanted >= self->items->len)
+  if (!self->complete && self->has_wanted && !qd_item_list_is_loaded (self, self->wanted))
     load_more (self);
   else
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    {
+      self->has_wanted = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+}
+
+/* Where the page for @wanted starts: on a page boundary, moved on to the
+ * first row there that is not loaded. */
+static guint
+page_start (QdItemList *self,
+            guint       wanted)
+{
+  guint start = wanted - wanted % self->page_size;
+
+  while (start < wanted && start < self->items->len &&
+         g_ptr_array_index (self->items, start) != NULL)
+    start++;
+  return start;
 }
 
 static void
@@ -308,10 +447,33 @@ load_more (QdItemList *self)
 
   if (self->cancellable != NULL || (self->complete && self->started))
     return;
-  self->started = TRUE;
   self->cancellable = g_cancellable_new ();
-  qd_item_source_list_async (self->source, self->query, self->next_cursor, self->page_size,
-                            self->cancellable, page_cb, g_object_ref (self));
+  if (!self->by_position || !self->started || self->snapshot == NULL)
+    {
+      /* In order (or the first page): after the last page loaded. */
+      self->loading_at = self->started ? self->n_loaded : 0;
+      self->started = TRUE;
+      if (self->by_position)
+        qd_item_source_list_at_async (self->source, self->query, 0, NULL, NULL,
+                                      self->page_size, self->cancellable, page_cb,
+                                      g_object_ref (self));
+      else
+        qd_item_source_list_async (self->source, self->query, self->next_cursor,
+                                   self->page_size, self->cancellable, page_cb,
+                                   g_object_ref (self));
+    }
+  else
+    {
+      guint start = page_start (self, self->has_wanted ? self->wanted : self->n_loaded);
+      /* Rows put on top since the snapshot are not in its positions. */
+      guint position = start >= self->n_prepended ? start - self->n_prepended : 0;
+      const char *cursor = g_hash_table_lookup (self->cursors, GUINT_TO_POINTER (start));
+
+      self->loading_at = position + self->n_prepended;
+      qd_item_source_list_at_async (self->source, self->query, position, cursor,
+                                    self->snapshot, self->page_size, self->cancellable,
+                                    page_cb, g_object_ref (self));
+    }
   if (!was_loading)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
@@ -323,6 +485,7 @@ qd_item_list_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->dispatch_id, g_source_remove);
   g_cancellable_cancel (self->twin_cancellable);
   g_clear_object (&self->twin_cancellable);
   g_clear_object (&self->twins);
@@ -339,7 +502,9 @@ qd_item_list_finalize (GObject *object)
   g_clear_pointer (&self->query, qd_query_unref);
   g_ptr_array_unref (self->items);
   g_hash_table_unref (self->placeholders);
+  g_hash_table_unref (self->cursors);
   g_free (self->next_cursor);
+  g_free (self->snapshot);
   g_clear_error (&self->error);
 
   G_OBJECT_CLASS (qd_item_list_parent_class)->finalize (object);
@@ -404,8 +569,9 @@ qd_item_list_class_init (QdItemListClass *klass)
 static void
 qd_item_list_init (QdItemList *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->items = g_ptr_array_new_with_free_func (qd_item_unref_nullable);
   self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->cursors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 /**
@@ -424,7 +590,8 @@ qd_item_list_new (QdItemSource *source,
 
   self->source = g_object_ref (source);
   self->query = qd_query_ref (query);
-  self->page_size = page_size;
+  self->page_size = page_size > 0 ? page_size : 100;
+  self->by_position = qd_item_source_can_list_at (source);
   load_more (self);
   return self;
 }
@@ -450,7 +617,7 @@ qd_item_list_set_twins (QdItemList   *self,
   g_clear_object (&self->twin_cancellable);
   g_set_object (&self->twins, twins);
   self->twin_folder = folder;
-  find_twins (self, self->items, 0);
+  find_twins (self, self->items, 0, self->items->len);
 }
 
 QdQuery *
@@ -488,12 +655,19 @@ qd_item_list_refresh (QdItemList *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->next_cursor, g_free);
+  g_clear_pointer (&self->snapshot, g_free);
+  g_hash_table_remove_all (self->cursors);
+  self->n_prepended = 0;
   self->complete = FALSE;
   self->started = FALSE;
   self->wanted = 0;
+  self->has_wanted = FALSE;
   self->replacing = self->n_items > 0;
   if (!self->replacing)
-    g_ptr_array_set_size (self->items, 0);
+    {
+      g_ptr_array_set_size (self->items, 0);
+      self->n_loaded = 0;
+    }
   load_more (self);
 }
 
@@ -518,11 +692,22 @@ qd_item_list_get_total (QdItemList *self)
   return self->total;
 }
 
+/* How many rows hold a message, wherever they are. */
 guint
 qd_item_list_get_n_loaded (QdItemList *self)
 {
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
-  return self->replacing ? 0 : self->items->len;
+  return self->replacing ? 0 : self->n_loaded;
+}
+
+/* Whether the row at @position holds its message (asks nothing). */
+gboolean
+qd_item_list_is_loaded (QdItemList *self,
+                        guint       position)
+{
+  g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
+  return !self->replacing && position < self->items->len &&
+         g_ptr_array_index (self->items, position) != NULL;
 }
 
 const GError *
@@ -554,23 +739,31 @@ qd_item_list_remove_ids (QdItemList         *self,
   /* From the end, so positions before the current one stay valid. */
   for (guint i = self->items->len; i > 0; i--)
     {
+      QdItem *item = g_ptr_array_index (self->items, i - 1);
       guint end = i;
       guint start;
 
-      if (!g_hash_table_contains (gone, qd_item_get_id (g_ptr_array_index (self->items, i - 1))))
+      if (item == NULL || !g_hash_table_contains (gone, qd_item_get_id (item)))
         continue;
-      while (i > 1 &&
-             g_hash_table_contains (gone, qd_item_get_id (g_ptr_array_index (self->items, i - 2))))
+      while (i > 1 && (item = g_ptr_array_index (self->items, i - 2)) != NULL &&
+             g_hash_table_contains (gone, qd_item_get_id (item)))
         i--;
       start = i - 1;
+      /* The new mail on top is not in the snapshot's positions. */
+      if (start < self->n_prepended)
+        self->n_prepended -= MIN (end, self->n_prepended) - start;
       g_ptr_array_remove_range (self->items, start, end - start);
       self->n_items -= end - start;
+      self->n_loaded -= end - start;
       removed += end - start;
       g_hash_table_remove_all (self->placeholders);
       g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, 0);
     }
   if (removed > 0)
     {
+      /* The listing lost them too: its later pages come sooner, and a
+       * cursor kept for a position is no longer the one there. */
+      g_hash_table_remove_all (self->cursors);
       self->total = MAX (0, self->total - (gint64)removed);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
@@ -602,7 +795,7 @@ qd_item_list_dup_twin_ids (QdItemList         *self,
     {
       QdItem *item = g_ptr_array_index (self->items, i);
 
-      if (qd_item_get_twin_id (item) != NULL &&
+      if (item != NULL && qd_item_get_twin_id (item) != NULL &&
           g_hash_table_contains (wanted, qd_item_get_id (item)))
         g_strv_builder_add (twins, qd_item_get_twin_id (item));
     }
@@ -632,7 +825,8 @@ fetch_new_cb (GObject      *object,
       return;
     }
   for (guint i = 0; i < self->items->len; i++)
-    g_hash_table_add (known, (gpointer)qd_item_get_id (g_ptr_array_index (self->items, i)));
+    if (g_ptr_array_index (self->items, i) != NULL)
+      g_hash_table_add (known, (gpointer)qd_item_get_id (g_ptr_array_index (self->items, i)));
   /* The newest come first: new ones are those before the first known one. */
   for (guint i = 0; i < page->items->len; i++)
     {
@@ -647,11 +841,16 @@ fetch_new_cb (GObject      *object,
   if (fresh->len > 0 && sort == QD_SORT_RECEIVED_AT && descending && !self->replacing &&
       self->items->len > 0)
     {
-      /* Inserted at the top: a selection model shifts its selection with them. */
-      for (guint i = fresh->len; i > 0; i--)
-        g_ptr_array_insert (self->items, 0, g_object_ref (g_ptr_array_index (fresh, i - 1)));
+      /* Inserted at the top: a selection model shifts its selection with
+       * them.  They are not in the snapshot: later pages count without them. */
+      insert_slots (self, 0, fresh->len);
+      for (guint i = 0; i < fresh->len; i++)
+        self->items->pdata[i] = g_object_ref (g_ptr_array_index (fresh, i));
       self->n_items += fresh->len;
+      self->n_loaded += fresh->len;
+      self->n_prepended += fresh->len;
       self->total += fresh->len;
+      g_hash_table_remove_all (self->cursors);
       g_hash_table_remove_all (self->placeholders);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, fresh->len);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);

@@ -29,6 +29,8 @@ gboolean       qd_item_list_get_loading (QdItemList   *self);
 gboolean       qd_item_list_get_complete (QdItemList  *self);
 gint64         qd_item_list_get_total   (QdItemList   *self);
 guint          qd_item_list_get_n_loaded (QdItemList  *self);
+gboolean       qd_item_list_is_loaded   (QdItemList   *self,
+                                         guint         position);
 const GError  *qd_item_list_get_error   (QdItemList   *self);
 guint          qd_item_list_remove_ids  (QdItemList   *self,
                                          const char * const *ids);

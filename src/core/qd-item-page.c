@@ -56,6 +56,7 @@ qd_item_page_new_from_json (const char  *data,
     }
   page->next_cursor = qd_json_dup_string (object, "next_cursor");
   page->total = qd_json_get_int (object, "total", page->items->len);
+  page->snapshot = qd_json_dup_string (object, "snapshot");
   return g_steal_pointer (&page);
 }
 
@@ -124,5 +125,6 @@ qd_item_page_free (QdItemPage *page)
 {
   g_clear_pointer (&page->items, g_ptr_array_unref);
   g_free (page->next_cursor);
+  g_free (page->snapshot);
   g_free (page);
 }

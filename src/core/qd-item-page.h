@@ -14,6 +14,7 @@ typedef struct
   GPtrArray *items;        /* QdItem */
   char      *next_cursor;  /* NULL on the last page */
   gint64     total;
+  char      *snapshot;     /* what positions count in (see qd_item_source_list_at_async ()) */
 } QdItemPage;
 
 QdItemPage *qd_item_page_new_from_json (const char  *data,

@@ -59,6 +59,53 @@ qd_item_source_list_finish (QdItemSource  *self,
   return QD_ITEM_SOURCE_GET_IFACE (self)->list_finish (self, result, error);
 }
 
+/* Whether the source can list a page anywhere (qd_item_source_list_at_async ()). */
+gboolean
+qd_item_source_can_list_at (QdItemSource *self)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), FALSE);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->list_at_async != NULL;
+}
+
+/**
+ * qd_item_source_list_at_async:
+ * @position: where the page starts in the listing, from 0
+ * @cursor: (nullable): the next_cursor of the page that ends at
+ *   @position, when there is one: the source may follow it instead
+ * @snapshot: (nullable): the snapshot an earlier page of this listing
+ *   answered; %NULL for the first
+ *
+ * One page anywhere in the listing, so that a view dragged to the middle
+ * of 100 000 rows need not wait for every page above.  Positions count in
+ * the snapshot the first page answers (page->snapshot): pages asked with
+ * it, in any order, are slices of one listing, however much mail arrives
+ * meanwhile.
+ */
+void
+qd_item_source_list_at_async (QdItemSource        *self,
+                              const QdQuery       *query,
+                              guint                position,
+                              const char          *cursor,
+                              const char          *snapshot,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (qd_item_source_can_list_at (self));
+  QD_ITEM_SOURCE_GET_IFACE (self)->list_at_async (self, query, position, cursor, snapshot, limit,
+                                                  cancellable, callback, user_data);
+}
+
+QdItemPage *
+qd_item_source_list_at_finish (QdItemSource  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  return QD_ITEM_SOURCE_GET_IFACE (self)->list_at_finish (self, result, error);
+}
+
 /* Every id that matches @query, for a batch on "everything matching". */
 void
 qd_item_source_list_ids_async (QdItemSource        *self,

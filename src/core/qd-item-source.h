@@ -52,6 +52,19 @@ struct _QdItemSourceInterface
   QdItemPage      *(*list_finish)    (QdItemSource         *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+  /* Optional: a page anywhere, by position, in a snapshot. */
+  void             (*list_at_async)  (QdItemSource         *self,
+                                      const QdQuery        *query,
+                                      guint                 position,
+                                      const char           *cursor,
+                                      const char           *snapshot,
+                                      guint                 limit,
+                                      GCancellable         *cancellable,
+                                      GAsyncReadyCallback   callback,
+                                      gpointer              user_data);
+  QdItemPage      *(*list_at_finish) (QdItemSource         *self,
+                                      GAsyncResult         *result,
+                                      GError              **error);
   void             (*list_ids_async) (QdItemSource         *self,
                                       const QdQuery        *query,
                                       GCancellable         *cancellable,
@@ -100,6 +113,19 @@ void             qd_item_source_list_async     (QdItemSource         *self,
                                                 GAsyncReadyCallback   callback,
                                                 gpointer              user_data);
 QdItemPage      *qd_item_source_list_finish    (QdItemSource         *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+gboolean         qd_item_source_can_list_at    (QdItemSource         *self);
+void             qd_item_source_list_at_async  (QdItemSource         *self,
+                                                const QdQuery        *query,
+                                                guint                 position,
+                                                const char           *cursor,
+                                                const char           *snapshot,
+                                                guint                 limit,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+QdItemPage      *qd_item_source_list_at_finish (QdItemSource         *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 void             qd_item_source_list_ids_async (QdItemSource         *self,

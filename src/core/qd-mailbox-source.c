@@ -148,6 +148,8 @@ items_cb (GObject      *object,
   answer->total = listing != NULL ? listing->uids->len : page->offset + messages->len;
   if (listing != NULL && page->offset + page->limit < listing->uids->len)
     answer->next_cursor = g_strdup_printf ("%u:%u", page->generation, page->offset + page->limit);
+  /* A listing is a list of UIDs: positions in it hold still by themselves. */
+  answer->snapshot = g_strdup_printf ("%u", page->generation);
   g_task_return_pointer (task, answer, (GDestroyNotify)qd_item_page_free);
 }
 
@@ -182,6 +184,44 @@ searched_cb (GObject      *object,
   fetch_page (task, listing);
 }
 
+/* The page at @offset of listing @generation, or of a new listing of
+ * @query when @generation is 0. */
+static void
+start_page (QdMailboxSource *self,
+            GTask           *task,
+            const QdQuery   *query,
+            guint32          generation,
+            guint            offset,
+            guint            limit)
+{
+  Page *page = g_new0 (Page, 1);
+  QdMailboxListing *listing;
+  g_autoptr(QdQuery) copy = NULL;
+
+  page->generation = generation;
+  page->offset = offset;
+  page->limit = MAX (limit, 1);
+  g_task_set_task_data (task, page, g_free);
+  if (generation == 0)
+    {
+      copy = query != NULL ? qd_query_copy (query) : NULL;
+      qd_mailbox_list_async (self->mailbox, self->folder, copy, g_task_get_cancellable (task),
+                             searched_cb, task);
+      return;
+    }
+  listing = g_hash_table_lookup (self->listings, GUINT_TO_POINTER (generation));
+  if (listing == NULL)
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND, "%s",
+                               _("The folder was listed again meanwhile. Refresh the list to "
+                                 "see what it holds now."));
+      g_object_unref (task);
+      return;
+    }
+  fetch_page (task, listing);
+  g_object_unref (task);
+}
+
 static void
 list_async (QdItemSource        *source,
             const QdQuery       *query,
@@ -192,36 +232,44 @@ list_async (QdItemSource        *source,
             gpointer             user_data)
 {
   QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
-  g_autoptr(GTask) task = qd_task_new (self, list_async, cancellable, callback, user_data);
-  Page *page = g_new0 (Page, 1);
-  QdMailboxListing *listing;
-  g_autoptr(QdQuery) copy = NULL;
+  GTask *task = qd_task_new (self, list_async, cancellable, callback, user_data);
+  guint32 generation = 0, offset = 0;
 
-  page->limit = MAX (limit, 1);
-  g_task_set_task_data (task, page, g_free);
-  if (cursor == NULL)
-    {
-      copy = query != NULL ? qd_query_copy (query) : NULL;
-      qd_mailbox_list_async (self->mailbox, self->folder, copy, cancellable, searched_cb,
-                             g_steal_pointer (&task));
-      return;
-    }
-
-  if (!parse_pair (cursor, 0, &page->generation, &page->offset))
+  if (cursor != NULL && !parse_pair (cursor, 0, &generation, &offset))
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
                                _("The list could not be continued. Refresh it and try again."));
+      g_object_unref (task);
       return;
     }
-  listing = g_hash_table_lookup (self->listings, GUINT_TO_POINTER (page->generation));
-  if (listing == NULL)
+  start_page (self, task, query, generation, offset, limit);
+}
+
+/* A page anywhere: the snapshot is the listing's generation. */
+static void
+list_at_async (QdItemSource        *source,
+               const QdQuery       *query,
+               guint                position,
+               const char          *cursor,
+               const char          *snapshot,
+               guint                limit,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  QdMailboxSource *self = QD_MAILBOX_SOURCE (source);
+  GTask *task = qd_task_new (self, list_async, cancellable, callback, user_data);
+  guint64 generation = 0;
+
+  if (snapshot != NULL &&
+      !g_ascii_string_to_unsigned (snapshot, 10, 1, G_MAXUINT32, &generation, NULL))
     {
-      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_FOUND, "%s",
-                               _("The folder was listed again meanwhile. Refresh the list to "
-                                 "see what it holds now."));
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
+                               _("The list could not be continued. Refresh it and try again."));
+      g_object_unref (task);
       return;
     }
-  fetch_page (task, listing);
+  start_page (self, task, query, generation, position, limit);
 }
 
 static QdItemPage *
@@ -587,6 +635,8 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = list_async;
   iface->list_finish = list_finish;
+  iface->list_at_async = list_at_async;
+  iface->list_at_finish = list_finish;
   iface->list_ids_async = list_ids_async;
   iface->list_ids_finish = list_ids_finish;
   iface->get_raw_async = get_raw_async;

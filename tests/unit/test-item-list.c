@@ -1,10 +1,11 @@
-/* test-item-list.c — the paging model says exactly what changed
+/* test-item-list.c — the paging model loads where the view is, and says exactly what changed
  *
  * A view keeps its own idea of the rows from items-changed alone; if the
  * model ever reports less than what changed, that idea goes stale and the
  * window shows old rows.  A shadow list, fed only by items-changed, must
- * match the model after every signal: while pages load in order, after a
- * query change, and when the view asks for a row far below.
+ * match the model after every signal: when the view asks for a row far
+ * below (only that page loads), while mail arrives between pages (the
+ * snapshot keeps the positions), and after a query change.
  *
  * The gateway is the real one (libqd-gateway), served in this process on
  * loopback with 1 000 held messages.
@@ -15,6 +16,8 @@
 #include "config.h"
 
 #include "gateway-fixture.h"
+#include "qd-async-wait.h"
+#include "qd-gw-bench-seed.h"
 
 #define COUNT     1000
 #define PAGE_SIZE 150
@@ -42,21 +45,33 @@ items_changed_cb (GListModel *model,
   fixture->signals++;
 }
 
-/* Every loaded row the shadow holds is the model's own object. */
+/* Every loaded row the shadow holds is the model's own object; every
+ * other stands in with a placeholder. */
 static void
 assert_shadow_matches (Fixture *fixture)
 {
   GListModel *model = G_LIST_MODEL (fixture->list);
-  guint loaded = qd_item_list_get_n_loaded (fixture->list);
+  guint loaded = 0;
 
   g_assert_cmpuint (fixture->shadow->len, ==, g_list_model_get_n_items (model));
-  for (guint i = 0; i < loaded; i++)
+  for (guint i = 0; i < fixture->shadow->len; i++)
     {
-      g_autoptr(QdItem) item = g_list_model_get_item (model, i);
+      QdItem *shadow = g_ptr_array_index (fixture->shadow, i);
 
-      g_assert_false (qd_item_is_placeholder (item));
-      g_assert_true (g_ptr_array_index (fixture->shadow, i) == item);
+      if (!qd_item_list_is_loaded (fixture->list, i))
+        {
+          g_assert_true (qd_item_is_placeholder (shadow));
+          continue;
+        }
+      {
+        g_autoptr(QdItem) item = g_list_model_get_item (model, i);
+
+        g_assert_false (qd_item_is_placeholder (item));
+        g_assert_true (shadow == item);
+        loaded++;
+      }
     }
+  g_assert_cmpuint (loaded, ==, qd_item_list_get_n_loaded (fixture->list));
 }
 
 static void
@@ -94,33 +109,106 @@ static void
 load_through (Fixture *fixture,
               guint    row)
 {
-  while (qd_item_list_get_n_loaded (fixture->list) <= row)
+  while (!qd_item_list_is_loaded (fixture->list, row))
     {
       /* Before the first page the model has no rows to ask for. */
       if (row < g_list_model_get_n_items (G_LIST_MODEL (fixture->list)))
         {
           g_autoptr(QdItem) item = g_list_model_get_item (G_LIST_MODEL (fixture->list), row);
-
-          if (!qd_item_is_placeholder (item))
-            break;
         }
       g_main_loop_run (fixture->gateway.loop);
     }
 }
 
-static void
-test_pages_in_order (Fixture       *fixture,
-                     gconstpointer  user_data)
+/* Every row, loaded: ids once each, newest first. */
+static GPtrArray *
+load_all (Fixture *fixture)
 {
+  GListModel *model = G_LIST_MODEL (fixture->list);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    load_through (fixture, i);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      QdItem *item = g_list_model_get_item (model, i);
+
+      g_assert_true (g_hash_table_add (seen, (gpointer)qd_item_get_id (item)));
+      if (i > 0)
+        g_assert_cmpint (g_date_time_compare (qd_item_get_received_at (item),
+                                              qd_item_get_received_at (
+                                                g_ptr_array_index (items, i - 1))), <=, 0);
+      g_ptr_array_add (items, item);
+    }
+  return items;
+}
+
+static void
+test_jump (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(QdItem) last = NULL;
+
   load_through (fixture, 0);
   g_assert_cmpuint (qd_item_list_get_n_loaded (fixture->list), ==, PAGE_SIZE);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, COUNT);
 
-  /* A row far below: every page before it loads, in order. */
+  /* A row far below: its page loads, not the ones above it. */
   load_through (fixture, COUNT - 1);
   assert_shadow_matches (fixture);
-  g_assert_cmpuint (qd_item_list_get_n_loaded (fixture->list), ==, COUNT);
-  g_assert_cmpuint (fixture->signals, >=, COUNT / PAGE_SIZE);
+  g_assert_cmpuint (qd_item_list_get_n_loaded (fixture->list), <=, 2 * PAGE_SIZE);
+  g_assert_false (qd_item_list_is_loaded (fixture->list, COUNT / 2));
+  g_assert_false (qd_item_list_get_complete (fixture->list));
+  last = g_list_model_get_item (G_LIST_MODEL (fixture->list), COUNT - 1);
+
+  /* Then the middle, then everything: one listing, the same objects. */
+  load_through (fixture, COUNT / 2);
+  assert_shadow_matches (fixture);
+  all = load_all (fixture);
+  assert_shadow_matches (fixture);
+  g_assert_true (g_ptr_array_index (all, COUNT - 1) == last);
+  g_assert_cmpuint (all->len, ==, COUNT);
+  g_assert_true (qd_item_list_get_complete (fixture->list));
+}
+
+/* Mail arriving between pages moves no position: the pages keep to the
+ * snapshot of the first; the new mail comes on top when fetched. */
+static void
+test_snapshot_while_mail_arrives (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  /* The seed spreads mail over the two days before its time: all of the
+   * new is newer than all of the old. */
+  gint64 later = g_get_real_time () / G_USEC_PER_SEC + 172800 + 600;
+
+  load_through (fixture, 0);
+  g_assert_true (qd_gw_bench_seed (fixture->gateway.gateway, "lists", 30, later, &error));
+  g_assert_no_error (error);
+  load_through (fixture, 500);
+  load_through (fixture, 700);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, COUNT);
+  all = load_all (fixture);
+  assert_shadow_matches (fixture);
+  g_assert_cmpuint (all->len, ==, COUNT);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpint (g_date_time_to_unix (
+                       qd_item_get_received_at (g_ptr_array_index (all, i))), <, later - 172800);
+  g_assert_cmpuint (qd_item_list_get_total (fixture->list), ==, COUNT);
+
+  qd_item_list_fetch_new_async (fixture->list, NULL, qd_async_wait_result_cb, &result);
+  fresh = qd_item_list_fetch_new_finish (fixture->list, qd_async_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fresh->len, ==, 30);
+  assert_shadow_matches (fixture);
+  g_clear_pointer (&all, g_ptr_array_unref);
+  all = load_all (fixture);
+  g_assert_cmpuint (all->len, ==, COUNT + 30);
 }
 
 static void
@@ -157,8 +245,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   qd_mail_init ();
-  g_test_add ("/item-list/pages-in-order", Fixture, NULL, fixture_set_up, test_pages_in_order,
-              fixture_tear_down);
+  g_test_add ("/item-list/jump", Fixture, NULL, fixture_set_up, test_jump, fixture_tear_down);
+  g_test_add ("/item-list/snapshot", Fixture, NULL, fixture_set_up,
+              test_snapshot_while_mail_arrives, fixture_tear_down);
   g_test_add ("/item-list/query-change", Fixture, NULL, fixture_set_up, test_query_change,
               fixture_tear_down);
   return g_test_run ();
