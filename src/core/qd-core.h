@@ -28,6 +28,7 @@
 #include "qd-mailbox.h"
 #include "qd-mailbox-source.h"
 #include "qd-message-view.h"
+#include "qd-pmg-client.h"
 #include "qd-query.h"
 #include "qd-sample.h"
 #include "qd-sample-record.h"
