@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gmime/gmime.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -22,12 +21,12 @@
 #include "qd-mail.h"
 #include "qd-pmg-client.h"
 #include "qd-pmg-client-private.h"
+#include "qd-pmg-parse.h"
 #include "qd-task-private.h"
 
 #define PMG_DEFAULT_PORT      8006
 #define PMG_RENEW_AFTER       (G_USEC_PER_SEC * (gint64)3600)  /* §4.6: tickets live 2 h */
 #define PMG_TICKET_LIFE       (2 * 3600)
-#define PMG_LINK_LIFE_DAYS    7       /* §4.7: the default quarantine lifetime */
 #define PMG_WINDOW            86400   /* one day: PMG's own window (§6.2) */
 #define PMG_DEFAULT_RANGE     (7 * 86400)
 #define PMG_BATCH_IDS         1000    /* §6.7 client rule */
@@ -121,31 +120,6 @@ qd_pmg_client_init (QdPmgClient *self)
 
 /* addresses */
 
-/* scheme://host:port of @text, with @default_port where it names none. */
-static char *
-normalize_base_url (const char  *text,
-                    int          default_port,
-                    GError     **error)
-{
-  g_autofree char *with_scheme = NULL;
-  g_autoptr(GUri) uri = NULL;
-  int port;
-
-  if (text == NULL)
-    text = "";
-  with_scheme = strstr (text, "://") != NULL ? g_strdup (text) : g_strconcat ("https://", text,
-                                                                              NULL);
-  if (!qd_api_client_check_url (with_scheme, error))
-    return NULL;
-  uri = g_uri_parse (with_scheme, G_URI_FLAGS_NONE, NULL);
-  port = g_uri_get_port (uri);
-  if (port < 0)
-    port = default_port > 0 ? default_port
-           : g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                     port, "", NULL, NULL);
-}
-
 static QdPmgClient *
 client_new (char *base_url)
 {
@@ -166,79 +140,9 @@ QdPmgClient *
 qd_pmg_client_new (const char  *base_url,
                    GError     **error)
 {
-  char *normalized = normalize_base_url (base_url, PMG_DEFAULT_PORT, error);
+  char *normalized = qd_pmg_normalize_base_url (base_url, PMG_DEFAULT_PORT, error);
 
   return normalized != NULL ? client_new (normalized) : NULL;
-}
-
-static GError *
-link_error (void)
-{
-  return g_error_new_literal (QD_ERROR, QD_ERROR_INVALID_INPUT,
-                              _("This is not the quarantine link of a spam report. Copy the "
-                                "whole link of a button or address in the report and try "
-                                "again."));
-}
-
-/**
- * qd_pmg_client_parse_link:
- * @base_url: (out) (optional): the gateway the link points to
- * @ticket: (out) (optional): the PMGQUAR ticket it carries
- *
- * A link of a spam report (§4.7): its address, where a missing port is the
- * scheme's (the report leaves out 443), and its ticket, decoded once or,
- * when the report's template encoded it twice, twice.
- */
-gboolean
-qd_pmg_client_parse_link (const char  *link_url,
-                          char       **base_url,
-                          char       **ticket,
-                          GError     **error)
-{
-  g_autofree char *stripped = g_strstrip (g_strdup (link_url != NULL ? link_url : ""));
-  g_autoptr(GUri) uri = g_uri_parse (stripped, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  g_autoptr(GHashTable) params = NULL;
-  g_autofree char *value = NULL;
-  char *base;
-
-  if (uri == NULL || g_uri_get_query (uri) == NULL ||
-      (params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE,
-                                    NULL)) == NULL ||
-      g_hash_table_lookup (params, "ticket") == NULL)
-    {
-      g_propagate_error (error, link_error ());
-      return FALSE;
-    }
-  value = g_strdup (g_hash_table_lookup (params, "ticket"));
-  if (!g_str_has_prefix (value, "PMGQUAR:") && strchr (value, '%') != NULL)
-    {
-      char *again = g_uri_unescape_string (value, NULL);
-
-      if (again != NULL)
-        {
-          g_free (value);
-          value = again;
-        }
-    }
-  if (!g_str_has_prefix (value, "PMGQUAR:") || strchr (value + strlen ("PMGQUAR:"), ':') == NULL)
-    {
-      g_propagate_error (error, link_error ());
-      return FALSE;
-    }
-  {
-    g_autofree char *text = g_uri_to_string (uri);
-
-    base = normalize_base_url (text, 0, error);
-  }
-  if (base == NULL)
-    return FALSE;
-  if (base_url != NULL)
-    *base_url = base;
-  else
-    g_free (base);
-  if (ticket != NULL)
-    *ticket = g_steal_pointer (&value);
-  return TRUE;
 }
 
 /**
@@ -252,7 +156,7 @@ qd_pmg_client_new_from_link (const char  *link_url,
 {
   char *base = NULL;
 
-  if (!qd_pmg_client_parse_link (link_url, &base, NULL, error))
+  if (!qd_pmg_parse_link (link_url, &base, NULL, error))
     return NULL;
   return client_new (base);
 }
@@ -294,24 +198,6 @@ qd_pmg_client_set_ca_file (QdPmgClient  *self,
   return TRUE;
 }
 
-/* SHA-256 of the certificate's DER in Proxmox's notation (§2.3). */
-static char *
-fingerprint_of (GTlsCertificate *certificate)
-{
-  g_autoptr(GByteArray) der = NULL;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof digest;
-  GString *text = g_string_new (NULL);
-
-  g_object_get (certificate, "certificate", &der, NULL);
-  g_checksum_update (checksum, der->data, der->len);
-  g_checksum_get_digest (checksum, digest, &len);
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (text, i == 0 ? "%02X" : ":%02X", digest[i]);
-  return g_string_free (text, FALSE);
-}
-
 /**
  * qd_pmg_client_set_pinned_fingerprint:
  * @fingerprint: (nullable): 32 colon-separated hex pairs, as
@@ -328,7 +214,6 @@ qd_pmg_client_set_pinned_fingerprint (QdPmgClient  *self,
                                       GError      **error)
 {
   g_autofree char *upper = NULL;
-  gboolean valid;
 
   g_return_val_if_fail (QD_IS_PMG_CLIENT (self), FALSE);
 
@@ -337,12 +222,8 @@ qd_pmg_client_set_pinned_fingerprint (QdPmgClient  *self,
       g_clear_pointer (&self->pin, g_free);
       return TRUE;
     }
-  upper = g_ascii_strup (fingerprint, -1);
-  g_strstrip (upper);
-  valid = strlen (upper) == 32 * 3 - 1;
-  for (guint i = 0; valid && upper[i] != '\0'; i++)
-    valid = (i % 3 == 2) ? upper[i] == ':' : g_ascii_isxdigit (upper[i]);
-  if (!valid)
+  upper = qd_pmg_normalize_fingerprint (fingerprint);
+  if (upper == NULL)
     {
       g_set_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT,
                    _("“%s” is not a SHA-256 fingerprint. Copy it as shown: 32 pairs of "
@@ -372,7 +253,7 @@ char *
 qd_pmg_client_dup_peer_fingerprint (QdPmgClient *self)
 {
   g_return_val_if_fail (QD_IS_PMG_CLIENT (self), NULL);
-  return self->peer_certificate != NULL ? fingerprint_of (self->peer_certificate) : NULL;
+  return self->peer_certificate != NULL ? qd_pmg_fingerprint (self->peer_certificate) : NULL;
 }
 
 /**
@@ -407,7 +288,7 @@ qd_pmg_client_dup_peer_description (QdPmgClient *self)
 
   if (self->peer_certificate == NULL)
     return NULL;
-  fingerprint = fingerprint_of (self->peer_certificate);
+  fingerprint = qd_pmg_fingerprint (self->peer_certificate);
   subject = g_tls_certificate_get_subject_name (self->peer_certificate);
   not_before = g_tls_certificate_get_not_valid_before (self->peer_certificate);
   not_after = g_tls_certificate_get_not_valid_after (self->peer_certificate);
@@ -469,27 +350,6 @@ qd_pmg_client_get_ticket_expiry (QdPmgClient *self)
 }
 
 /* errors */
-
-/* The server's words, first line only (it is also the reason phrase),
- * made safe to show. */
-static char *
-server_words (const char *message)
-{
-  g_autofree char *valid = NULL;
-  const char *end;
-
-  if (message == NULL || message[0] == '\0')
-    return g_strdup ("?");
-  end = strchr (message, '\n');
-  valid = g_utf8_make_valid (message, end != NULL ? end - message : -1);
-  if (g_utf8_strlen (valid, -1) > 200)
-    {
-      g_autofree char *cut = g_utf8_substring (valid, 0, 200);
-
-      return g_strconcat (cut, "…", NULL);
-    }
-  return g_steal_pointer (&valid);
-}
 
 static char *
 describe_tls_problem (GTlsCertificateFlags flags)
@@ -586,35 +446,6 @@ request_free (Request *req)
   g_free (req);
 }
 
-/* key=value&… with every reserved character escaped: a ; in an id list
- * goes as %3B, since the server splits pairs at ; too (§3). */
-static char *
-form_encode (const char *first_key,
-             ...)
-{
-  GString *text = g_string_new (NULL);
-  const char *key = first_key;
-  va_list args;
-
-  va_start (args, first_key);
-  while (key != NULL)
-    {
-      const char *value = va_arg (args, const char *);
-
-      if (value != NULL)
-        {
-          if (text->len > 0)
-            g_string_append_c (text, '&');
-          g_string_append (text, key);
-          g_string_append_c (text, '=');
-          g_string_append_uri_escaped (text, value, NULL, FALSE);
-        }
-      key = va_arg (args, const char *);
-    }
-  va_end (args);
-  return g_string_free (text, FALSE);
-}
-
 static Request *
 request_new (const char *method,
              const char *path,
@@ -649,7 +480,7 @@ accept_certificate_cb (SoupMessage          *msg,
 
   if (self->pin != NULL)
     {
-      g_autofree char *fingerprint = fingerprint_of (certificate);
+      g_autofree char *fingerprint = qd_pmg_fingerprint (certificate);
 
       if (g_strcmp0 (fingerprint, self->pin) == 0)
         return TRUE;
@@ -876,7 +707,7 @@ static GError *
 answer_error (QdPmgClient *self,
               Response    *resp)
 {
-  g_autofree char *words = server_words (resp->message);
+  g_autofree char *words = qd_pmg_server_words (resp->message);
 
   switch (resp->status)
     {
@@ -934,20 +765,6 @@ request_finish_ok (QdPmgClient   *self,
 }
 
 /* signing in (§4) */
-
-/* When a PMGQUAR ticket ends: its issue time (hex, third field) and the
- * default lifetime. */
-static GDateTime *
-link_ticket_expiry (const char *ticket)
-{
-  g_auto(GStrv) fields = g_strsplit (ticket, ":", 4);
-  guint64 issued;
-
-  if (g_strv_length (fields) < 3 ||
-      !g_ascii_string_to_unsigned (fields[2], 16, 0, G_MAXUINT32, &issued, NULL))
-    return NULL;
-  return g_date_time_new_from_unix_utc ((gint64)issued + PMG_LINK_LIFE_DAYS * 86400);
-}
 
 static QdAccount *
 account_new (QdPmgClient *self)
@@ -1026,7 +843,7 @@ login_cb (GObject      *object,
   self->signed_in_at = g_get_monotonic_time ();
   g_clear_pointer (&self->expires_at, g_date_time_unref);
   if (self->link_session)
-    self->expires_at = link_ticket_expiry (ticket);
+    self->expires_at = qd_pmg_link_ticket_expiry (ticket);
   else
     {
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -1053,7 +870,7 @@ login_async (QdPmgClient         *self,
 
   g_task_set_task_data (task, GINT_TO_POINTER (by_link), NULL);
   /* The realm is added only to a name that has none of its own (§4.2). */
-  request_set_form (req, form_encode ("username", username, "password", password,
+  request_set_form (req, qd_pmg_form_encode ("username", username, "password", password,
                                       "realm", "quarantine", NULL));
   request_async (self, req, cancellable, login_cb, task);
 }
@@ -1155,24 +972,14 @@ qd_pmg_client_sign_in_with_link_async (QdPmgClient         *self,
   g_autofree char *ticket = NULL;
   g_autofree char *pmail = NULL;
   g_autoptr(GError) error = NULL;
-  const char *start, *end;
 
-  if (!qd_pmg_client_parse_link (link_url, NULL, &ticket, &error))
+  if (!qd_pmg_parse_link (link_url, NULL, &ticket, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
-  /* The user name is the ticket's second field (§4.7, step 3). */
-  start = ticket + strlen ("PMGQUAR:");
-  end = strchr (start, ':');
-  {
-    g_autofree char *field = g_strndup (start, end - start);
-
-    pmail = g_uri_unescape_string (field, NULL);
-    if (pmail == NULL)
-      pmail = g_steal_pointer (&field);
-  }
+  pmail = qd_pmg_link_ticket_user (ticket);
   forget_session (self);
   login_async (self, pmail, ticket, TRUE, login_async, cancellable, sign_in_cb, task);
   memset (ticket, 0, strlen (ticket));
@@ -1210,112 +1017,6 @@ sign_out_finish (QdGateway     *gateway,
 
 /* items (§6.2, §6.3) */
 
-static gboolean
-is_mail_id (const char *id)
-{
-  const char *p = id;
-
-  if (id == NULL || strlen (id) > 60)
-    return FALSE;
-  for (const char *letter = "CRT"; *letter != '\0'; letter++)
-    {
-      if (*p++ != *letter || !g_ascii_isdigit (*p))
-        return FALSE;
-      while (g_ascii_isdigit (*p))
-        p++;
-    }
-  return *p == '\0';
-}
-
-static gint
-compare_rules (gconstpointer a,
-               gconstpointer b)
-{
-  double sa = qd_json_get_double (*(JsonObject **)a, "score", 0);
-  double sb = qd_json_get_double (*(JsonObject **)b, "score", 0);
-
-  return sa < sb ? 1 : sa > sb ? -1 : 0;
-}
-
-/**
- * qd_pmg_client_item_from_json:
- *
- * An item from one entry of /quarantine/spam or the answer of
- * /quarantine/content: the score is the sum of the rule scores where the
- * server gives them (9.0.8 and later, under either name), else its
- * integer spamlevel; the rules are spaminfo's names, highest score first.
- */
-QdItem *
-qd_pmg_client_item_from_json (JsonObject  *object,
-                              GError     **error)
-{
-  const char *id = qd_json_get_string (object, "id");
-  const char *from = qd_json_get_string (object, "from");
-  g_autoptr(GDateTime) received = NULL;
-  g_autoptr(InternetAddressList) list = NULL;
-  g_autoptr(GPtrArray) rules = g_ptr_array_new ();
-  g_autoptr(GPtrArray) infos = g_ptr_array_new ();
-  JsonArray *spaminfo = qd_json_get_array (object, "spaminfo");
-  QdItemFields fields = { 0 };
-  const char *positive = "score-positive", *negative = "score-negative";
-  gint64 time = qd_json_get_int (object, "time", -1);
-
-  if (!is_mail_id (id))
-    {
-      g_set_error_literal (error, QD_ERROR, QD_ERROR_BAD_RESPONSE, "no valid mail id");
-      return NULL;
-    }
-  if (time >= 0)
-    received = g_date_time_new_from_unix_utc (time);
-  fields.id = id;
-  fields.folder = QD_FOLDER_QUARANTINE;
-  fields.received_at = received;
-  fields.envelope_sender = qd_json_get_string (object, "envelope_sender");
-  if (from != NULL)
-    list = internet_address_list_parse (NULL, from);
-  if (list != NULL && internet_address_list_length (list) > 0 &&
-      INTERNET_ADDRESS_IS_MAILBOX (internet_address_list_get_address (list, 0)))
-    {
-      InternetAddress *address = internet_address_list_get_address (list, 0);
-
-      fields.from_name = internet_address_get_name (address);
-      fields.from_address = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (address));
-    }
-  else
-    fields.from_address = from != NULL ? from : fields.envelope_sender;
-  fields.recipient = qd_json_get_string (object, "receiver");
-  fields.subject = qd_json_get_string (object, "subject");
-  fields.size = qd_json_get_int (object, "bytes", 0);
-  fields.reason = QD_REASON_SPAM;
-  fields.category = QD_CATEGORY_NONE;
-  if (!json_object_has_member (object, positive))
-    {
-      positive = "spamlevel_positive";
-      negative = "spamlevel_negative";
-    }
-  if (json_object_has_member (object, positive))
-    fields.score = qd_json_get_double (object, positive, 0) +
-                   qd_json_get_double (object, negative, 0);
-  else
-    fields.score = qd_json_get_double (object, "spamlevel", 0);
-  for (guint i = 0; spaminfo != NULL && i < json_array_get_length (spaminfo); i++)
-    {
-      JsonNode *node = json_array_get_element (spaminfo, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          qd_json_get_string (json_node_get_object (node), "name") != NULL)
-        g_ptr_array_add (infos, json_node_get_object (node));
-    }
-  g_ptr_array_sort (infos, compare_rules);
-  for (guint i = 0; i < infos->len; i++)
-    g_ptr_array_add (rules, (gpointer)qd_json_get_string (infos->pdata[i], "name"));
-  g_ptr_array_add (rules, NULL);
-  fields.rules = (const char * const *)rules->pdata;
-  fields.actions = QD_ACTION_RELEASE | QD_ACTION_DELETE | QD_ACTION_BLOCK_SENDER |
-                   QD_ACTION_APPROVE_SENDER;
-  return qd_item_new_full (&fields);
-}
-
 static void
 get_item_cb (GObject      *object,
              GAsyncResult *result,
@@ -1333,7 +1034,7 @@ get_item_cb (GObject      *object,
       return;
     }
   item = JSON_NODE_HOLDS_OBJECT (resp->data)
-         ? qd_pmg_client_item_from_json (json_node_get_object (resp->data), NULL) : NULL;
+         ? qd_pmg_item_from_json (json_node_get_object (resp->data), NULL) : NULL;
   if (item == NULL)
     g_task_return_error (task, qd_api_error_new_bad_response (self->host));
   else
@@ -1355,7 +1056,7 @@ qd_pmg_client_get_item_async (QdPmgClient         *self,
 {
   GTask *task = qd_task_new (self, qd_pmg_client_get_item_async, cancellable, callback,
                              user_data);
-  g_autofree char *query = form_encode ("id", id, NULL);
+  g_autofree char *query = qd_pmg_form_encode ("id", id, NULL);
   g_autofree char *path = g_strconcat ("quarantine/content?", query, NULL);
 
   request_async (self, request_new ("GET", path, TRUE), cancellable, get_item_cb, task);
@@ -1459,7 +1160,7 @@ list_window_cb (GObject      *object,
     {
       JsonNode *node = json_array_get_element (array, i - 1);
       QdItem *item = JSON_NODE_HOLDS_OBJECT (node)
-                     ? qd_pmg_client_item_from_json (json_node_get_object (node), NULL) : NULL;
+                     ? qd_pmg_item_from_json (json_node_get_object (node), NULL) : NULL;
 
       if (item != NULL && item_matches (data, item))
         g_ptr_array_add (matching, item);
@@ -1509,7 +1210,7 @@ list_next_window (GTask *task)
   /* Both ends always, since the server computes a missing one on its own. */
   start = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (data->since, data->window_end - PMG_WINDOW));
   end = g_strdup_printf ("%" G_GINT64_FORMAT, data->window_end);
-  query = form_encode ("starttime", start, "endtime", end, NULL);
+  query = qd_pmg_form_encode ("starttime", start, "endtime", end, NULL);
   path = g_strconcat ("quarantine/spam?", query, NULL);
   request_async (self, request_new ("GET", path, TRUE), g_task_get_cancellable (task),
                  list_window_cb, task);
@@ -1652,7 +1353,7 @@ get_raw_async (QdItemSource        *source,
 {
   QdPmgClient *self = QD_PMG_CLIENT (source);
   GTask *task = qd_task_new (self, get_raw_async, cancellable, callback, user_data);
-  g_autofree char *query = form_encode ("mailid", id, NULL);
+  g_autofree char *query = qd_pmg_form_encode ("mailid", id, NULL);
   g_autofree char *path = g_strconcat ("quarantine/download?", query, NULL);
   Request *req = request_new ("GET", path, TRUE);
 
@@ -1888,7 +1589,7 @@ act_probe_next (GTask *task)
       act_give_up (task, g_steal_pointer (&data->batch_error), TRUE);
       return;
     }
-  query = form_encode ("id", data->ids[data->probe], NULL);
+  query = qd_pmg_form_encode ("id", data->ids[data->probe], NULL);
   path = g_strconcat ("quarantine/content?", query, NULL);
   request_async (self, request_new ("GET", path, TRUE), NULL, act_probe_cb, task);
 }
@@ -1977,7 +1678,7 @@ act_next_batch (GTask *task)
     }
   /* An id the server would refuse as malformed fails alone; a batch
    * ends before one. */
-  while (data->next < data->n_ids && !is_mail_id (data->ids[data->next]))
+  while (data->next < data->n_ids && !qd_pmg_is_mail_id (data->ids[data->next]))
     qd_batch_result_add (data->result, data->ids[data->next++], FALSE, NULL, "not_found", NULL);
   if (data->next >= data->n_ids)
     {
@@ -1989,7 +1690,7 @@ act_next_batch (GTask *task)
   g_string_append (form, "&id=");
   data->sent = 0;
   while (data->next + data->sent < data->n_ids && data->sent < PMG_BATCH_IDS &&
-         is_mail_id (data->ids[data->next + data->sent]) &&
+         qd_pmg_is_mail_id (data->ids[data->next + data->sent]) &&
          form->len + strlen (data->ids[data->next + data->sent]) + 3 < PMG_BATCH_BYTES)
     {
       if (data->sent > 0)
@@ -2217,24 +1918,6 @@ list_senders_finish (QdGateway     *gateway,
   return qd_task_finish_pointer (result, gateway, list_senders_async, error);
 }
 
-/* What the gateway keeps and shows again (§6.8): one address, domain or
- * pattern, no separators, 3 to 512 characters; an entry it would accept
- * but silently drop when reading the list back (@example.com, a@b@c) is
- * refused here, where the person can still be told. */
-static gboolean
-sender_entry_is_valid (const char *address)
-{
-  gsize len = strlen (address);
-  const char *at = strchr (address, '@');
-
-  if (len < 3 || len > 512 || address[0] == '@')
-    return FALSE;
-  for (const char *p = address; *p != '\0'; p++)
-    if (g_ascii_isspace (*p) || strchr ("/\\;,", *p) != NULL)
-      return FALSE;
-  return at == NULL || (strchr (at + 1, '@') == NULL && at[1] != '\0');
-}
-
 static void
 change_sender_cb (GObject      *object,
                   GAsyncResult *result,
@@ -2259,7 +1942,7 @@ change_sender_names_cb (GObject      *object,
   QdPmgClient *self = QD_PMG_CLIENT (object);
   SenderData *data = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autofree char *form = form_encode ("address", data->address, NULL);
+  g_autofree char *form = qd_pmg_form_encode ("address", data->address, NULL);
   g_autofree char *path = NULL;
   Request *req;
 
@@ -2301,7 +1984,7 @@ change_sender_async (QdGateway           *gateway,
   data->address = g_strstrip (g_strdup (address != NULL ? address : ""));
   data->add = add;
   g_task_set_task_data (task, data, (GDestroyNotify)sender_data_free);
-  if ((add && !sender_entry_is_valid (data->address)) || strlen (data->address) < 3)
+  if ((add && !qd_pmg_sender_entry_is_valid (data->address)) || strlen (data->address) < 3)
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT,
                                _("“%s” cannot be kept in this gateway’s sender lists. Enter one "

@@ -42,10 +42,6 @@ QdPmgClient     *qd_pmg_client_new                 (const char    *base_url,
                                                     GError       **error);
 QdPmgClient     *qd_pmg_client_new_from_link       (const char    *link_url,
                                                     GError       **error);
-gboolean         qd_pmg_client_parse_link          (const char    *link_url,
-                                                    char         **base_url,
-                                                    char         **ticket,
-                                                    GError       **error);
 const char      *qd_pmg_client_get_base_url        (QdPmgClient   *self);
 gboolean         qd_pmg_client_set_ca_file         (QdPmgClient   *self,
                                                     const char    *ca_file,
@@ -90,8 +86,5 @@ void             qd_pmg_client_get_item_async      (QdPmgClient         *self,
 QdItem          *qd_pmg_client_get_item_finish     (QdPmgClient         *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
-
-QdItem          *qd_pmg_client_item_from_json      (JsonObject    *object,
-                                                    GError       **error);
 
 G_END_DECLS

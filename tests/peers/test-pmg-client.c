@@ -19,6 +19,7 @@
 #include "qd-error.h"
 #include "qd-pmg-client.h"
 #include "qd-pmg-client-private.h"
+#include "qd-pmg-parse.h"
 #include "qd-query.h"
 
 #define ALICE     "alice@example.com"
@@ -1025,12 +1026,12 @@ test_link (void)
                    "user name and password.");
   g_clear_error (&error);
 
-  g_assert_false (qd_pmg_client_parse_link ("https://pmg.example.com/quarantine", &base, NULL,
+  g_assert_false (qd_pmg_parse_link ("https://pmg.example.com/quarantine", &base, NULL,
                                             &error));
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   /* A report leaves out port 443. */
-  g_assert_true (qd_pmg_client_parse_link ("https://pmg.example.com/quarantine?ticket="
+  g_assert_true (qd_pmg_parse_link ("https://pmg.example.com/quarantine?ticket="
                                            "PMGQUAR%3Aa%40b.example%3A66A1B2C3%3A%3Asig",
                                            &base, NULL, &error));
   g_assert_cmpstr (base, ==, "https://pmg.example.com:443");
