@@ -1633,6 +1633,7 @@ act_batch_cb (GObject      *object,
         qd_batch_result_add (data->result, data->ids[i], FALSE, NULL, "invalid",
                              data->batch_error->message);
       data->next += data->sent;
+      data->sent = 0;
       act_give_up (task, g_steal_pointer (&data->batch_error), FALSE);
       return;
     }
