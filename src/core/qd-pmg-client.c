@@ -111,6 +111,8 @@ static void
 qd_pmg_client_init (QdPmgClient *self)
 {
   qd_mail_init ();
+  /* The server drops idle connections after 5 s and allows few at once
+   * (§2.2): closing ours first spares a request on a dead connection. */
   self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
                                                  "timeout", 30,
                                                  "idle-timeout", 4,

@@ -63,6 +63,7 @@ typedef struct
   char        *url;
   char        *fingerprint;
   char        *link;
+  const char  *node;        /* the certificate's CN, when not the simulator's own */
 } Sim;
 
 static char *
@@ -176,6 +177,11 @@ write_state (Sim      *sim,
   json_builder_add_double_value (b, 0.05);
   json_builder_set_member_name (b, "refuse_connections");
   json_builder_add_boolean_value (b, refuse);
+  if (sim->node != NULL)
+    {
+      json_builder_set_member_name (b, "node");
+      json_builder_add_string_value (b, sim->node);
+    }
   json_builder_end_object (b);
   json_builder_end_object (b);
 
@@ -584,6 +590,44 @@ test_changed_certificate (void)
   g_assert_cmpstr (error->message, ==, expected);
   peer = qd_pmg_client_dup_peer_fingerprint (client);
   g_assert_cmpstr (peer, ==, sim->fingerprint);
+}
+
+/* A company's own authority, as a CA file: the certificate is checked
+ * as usual (here it names localhost), without a pin. */
+static void
+test_ca_file (void)
+{
+  g_autoptr(Sim) sim = g_new0 (Sim, 1);
+  g_autoptr(QdPmgClient) client = NULL;
+  g_autoptr(QdAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *url = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  sim->node = "localhost";
+  sim_start (sim, "9.1", 0, FALSE);
+  parts = g_strsplit (sim->url, "127.0.0.1", 2);
+  url = g_strjoinv ("localhost", parts);
+  client = qd_pmg_client_new (url, &error);
+  g_assert_no_error (error);
+  account = sign_in (client, ALICE, ALICE_PW, &error);
+  g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
+  g_clear_error (&error);
+  g_object_get (qd_pmg_client_get_peer_certificate (client), "certificate-pem", &pem, NULL);
+  ca_file = g_build_filename (sim->dir, "ca.pem", NULL);
+  g_assert_true (g_file_set_contents (ca_file, pem, -1, &error));
+
+  g_assert_false (qd_pmg_client_set_ca_file (client, "/nonexistent/ca.pem", &error));
+  g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
+  g_clear_error (&error);
+  g_assert_true (qd_pmg_client_set_ca_file (client, ca_file, &error));
+  account = sign_in (client, ALICE, ALICE_PW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account->username, ==, ALICE);
+  g_assert_null (qd_pmg_client_get_pinned_fingerprint (client));
+  g_remove (ca_file);
 }
 
 static void
@@ -1009,10 +1053,24 @@ test_link (void)
     g_assert_cmpstr (s, ==, "deleted");
   }
 
-  /* Once encoded, too. */
+  /* Once encoded, too; after an hour the link's ticket is posted again
+   * for a new token, and actions still go through. */
   account = sign_in_link (client, sim->link, &error);
   g_assert_no_error (error);
   g_clear_pointer (&account, qd_account_free);
+  qd_pmg_client_age_session (client, 3700);
+  g_clear_pointer (&result, qd_batch_result_unref);
+  {
+    const char *more[] = { "C0R4T104", NULL };
+    g_autofree char *s = NULL;
+
+    result = act (client, QD_ACTION_DELETE, more, FALSE, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->succeeded, ==, 1);
+    s = mail_state (sim, more[0]);
+    g_assert_cmpstr (s, ==, "deleted");
+    g_assert_true (g_str_has_prefix (qd_pmg_client_get_link_ticket (client), "PMGQUAR:"));
+  }
 
   /* A ticket the gateway did not sign. */
   forged = g_strdup (sim->link);
@@ -1149,6 +1207,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pmg-client/certificate-and-sign-in", test_certificate_and_sign_in);
   g_test_add_func ("/pmg-client/changed-certificate", test_changed_certificate);
+  g_test_add_func ("/pmg-client/ca-file", test_ca_file);
   g_test_add_func ("/pmg-client/list", test_list);
   g_test_add_func ("/pmg-client/raw-and-details", test_raw_and_details);
   g_test_add_func ("/pmg-client/actions", test_actions);
