@@ -1,4 +1,4 @@
-/* qd-pmg-parse.c — Proxmox Mail Gateway's addresses, links, tickets and answers, without a network
+/* qd-pmg-parse.c — PMG's addresses, report links, tickets and answers, without a network
  *
  * The pure part of QdPmgClient (shared/specs/pmg-quarantine-api.md, §
  * below), apart so that hostile input can be tried on it alone.

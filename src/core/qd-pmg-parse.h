@@ -1,4 +1,4 @@
-/* qd-pmg-parse.h — Proxmox Mail Gateway's addresses, links, tickets and answers, without a network
+/* qd-pmg-parse.h — PMG's addresses, report links, tickets and answers, without a network
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

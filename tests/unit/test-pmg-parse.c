@@ -108,7 +108,8 @@ test_form (void)
                                               "skipped", NULL, "password", "a b&c=d+e%;", NULL);
 
   /* A ; inside a value would split the pair at the server (§3). */
-  g_assert_cmpstr (form, ==, "id=C0R1T2%3BC0R3T4&action=deliver&password=a%20b%26c%3Dd%2Be%25%3B");
+  g_assert_cmpstr (form, ==,
+                   "id=C0R1T2%3BC0R3T4&action=deliver&password=a%20b%26c%3Dd%2Be%25%3B");
 }
 
 static void
@@ -184,7 +185,8 @@ test_item (void)
                     "\"spamlevel_negative\":-0.5}", &error);
   g_assert_cmpfloat_with_epsilon (qd_item_get_score (item), 5.0, 0.0001);
   g_clear_object (&item);
-  item = item_from ("{\"id\":\"C0R1T2\",\"time\":1,\"spamlevel\":9,\"from\":\"plain@example.org\"}", &error);
+  item = item_from ("{\"id\":\"C0R1T2\",\"time\":1,\"spamlevel\":9,"
+                    "\"from\":\"plain@example.org\"}", &error);
   g_assert_cmpfloat_with_epsilon (qd_item_get_score (item), 9.0, 0.0001);
   g_assert_cmpstr (qd_item_get_from_address (item), ==, "plain@example.org");
   g_clear_object (&item);
