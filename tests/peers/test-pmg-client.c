@@ -861,6 +861,14 @@ cancel_after_first (guint    done,
 }
 
 static void
+spoil_after_first (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  qd_pmg_client_spoil_session (user_data, TRUE, FALSE);
+}
+
+static void
 test_batches_and_cancel (void)
 {
   g_autoptr(Sim) sim = g_new0 (Sim, 1);
@@ -910,15 +918,31 @@ test_batches_and_cancel (void)
   g_clear_pointer (&result, qd_batch_result_unref);
   g_clear_pointer (&state, json_object_unref);
 
-  /* The rest, deleted in one call. */
-  result = act (client, QD_ACTION_DELETE, (const char * const *)ids + 1000, FALSE, NULL, NULL,
-                NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (result->succeeded, ==, 200);
+  /* The rest, then the delivered ones again (nothing to do for those),
+   * with the session ending after the first batch: the second is
+   * refused before anything of it is done, and says why. */
+  {
+    g_autoptr(GPtrArray) again = g_ptr_array_new ();
+
+    for (guint i = 0; i < 1200; i++)
+      g_ptr_array_add (again, ids[(i + 1000) % 1200]);
+    g_ptr_array_add (again, NULL);
+    result = act (client, QD_ACTION_DELETE, (const char * const *)again->pdata, FALSE,
+                  spoil_after_first, client, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (result->succeeded, ==, 1000);
+    g_assert_cmpuint (result->not_attempted, ==, 200);
+    g_assert_cmpstr (outcome (result, 1000)->id, ==, ids[800]);
+    g_assert_cmpstr (outcome (result, 1199)->error_message, ==,
+                     "Your session with the gateway has ended and could not be renewed. Sign "
+                     "in again.");
+  }
   {
     g_autofree char *s = mail_state (sim, ids[1199]);
+    g_autofree char *t = mail_state (sim, ids[0]);
 
     g_assert_cmpstr (s, ==, "deleted");
+    g_assert_cmpstr (t, ==, "delivered");
   }
 }
 
