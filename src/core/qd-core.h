@@ -29,6 +29,8 @@
 #include "qd-mailbox.h"
 #include "qd-mailbox-source.h"
 #include "qd-message-view.h"
+#include "qd-pmg-client.h"
+#include "qd-pmg-parse.h"
 #include "qd-query.h"
 #include "qd-sample.h"
 #include "qd-sample-record.h"
