@@ -525,6 +525,10 @@ response_cb (GObject      *object,
       return;
     }
 
+  /* A refused password is not sent again, by this call or the next: the
+   * service may lock the account after a few (§3). */
+  if (req->status == 401)
+    set_credentials (self, NULL, NULL);
   if (!SOUP_STATUS_IS_SUCCESSFUL (req->status))
     {
       explained = req->explain != NULL ? req->explain (self, req->status) : NULL;
