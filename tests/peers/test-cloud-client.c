@@ -1020,31 +1020,37 @@ test_errors (void)
   g_clear_error (&error);
 
   /* a wrong password is refused once, never sent again by itself: with a
-   * lockout after two failures, the right one still opens */
-  state = state_text ("\"www_authenticate\": true, \"lockout_after\": 2", NULL, NULL);
-  sim = sim_start (state);
-  client = client_for (sim);
-  page = list_page (client, NULL, NULL, 10, &error);
-  g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
-  g_clear_error (&error);
-  account = sign_in (client, "wrong", &error);
-  g_assert_null (account);
-  g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
-  g_assert_nonnull (strstr (error->message, "does not retry"));
-  g_assert_null (strstr (error->message, "wrong"));
-  g_clear_error (&error);
-  /* not kept after the refusal */
-  page = list_page (client, NULL, NULL, 10, &error);
-  g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
-  g_clear_error (&error);
-  account = sign_in (client, PW, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (account->address, ==, ALICE);
-  g_clear_pointer (&account, qd_account_free);
-  g_clear_object (&client);
-  g_clear_pointer (&state, g_free);
-  saved = sim_stop (sim);
-  g_clear_pointer (&saved, json_node_unref);
+   * lockout after two failures, the right one still opens (with and
+   * without a challenge on the 401) */
+  for (guint v = 0; v < 2; v++)
+    {
+      state = state_text (v == 0 ? "\"lockout_after\": 2"
+                                 : "\"www_authenticate\": true, \"lockout_after\": 2",
+                          NULL, NULL);
+      sim = sim_start (state);
+      client = client_for (sim);
+      page = list_page (client, NULL, NULL, 10, &error);
+      g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
+      g_clear_error (&error);
+      account = sign_in (client, "wrong", &error);
+      g_assert_null (account);
+      g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
+      g_assert_nonnull (strstr (error->message, "does not retry"));
+      g_assert_null (strstr (error->message, "wrong"));
+      g_clear_error (&error);
+      /* not kept after the refusal */
+      page = list_page (client, NULL, NULL, 10, &error);
+      g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
+      g_clear_error (&error);
+      account = sign_in (client, PW, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (account->address, ==, ALICE);
+      g_clear_pointer (&account, qd_account_free);
+      g_clear_object (&client);
+      g_clear_pointer (&state, g_free);
+      saved = sim_stop (sim);
+      g_clear_pointer (&saved, json_node_unref);
+    }
 
   /* no API access (403, or 401) */
   for (guint status = 401; status <= 403; status += 2)
