@@ -383,26 +383,33 @@ request_free (Request *req)
 
 static void send_request (GTask *task);
 
+/* Whether the extra authority vouches for @certificate: only an unknown
+ * issuer can be fixed by it; an expired certificate or a wrong host
+ * stays refused. */
+static gboolean
+extra_ca_accepts (QdCloudClient        *self,
+                  SoupMessage          *msg,
+                  GTlsCertificate      *certificate,
+                  GTlsCertificateFlags  errors)
+{
+  g_autoptr(GSocketConnectable) identity = NULL;
+  GUri *uri = soup_message_get_uri (msg);
+
+  if (self->extra_ca == NULL || certificate == NULL || errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return FALSE;
+  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_tls_database_verify_chain (self->extra_ca, certificate,
+                                      G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
+                                      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL) == 0;
+}
+
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors,
                        gpointer              user_data)
 {
-  QdCloudClient *self = user_data;
-  g_autoptr(GSocketConnectable) identity = NULL;
-  GUri *uri = soup_message_get_uri (msg);
-  GTlsCertificateFlags flags;
-
-  /* Only an unknown issuer can be fixed by the extra authority; an
-   * expired certificate or a wrong host stays refused. */
-  if (self->extra_ca == NULL || errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return FALSE;
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  flags = g_tls_database_verify_chain (self->extra_ca, certificate,
-                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                       identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  return flags == 0;
+  return extra_ca_accepts (user_data, msg, certificate, errors);
 }
 
 /* Seconds Retry-After asks for (delta-seconds or an HTTP date, read
@@ -472,6 +479,11 @@ response_cb (GObject      *object,
     {
       GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
 
+      /* The message keeps the system's verdict on a certificate the extra
+       * authority vouched for: a connection lost later is no TLS error. */
+      if (extra_ca_accepts (self, req->msg, soup_message_get_tls_peer_certificate (req->msg),
+                            flags))
+        flags = 0;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         request_fail (task, g_steal_pointer (&error));
       else if (error->domain == G_TLS_ERROR || flags != 0)

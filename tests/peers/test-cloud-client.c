@@ -1154,6 +1154,99 @@ test_errors (void)
   json_node_unref (sim_stop (sim));
 }
 
+/* The service's own faults, seeded as the simulator's one-shot faults. */
+static void
+test_faults (void)
+{
+  g_autoptr(GDateTime) soon = g_date_time_add_seconds (g_date_time_new_now_utc (), 2);
+  g_autofree char *http_date = g_date_time_format (soon, "%a, %d %b %Y %H:%M:%S GMT");
+  g_autofree char *retried = g_strdup_printf (
+    "\"faults\": [{\"kind\": 503, \"path\": \"/v1/mails\", \"retry_after\": 1}, "
+    "{\"kind\": 429, \"path\": \"/v1/mails/preview\", \"retry_after\": \"%s\"}]",
+    http_date);
+  const struct {
+    const char *faults;
+    int         code;
+    const char *words;
+  } failing[] = {
+    { "\"faults\": [{\"kind\": 500, \"path\": \"/v1/mails\", \"times\": null}]",
+      QD_ERROR_GATEWAY, "HTTP 500" },
+    { "\"faults\": [{\"kind\": \"failure\", \"path\": \"/v1/mails\", "
+      "\"status_value\": \"FAILED\"}]", QD_ERROR_GATEWAY, "did not carry out" },
+    { "\"faults\": [{\"kind\": 503, \"path\": \"/v1/mails\", \"times\": null, "
+      "\"retry_after\": 3600}]", QD_ERROR_RATE_LIMITED, "60 minutes" },
+  };
+  const char *ids[] = { "m1", NULL };
+
+  /* 503 and 429 with Retry-After (seconds, an HTTP date): waited for,
+   * then the call goes through */
+  {
+    g_autofree char *mails = five_mails ();
+    g_autofree char *state = state_text (NULL, mails, NULL);
+    g_autofree char *with_faults = NULL;
+    g_autoptr(QdCloudClient) client = NULL;
+    g_autoptr(QdItemPage) page = NULL;
+    g_autoptr(GBytes) raw = NULL;
+    g_autoptr(GError) error = NULL;
+    Sim *sim;
+
+    /* the faults go beside "users", after the sign-in's own list call */
+    with_faults = g_strdup_printf ("%.*s, %s}", (int)strlen (state) - 1, state, retried);
+    sim = sim_start (with_faults);
+    client = client_for (sim);
+    {
+      g_autoptr(QdAccount) account = sign_in (client, PW, &error);
+
+      g_assert_no_error (error);
+    }
+    page = list_page (client, NULL, NULL, 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->items->len, ==, 5);
+    raw = get_raw (client, "m1", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (raw);
+    json_node_unref (sim_stop (sim));
+  }
+
+  /* the sign-in is a list call: it meets the faults on /v1/mails */
+  for (guint f = 0; f < G_N_ELEMENTS (failing); f++)
+    {
+      g_autofree char *state = state_text (NULL, NULL, NULL);
+      g_autofree char *with_faults = g_strdup_printf ("%.*s, %s}", (int)strlen (state) - 1,
+                                                      state, failing[f].faults);
+      Sim *sim = sim_start (with_faults);
+      g_autoptr(QdCloudClient) client = client_for (sim);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(QdAccount) account = sign_in (client, PW, &error);
+
+      g_test_message ("faults: %s", failing[f].faults);
+      g_assert_null (account);
+      g_assert_error (error, QD_ERROR, failing[f].code);
+      g_assert_nonnull (strstr (error->message, failing[f].words));
+      json_node_unref (sim_stop (sim));
+    }
+
+  /* a release whose connection is closed unanswered: not done, told */
+  {
+    g_autofree char *mails = five_mails ();
+    g_autofree char *state = state_text (NULL, mails, NULL);
+    g_autofree char *with_faults = g_strdup_printf (
+      "%.*s, \"faults\": [{\"kind\": \"drop\", \"path\": \"/v1/mails/release\", "
+      "\"times\": null}]}", (int)strlen (state) - 1, state);
+    Sim *sim = sim_start (with_faults);
+    g_autoptr(QdCloudClient) client = signed_in_client (sim);
+    g_autoptr(QdBatchResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) saved = NULL;
+
+    result = act (client, QD_ACTION_RELEASE, ids, FALSE, NULL, NULL, NULL, &error);
+    g_assert_null (result);
+    g_assert_error (error, QD_ERROR, QD_ERROR_NETWORK);
+    saved = sim_stop (sim);
+    g_assert_false (json_object_get_boolean_member (saved_mail (saved, "m1"), "released"));
+  }
+}
+
 static void
 test_capabilities (void)
 {
@@ -1210,6 +1303,7 @@ main (int   argc,
   g_test_add_func ("/cloud-client/batches-and-cancel", test_batches_and_cancel);
   g_test_add_func ("/cloud-client/senders", test_senders);
   g_test_add_func ("/cloud-client/errors", test_errors);
+  g_test_add_func ("/cloud-client/faults", test_faults);
   g_test_add_func ("/cloud-client/capabilities", test_capabilities);
   return g_test_run ();
 }
