@@ -1526,6 +1526,7 @@ typedef struct
   guint           next;        /* first id of the batch in flight */
   GArray         *slots;       /* Slot, the batch in flight */
   GPtrArray      *senders;     /* its senders to add to the list */
+  GHashTable     *listed;      /* senders added by this action already */
   guint           sender_i;
   gboolean        resent;
   gboolean        one_by_one;
@@ -1548,6 +1549,7 @@ act_data_free (ActData *data)
   g_strfreev (data->ids);
   g_array_unref (data->slots);
   g_clear_pointer (&data->senders, g_ptr_array_unref);
+  g_hash_table_unref (data->listed);
   g_clear_error (&data->stop);
   qd_batch_result_unref (data->result);
   g_free (data);
@@ -1738,7 +1740,9 @@ act_sent_cb (GObject      *object,
     mark_sending (data, SLOT_FAILED,
                   status == 403 ? "not_allowed" : status == 404 ? "not_found" : "refused",
                   status == 403 || status == 404 ? NULL : error->message);
-  else if (status == 401 || status == 429 || g_error_matches (error, QD_ERROR, QD_ERROR_TLS))
+  else if (status == 401 || status == 429 || status == 503 ||
+           g_error_matches (error, QD_ERROR, QD_ERROR_TLS) ||
+           g_error_matches (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN))
     {
       /* Refused before anything was done: this batch and the rest wait. */
       mark_sending (data, SLOT_NOT_ATTEMPTED, NULL, error->message);
@@ -1839,6 +1843,8 @@ act_merged_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   answer = call_finish (QD_CLOUD_CLIENT (object), result, &error);
+  if (answer != NULL)
+    g_hash_table_add (data->listed, g_strdup (sender));
   /* Approving or blocking is one act with the release or delete: the
    * sender's messages are left as they are when the list refused. */
   for (guint i = 0; answer == NULL && i < data->slots->len; i++)
@@ -1911,7 +1917,7 @@ act_next_batch (GTask *task)
         slot_set (&slot, SLOT_FAILED, "sender_unknown",
                   _("The sender of this message is not known yet. Refresh the list and try "
                     "again."));
-      else if (data->to_list &&
+      else if (data->to_list && !g_hash_table_contains (data->listed, slot.sender) &&
                !g_ptr_array_find_with_equal_func (data->senders, slot.sender, g_str_equal, NULL))
         g_ptr_array_add (data->senders, (gpointer)slot.sender);
       g_array_append_val (data->slots, slot);
@@ -1950,6 +1956,7 @@ act_async (QdItemSource        *source,
   data->progress = progress;
   data->progress_data = progress_data;
   data->result = qd_batch_result_new ();
+  data->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
 
   switch (action)

@@ -10,6 +10,11 @@
  * forgotten by qd_gateway_sign_out_async ().  A refused password is never
  * tried again by itself (the service may lock the account).
  *
+ * The service's calls take only ids: what an item allows (release,
+ * preview) and its sender (for approve and block) are learnt from a
+ * listing by this client, so list (or list_ids) before acting on ids
+ * kept from elsewhere; an unknown sender fails that id with a sentence.
+ *
  * The service gives no message source, only a preview: get_raw builds an
  * RFC 5322 message of its headers and text parts, and the capabilities
  * say QD_GATEWAY_CAN_RAW is not there.

@@ -872,7 +872,8 @@ test_batches_and_cancel (void)
     }
   ids = g_strv_builder_end (builder);
   /* the service takes at most 100 ids at once */
-  state = state_text ("\"batch_limit\": 100", mails->str, NULL);
+  state = state_text ("\"batch_limit\": 100, \"suduls_duplicates\": \"duplicate\"",
+                      mails->str, NULL);
   sim = sim_start (state);
   client = signed_in_client (sim);
   result = act (client, QD_ACTION_RELEASE, (const char * const *)ids, FALSE, cancel_after_first,
@@ -886,10 +887,18 @@ test_batches_and_cancel (void)
   g_assert_cmpstr (outcome (result, 100)->id, ==, "b100");
   g_assert_cmpstr (outcome (result, 100)->error_code, ==, "not_attempted");
 
-  /* not cancelled: the rest goes in a second batch */
+  /* not cancelled: the rest goes in a second batch; the one sender is
+   * blocked once, not once a batch */
   g_clear_pointer (&result, qd_batch_result_unref);
-  result = act (client, QD_ACTION_DELETE, (const char * const *)ids, FALSE, NULL, NULL, NULL,
-                &error);
+  {
+    /* a sender is known from a listing */
+    g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+    g_autofree char *listed = list_ids (client, query);
+
+    g_assert_true (g_str_has_prefix (listed, "b000 b001 "));
+  }
+  result = act (client, QD_ACTION_BLOCK_SENDER, (const char * const *)ids, FALSE, NULL, NULL,
+                NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->succeeded, ==, 150);
 
@@ -899,6 +908,7 @@ test_batches_and_cancel (void)
   g_assert_false (json_object_get_boolean_member (saved_mail (saved, "b100"), "released"));
   g_assert_false (json_object_get_boolean_member (saved_mail (saved, "b149"), "released"));
   g_assert_true (json_object_get_boolean_member (saved_mail (saved, "b149"), "deleted"));
+  g_assert_cmpuint (json_array_get_length (saved_list (saved, "blacklist")), ==, 1);
 }
 
 static gboolean
