@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <gmime/gmime.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -658,16 +657,16 @@ call_get_answer (GAsyncResult *result,
 
 typedef struct
 {
-  QdQuery     *query;
-  guint        generation;
-  guint64      start;      /* start_index of the next request */
-  guint        limit;
-  guint        page_size;
-  QdCloudGroup        groups;     /* the types the query asks for */
-  const char  *filter_type;
-  gboolean     client_filter;
-  char        *search;     /* case-folded, for the client's filter */
-  QdItemPage  *page;
+  QdQuery      *query;
+  guint         generation;
+  guint64       start;      /* start_index of the next request */
+  guint         limit;
+  guint         page_size;
+  QdCloudGroup  groups;     /* the types the query asks for */
+  const char   *filter_type;
+  gboolean      client_filter;
+  char         *search;     /* case-folded, for the client's filter */
+  QdItemPage   *page;
 } ListData;
 
 static void
@@ -756,10 +755,10 @@ contains_folded (const char *text,
  * inclusive and until exclusive, the text anywhere in From, the envelope
  * sender or the subject. */
 static gboolean
-client_keeps (ListData *data,
-              QdItem   *item,
-              QdCloudGroup     group,
-              gboolean  dated)
+client_keeps (ListData     *data,
+              QdItem       *item,
+              QdCloudGroup  group,
+              gboolean      dated)
 {
   GDateTime *since = qd_query_get_since (data->query);
   GDateTime *until = qd_query_get_until (data->query);

@@ -1,4 +1,4 @@
-/* test-cloud-parse.c — the cloud quarantine API's answers read tolerantly, its preview as a message
+/* test-cloud-parse.c — the cloud quarantine API's answers read tolerantly, its preview a message
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,7 +37,8 @@ test_values (void)
 {
   g_autoptr(JsonObject) o = object_of ("{\"a\": 5, \"b\": \"7\", \"c\": \" 9 \", \"d\": \"x\", "
                                        "\"e\": 2.0, \"f\": true, \"t1\": true, \"t2\": \"TRUE\", "
-                                       "\"t3\": 1, \"t4\": \"1\", \"f1\": false, \"f2\": \"false\", "
+                                       "\"t3\": 1, \"t4\": \"1\", \"f1\": false, "
+                                       "\"f2\": \"false\", "
                                        "\"f3\": 0, \"f4\": \"0\", \"m\": \"maybe\", \"id\": 42}");
   g_autofree char *id = qd_cloud_dup_id (o, "id");
   g_autofree char *none = qd_cloud_dup_id (o, "nothing");
@@ -101,7 +102,8 @@ test_items (void)
     "\"email_is_released\": \"true\", \"email_sender\": \"News (news@list.example.org)\", "
     "\"email_envelope_sender\": \"bounce@list.example.org\", \"email_subject\": \"Digest\", "
     "\"email_size\": \"5120\", \"master_recipient\": \"alice@example.com\"}, "
-    "\"actions\": {\"release_message\": 0, \"delete_message\": 1, \"preview_message\": \"false\"}}");
+    "\"actions\": {\"release_message\": 0, \"delete_message\": 1, "
+    "\"preview_message\": \"false\"}}");
   g_autoptr(JsonNode) unknown = node_of ("{\"id\": \"u\", \"metadata\": {\"quarantine_info\": "
                                          "{\"quarantine_type\": \"XYZ\"}}}");
   g_autoptr(JsonNode) no_id = node_of ("{\"metadata\": {}}");
