@@ -1500,6 +1500,7 @@ typedef enum
 {
   SLOT_SEND,
   SLOT_QUEUED,           /* to be sent alone, after a refused batch */
+  SLOT_CHECK,            /* released or not: the list will say */
   SLOT_OK,
   SLOT_FAILED,
   SLOT_UNCONFIRMED,
@@ -1529,6 +1530,7 @@ typedef struct
   guint           sender_i;
   gboolean        resent;
   gboolean        one_by_one;
+  guint64         check_start;
   GError         *stop;        /* what stops the ids after this batch */
   QdProgressFunc  progress;
   gpointer        progress_data;
@@ -1601,6 +1603,7 @@ act_flush (GTask *task)
           break;
         case SLOT_SEND:
         case SLOT_QUEUED:
+        case SLOT_CHECK:
         case SLOT_UNCONFIRMED:
         case SLOT_NOT_ATTEMPTED:
         default:
@@ -1649,6 +1652,82 @@ mark_sending (ActData    *data,
         }
     }
   return n;
+}
+
+/* The slots still to check become @state (keeping their message). */
+static void
+mark_checking (ActData   *data,
+               SlotState  state)
+{
+  for (guint i = 0; i < data->slots->len; i++)
+    if (g_array_index (data->slots, Slot, i).state == SLOT_CHECK)
+      g_array_index (data->slots, Slot, i).state = state;
+}
+
+static void act_check (GTask *task);
+
+/* Released ones are done; the others were not released and go again,
+ * once, which cannot deliver twice; what the list no longer has stays
+ * not confirmed. */
+static void
+act_checked_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  ActData *data = g_task_get_task_data (task);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *mails;
+  guint n;
+
+  answer = call_finish (QD_CLOUD_CLIENT (object), result, &error);
+  mails = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+          ? qd_json_get_array (json_node_get_object (answer), "mail_list") : NULL;
+  if (mails == NULL)
+    {
+      mark_checking (data, SLOT_UNCONFIRMED);
+      act_send (task);
+      return;
+    }
+  n = json_array_get_length (mails);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (mails, i);
+      JsonObject *mail = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autofree char *id = qd_cloud_dup_id (mail, "id");
+
+      for (guint j = 0; id != NULL && j < data->slots->len; j++)
+        {
+          Slot *slot = &g_array_index (data->slots, Slot, j);
+
+          if (slot->state == SLOT_CHECK && g_str_equal (slot->id, id))
+            slot_set (slot, qd_cloud_get_flag (qd_json_get_object (mail, "metadata"),
+                                               "email_is_released", FALSE)
+                            ? SLOT_OK : SLOT_SEND, NULL, NULL);
+        }
+    }
+  data->check_start += n;
+  if (n == MAX_PAGE_SIZE)
+    {
+      act_check (task);
+      return;
+    }
+  mark_checking (data, SLOT_UNCONFIRMED);
+  data->resent = TRUE;
+  act_send (task);
+}
+
+static void
+act_check (GTask *task)
+{
+  QdCloudClient *self = g_task_get_source_object (task);
+  ActData *data = g_task_get_task_data (task);
+  g_autofree char *path = g_strdup_printf ("v1/mails?sort_order=desc&include_deleted=NO"
+                                           "&page_size=%u&start_index=%" G_GUINT64_FORMAT,
+                                           MAX_PAGE_SIZE, data->check_start);
+
+  call_async (self, "GET", path, NULL, NULL, NULL, act_checked_cb, task);
 }
 
 static guint
@@ -1724,7 +1803,15 @@ act_sent_cb (GObject      *object,
                                                 "whether this message was handled."),
                                               error->message);
 
-      mark_sending (data, SLOT_UNCONFIRMED, NULL, why);
+      /* Done in part or not at all: the list says which (§7: re-list). */
+      mark_sending (data, SLOT_CHECK, NULL, why);
+      if (!data->resent)
+        {
+          data->check_start = 0;
+          act_check (task);
+          return;
+        }
+      mark_checking (data, SLOT_UNCONFIRMED);
     }
   else if (refused && !data->one_by_one && count_sending (data) > 1)
     {
