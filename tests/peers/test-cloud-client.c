@@ -1250,6 +1250,145 @@ test_faults (void)
   }
 }
 
+/* The regional host names, resolved to the simulator on 127.0.0.1 */
+
+#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
+
+struct _TestResolver
+{
+  GResolver parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
+
+static GList *
+loopback_for (const char  *hostname,
+              GError     **error)
+{
+  if (!g_str_has_suffix (hostname, ".quarantine.symantec.com"))
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no %s here", hostname);
+      return NULL;
+    }
+  return g_list_prepend (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
+}
+
+static GList *
+resolver_lookup (GResolver                 *resolver,
+                 const char                *hostname,
+                 GResolverNameLookupFlags   flags,
+                 GCancellable              *cancellable,
+                 GError                   **error)
+{
+  return loopback_for (hostname, error);
+}
+
+static GList *
+resolver_lookup_plain (GResolver     *resolver,
+                       const char    *hostname,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return loopback_for (hostname, error);
+}
+
+static void
+resolver_lookup_async (GResolver                *resolver,
+                       const char               *hostname,
+                       GResolverNameLookupFlags  flags,
+                       GCancellable             *cancellable,
+                       GAsyncReadyCallback       callback,
+                       gpointer                  user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  GError *error = NULL;
+  GList *addresses = loopback_for (hostname, &error);
+
+  if (addresses == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, addresses, (GDestroyNotify)g_resolver_free_addresses);
+}
+
+static void
+resolver_lookup_plain_async (GResolver           *resolver,
+                             const char          *hostname,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  resolver_lookup_async (resolver, hostname, 0, cancellable, callback, user_data);
+}
+
+static GList *
+resolver_lookup_finish (GResolver     *resolver,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_resolver_class_init (TestResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_name = resolver_lookup_plain;
+  resolver_class->lookup_by_name_async = resolver_lookup_plain_async;
+  resolver_class->lookup_by_name_finish = resolver_lookup_finish;
+  resolver_class->lookup_by_name_with_flags = resolver_lookup;
+  resolver_class->lookup_by_name_with_flags_async = resolver_lookup_async;
+  resolver_class->lookup_by_name_with_flags_finish = resolver_lookup_finish;
+}
+
+static void
+test_resolver_init (TestResolver *self)
+{
+}
+
+/* The regional base URLs (their real host names, the certificate checked
+ * for them): the region's own works, the other one's answers 404. */
+static void
+test_regions (void)
+{
+  g_autofree char *state = state_text ("\"region\": \"us\"", NULL, NULL);
+  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GResolver) system = g_resolver_get_default ();
+  Sim *sim;
+
+  g_resolver_set_default (resolver);
+  sim = sim_start (state);
+  for (guint v = 0; v < 2; v++)
+    {
+      const char *base = v == 0 ? QD_CLOUD_CLIENT_URL_US : QD_CLOUD_CLIENT_URL_EU;
+      g_autofree char *url = NULL;
+      g_autoptr(QdCloudClient) client = NULL;
+      g_autoptr(QdAccount) account = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* the simulator's port after the real host name */
+      url = g_strconcat (base, g_strrstr (sim->url, ":"), NULL);
+      client = qd_cloud_client_new (url, &error);
+      g_assert_no_error (error);
+      g_assert_true (qd_cloud_client_set_ca_file (client, sim->ca_file, &error));
+      account = sign_in (client, PW, &error);
+      if (v == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (account->address, ==, ALICE);
+        }
+      else
+        {
+          g_assert_null (account);
+          g_assert_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE);
+          g_assert_nonnull (strstr (error->message, "other region"));
+        }
+    }
+  json_node_unref (sim_stop (sim));
+  g_resolver_set_default (system);
+}
+
 static void
 test_capabilities (void)
 {
@@ -1307,6 +1446,7 @@ main (int   argc,
   g_test_add_func ("/cloud-client/senders", test_senders);
   g_test_add_func ("/cloud-client/errors", test_errors);
   g_test_add_func ("/cloud-client/faults", test_faults);
+  g_test_add_func ("/cloud-client/regions", test_regions);
   g_test_add_func ("/cloud-client/capabilities", test_capabilities);
   return g_test_run ();
 }
