@@ -855,8 +855,10 @@ list_page_cb (GObject      *object,
     }
   qd_cloud_get_number (object_answer, "total", &total);
   data->start += n_raw;
-  /* The integration's rule (§5.1): a short or empty page is the last. */
-  done = n_raw == 0 || n_raw < data->page_size || (total >= 0 && data->start >= (guint64)total);
+  /* An empty page is the last; so is a short one (the integration's rule,
+   * §5.1) unless the total says more follow: the service may give fewer
+   * than asked for. */
+  done = n_raw == 0 || (total >= 0 ? data->start >= (guint64)total : n_raw < data->page_size);
 
   /* Filtered here, a page may hold few: fill it from the next ones. */
   if (!done && data->client_filter && data->page->items->len < data->limit &&
@@ -1247,7 +1249,7 @@ entries_page_cb (GObject      *object,
     }
   qd_cloud_get_number (object_answer, "total", &total);
   data->start += n;
-  if (n == 0 || n < SENDERS_PAGE_SIZE || (total >= 0 && data->start >= (guint64)total))
+  if (n == 0 || (total >= 0 ? data->start >= (guint64)total : n < SENDERS_PAGE_SIZE))
     {
       entries_done (task);
       return;
