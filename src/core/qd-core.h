@@ -10,6 +10,7 @@
 #include "qd-api-error.h"
 #include "qd-async-wait.h"
 #include "qd-batch-result.h"
+#include "qd-cloud-client.h"
 #include "qd-enums.h"
 #include "qd-error.h"
 #include "qd-escalation-report.h"

@@ -39,7 +39,8 @@ and serves until SIGTERM/SIGINT; ``--save`` writes the state (same format as
      "users": [{"username": "alice@example.com", "password": "secret",
                 "mails": [{"id": "000", "type": "SPAM", "subject": "Hi"}],
                 "whitelist": [{"value": "partner.example", "description": "supplier"}],
-                "blacklist": []}]}
+                "blacklist": []}],
+     "faults": [{"kind": 503, "path": "/v1/mails", "times": 1, "retry_after": 1}]}
 
 Regions (spec §2, §9.1): the simulator cannot own ``api.eu.quarantine.symantec.com``
 or ``api.us.quarantine.symantec.com``, but its certificate names both (and
@@ -1002,11 +1003,14 @@ class CloudSim:
     def load_state(self, state: dict) -> None:
         """Seed from a dict: {"now_ms", "switches", "users": [{"username",
         "password", "address", "user_id", "api_access", "admin", "mails": [add_mail
-        keywords], "whitelist"/"blacklist": [add_list_item keywords]}]}."""
+        keywords], "whitelist"/"blacklist": [add_list_item keywords]}], "faults":
+        [add_fault keywords]}. Faults are one-shot: dump_state () does not keep them."""
         with self._lock:
             if "now_ms" in state:
                 self.now_ms = int(state["now_ms"])
             self.set(**state.get("switches", {}))
+            for fault in state.get("faults", []):
+                self.add_fault(**fault)
             for u in state.get("users", []):
                 self.add_user(u["username"], u.get("password"), address=u.get("address"),
                               user_id=u.get("user_id"), api_access=u.get("api_access", True),

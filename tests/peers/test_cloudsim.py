@@ -1231,6 +1231,13 @@ class Process(SimTest):
         self.assertTrue(copy.mail(ALICE, self.spam_old)["released"])
         self.assertTrue(copy.switches.numbers_as_strings)
 
+    def test_state_faults(self):
+        copy = CloudSim(state={"faults": [{"kind": 503, "path": "/v1/mails", "retry_after": 2},
+                                          {"kind": "drop", "times": None}]})
+        self.assertEqual([(f.kind, f.path, f.times, f.retry_after) for f in copy.faults],
+                         [(503, "/v1/mails", 1, 2), ("drop", None, None, None)])
+        self.assertNotIn("faults", copy.dump_state())
+
     def test_serve_command(self):
         with tempfile.TemporaryDirectory(prefix="qd-cloudsim-serve-") as tmp:
             state, saved = Path(tmp) / "state.json", Path(tmp) / "saved.json"
