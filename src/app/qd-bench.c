@@ -8,6 +8,10 @@
  *                    the window's first frame: building, showing and
  *                    drawing the window, before any list data
  *   stall-load       longest stall from then to the first rows drawn, ms
+ *   jump-10, jump-50, jump-90, jump-end
+ *                    ms from the scroll bar set to 10 %, 50 %, 90 % and the
+ *                    end of the list to the rows in view loaded and drawn
+ *   stall-jump       longest stall while jumping, ms
  *   scroll-total     ms to scroll from the top to the last row, loaded
  *   stall-scroll     longest stall while scrolling, ms
  *   rss-peak-mb      peak resident memory after scrolling
@@ -49,6 +53,7 @@
 typedef enum
 {
   STEP_FIRST_ROWS,
+  STEP_JUMP,
   STEP_SCROLL,
   STEP_FILTER_REASON,
   STEP_FILTER_SEARCH,
@@ -69,6 +74,8 @@ static struct
   QdFilterBar *filter_bar;
   double       scroll_pages;
   double       last_value;
+  guint        jump;         /* which of jump_to[] */
+  guint        pages_since_jump;
   QdFolder     folder;
   gboolean     move;
   double       faults_at_sign_in;
@@ -237,6 +244,65 @@ scroll_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* Where the scroll bar is dragged to, as a person would, one after another. */
+static const struct {
+  double      fraction;
+  const char *name;
+} jump_to[] = {
+  { 0.1, "jump-10" },
+  { 0.5, "jump-50" },
+  { 0.9, "jump-90" },
+  { 1.0, "jump-end" },
+};
+
+static void jump_next (void);
+
+static void
+jump_painted_cb (GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, jump_painted_cb, user_data);
+  end (jump_to[bench.jump].name, jump_to[bench.jump].name);
+  bench.jump++;
+  jump_next ();
+}
+
+/* Done when a page came since the jump and the list asks for no more: the
+ * rows in view asked for theirs, and have them; they are drawn in this
+ * frame.  (GTK 4.8 does not say which rows are in view.) */
+static gboolean
+jump_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  if (bench.pages_since_jump == 0 || qd_item_list_get_loading (bench.list))
+    return G_SOURCE_CONTINUE;
+  g_signal_connect (clock, "after-paint", G_CALLBACK (jump_painted_cb), NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+jump_next (void)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (bench.scrolled));
+
+  if (bench.jump >= G_N_ELEMENTS (jump_to) ||
+      g_list_model_get_n_items (G_LIST_MODEL (bench.list)) == 0)
+    {
+      report_stall ("jump");
+      /* Back to the top, for the scroll that follows. */
+      gtk_adjustment_set_value (adj, 0);
+      next_step ();
+      return;
+    }
+  qd_bench_begin (jump_to[bench.jump].name);
+  bench.pages_since_jump = 0;
+  gtk_adjustment_set_value (adj, jump_to[bench.jump].fraction *
+                                 (gtk_adjustment_get_upper (adj) -
+                                  gtk_adjustment_get_page_size (adj)));
+  gtk_widget_add_tick_callback (bench.scrolled, jump_tick_cb, NULL, NULL);
+}
+
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       user_data)
@@ -257,6 +323,7 @@ after_paint_cb (GdkFrameClock *clock,
       end ("requery", "filter-search");
       report_stall ("filter");
       break;
+    case STEP_JUMP:
     case STEP_SCROLL:
     case STEP_DONE:
     default:
@@ -275,8 +342,9 @@ page_loaded_cb (QdItemList *list,
   GdkFrameClock *clock;
 
   trace ("page loaded");
+  bench.pages_since_jump++;
 
-  if (bench.step == STEP_SCROLL || bench.step == STEP_DONE)
+  if (bench.step == STEP_JUMP || bench.step == STEP_SCROLL || bench.step == STEP_DONE)
     return;
   /* The rows of this page are laid out and drawn in the next frame. */
   clock = gtk_widget_get_frame_clock (bench.scrolled);
@@ -292,6 +360,11 @@ next_step (void)
   bench.step++;
   switch (bench.step)
     {
+    case STEP_JUMP:
+      bench.max_stall = 0;
+      bench.jump = 0;
+      jump_next ();
+      break;
     case STEP_SCROLL:
       qd_bench_begin ("scroll");
       bench.max_stall = 0;

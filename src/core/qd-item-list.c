@@ -671,11 +671,12 @@ qd_item_list_refresh (QdItemList *self)
   load_more (self);
 }
 
+/* Whether a page is on its way, or about to be asked for. */
 gboolean
 qd_item_list_get_loading (QdItemList *self)
 {
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
-  return self->cancellable != NULL;
+  return self->cancellable != NULL || self->dispatch_id != 0;
 }
 
 gboolean
