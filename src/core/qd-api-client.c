@@ -543,6 +543,10 @@ accept_certificate_cb (SoupMessage          *msg,
   flags = g_tls_database_verify_chain (self->extra_ca, certificate,
                                        G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
                                        identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  /* The message keeps the system's verdict (unknown issuer): remember that
+   * we vouched, so a connection lost later is not told as a certificate. */
+  if (flags == 0)
+    g_object_set_data (G_OBJECT (msg), "qd-certificate-accepted", GINT_TO_POINTER (TRUE));
   return flags == 0;
 }
 
@@ -612,7 +616,9 @@ response_cb (GObject      *object,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         request_fail (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR || flags != 0)
+      else if (error->domain == G_TLS_ERROR ||
+               (flags != 0 && g_object_get_data (G_OBJECT (req->msg),
+                                                 "qd-certificate-accepted") == NULL))
         request_fail (task, tls_error (self, flags));
       else
         request_fail (task, network_error (self, error));

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import subprocess
+import tempfile
 import sys
 import time
 import unittest
@@ -362,6 +363,48 @@ class TlsTests(QdeskTestCase):
                               expect=None)
             self.assertIn(proc.returncode, (EXIT_NETWORK,))
 
+
+    def test_lost_connection_is_not_a_certificate_problem(self):
+        """A server trusted through --ca-file that drops the connection after the
+        handshake: the person is told the connection was lost, not that the
+        certificate is refused (the message keeps the system's own verdict)."""
+        import socket
+        import ssl
+        import threading
+        with tempfile.TemporaryDirectory(prefix="qd-drop-") as tmp:
+            cert, key = qdharness.make_self_signed_cert(tmp)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            listener = socket.create_server(("127.0.0.1", 0))
+            port = listener.getsockname()[1]
+            stop = threading.Event()
+
+            def serve():
+                listener.settimeout(0.5)
+                while not stop.is_set():
+                    try:
+                        raw, _ = listener.accept()
+                    except OSError:
+                        continue
+                    try:
+                        with context.wrap_socket(raw, server_side=True) as conn:
+                            conn.recv(65536)  # the request, unanswered
+                    except (OSError, ssl.SSLError):
+                        pass
+
+            thread = threading.Thread(target=serve, daemon=True)
+            thread.start()
+            try:
+                proc = self.qdesk("--gateway", f"https://localhost:{port}", "--ca-file",
+                                  str(cert), "login", "--user", "dave", "--password-stdin",
+                                  input="dave-Secret-4\n", expect=EXIT_NETWORK)
+            finally:
+                stop.set()
+                thread.join()
+                listener.close()
+            message = proc.stderr.decode()
+            self.assertNotIn("certificate", message)
+            self.assertNotIn("issuer", message)
 
     def test_expired_certificate_refused_even_with_ca_file(self):
         with Gateway() as secure:
