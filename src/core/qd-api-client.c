@@ -13,6 +13,7 @@
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
 #include "qd-error.h"
+#include "qd-http-trust.h"
 #include "qd-json.h"
 #include "qd-keyring.h"
 #include "qd-task-private.h"
@@ -247,23 +248,10 @@ qd_api_client_set_ca_file (QdApiClient  *self,
                            const char   *ca_file,
                            GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (QD_IS_API_CLIENT (self), FALSE);
 
   g_clear_object (&self->extra_ca);
-  if (ca_file == NULL || ca_file[0] == '\0')
-    return TRUE;
-  self->extra_ca = g_tls_file_database_new (ca_file, &local_error);
-  if (self->extra_ca == NULL)
-    {
-      g_set_error (error, QD_ERROR, QD_ERROR_TLS,
-                   _("The certificate authority file “%s” cannot be read: %s. Choose a PEM "
-                     "file with your company’s certificate authority."),
-                   ca_file, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return qd_http_trust_load_ca_file (ca_file, &self->extra_ca, error);
 }
 
 void
@@ -337,53 +325,6 @@ qd_api_client_get_cached_info (QdApiClient *self)
 }
 
 /* errors */
-
-static char *
-describe_tls_problem (GTlsCertificateFlags flags)
-{
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return g_strdup (_("its certificate has expired"));
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return g_strdup (_("its certificate is not valid yet"));
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup (_("its certificate is for another host name (wrong host)"));
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup (_("its certificate is not signed by an authority this computer trusts "
-                       "(unknown issuer)"));
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup (_("its certificate has been revoked"));
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup (_("its certificate uses insecure cryptography"));
-  return g_strdup (_("its certificate is not valid"));
-}
-
-static GError *
-tls_error (QdApiClient          *self,
-           GTlsCertificateFlags  flags)
-{
-  g_autofree char *problem = describe_tls_problem (flags);
-
-  return g_error_new (QD_ERROR, QD_ERROR_TLS,
-                      _("The connection to %s was refused because %s. Nothing was sent. If "
-                        "your company uses its own certificate authority, add it in "
-                        "Preferences; otherwise tell your administrator."),
-                      self->host, problem);
-}
-
-static GError *
-network_error (QdApiClient  *self,
-               const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                        _("The gateway at %s did not answer in time. Try again later; if it "
-                          "keeps happening, tell your administrator."),
-                        self->host);
-  return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                      _("Cannot reach the gateway at %s (%s). Check your network connection "
-                        "and the gateway address, then try again."),
-                      self->host, error->message);
-}
 
 static GError *
 bad_response_error (QdApiClient *self)
@@ -531,23 +472,13 @@ accept_certificate_cb (SoupMessage          *msg,
                        gpointer              user_data)
 {
   QdApiClient *self = user_data;
-  g_autoptr(GSocketConnectable) identity = NULL;
-  GUri *uri = soup_message_get_uri (msg);
-  GTlsCertificateFlags flags;
 
-  /* Only an unknown issuer can be fixed by the extra authority; an
-   * expired certificate or a wrong host stays refused. */
-  if (self->extra_ca == NULL || errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
+  if (!qd_http_trust_extra_ca_accepts (self->extra_ca, msg, certificate, errors))
     return FALSE;
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  flags = g_tls_database_verify_chain (self->extra_ca, certificate,
-                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                       identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
   /* The message keeps the system's verdict (unknown issuer): remember that
    * we vouched, so a connection lost later is not told as a certificate. */
-  if (flags == 0)
-    g_object_set_data (G_OBJECT (msg), "qd-certificate-accepted", GINT_TO_POINTER (TRUE));
-  return flags == 0;
+  g_object_set_data (G_OBJECT (msg), "qd-certificate-accepted", GINT_TO_POINTER (TRUE));
+  return TRUE;
 }
 
 static void send_request (GTask *task);
@@ -619,9 +550,9 @@ response_cb (GObject      *object,
       else if (error->domain == G_TLS_ERROR ||
                (flags != 0 && g_object_get_data (G_OBJECT (req->msg),
                                                  "qd-certificate-accepted") == NULL))
-        request_fail (task, tls_error (self, flags));
+        request_fail (task, qd_http_tls_error (self->host, flags));
       else
-        request_fail (task, network_error (self, error));
+        request_fail (task, qd_http_network_error (self->host, error));
       return;
     }
 

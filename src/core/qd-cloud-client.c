@@ -19,6 +19,7 @@
 #include "qd-cloud-client.h"
 #include "qd-cloud-parse.h"
 #include "qd-error.h"
+#include "qd-http-trust.h"
 #include "qd-item.h"
 #include "qd-json.h"
 #include "qd-task-private.h"
@@ -162,23 +163,10 @@ qd_cloud_client_set_ca_file (QdCloudClient  *self,
                              const char     *ca_file,
                              GError        **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (QD_IS_CLOUD_CLIENT (self), FALSE);
 
   g_clear_object (&self->extra_ca);
-  if (ca_file == NULL || ca_file[0] == '\0')
-    return TRUE;
-  self->extra_ca = g_tls_file_database_new (ca_file, &local_error);
-  if (self->extra_ca == NULL)
-    {
-      g_set_error (error, QD_ERROR, QD_ERROR_TLS,
-                   _("The certificate authority file “%s” cannot be read: %s. Choose a PEM "
-                     "file with your company’s certificate authority."),
-                   ca_file, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return qd_http_trust_load_ca_file (ca_file, &self->extra_ca, error);
 }
 
 const char *
@@ -226,53 +214,6 @@ set_credentials (QdCloudClient *self,
 }
 
 /* errors */
-
-static char *
-describe_tls_problem (GTlsCertificateFlags flags)
-{
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return g_strdup (_("its certificate has expired"));
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return g_strdup (_("its certificate is not valid yet"));
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup (_("its certificate is for another host name (wrong host)"));
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup (_("its certificate is not signed by an authority this computer trusts "
-                       "(unknown issuer)"));
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup (_("its certificate has been revoked"));
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup (_("its certificate uses insecure cryptography"));
-  return g_strdup (_("its certificate is not valid"));
-}
-
-static GError *
-tls_error (QdCloudClient        *self,
-           GTlsCertificateFlags  flags)
-{
-  g_autofree char *problem = describe_tls_problem (flags);
-
-  return g_error_new (QD_ERROR, QD_ERROR_TLS,
-                      _("The connection to %s was refused because %s. Nothing was sent. If "
-                        "your company uses its own certificate authority, add it in "
-                        "Preferences; otherwise tell your administrator."),
-                      self->host, problem);
-}
-
-static GError *
-network_error (QdCloudClient *self,
-               const GError  *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                        _("The gateway at %s did not answer in time. Try again later; if it "
-                          "keeps happening, tell your administrator."),
-                        self->host);
-  return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                      _("Cannot reach the gateway at %s (%s). Check your network connection "
-                        "and the gateway address, then try again."),
-                      self->host, error->message);
-}
 
 static GError *
 not_signed_in_error (void)
@@ -382,33 +323,14 @@ request_free (Request *req)
 
 static void send_request (GTask *task);
 
-/* Whether the extra authority vouches for @certificate: only an unknown
- * issuer can be fixed by it; an expired certificate or a wrong host
- * stays refused. */
-static gboolean
-extra_ca_accepts (QdCloudClient        *self,
-                  SoupMessage          *msg,
-                  GTlsCertificate      *certificate,
-                  GTlsCertificateFlags  errors)
-{
-  g_autoptr(GSocketConnectable) identity = NULL;
-  GUri *uri = soup_message_get_uri (msg);
-
-  if (self->extra_ca == NULL || certificate == NULL || errors != G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return FALSE;
-  identity = g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-  return g_tls_database_verify_chain (self->extra_ca, certificate,
-                                      G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity, NULL,
-                                      G_TLS_DATABASE_VERIFY_NONE, NULL, NULL) == 0;
-}
-
 static gboolean
 accept_certificate_cb (SoupMessage          *msg,
                        GTlsCertificate      *certificate,
                        GTlsCertificateFlags  errors,
                        gpointer              user_data)
 {
-  return extra_ca_accepts (user_data, msg, certificate, errors);
+  return qd_http_trust_extra_ca_accepts (QD_CLOUD_CLIENT (user_data)->extra_ca, msg, certificate,
+                                         errors);
 }
 
 /* Seconds Retry-After asks for (delta-seconds or an HTTP date, read
@@ -480,15 +402,16 @@ response_cb (GObject      *object,
 
       /* The message keeps the system's verdict on a certificate the extra
        * authority vouched for: a connection lost later is no TLS error. */
-      if (extra_ca_accepts (self, req->msg, soup_message_get_tls_peer_certificate (req->msg),
-                            flags))
+      if (qd_http_trust_extra_ca_accepts (self->extra_ca, req->msg,
+                                          soup_message_get_tls_peer_certificate (req->msg),
+                                          flags))
         flags = 0;
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         request_fail (task, g_steal_pointer (&error));
       else if (error->domain == G_TLS_ERROR || flags != 0)
-        request_fail (task, tls_error (self, flags));
+        request_fail (task, qd_http_tls_error (self->host, flags));
       else
-        request_fail (task, network_error (self, error));
+        request_fail (task, qd_http_network_error (self->host, error));
       return;
     }
 

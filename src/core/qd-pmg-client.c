@@ -20,6 +20,7 @@
 #include "qd-json.h"
 #include "qd-mail.h"
 #include "qd-pmg-client.h"
+#include "qd-http-trust.h"
 #include "qd-pmg-client-private.h"
 #include "qd-pmg-parse.h"
 #include "qd-task-private.h"
@@ -181,23 +182,10 @@ qd_pmg_client_set_ca_file (QdPmgClient  *self,
                            const char   *ca_file,
                            GError      **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   g_return_val_if_fail (QD_IS_PMG_CLIENT (self), FALSE);
 
   g_clear_object (&self->extra_ca);
-  if (ca_file == NULL || ca_file[0] == '\0')
-    return TRUE;
-  self->extra_ca = g_tls_file_database_new (ca_file, &local_error);
-  if (self->extra_ca == NULL)
-    {
-      g_set_error (error, QD_ERROR, QD_ERROR_TLS,
-                   _("The certificate authority file “%s” cannot be read: %s. Choose a PEM "
-                     "file with your company’s certificate authority."),
-                   ca_file, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return qd_http_trust_load_ca_file (ca_file, &self->extra_ca, error);
 }
 
 /**
@@ -353,42 +341,6 @@ qd_pmg_client_get_ticket_expiry (QdPmgClient *self)
 
 /* errors */
 
-static char *
-describe_tls_problem (GTlsCertificateFlags flags)
-{
-  if (flags & G_TLS_CERTIFICATE_EXPIRED)
-    return g_strdup (_("its certificate has expired"));
-  if (flags & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return g_strdup (_("its certificate is not valid yet"));
-  /* PMG's own certificate is self-signed and names the node: the issuer
-   * is the first thing to say. */
-  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup (_("its certificate is not signed by an authority this computer trusts "
-                       "(unknown issuer)"));
-  if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return g_strdup (_("its certificate is for another host name (wrong host)"));
-  if (flags & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup (_("its certificate has been revoked"));
-  if (flags & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup (_("its certificate uses insecure cryptography"));
-  return g_strdup (_("its certificate is not valid"));
-}
-
-static GError *
-network_error (QdPmgClient  *self,
-               const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                        _("The gateway at %s did not answer in time. Try again later; if it "
-                          "keeps happening, tell your administrator."),
-                        self->host);
-  return g_error_new (QD_ERROR, QD_ERROR_NETWORK,
-                      _("Cannot reach the gateway at %s (%s). Check your network connection "
-                        "and the gateway address, then try again."),
-                      self->host, error->message);
-}
-
 static GError *
 session_ended_error (void)
 {
@@ -490,18 +442,8 @@ accept_certificate_cb (SoupMessage          *msg,
     }
   else
     {
-      if (self->extra_ca != NULL && errors == G_TLS_CERTIFICATE_UNKNOWN_CA)
-        {
-          GUri *uri = soup_message_get_uri (msg);
-          g_autoptr(GSocketConnectable) identity =
-            g_network_address_new (g_uri_get_host (uri), g_uri_get_port (uri));
-
-          if (g_tls_database_verify_chain (self->extra_ca, certificate,
-                                           G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                           identity, NULL, G_TLS_DATABASE_VERIFY_NONE,
-                                           NULL, NULL) == 0)
-            return TRUE;
-        }
+      if (qd_http_trust_extra_ca_accepts (self->extra_ca, msg, certificate, errors))
+        return TRUE;
       req->refusal = REFUSED_UNTRUSTED;
     }
   req->tls_flags = errors;
@@ -515,7 +457,7 @@ tls_error (QdPmgClient *self,
 {
   g_autofree char *fingerprint = req->refusal != REFUSED_NONE
                                  ? qd_pmg_client_dup_peer_fingerprint (self) : NULL;
-  g_autofree char *problem = describe_tls_problem (req->tls_flags);
+  g_autofree char *problem = qd_http_trust_describe (req->tls_flags);
 
   if (req->refusal == REFUSED_CHANGED)
     return g_error_new (QD_ERROR, QD_ERROR_TLS,
@@ -585,7 +527,7 @@ response_cb (GObject      *object,
                g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         g_task_return_error (task, tls_error (self, req));
       else
-        g_task_return_error (task, network_error (self, error));
+        g_task_return_error (task, qd_http_network_error (self->host, error));
       return;
     }
 
