@@ -4,6 +4,12 @@
  * reads lines "qd-bench: NAME VALUE" from standard error:
  *
  *   first-rows       ms from the sign-in request to the first rows drawn
+ *   first-rows-from-start  ms from the process start to the first rows
+ *                    drawn (bench/run sets QD_BENCH_LAUNCHED, its clock
+ *                    just before starting the window; else the kernel's
+ *                    start time of the process, to 10 ms)
+ *   sign-in-shown    1 when the sign-in page was drawn before the first
+ *                    rows, 0 when the window went straight to the list
  *   stall-startup    longest main-loop stall from the sign-in request to
  *                    the window's first frame: building, showing and
  *                    drawing the window, before any list data
@@ -19,10 +25,10 @@
  *                    everything the search matched to the batch's end
  *   move-count       how many of them moved
  *   stall-move       longest stall meanwhile, ms
- *   faults-sign-in   page faults from the process start to the sign-in
- *                    request (building the window)
- *   faults-first-rows  page faults from the sign-in request to the first
- *                    rows drawn: on a virtual machine each can cost 10–30 µs
+ *   faults-sign-in   page faults from the process start to the window
+ *                    built (qd_bench_window_built ())
+ *   faults-first-rows  page faults from then to the first rows drawn: on a
+ *                    virtual machine each can cost 10–30 µs
  *
  * QD_BENCH_FOLDER=junk follows the Junk page instead of Quarantine (a
  * mailbox's Junk has no reason filter: that step is left out), and
@@ -41,6 +47,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "qd-bench.h"
 
@@ -72,6 +80,8 @@ static struct
   QdFolder     folder;
   gboolean     move;
   double       faults_at_sign_in;
+  gint64       process_start; /* µs, g_get_monotonic_time ()'s clock */
+  gboolean     sign_in_shown;
 } bench;
 
 static void
@@ -89,6 +99,33 @@ page_faults (void)
 
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_minflt + usage.ru_majflt;
+}
+
+/* When this process started, on g_get_monotonic_time ()'s clock: as the
+ * bench that started it says, else as the kernel says (in clock ticks
+ * since boot: CLOCK_BOOTTIME, to 10 ms). */
+static gint64
+process_start (void)
+{
+  const char *launched = g_getenv ("QD_BENCH_LAUNCHED");
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  struct timespec boot;
+  const char *end;
+  double ticks;
+
+  if (launched != NULL)
+    return g_ascii_strtoll (launched, NULL, 10);
+  /* Field 22 of /proc/self/stat, counted after the command's ")". */
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (end = strrchr (stat, ')')) == NULL)
+    return g_get_monotonic_time ();
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 20 || clock_gettime (CLOCK_BOOTTIME, &boot) != 0)
+    return g_get_monotonic_time ();
+  ticks = g_ascii_strtod (fields[19], NULL);
+  return g_get_monotonic_time () - ((gint64)boot.tv_sec * G_USEC_PER_SEC + boot.tv_nsec / 1000) +
+         (gint64)(ticks * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK));
 }
 
 static void
@@ -131,6 +168,7 @@ qd_bench_start (void)
                                                                         : QD_FOLDER_QUARANTINE;
   bench.move = g_strcmp0 (g_getenv ("QD_BENCH_MOVE"), "1") == 0;
   bench.begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  bench.process_start = process_start ();
   bench.probe_due = g_get_monotonic_time () + PROBE_INTERVAL_MS * 1000;
   g_timeout_add_full (G_PRIORITY_HIGH, PROBE_INTERVAL_MS, probe_cb, NULL, NULL);
   trace ("start");
@@ -143,14 +181,11 @@ qd_bench_begin (const char *what)
 
   if (!bench.enabled)
     return;
-  /* Stalls count from the sign-in on, not while the window is built: the
-   * probe's lateness counts from now. */
+  /* Stalls count from the sign-in on: the probe's lateness counts from now. */
   if (g_str_equal (what, "sign-in"))
     {
       bench.max_stall = 0;
       bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
-      bench.faults_at_sign_in = page_faults ();
-      report ("faults-sign-in", bench.faults_at_sign_in);
     }
   trace (what);
   start = g_new (gint64, 1);
@@ -246,6 +281,8 @@ after_paint_cb (GdkFrameClock *clock,
     {
     case STEP_FIRST_ROWS:
       end ("sign-in", "first-rows");
+      report ("first-rows-from-start", (g_get_monotonic_time () - bench.process_start) / 1000.0);
+      report ("sign-in-shown", bench.sign_in_shown);
       report ("faults-first-rows", page_faults () - bench.faults_at_sign_in);
       report_stall ("load");
       break;
@@ -326,6 +363,34 @@ next_step (void)
     default:
       break;
     }
+}
+
+/**
+ * qd_bench_window_built:
+ *
+ * The window is built: stalls count from now on, not while it was built
+ * (a sign-in may have begun before it, see qd_window_new ()).
+ */
+void
+qd_bench_window_built (void)
+{
+  if (!bench.enabled)
+    return;
+  bench.max_stall = 0;
+  bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
+  bench.faults_at_sign_in = page_faults ();
+  report ("faults-sign-in", bench.faults_at_sign_in);
+  trace ("window built");
+}
+
+/* The sign-in page was drawn: @widget is being mapped. */
+void
+qd_bench_sign_in_shown (GtkWidget *widget)
+{
+  if (!bench.enabled || bench.step != STEP_FIRST_ROWS)
+    return;
+  bench.sign_in_shown = TRUE;
+  trace ("sign-in page shown");
 }
 
 /**

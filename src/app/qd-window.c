@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-bench.h"
 #include "qd-check-window.h"
 #include "qd-file-chooser.h"
 #include "qd-messages-page.h"
@@ -509,6 +510,7 @@ qd_window_new (QdApplication *application)
                                      "settings", self->settings,
                                      NULL);
   adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+  g_signal_connect (self->sign_in_page, "map", G_CALLBACK (qd_bench_sign_in_shown), NULL);
   self->quarantine_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
                                         "folder", QD_FOLDER_QUARANTINE,
                                         "session", self->session,
@@ -525,6 +527,7 @@ qd_window_new (QdApplication *application)
   g_signal_connect_object (self->session, "notify::signed-in",
                            G_CALLBACK (signed_in_changed_cb), self, G_CONNECT_SWAPPED);
   show_page (self, "sign-in");
+  qd_bench_window_built ();
   if (qd_session_get_signed_in (self->session))
     signed_in (self);
   else
