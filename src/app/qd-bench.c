@@ -10,9 +10,9 @@
  *                    start time of the process, to 10 ms)
  *   sign-in-shown    1 when the sign-in page was drawn before the first
  *                    rows, 0 when the window went straight to the list
- *   stall-startup    longest main-loop stall from the sign-in request to
- *                    the window's first frame: building, showing and
- *                    drawing the window, before any list data
+ *   stall-startup    longest main-loop stall from the window built to its
+ *                    first frame drawn: showing and drawing the window,
+ *                    before any list data
  *   stall-load       longest stall from then to the first rows drawn, ms
  *   scroll-total     ms to scroll from the top to the last row, loaded
  *   stall-scroll     longest stall while scrolling, ms
@@ -82,6 +82,7 @@ static struct
   double       faults_at_sign_in;
   gint64       process_start; /* µs, g_get_monotonic_time ()'s clock */
   gboolean     sign_in_shown;
+  gboolean     painted;       /* the window's first frame is drawn */
 } bench;
 
 static void
@@ -223,9 +224,11 @@ window_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, window_painted_cb, user_data);
   /* When the first rows come with the window's first frame, that frame
-   * counts as loading. */
-  if (bench.step != STEP_FIRST_ROWS)
+   * counts as loading.  The window's first frame, or the list's when the
+   * window opened on another page: whichever comes first. */
+  if (bench.step != STEP_FIRST_ROWS || bench.painted)
     return;
+  bench.painted = TRUE;
   trace ("window painted");
   report_stall ("startup");
 }
@@ -369,13 +372,15 @@ next_step (void)
  * qd_bench_window_built:
  *
  * The window is built: stalls count from now on, not while it was built
- * (a sign-in may have begun before it, see qd_window_new ()).
+ * (a sign-in may have begun before it, see qd_window_new ()), up to its
+ * first frame (stall-startup).
  */
 void
-qd_bench_window_built (void)
+qd_bench_window_built (GtkWidget *window)
 {
   if (!bench.enabled)
     return;
+  gtk_widget_add_tick_callback (window, first_tick_cb, NULL, NULL);
   bench.max_stall = 0;
   bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
   bench.faults_at_sign_in = page_faults ();

@@ -260,13 +260,16 @@ sign_in_free (SignIn *data)
   g_free (data);
 }
 
-/* Everything signed in at once: the pages see one change, not two. */
+/* Everything signed in at once: the pages see one change, not two.  Once
+ * cancelled, nothing changes: the window may have gone back to the form. */
 static void
 finish_sign_in (GTask *task)
 {
   QdSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
   g_set_object (&self->client, data->client);
   g_clear_pointer (&self->account, qd_account_free);
   self->account = g_steal_pointer (&data->account);
@@ -554,6 +557,45 @@ qd_session_sign_in_finish (QdSession     *self,
 
 /* restore: the remembered gateway and mailbox, users and passwords */
 
+/* Whether the settings name a place and a user under those keys. */
+static gboolean
+remembered (GSettings  *settings,
+            const char *host_key,
+            const char *user_key)
+{
+  g_autofree char *host = g_settings_get_string (settings, host_key);
+  g_autofree char *user = g_settings_get_string (settings, user_key);
+
+  return host[0] != '\0' && user[0] != '\0';
+}
+
+/**
+ * qd_session_get_remembered:
+ * @gateway: (out) (optional): whether a gateway is remembered
+ * @mailbox: (out) (optional): whether a mailbox is remembered
+ *
+ * Whether qd_session_restore_async () has a gateway or a mailbox to sign
+ * in to (their passwords are asked of the keyring then).
+ */
+gboolean
+qd_session_get_remembered (QdSession *self,
+                           gboolean  *gateway,
+                           gboolean  *mailbox)
+{
+  gboolean has_gateway;
+  gboolean has_mailbox;
+
+  g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
+
+  has_gateway = remembered (self->settings, "gateway-url", "username");
+  has_mailbox = remembered (self->settings, "imap-host", "imap-user");
+  if (gateway != NULL)
+    *gateway = has_gateway;
+  if (mailbox != NULL)
+    *mailbox = has_mailbox;
+  return has_gateway || has_mailbox;
+}
+
 typedef struct
 {
   char           *url;
@@ -778,7 +820,8 @@ signed_out_cb (GObject      *object,
  *
  * Ends the session at the gateway and forgets the token and the stored
  * password. The gateway address and user name stay, to fill in the
- * sign-in page.
+ * sign-in page.  Before any sign-in (a restore cancelled), it forgets the
+ * remembered passwords.
  */
 void
 qd_session_sign_out_async (QdSession           *self,
@@ -788,6 +831,7 @@ qd_session_sign_out_async (QdSession           *self,
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_out_async, cancellable, callback,
                                        user_data);
+  gboolean was_signed_in = qd_session_get_signed_in (self);
   g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
   g_autoptr(QdMailbox) mailbox = g_steal_pointer (&self->mailbox);
 
@@ -795,6 +839,19 @@ qd_session_sign_out_async (QdSession           *self,
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
   g_clear_object (&self->junk_source);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  /* Signed out while a restore was still signing in: the remembered
+   * places' passwords are forgotten all the same. */
+  if (mailbox == NULL && !was_signed_in && remembered (self->settings, "imap-host", "imap-user"))
+    {
+      g_autofree char *host = g_settings_get_string (self->settings, "imap-host");
+      g_autofree char *security = g_settings_get_string (self->settings, "imap-security");
+      QdSmtpSecurity imap_security = QD_SMTP_SECURITY_TLS;
+
+      qd_smtp_security_from_string (security, &imap_security);
+      mailbox = make_mailbox (self, host,
+                              (guint16)g_settings_get_int (self->settings, "imap-port"),
+                              imap_security, NULL);
+    }
   if (mailbox != NULL)
     {
       g_autofree char *server = qd_mailbox_dup_server (mailbox);
@@ -802,6 +859,18 @@ qd_session_sign_out_async (QdSession           *self,
 
       /* Nothing to wait for: the next start finds no password and asks. */
       qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, user, NULL, NULL, NULL);
+    }
+  if (client == NULL && !was_signed_in && remembered (self->settings, "gateway-url", "username"))
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
+      g_autofree char *user = g_settings_get_string (self->settings, "username");
+      /* The keyring is keyed by the normalised address the client uses. */
+      g_autoptr(QdApiClient) probe = qd_api_client_new (url, NULL);
+
+      qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD,
+                              probe != NULL ? qd_api_client_get_base_url (probe) : url, user,
+                              NULL, forgotten_cb, g_steal_pointer (&task));
+      return;
     }
   if (client == NULL)
     {

@@ -35,6 +35,9 @@ QdMailbox     *qd_session_get_mailbox      (QdSession           *self);
 QdMailboxFolders *qd_session_get_mailbox_folders (QdSession      *self);
 QdItemSource  *qd_session_get_source       (QdSession           *self,
                                             QdFolder             folder);
+gboolean       qd_session_get_remembered   (QdSession           *self,
+                                            gboolean            *gateway,
+                                            gboolean            *mailbox);
 
 void           qd_session_probe_async      (QdSession           *self,
                                             const char          *url,
