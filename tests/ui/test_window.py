@@ -717,6 +717,13 @@ class MailboxJunk(MailboxTest):
     def test_wrong_mailbox_password_says_so_and_keeps_the_form(self):
         session.set_setting("gateway-url", "")
         self.connect_mailbox("alone")
+        # A person typing the password: none remembered from another test, or
+        # the window would sign in by itself and never show the form.
+        subprocess.run(["secret-tool", "clear", "kind", "imap-password",
+                        "server", f"127.0.0.1:{self.dovecot.imap}", "user", "alone"],
+                       env=session.env, timeout=20)
+        self.assertIsNone(session.secret("imap-password", f"127.0.0.1:{self.dovecot.imap}",
+                                         "alone"))
         self.launch()
         mailbox = qdui.find(self.window, "text", T["Mailbox Password"], timeout=30)
         qdharness.wait_for(lambda: qdui.is_sensitive(mailbox), 30, "the sign-in page")
