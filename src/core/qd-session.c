@@ -304,6 +304,7 @@ finish_sign_in (GTask *task)
     }
   else
     g_settings_set_string (self->settings, "imap-host", "");
+  g_settings_set_boolean (self->settings, "password-remembered", data->remember);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_task_return_boolean (task, TRUE);
 }
@@ -575,20 +576,23 @@ remembered (GSettings  *settings,
  * @mailbox: (out) (optional): whether a mailbox is remembered
  *
  * Whether qd_session_restore_async () has a gateway or a mailbox to sign
- * in to (their passwords are asked of the keyring then).
+ * in to with passwords the keyring should have: FALSE after signing out,
+ * or in without remembering (the keyring is asked all the same then).
  */
 gboolean
 qd_session_get_remembered (QdSession *self,
                            gboolean  *gateway,
                            gboolean  *mailbox)
 {
+  gboolean kept;
   gboolean has_gateway;
   gboolean has_mailbox;
 
   g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
 
-  has_gateway = remembered (self->settings, "gateway-url", "username");
-  has_mailbox = remembered (self->settings, "imap-host", "imap-user");
+  kept = g_settings_get_boolean (self->settings, "password-remembered");
+  has_gateway = kept && remembered (self->settings, "gateway-url", "username");
+  has_mailbox = kept && remembered (self->settings, "imap-host", "imap-user");
   if (gateway != NULL)
     *gateway = has_gateway;
   if (mailbox != NULL)
@@ -838,6 +842,7 @@ qd_session_sign_out_async (QdSession           *self,
   g_clear_pointer (&self->account, qd_account_free);
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
   g_clear_object (&self->junk_source);
+  g_settings_set_boolean (self->settings, "password-remembered", FALSE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   /* Signed out while a restore was still signing in: the remembered
    * places' passwords are forgotten all the same. */

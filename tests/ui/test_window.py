@@ -63,7 +63,7 @@ def texts():
         "Now classified as spam (since %s)": "Now classified as spam (since %s)",
         "This message is currently classified as spam.":
         "This message is currently classified as spam.",
-        "Signing In…": "Signing In…",
+        "Signing In…": "Signing In…", "Cancel Signing In": "Cancel Signing In",
         "wrong password": "The user name or password is wrong. Check them and try again.",
     }
     english["one message"] = "message"
@@ -517,6 +517,12 @@ class RememberedSignIn(WindowTest):
         self.sign_in_if_asked()
         qdharness.stop_process(self.app_proc)
 
+    def cancel(self):
+        """The Cancel button of the list's page while signing in: its name, then
+        its label ("…Cancel")."""
+        return qdui.find(self.page, "push button", timeout=30, predicate=lambda a:
+                         qdui.accessible_name(a).startswith(T["Cancel Signing In"]))
+
     def wait_form(self):
         """The sign-in form, shown and ready: its password field, empty."""
         password = qdui.find(self.window, "text", T["Password"], timeout=30,
@@ -549,8 +555,8 @@ class RememberedSignIn(WindowTest):
             proxy.fault("POST", "/api/v1/session", "stall", seconds=30, times=1000)
             self.launch(env=self.HELD)
             self.open_folder("Quarantine")
-            cancel = qdui.find(self.page, "push button", T["Cancel"], timeout=30,
-                               predicate=qdui.is_sensitive)
+            cancel = self.cancel()
+            qdharness.wait_for(lambda: qdui.is_sensitive(cancel), 30, "Cancel, signing in")
             qdui.wait_for_label(self.page, lambda t: t == T["Signing In…"], 10,
                                 "the list's page to say it is signing in")
             self.assertFalse(qdui.is_sensitive(qdui.find(self.window, "text", T["Password"])))
@@ -566,13 +572,21 @@ class RememberedSignIn(WindowTest):
 
             self.launch(env=self.HELD)
             self.open_folder("Quarantine")
-            qdui.find(self.page, "push button", T["Cancel"], timeout=30,
-                      predicate=qdui.is_sensitive)
+            qdharness.wait_for(lambda: qdui.is_sensitive(self.cancel()), 30,
+                               "Cancel, signing in")
             qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
             qdui.do_action(qdui.find(self.window, "menu item", T["Sign Out"]))
             self.wait_form()
             qdharness.wait_for(lambda: session.secret("gateway-password", proxy.url, "demo")
                                is None, 20, "the remembered password to be forgotten")
+            self.assertEqual(session.setting("password-remembered"), "false")
+            qdharness.stop_process(self.app_proc)
+
+            # Nothing remembered now: the next start opens on the form, as before.
+            self.launch(env=self.HELD)
+            self.open_folder("Quarantine")
+            self.assertFalse(qdui.is_sensitive(self.cancel()))
+            self.wait_form()
 
     def test_wrong_remembered_password_lands_on_the_form(self):
         self.remember()
@@ -587,7 +601,7 @@ class RememberedSignIn(WindowTest):
                             "the sign-in page to say the password is wrong")
         password = self.wait_form()
         self.open_folder("Quarantine")
-        self.assertFalse(qdui.is_sensitive(qdui.find(self.page, "push button", T["Cancel"])))
+        self.assertFalse(qdui.is_sensitive(self.cancel()))
         self.shot("remembered-wrong-password")
         # Signed in again, the right password is remembered for the tests after this one.
         qdui.set_text(password, "demo")
