@@ -4,12 +4,9 @@
  * reads lines "qd-bench: NAME VALUE" from standard error:
  *
  *   first-rows       ms from the sign-in request to the first rows drawn
- *   first-rows-from-start  ms from the process start to the first rows
- *                    drawn (bench/run sets QD_BENCH_LAUNCHED, its clock
- *                    just before starting the window; else the kernel's
- *                    start time of the process, to 10 ms)
- *   sign-in-shown    1 when the sign-in page was drawn before the first
- *                    rows, 0 when the window went straight to the list
+ *   first-rows-from-start  the same from the process start (bench/run's clock
+ *                    in QD_BENCH_LAUNCHED, else the kernel's, to 10 ms)
+ *   sign-in-shown    1 when the sign-in page was drawn before the first rows
  *   stall-startup    longest main-loop stall from the window built to its
  *                    first frame drawn: showing and drawing the window,
  *                    before any list data
