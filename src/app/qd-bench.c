@@ -4,14 +4,15 @@
  * reads lines "qd-bench: NAME VALUE" from standard error:
  *
  *   first-rows       ms from the sign-in request to the first rows drawn
- *   stall-startup    longest main-loop stall from the sign-in request to
- *                    the window's first frame: building, showing and
- *                    drawing the window, before any list data
+ *   first-rows-from-start  the same from the process start (bench/run's clock
+ *                    in QD_BENCH_LAUNCHED, else the kernel's, to 10 ms)
+ *   sign-in-shown    1 when the sign-in page was drawn before the first rows
+ *   stall-startup    longest main-loop stall from the window built to its
+ *                    first frame drawn: showing and drawing the window,
+ *                    before any list data
  *   stall-load       longest stall from then to the first rows drawn, ms
- *   jump-10, jump-50, jump-90, jump-end
- *                    ms from the scroll bar set to 10 %, 50 %, 90 % and the
- *                    end of the list to the rows in view loaded and drawn
- *   stall-jump       longest stall while jumping, ms
+ *   jump-10, -50, -90, -end  ms from the scroll bar set there to the rows
+ *                    in view drawn; stall-jump, the longest stall meanwhile
  *   scroll-total     ms to scroll from the top to the last row, loaded
  *   stall-scroll     longest stall while scrolling, ms
  *   rss-peak-mb      peak resident memory after scrolling
@@ -19,22 +20,19 @@
  *   filter-search    the same for a search (from the query change: the
  *                    search entry's own typing delay is not counted)
  *   stall-filter     longest stall while filtering, ms
- *   move-total       with QD_BENCH_MOVE=1: ms from "Move to Inbox" on
- *                    everything the search matched to the batch's end
- *   move-count       how many of them moved
- *   stall-move       longest stall meanwhile, ms
- *   faults-sign-in   page faults from the process start to the sign-in
- *                    request (building the window)
- *   faults-first-rows  page faults from the sign-in request to the first
- *                    rows drawn: on a virtual machine each can cost 10–30 µs
+ *   move-total, move-count, stall-move  with QD_BENCH_MOVE=1: "Move to
+ *                    Inbox" on all the search matched: ms, how many, stall
+ *   faults-sign-in   page faults from the process start to the window
+ *                    built (qd_bench_window_built ())
+ *   faults-first-rows  page faults from then to the first rows drawn: on a
+ *                    virtual machine each can cost 10–30 µs
  *
  * QD_BENCH_FOLDER=junk follows the Junk page instead of Quarantine (a
  * mailbox's Junk has no reason filter: that step is left out), and
  * QD_BENCH_SEARCH sets the search text (default "sender5@").
  *
  * With QD_BENCH_SCROLL=1 the window drives itself through that script,
- * then quits.  Stalls are measured by a high-priority timeout that should
- * fire every 5 ms: how late it fires is how long the loop was blocked.
+ * then quits.  Stalls: how late a 5 ms high-priority timeout fires.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,6 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "qd-bench.h"
 
@@ -79,6 +79,9 @@ static struct
   QdFolder     folder;
   gboolean     move;
   double       faults_at_sign_in;
+  gint64       process_start; /* µs, g_get_monotonic_time ()'s clock */
+  gboolean     sign_in_shown;
+  gboolean     painted;       /* the window's first frame is drawn */
 } bench;
 
 static void
@@ -96,6 +99,33 @@ page_faults (void)
 
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_minflt + usage.ru_majflt;
+}
+
+/* When this process started, on g_get_monotonic_time ()'s clock: as the
+ * bench that started it says, else as the kernel says (in clock ticks
+ * since boot: CLOCK_BOOTTIME, to 10 ms). */
+static gint64
+process_start (void)
+{
+  const char *launched = g_getenv ("QD_BENCH_LAUNCHED");
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  struct timespec boot;
+  const char *end;
+  double ticks;
+
+  if (launched != NULL)
+    return g_ascii_strtoll (launched, NULL, 10);
+  /* Field 22 of /proc/self/stat, counted after the command's ")". */
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (end = strrchr (stat, ')')) == NULL)
+    return g_get_monotonic_time ();
+  fields = g_strsplit (end + 2, " ", 0);
+  if (g_strv_length (fields) < 20 || clock_gettime (CLOCK_BOOTTIME, &boot) != 0)
+    return g_get_monotonic_time ();
+  ticks = g_ascii_strtod (fields[19], NULL);
+  return g_get_monotonic_time () - ((gint64)boot.tv_sec * G_USEC_PER_SEC + boot.tv_nsec / 1000) +
+         (gint64)(ticks * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK));
 }
 
 static void
@@ -138,6 +168,7 @@ qd_bench_start (void)
                                                                         : QD_FOLDER_QUARANTINE;
   bench.move = g_strcmp0 (g_getenv ("QD_BENCH_MOVE"), "1") == 0;
   bench.begun = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  bench.process_start = process_start ();
   bench.probe_due = g_get_monotonic_time () + PROBE_INTERVAL_MS * 1000;
   g_timeout_add_full (G_PRIORITY_HIGH, PROBE_INTERVAL_MS, probe_cb, NULL, NULL);
   trace ("start");
@@ -150,14 +181,11 @@ qd_bench_begin (const char *what)
 
   if (!bench.enabled)
     return;
-  /* Stalls count from the sign-in on, not while the window is built: the
-   * probe's lateness counts from now. */
+  /* Stalls count from the sign-in on: the probe's lateness counts from now. */
   if (g_str_equal (what, "sign-in"))
     {
       bench.max_stall = 0;
       bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
-      bench.faults_at_sign_in = page_faults ();
-      report ("faults-sign-in", bench.faults_at_sign_in);
     }
   trace (what);
   start = g_new (gint64, 1);
@@ -195,9 +223,11 @@ window_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, window_painted_cb, user_data);
   /* When the first rows come with the window's first frame, that frame
-   * counts as loading. */
-  if (bench.step != STEP_FIRST_ROWS)
+   * counts as loading.  The window's first frame, or the list's when the
+   * window opened on another page: whichever comes first. */
+  if (bench.step != STEP_FIRST_ROWS || bench.painted)
     return;
+  bench.painted = TRUE;
   trace ("window painted");
   report_stall ("startup");
 }
@@ -313,6 +343,8 @@ after_paint_cb (GdkFrameClock *clock,
     {
     case STEP_FIRST_ROWS:
       end ("sign-in", "first-rows");
+      report ("first-rows-from-start", (g_get_monotonic_time () - bench.process_start) / 1000.0);
+      report ("sign-in-shown", bench.sign_in_shown);
       report ("faults-first-rows", page_faults () - bench.faults_at_sign_in);
       report_stall ("load");
       break;
@@ -400,6 +432,36 @@ next_step (void)
     default:
       break;
     }
+}
+
+/**
+ * qd_bench_window_built:
+ *
+ * The window is built: stalls count from now on, not while it was built
+ * (a sign-in may have begun before it, see qd_window_new ()), up to its
+ * first frame (stall-startup).
+ */
+void
+qd_bench_window_built (GtkWidget *window)
+{
+  if (!bench.enabled)
+    return;
+  gtk_widget_add_tick_callback (window, first_tick_cb, NULL, NULL);
+  bench.max_stall = 0;
+  bench.probe_due = MAX (bench.probe_due, g_get_monotonic_time ());
+  bench.faults_at_sign_in = page_faults ();
+  report ("faults-sign-in", bench.faults_at_sign_in);
+  trace ("window built");
+}
+
+/* The sign-in page was drawn: @widget is being mapped. */
+void
+qd_bench_sign_in_shown (GtkWidget *widget)
+{
+  if (!bench.enabled || bench.step != STEP_FIRST_ROWS)
+    return;
+  bench.sign_in_shown = TRUE;
+  trace ("sign-in page shown");
 }
 
 /**

@@ -16,6 +16,8 @@ void     qd_bench_start   (void);
 void     qd_bench_begin   (const char  *what);
 gboolean qd_bench_wants   (QdFolder     folder);
 void     qd_bench_batch_done (guint     n_done);
+void     qd_bench_window_built (GtkWidget *window);
+void     qd_bench_sign_in_shown (GtkWidget *widget);
 void     qd_bench_watch   (GtkWidget   *scrolled,
                            QdItemList  *list,
                            QdFilterBar *filter_bar);

@@ -36,6 +36,7 @@ struct _QdMessagesPage
   GtkListView        *list_view;
   AdwStatusPage      *empty_page;
   AdwStatusPage      *error_page;
+  GtkSpinner         *signing_in_spinner;
   GtkRevealer        *progress_revealer;
   GtkLabel           *progress_label;
   GtkProgressBar     *progress_bar;
@@ -51,6 +52,7 @@ struct _QdMessagesPage
   QdItemSource       *list_source; /* the source the list was made with */
   GtkMultiSelection  *selection;
   GCancellable       *work;       /* the batch action in progress */
+  gboolean            signing_in; /* "Signing In…" until the list says more */
 };
 
 G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD_TYPE_SESSION_PAGE)
@@ -179,6 +181,7 @@ update_state (QdMessagesPage *self)
   gtk_spinner_set_spinning (self->loading_spinner, loading);
   if (error != NULL && n == 0)
     {
+      qd_messages_page_set_signing_in (self, FALSE);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->content_stack, "error");
       gtk_label_set_text (self->count_label, "");
@@ -192,6 +195,7 @@ update_state (QdMessagesPage *self)
       gtk_label_set_text (self->count_label, _("Loading…"));
       return;
     }
+  qd_messages_page_set_signing_in (self, FALSE);
   if (n == 0)
     {
       gtk_stack_set_visible_child_name (self->content_stack,
@@ -910,7 +914,8 @@ drop (QdMessagesPage *self)
   g_clear_object (&self->list_source);
   qd_preview_pane_show (self->preview, NULL, NULL);
   qd_filter_bar_clear (self->filter_bar);
-  gtk_stack_set_visible_child_name (self->content_stack, "empty");
+  gtk_stack_set_visible_child_name (self->content_stack, self->signing_in ? "signing-in"
+                                                                           : "empty");
   gtk_label_set_text (self->count_label, "");
   gtk_spinner_set_spinning (self->loading_spinner, FALSE);
   update_actions (self);
@@ -926,6 +931,9 @@ qd_messages_page_signed_in (QdSessionPage *page)
     return;
   drop (self);
   load (self);
+  /* Nothing to load here: no source for this folder. */
+  if (self->list == NULL)
+    qd_messages_page_set_signing_in (self, FALSE);
 }
 
 static void
@@ -1070,6 +1078,7 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, signing_in_spinner);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, progress_revealer);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, QdMessagesPage, progress_bar);
@@ -1130,4 +1139,26 @@ qd_messages_page_refresh (QdMessagesPage *self)
 {
   g_return_if_fail (QD_IS_MESSAGES_PAGE (self));
   requery (self);
+}
+
+/**
+ * qd_messages_page_set_signing_in:
+ *
+ * While a remembered sign-in is on its way, the list's place says so
+ * (rather than "Nothing Held"), until the list has something to show.
+ */
+void
+qd_messages_page_set_signing_in (QdMessagesPage *self,
+                                 gboolean        signing_in)
+{
+  g_return_if_fail (QD_IS_MESSAGES_PAGE (self));
+
+  if (self->signing_in == signing_in)
+    return;
+  self->signing_in = signing_in;
+  gtk_spinner_set_spinning (self->signing_in_spinner, signing_in);
+  if (signing_in)
+    gtk_stack_set_visible_child_name (self->content_stack, "signing-in");
+  else if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "signing-in"))
+    gtk_stack_set_visible_child_name (self->content_stack, "empty");
 }

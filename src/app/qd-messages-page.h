@@ -19,5 +19,7 @@ G_DECLARE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD, MESSAGES_PAGE, QdSes
 QdItemList *qd_messages_page_get_list    (QdMessagesPage *self);
 void        qd_messages_page_focus_search (QdMessagesPage *self);
 void        qd_messages_page_refresh     (QdMessagesPage *self);
+void        qd_messages_page_set_signing_in (QdMessagesPage *self,
+                                             gboolean        signing_in);
 
 G_END_DECLS

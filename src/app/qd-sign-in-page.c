@@ -236,6 +236,43 @@ activate_cb (QdSignInPage *self)
                             signed_in_cb, g_object_ref (self));
 }
 
+/**
+ * qd_sign_in_page_set_restoring:
+ *
+ * Busy, as while it restores itself, while the window restores the
+ * session: the form waits for that to end.
+ */
+void
+qd_sign_in_page_set_restoring (QdSignInPage *self,
+                               gboolean      restoring)
+{
+  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
+
+  if ((self->signing_in != NULL) != restoring)
+    set_busy (self, restoring);
+}
+
+/**
+ * qd_sign_in_page_restore_failed:
+ *
+ * Says why signing in with what the keyring remembers failed, and waits
+ * for the password.
+ */
+void
+qd_sign_in_page_restore_failed (QdSignInPage *self,
+                                const GError *error)
+{
+  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
+  g_return_if_fail (error != NULL);
+
+  /* Nothing remembered is not a problem to report. */
+  if (!g_error_matches (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_error (self, error->message);
+  gtk_widget_grab_focus (text_of (self->gateway_row)[0] == '\0'
+                         ? GTK_WIDGET (self->gateway_row) : GTK_WIDGET (self->password_row));
+}
+
 static void
 restored_cb (GObject      *object,
              GAsyncResult *result,
@@ -245,14 +282,8 @@ restored_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   set_busy (self, FALSE);
-  if (qd_session_restore_finish (QD_SESSION (object), result, &error))
-    return;
-  /* Nothing remembered is not a problem to report. */
-  if (!g_error_matches (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    set_error (self, error->message);
-  gtk_widget_grab_focus (text_of (self->gateway_row)[0] == '\0'
-                         ? GTK_WIDGET (self->gateway_row) : GTK_WIDGET (self->password_row));
+  if (!qd_session_restore_finish (QD_SESSION (object), result, &error))
+    qd_sign_in_page_restore_failed (self, error);
 }
 
 /**

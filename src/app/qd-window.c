@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "qd-bench.h"
 #include "qd-check-window.h"
 #include "qd-file-chooser.h"
 #include "qd-messages-page.h"
@@ -46,6 +47,10 @@ struct _QdWindow
   QdReportPage         *report_page;
   QdSubmissionsPage    *submissions_page;
 
+  /* A remembered sign-in on its way, begun before the window was built */
+  GCancellable         *restoring;
+  gboolean              sign_out_after_restore;
+
   guint                 new_mail_source;
   GCancellable         *new_mail;
   GPtrArray            *new_items;
@@ -70,6 +75,8 @@ get_junk_page (QdWindow *self)
                                       "folder", QD_FOLDER_JUNK,
                                       "session", self->session,
                                       NULL);
+      qd_messages_page_set_signing_in (self->junk_page, self->restoring != NULL &&
+                                       !qd_session_get_signed_in (self->session));
       adw_bin_set_child (self->junk_bin, GTK_WIDGET (self->junk_page));
     }
   return self->junk_page;
@@ -129,15 +136,45 @@ update_switcher_cb (QdWindow *self)
                                       self->switcher_title));
 }
 
+/* The main view before the session has signed in is the remembered
+ * sign-in on its way: what needs a session waits, Cancel and Sign Out do not. */
 static void
 show_page (QdWindow   *self,
            const char *name)
 {
+  gboolean main = g_str_equal (name, "main");
+  gboolean signed_in = qd_session_get_signed_in (self->session);
+
   gtk_stack_set_visible_child_name (self->stack, name);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", g_str_equal (name, "main"));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample",
-                                 g_str_equal (name, "main"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", main);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample", main && signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", !main || signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", main && !signed_in);
   update_switcher_cb (self);
+}
+
+/* No tab that could only say there is nothing to show it from: no
+ * Quarantine for a mailbox alone, no Junk for a gateway without one.
+ * Returns the page to open on: the last one, if it has a tab. */
+static char *
+choose_tabs (QdWindow *self,
+             gboolean  quarantine,
+             gboolean  junk)
+{
+  g_autofree char *last = g_settings_get_string (self->settings, "last-view");
+  AdwViewStackPage *pages[] = { self->quarantine_stack_page, self->junk_stack_page };
+  gboolean shown[] = { quarantine, junk };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      adw_view_stack_page_set_visible (pages[i], shown[i]);
+      if (!shown[i] && g_strcmp0 (last, adw_view_stack_page_get_name (pages[i])) == 0)
+        {
+          g_free (last);
+          last = g_strdup (quarantine ? "quarantine" : "report");
+        }
+    }
+  return g_steal_pointer (&last);
 }
 
 /* New held mail: looked for now and then, told in one notification. */
@@ -255,24 +292,10 @@ send_pending_reports (QdWindow *self)
 static void
 signed_in (QdWindow *self)
 {
-  g_autofree char *last = g_settings_get_string (self->settings, "last-view");
-  AdwViewStackPage *pages[] = { self->quarantine_stack_page, self->junk_stack_page };
-  QdFolder folders[] = { QD_FOLDER_QUARANTINE, QD_FOLDER_JUNK };
+  g_autofree char *last =
+    choose_tabs (self, qd_session_get_source (self->session, QD_FOLDER_QUARANTINE) != NULL,
+                 qd_session_get_source (self->session, QD_FOLDER_JUNK) != NULL);
 
-  /* No tab that could only say there is nothing to show it from: no
-   * Quarantine for a mailbox alone, no Junk for a gateway without one. */
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      gboolean shown = qd_session_get_source (self->session, folders[i]) != NULL;
-
-      adw_view_stack_page_set_visible (pages[i], shown);
-      if (!shown && g_strcmp0 (last, adw_view_stack_page_get_name (pages[i])) == 0)
-        {
-          g_free (last);
-          last = g_strdup (qd_session_get_source (self->session, QD_FOLDER_QUARANTINE) != NULL
-                           ? "quarantine" : "report");
-        }
-    }
   send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
@@ -295,6 +318,95 @@ signed_in_changed_cb (QdWindow *self)
   g_set_object (&self->new_mail, g_cancellable_new ());
   g_clear_pointer (&self->new_items, g_ptr_array_unref);
   show_page (self, "sign-in");
+}
+
+/* The messages pages built so far say "Signing In…", or stop saying it. */
+static void
+set_signing_in (QdWindow *self,
+                gboolean  signing_in)
+{
+  QdMessagesPage *pages[] = { self->quarantine_page, self->junk_page };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (pages[i] != NULL)
+      qd_messages_page_set_signing_in (pages[i], signing_in);
+}
+
+/* Opens on the page the session will show once signed in, as far as the
+ * remembered places tell: Junk may go when the gateway says it has none. */
+static void
+show_signing_in (QdWindow *self,
+                 gboolean  gateway,
+                 gboolean  mailbox)
+{
+  g_autofree char *last = choose_tabs (self, gateway, gateway || mailbox);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, last);
+  get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+  set_signing_in (self, TRUE);
+  qd_sign_in_page_set_restoring (self->sign_in_page, TRUE);
+  show_page (self, "main");
+}
+
+/* Back to the form: the remembered sign-in failed or was cancelled. */
+static void
+leave_signing_in (QdWindow *self)
+{
+  set_signing_in (self, FALSE);
+  qd_sign_in_page_set_restoring (self->sign_in_page, FALSE);
+  if (!qd_session_get_signed_in (self->session))
+    show_page (self, "sign-in");
+}
+
+static void
+signed_out_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data);
+
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  /* Given to qd_session_restore_async () before the window existed (see
+   * qd_window_new ()): it holds the window by now. */
+  QdWindow **box = user_data;
+  g_autoptr(QdWindow) self = *box;
+  g_autoptr(GError) error = NULL;
+  gboolean restored = qd_session_restore_finish (QD_SESSION (object), result, &error);
+
+  g_free (box);
+  g_clear_object (&self->restoring);
+  if (self->session == NULL)   /* the window is gone */
+    return;
+  if (self->sign_out_after_restore)
+    {
+      /* Now that nothing of the restore can still store a password. */
+      self->sign_out_after_restore = FALSE;
+      if (!qd_session_get_signed_in (self->session) || restored)
+        qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
+      return;
+    }
+  if (restored)
+    qd_sign_in_page_set_restoring (self->sign_in_page, FALSE);
+  if (restored || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  leave_signing_in (self);
+  qd_sign_in_page_restore_failed (self->sign_in_page, error);
+}
+
+static void
+cancel_sign_in_action (GtkWidget  *widget,
+                       const char *name,
+                       GVariant   *parameter)
+{
+  QdWindow *self = QD_WINDOW (widget);
+
+  /* The form at once: a connection that does not answer may take its time
+   * to notice the cancellation. */
+  g_cancellable_cancel (self->restoring);
+  leave_signing_in (self);
 }
 
 static void
@@ -327,7 +439,15 @@ sign_out_action (GtkWidget  *widget,
 {
   QdWindow *self = QD_WINDOW (widget);
 
-  qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
+  if (self->restoring != NULL && !qd_session_get_signed_in (self->session))
+    {
+      /* Still signing in: its passwords are forgotten once it has stopped. */
+      self->sign_out_after_restore = TRUE;
+      g_cancellable_cancel (self->restoring);
+      leave_signing_in (self);
+    }
+  else
+    qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
   qd_window_show_toast (self, _("Signed out. The stored password was removed."));
 }
 
@@ -432,6 +552,7 @@ qd_window_dispose (GObject *object)
   g_cancellable_cancel (self->new_mail);
   g_clear_object (&self->new_mail);
   g_clear_pointer (&self->new_items, g_ptr_array_unref);
+  g_cancellable_cancel (self->restoring);
   gtk_widget_dispose_template (GTK_WIDGET (self), QD_TYPE_WINDOW);
   /* They went with their bins. */
   self->sign_in_page = NULL;
@@ -439,6 +560,7 @@ qd_window_dispose (GObject *object)
   self->junk_page = NULL;
   self->report_page = NULL;
   self->submissions_page = NULL;
+  g_clear_object (&self->restoring);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
 
@@ -476,6 +598,8 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.add-samples", NULL, add_samples_action);
   gtk_widget_class_install_action (widget_class, "win.check-sample", NULL, check_sample_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL,
+                                   cancel_sign_in_action);
 }
 
 static void
@@ -493,10 +617,32 @@ qd_window_init (QdWindow *self)
 QdWindow *
 qd_window_new (QdApplication *application)
 {
-  QdWindow *self = g_object_new (QD_TYPE_WINDOW, "application", application, NULL);
+  QdSession *session = qd_application_get_session (application);
+  g_autoptr(GCancellable) restoring = NULL;
+  QdWindow **box = NULL;
+  gboolean gateway = FALSE;
+  gboolean mailbox = FALSE;
+  QdWindow *self;
 
+  /* With a remembered sign-in, the keyring and the network are asked
+   * first and the window is built meanwhile, on the page it will show,
+   * signing in: it never draws the form it would leave at once.  The
+   * answer comes from the main loop, once the window exists. */
+  if (!qd_session_get_signed_in (session) &&
+      qd_session_get_remembered (session, &gateway, &mailbox))
+    {
+      restoring = g_cancellable_new ();
+      box = g_new0 (QdWindow *, 1);
+      qd_bench_begin ("sign-in");
+      qd_session_restore_async (session, restoring, restored_cb, box);
+    }
+
+  self = g_object_new (QD_TYPE_WINDOW, "application", application, NULL);
+  self->restoring = g_steal_pointer (&restoring);
+  if (box != NULL)
+    *box = g_object_ref (self);
   self->settings = g_object_ref (qd_application_get_settings (application));
-  self->session = g_object_ref (qd_application_get_session (application));
+  self->session = g_object_ref (session);
   g_signal_connect_object (self->settings, "changed::new-mail-interval",
                            G_CALLBACK (schedule_new_mail), self, G_CONNECT_SWAPPED);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -509,6 +655,7 @@ qd_window_new (QdApplication *application)
                                      "settings", self->settings,
                                      NULL);
   adw_bin_set_child (self->sign_in_bin, GTK_WIDGET (self->sign_in_page));
+  g_signal_connect (self->sign_in_page, "map", G_CALLBACK (qd_bench_sign_in_shown), NULL);
   self->quarantine_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
                                         "folder", QD_FOLDER_QUARANTINE,
                                         "session", self->session,
@@ -527,8 +674,11 @@ qd_window_new (QdApplication *application)
   show_page (self, "sign-in");
   if (qd_session_get_signed_in (self->session))
     signed_in (self);
+  else if (self->restoring != NULL)
+    show_signing_in (self, gateway, mailbox);
   else
     qd_sign_in_page_restore (self->sign_in_page);
+  qd_bench_window_built (GTK_WIDGET (self));
 
   return self;
 }

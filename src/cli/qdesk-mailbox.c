@@ -166,6 +166,7 @@ cmd_login (QdeskContext  *ctx,
       return qdesk_fail (error);
     }
   qd_secret_free (password);
+  g_settings_set_boolean (ctx->settings, "password-remembered", TRUE);
 
   g_print (_("Signed in to the mailbox %s as %s.\n"), server, user);
   if (folders->junk != NULL)

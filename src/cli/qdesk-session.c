@@ -107,6 +107,9 @@ qdesk_cmd_login (QdeskContext  *ctx,
                               user, password, &error))
     g_printerr (_("qdesk: signed in, but the password could not be kept: %s\n"),
                 error->message);
+  else
+    /* The window then opens on the messages, signing in (qd_session_get_remembered). */
+    g_settings_set_boolean (ctx->settings, "password-remembered", TRUE);
   memset (password, 0, strlen (password));
   g_free (password);
 
@@ -143,6 +146,7 @@ qdesk_cmd_logout (QdeskContext  *ctx,
   if (!qd_keyring_clear_sync (QD_SECRET_GATEWAY_TOKEN, server, ctx->username, &keyring_error) ||
       !qd_keyring_clear_sync (QD_SECRET_GATEWAY_PASSWORD, server, ctx->username, &keyring_error))
     return qdesk_fail (keyring_error);
+  g_settings_set_boolean (ctx->settings, "password-remembered", FALSE);
   g_print (_("Signed out of %s; the stored password was removed.\n"), server);
   return QDESK_EXIT_OK;
 }

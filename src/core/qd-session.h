@@ -38,6 +38,9 @@ QdItemSource  *qd_session_get_source       (QdSession           *self,
 QdItemSource  *qd_session_get_twins       (QdSession           *self,
                                            QdFolder             folder,
                                            QdFolder            *twin_folder);
+gboolean       qd_session_get_remembered   (QdSession           *self,
+                                            gboolean            *gateway,
+                                            gboolean            *mailbox);
 
 void           qd_session_probe_async      (QdSession           *self,
                                             const char          *url,

@@ -67,6 +67,8 @@ def texts():
         "Spam": "Spam", "Phishing": "Phishing", "Social network": "Social network",
         "twin in Junk": "In your mailbox’s Junk folder too: releasing or deleting it here "
                         "deletes that copy",
+        "Signing In…": "Signing In…", "Cancel Signing In": "Cancel Signing In",
+        "wrong password": "The user name or password is wrong. Check them and try again.",
     }
     english["one message"] = "message"
     english["many messages"] = "messages"
@@ -498,6 +500,120 @@ class MailSystemGateway(WindowTest):
             self.shot("mail-system-no-junk")
 
 
+class RememberedSignIn(WindowTest):
+    """With a remembered password the window opens on the list's page, signing
+    in, and goes straight to the rows: the sign-in form is never drawn. Cancel
+    and Sign Out work while it signs in, and a remembered sign-in that fails
+    lands on the form, saying why.
+
+    GTK 4.8 tells AT-SPI nothing of which page of a stack is shown (no SHOWING
+    state, no showing events: tried), so whether the form was drawn is what the
+    window's bench hook saw: the sign-in page mapped before the first rows
+    ("qd-bench: sign-in-shown", QD_BENCH=1; src/app/qd-bench.c)."""
+
+    # A held "Signing In…" spins its spinner: on Xvfb's software GL every frame
+    # costs so much that the main loop never gets to register the window with
+    # AT-SPI. Cairo is what bench/run draws with there too.
+    HELD = {"GSK_RENDERER": "cairo"}
+
+    def remember(self):
+        """Signs in once, so that the keyring holds the password, and quits."""
+        self.sign_in_if_asked()
+        qdharness.stop_process(self.app_proc)
+
+    def cancel(self):
+        """The Cancel button of the list's page while signing in: its name, then
+        its label ("…Cancel")."""
+        return qdui.find(self.page, "push button", timeout=30, predicate=lambda a:
+                         qdui.accessible_name(a).startswith(T["Cancel Signing In"]))
+
+    def wait_form(self):
+        """The sign-in form, shown and ready: its password field, empty."""
+        password = qdui.find(self.window, "text", T["Password"], timeout=30,
+                             predicate=qdui.is_sensitive)
+        self.assertEqual(qdui.text_of(password), "")
+        return password
+
+    def test_starts_straight_into_the_list(self):
+        import re
+        gateway.ingest("demo", "quarantine", "graymail", [message("Remembered start")])
+        self.remember()
+        before = len(session.app_log())
+        self.launch(env={"QD_BENCH": "1"})
+        self.open_folder("Quarantine")
+        qdui.find(self.page, "list item", timeout=30,
+                  predicate=lambda a: "Remembered start" in qdui.accessible_name(a))
+        self.shot("remembered-start")
+        drawn = qdharness.wait_for(lambda: re.search(r"^qd-bench: sign-in-shown (\S+)$",
+                                                     session.app_log()[before:], re.M),
+                                   20, "the window to say whether it drew the form")
+        self.assertEqual(float(drawn.group(1)), 0, "the sign-in form was drawn on the way")
+
+    def test_cancel_and_sign_out_while_signing_in(self):
+        with FaultProxy(lambda: gateway.url) as proxy:
+            session.set_setting("gateway-url", f"'{proxy.url}'")
+            self.remember()
+            self.assertIsNotNone(session.secret("gateway-password", proxy.url, "demo"))
+            # The gateway takes its time: the window stays signing in, its form
+            # busy meanwhile (as it was while it restored itself).
+            proxy.fault("POST", "/api/v1/session", "stall", seconds=30, times=1000)
+            self.launch(env=self.HELD)
+            self.open_folder("Quarantine")
+            cancel = self.cancel()
+            qdharness.wait_for(lambda: qdui.is_sensitive(cancel), 30, "Cancel, signing in")
+            qdui.wait_for_label(self.page, lambda t: t == T["Signing In…"], 10,
+                                "the list's page to say it is signing in")
+            self.assertFalse(qdui.is_sensitive(qdui.find(self.window, "text", T["Password"])))
+            self.shot("signing-in")
+
+            qdui.click(cancel)
+            self.wait_form()
+            # The form is back, so the main view's Cancel went with it.
+            qdharness.wait_for(lambda: not qdui.is_sensitive(cancel), 10, "Cancel to go")
+            # Cancelled is not signed out: the password stays for the next start.
+            self.assertIsNotNone(session.secret("gateway-password", proxy.url, "demo"))
+            qdharness.stop_process(self.app_proc)
+
+            self.launch(env=self.HELD)
+            self.open_folder("Quarantine")
+            qdharness.wait_for(lambda: qdui.is_sensitive(self.cancel()), 30,
+                               "Cancel, signing in")
+            qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
+            qdui.do_action(qdui.find(self.window, "menu item", T["Sign Out"]))
+            self.wait_form()
+            qdharness.wait_for(lambda: session.secret("gateway-password", proxy.url, "demo")
+                               is None, 20, "the remembered password to be forgotten")
+            self.assertEqual(session.setting("password-remembered"), "false")
+            qdharness.stop_process(self.app_proc)
+
+            # Nothing remembered now: the next start opens on the form, as before.
+            self.launch(env=self.HELD)
+            self.open_folder("Quarantine")
+            self.assertFalse(qdui.is_sensitive(self.cancel()))
+            self.wait_form()
+
+    def test_wrong_remembered_password_lands_on_the_form(self):
+        self.remember()
+        subprocess.run(["secret-tool", "store", "--label", "Quarantine Desk test",
+                        "xdg:schema", "io.github.quarantinedesk.QuarantineDesk.Secret",
+                        "kind", "gateway-password", "server", gateway.url, "user", "demo"],
+                       input=b"not-the-password", env=session.env, check=True, timeout=20)
+        self.assertEqual(session.secret("gateway-password", gateway.url, "demo"),
+                         "not-the-password")
+        self.launch()
+        qdui.wait_for_label(self.window, lambda t: t == T["wrong password"], 30,
+                            "the sign-in page to say the password is wrong")
+        password = self.wait_form()
+        self.open_folder("Quarantine")
+        self.assertFalse(qdui.is_sensitive(self.cancel()))
+        self.shot("remembered-wrong-password")
+        # Signed in again, the right password is remembered for the tests after this one.
+        qdui.set_text(password, "demo")
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+        self.open_folder("Quarantine")
+        self.wait_count(lambda text: text is not None)
+
+
 MAILBOX_PASSWORD = "mailbox-Secret-1"
 
 
@@ -619,6 +735,13 @@ class MailboxJunk(MailboxTest):
     def test_wrong_mailbox_password_says_so_and_keeps_the_form(self):
         session.set_setting("gateway-url", "")
         self.connect_mailbox("alone")
+        # A person typing the password: none remembered from another test, or
+        # the window would sign in by itself and never show the form.
+        subprocess.run(["secret-tool", "clear", "kind", "imap-password",
+                        "server", f"127.0.0.1:{self.dovecot.imap}", "user", "alone"],
+                       env=session.env, timeout=20)
+        self.assertIsNone(session.secret("imap-password", f"127.0.0.1:{self.dovecot.imap}",
+                                         "alone"))
         self.launch()
         mailbox = qdui.find(self.window, "text", T["Mailbox Password"], timeout=30)
         qdharness.wait_for(lambda: qdui.is_sensitive(mailbox), 30, "the sign-in page")
