@@ -1047,29 +1047,6 @@ get_raw_finish (QdItemSource  *source,
   return qd_task_finish_pointer (result, source, get_raw_async, error);
 }
 
-/* Finding by Message-ID: the API has no such lookup (the list cannot be
- * searched by it, §5.1), so nothing is found, which is no error. */
-static void
-find_async (QdItemSource        *source,
-            const char * const  *message_ids,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  g_autoptr(GTask) task = qd_task_new (source, find_async, cancellable, callback, user_data);
-
-  g_task_return_pointer (task, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
-                         (GDestroyNotify)g_hash_table_unref);
-}
-
-static GHashTable *
-find_finish (QdItemSource  *source,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  return qd_task_finish_pointer (result, source, find_async, error);
-}
-
 /* allow and block lists (§5.5, §5.6) */
 
 typedef struct
@@ -2041,8 +2018,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;
   iface->act_finish = act_finish;
-  iface->find_async = find_async;
-  iface->find_finish = find_finish;
 }
 
 /* signing in: one list call proves the credentials (§2, §3) */

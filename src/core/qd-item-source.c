@@ -197,6 +197,17 @@ qd_item_source_find_async (QdItemSource        *self,
 {
   g_return_if_fail (QD_IS_ITEM_SOURCE (self));
   g_return_if_fail (message_ids != NULL);
+
+  /* A source that cannot look up by Message-ID finds nothing: no error. */
+  if (QD_ITEM_SOURCE_GET_IFACE (self)->find_async == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, qd_item_source_find_async);
+      g_task_return_pointer (task, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+                             (GDestroyNotify)g_hash_table_unref);
+      return;
+    }
   QD_ITEM_SOURCE_GET_IFACE (self)->find_async (self, message_ids, cancellable, callback,
                                                user_data);
 }
@@ -208,5 +219,7 @@ qd_item_source_find_finish (QdItemSource  *self,
                             GError       **error)
 {
   g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  if (g_async_result_is_tagged (result, qd_item_source_find_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
   return QD_ITEM_SOURCE_GET_IFACE (self)->find_finish (self, result, error);
 }

@@ -93,6 +93,7 @@ struct _QdItemSourceInterface
   QdBatchResult   *(*act_finish)     (QdItemSource         *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+  /* Optional: without it, nothing is found. */
   void             (*find_async)     (QdItemSource         *self,
                                       const char * const   *message_ids,
                                       GCancellable         *cancellable,

@@ -1738,29 +1738,6 @@ act_finish (QdItemSource  *source,
   return qd_task_finish_pointer (result, source, act_async, error);
 }
 
-/* PMG cannot look up mail by Message-ID (the list carries none), so
- * nothing is found: an empty table, not an error. */
-static void
-find_async (QdItemSource        *source,
-            const char * const  *message_ids,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
-{
-  g_autoptr(GTask) task = qd_task_new (source, find_async, cancellable, callback, user_data);
-
-  g_task_return_pointer (task, g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
-                         (GDestroyNotify)g_hash_table_unref);
-}
-
-static GHashTable *
-find_finish (QdItemSource  *source,
-             GAsyncResult  *result,
-             GError       **error)
-{
-  return qd_task_finish_pointer (result, source, find_async, error);
-}
-
 /* sender lists (§6.8) */
 
 typedef struct
@@ -1980,8 +1957,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;
   iface->act_finish = act_finish;
-  iface->find_async = find_async;
-  iface->find_finish = find_finish;
 }
 
 static QdGatewayKind
