@@ -108,7 +108,13 @@ dispatch_cb (gpointer user_data)
   QdItemList *self = user_data;
 
   self->dispatch_id = 0;
-  load_more (self);
+  /* The wish may have been met meanwhile, by a page asked for another way
+   * (the main loop was busy before this idle could run): then nothing is
+   * asked, and "loading", which counted this dispatch, ends. */
+  if (self->has_wanted)
+    load_more (self);
+  if (self->cancellable == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
   return G_SOURCE_REMOVE;
 }
 
