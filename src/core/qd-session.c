@@ -105,6 +105,19 @@ qd_session_get_client (QdSession *self)
   return self->client;
 }
 
+/**
+ * qd_session_get_gateway:
+ *
+ * The gateway signed in to, whichever kind it is; %NULL without one.
+ * Prefer it to qd_session_get_client (), which has our own API only.
+ */
+QdGateway *
+qd_session_get_gateway (QdSession *self)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), NULL);
+  return self->client != NULL ? QD_GATEWAY (self->client) : NULL;
+}
+
 QdAccount *
 qd_session_get_account (QdSession *self)
 {

@@ -28,6 +28,7 @@ G_DECLARE_FINAL_TYPE (QdSession, qd_session, QD, SESSION, GObject)
 
 QdSession     *qd_session_new              (GSettings           *settings);
 QdApiClient   *qd_session_get_client       (QdSession           *self);
+QdGateway     *qd_session_get_gateway      (QdSession           *self);
 QdAccount     *qd_session_get_account      (QdSession           *self);
 QdGatewayInfo *qd_session_get_info         (QdSession           *self);
 gboolean       qd_session_get_signed_in    (QdSession           *self);
