@@ -16,9 +16,12 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "qd-api-client.h"
+#include "qd-cloud-client.h"
 #include "qd-error.h"
 #include "qd-gateway-detect.h"
 #include "qd-json.h"
+#include "qd-pmg-client.h"
 #include "qd-task-private.h"
 
 #define PMG_PORT 8006
@@ -255,4 +258,54 @@ qd_gateway_detect_kind_finish (GAsyncResult   *result,
   if (base_url != NULL)
     *base_url = g_strdup (g_object_get_data (G_OBJECT (result), "qd-base-url"));
   return TRUE;
+}
+
+/**
+ * qd_gateway_new_for_kind:
+ * @kind: the kind, as detected or as the person chose it
+ * @base_url: the gateway's address
+ * @ca_file: (nullable): a PEM file of another authority to trust, or %NULL
+ * @error: the sentence for a malformed address or an unreadable @ca_file
+ *
+ * A client of @kind for @base_url, not signed in yet.  What only one kind
+ * has (PMG's pinned certificate, a sign-in link) is set on the client
+ * itself afterwards.
+ *
+ * Returns: (transfer full) (nullable): the gateway
+ */
+QdGateway *
+qd_gateway_new_for_kind (QdGatewayKind   kind,
+                         const char     *base_url,
+                         const char     *ca_file,
+                         GError        **error)
+{
+  g_autoptr(GObject) client = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  switch (kind)
+    {
+    case QD_GATEWAY_KIND_QD:
+      client = G_OBJECT (qd_api_client_new (base_url, error));
+      if (client != NULL && ca_file != NULL && *ca_file != '\0')
+        ok = qd_api_client_set_ca_file (QD_API_CLIENT (client), ca_file, error);
+      break;
+    case QD_GATEWAY_KIND_PMG:
+      client = G_OBJECT (qd_pmg_client_new (base_url, error));
+      if (client != NULL && ca_file != NULL && *ca_file != '\0')
+        ok = qd_pmg_client_set_ca_file (QD_PMG_CLIENT (client), ca_file, error);
+      break;
+    case QD_GATEWAY_KIND_CLOUD:
+      client = G_OBJECT (qd_cloud_client_new (base_url, error));
+      if (client != NULL && ca_file != NULL && *ca_file != '\0')
+        ok = qd_cloud_client_set_ca_file (QD_CLOUD_CLIENT (client), ca_file, error);
+      break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+  if (client == NULL || !ok)
+    return NULL;
+  return QD_GATEWAY (g_steal_pointer (&client));
 }

@@ -1,4 +1,4 @@
-/* qd-gateway-detect.h — which kind of gateway an address is, asked without signing in
+/* qd-gateway-detect.h — which kind of gateway an address is, asked without signing in, and a client of that kind
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +20,11 @@ void     qd_gateway_detect_kind_async       (const char           *url,
 gboolean qd_gateway_detect_kind_finish      (GAsyncResult         *result,
                                              QdGatewayKind        *kind,
                                              char                **base_url,
+                                             GError              **error);
+
+QdGateway *qd_gateway_new_for_kind         (QdGatewayKind         kind,
+                                             const char           *base_url,
+                                             const char           *ca_file,
                                              GError              **error);
 
 G_END_DECLS
