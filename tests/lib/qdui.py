@@ -16,20 +16,32 @@ import pyatspi
 import qdharness
 
 
-def walk(acc, depth: int = 0) -> Iterator:
+def _walk_roles(acc, depth: int = 0) -> Iterator:
+    """(accessible, role name) under ACC, ACC first.  Every property read is
+    a D-Bus round trip (GTK 4.8 offers AT-SPI no cache): the role is read
+    once a node."""
     if acc is None or depth > 60:
         return
-    yield acc
+    try:
+        role = acc.getRoleName()
+    except Exception:  # gone while we looked: the window rebuilt that part
+        return
+    yield acc, role
     try:
         count = acc.childCount
-    except Exception:  # gone while we looked: the window rebuilt that part
+    except Exception:
         return
     for i in range(count):
         try:
             child = acc.getChildAtIndex(i)
         except Exception:  # the tree changes under us while the window works
             continue
-        yield from walk(child, depth + 1)
+        yield from _walk_roles(child, depth + 1)
+
+
+def walk(acc, depth: int = 0) -> Iterator:
+    for found, _ in _walk_roles(acc, depth):
+        yield found
 
 
 def application(name: str = "quarantine-desk", timeout: float = 30):
@@ -63,30 +75,27 @@ def accessible_name(acc) -> str:
     return MNEMONIC.sub("", name)
 
 
-def find_all(root, role: str, name: str | None = None,
-             predicate: Callable | None = None) -> list:
-    found = []
-    for acc in walk(root):
-        try:
-            if acc.getRoleName() != role:
-                continue
-        except Exception:
+def _matches(root, role: str, name: str | None, predicate: Callable | None) -> Iterator:
+    for acc, acc_role in _walk_roles(root):
+        if acc_role != role:
             continue
         if name is not None and accessible_name(acc) != name:
             continue
         if predicate is not None and not predicate(acc):
             continue
-        found.append(acc)
-    return found
+        yield acc
+
+
+def find_all(root, role: str, name: str | None = None,
+             predicate: Callable | None = None) -> list:
+    return list(_matches(root, role, name, predicate))
 
 
 def find(root, role: str, name: str | None = None, timeout: float = 20,
          predicate: Callable | None = None):
     """The first accessible of ROLE (and NAME) under ROOT, waiting for it."""
-    def look():
-        hits = find_all(root, role, name, predicate)
-        return hits[0] if hits else None
-    return qdharness.wait_for(look, timeout, f"a {role} named {name!r}")
+    return qdharness.wait_for(lambda: next(_matches(root, role, name, predicate), None),
+                              timeout, f"a {role} named {name!r}")
 
 
 def is_sensitive(acc) -> bool:

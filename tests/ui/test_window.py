@@ -1311,18 +1311,23 @@ class SignOutFromEachPage(WindowTest):
         qdui.do_action(qdui.find(self.window, "page tab", T["Submissions"]))
         time.sleep(1)
 
-    def main_menu_items(self):
-        """The names of the main menu's items, the menu opened and closed again."""
+    def open_main_menu(self):
+        """Opens the main menu; its items are found under the button that
+        holds it, not by walking the whole window."""
         button = qdui.find(self.window, "push button", T["Main menu"])
         qdui.do_action(button)
-        qdui.find(self.window, "menu item")
-        names = [qdui.accessible_name(a) for a in qdui.find_all(self.window, "menu item")]
+        return button
+
+    def main_menu_items(self):
+        """The names of the main menu's items, the menu opened and closed again."""
+        button = self.open_main_menu()
+        qdui.find(button, "menu item")
+        names = [qdui.accessible_name(a) for a in qdui.find_all(button, "menu item")]
         self.keys("Escape")
         return names
 
     def sign_out(self):
-        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
-        qdui.do_action(qdui.find(self.window, "menu item", T["Sign Out"]))
+        qdui.do_action(qdui.find(self.open_main_menu(), "menu item", T["Sign Out"]))
         password = qdui.find(self.window, "text", T["Password"], predicate=qdui.is_sensitive)
         self.assertEqual(qdui.text_of(password), "")
         # The sign-in page is shown: the menu no longer offers to sign out.
