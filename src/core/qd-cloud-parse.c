@@ -212,7 +212,7 @@ qd_cloud_parse_sender (const char  *text,
  * @listed_at: the time for an item without one
  * @info: (out): what the item's type and flags say beyond the item
  *
- * Returns: (transfer full) (nullable): the item, NULL without an id
+ * Returns: (transfer full) (nullable): the item, NULL without an id (or an empty one)
  */
 QdItem *
 qd_cloud_item_new (JsonNode        *node,
@@ -233,7 +233,8 @@ qd_cloud_item_new (JsonNode        *node,
   gint64 n;
 
   *info = (QdCloudItemInfo){ QD_CLOUD_GROUP_POLICY, FALSE, TRUE };
-  if (id == NULL)
+  /* An empty id names no mail an action could reach (found by fuzzing). */
+  if (id == NULL || *id == '\0')
     return NULL;
   type = qd_json_get_string (quarantine, "quarantine_type");
   if (type == NULL)

@@ -75,7 +75,10 @@ qd_pmg_parse_link (const char  *link_url,
   g_autofree char *value = NULL;
   char *base;
 
-  if (uri == NULL || g_uri_get_query (uri) == NULL ||
+  /* A link without a host ("https:/..//x?ticket=…" parses so) points
+   * nowhere, and GLib refuses to write it back out. */
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      g_uri_get_query (uri) == NULL ||
       (params = g_uri_parse_params (g_uri_get_query (uri), -1, "&", G_URI_PARAMS_NONE,
                                     NULL)) == NULL ||
       g_hash_table_lookup (params, "ticket") == NULL)

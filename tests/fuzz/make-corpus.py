@@ -339,9 +339,82 @@ def imap_utf7_corpus():
         write('imap-utf7', name, text)
 
 
+def pmg_json_corpus():
+    """Answers of PMG's quarantine API (specs/pmg-quarantine-api.md), report
+    links and tickets."""
+    entry = {"id": "C12R3456T1796600000", "time": 1796600000, "bytes": 20481,
+             "from": "\"Shop\" <news@shop.example>", "sender": "bounce@shop.example",
+             "envelope_sender": "bounce@shop.example", "receiver": "demo@example.com",
+             "subject": "週末限定セール", "spamlevel": 7,
+             "spaminfo": [{"name": "BAYES_99", "score": 3.5, "desc": "Bayes spam probability"},
+                          {"name": "URIBL_BLOCKED", "score": 0.001, "desc": "ADMINISTRATOR"}]}
+    pmg8 = dict(entry, id="C1R2T3")
+    pmg9 = dict(entry, **{"score-positive": 9.5, "score-negative": -1.25})
+    del pmg9["spamlevel"]
+    write('pmg-json', 'spam-list', json.dumps({"data": [entry, pmg8, pmg9]}))
+    write('pmg-json', 'one-mail', json.dumps({"data": entry}))
+    write('pmg-json', 'bad-entries', json.dumps(
+        {"data": [{"id": "C1R2", "time": 1}, {"id": "C1R2T3"}, {"time": "soon"}, 7, None,
+                  {"id": "C" + "9" * 70 + "R1T1", "time": 1}]}))
+    write('pmg-json', 'error', json.dumps(
+        {"data": None, "message": "permission denied - invalid PVE ticket\n",
+         "errors": {"id": "value does not match the regex pattern"}}))
+    write('pmg-json', 'link',
+          'https://pmg.example.com:8006/quarantine?ticket=PMGQUAR%3Ademo%40example.com'
+          '%3A6B2E3A80%3A%3AQ2hhbGxlbmdl&cselect=C12R3456T1796600000&action=deliver')
+    write('pmg-json', 'link-twice-encoded',
+          'https://pmg.example.com/quarantine?ticket=PMGQUAR%253Ademo%2540example.com'
+          '%253A6B2E3A80%253A%253AQ2hh')
+    write('pmg-json', 'ticket', 'PMGQUAR:demo@example.com:6B2E3A80::c2lnbmF0dXJl')
+    write('pmg-json', 'fingerprint',
+          'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:'
+          'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89')
+
+
+def cloud_json_corpus():
+    """Answers of the cloud Email Quarantine API
+    (specs/symantec-email-quarantine-api.md), its unknowns included."""
+    mail = {"id": "5f1e2d3c-aaaa-bbbb-cccc-0123456789ab",
+            "metadata": {"email_date_received": 1796600000000,
+                         "quarantine_info": {"rules": ["Newsletter"], "direction": "inbound",
+                                             "quarantine_type": "NEWSLETTER"},
+                         "email_is_viewed": False, "email_is_released": False,
+                         "quarantine_reason": "newsletter", "service_type": "ess",
+                         "email_sender": "Shop <news@shop.example>",
+                         "email_envelope_sender": "bounce@shop.example",
+                         "email_subject": "Weekly deals", "email_size": 20481,
+                         "email_envelope_recipient": "demo@example.com",
+                         "master_recipient": "demo@example.com", "user_id": 42},
+            "actions": {"preview_message": True, "release_message": True,
+                        "delete_message": True}}
+    as_strings = json.loads(json.dumps(mail))
+    as_strings["id"] = 12345
+    as_strings["metadata"]["email_date_received"] = "1796600000000"
+    as_strings["metadata"]["email_size"] = "20481"
+    as_strings["metadata"]["quarantine_info"]["quarantine_type"] = "SOMETHING_NEW"
+    write('cloud-json', 'mail-list', json.dumps(
+        {"mail_list": [mail, as_strings, {"metadata": {}}, {"id": ""}, None],
+         "end": 2, "total": "3"}))
+    write('cloud-json', 'preview', json.dumps(
+        {"details": {"subject": "Weekly deals", "from": "Shop <news@shop.example>",
+                     "to": ["demo@example.com"], "date": 1796600000000,
+                     "body": "<p>Hello <img src=https://track.example/p.gif></p>",
+                     "attachments": [{"name": "invoice.pdf.exe", "size": 1200},
+                                     {"name": None}]}}))
+    write('cloud-json', 'senders', json.dumps(
+        {"items": [{"id": 1, "value": "news@shop.example", "date_created": 1796600000000},
+                   {"id": "2", "value": "*@bulk.example"}, {"value": ""}, "x"],
+         "total": 2}))
+    write('cloud-json', 'error', json.dumps(
+        {"error": "invalid_request", "message": "page_size is at most 1000"}))
+    write('cloud-json', 'bare-list', json.dumps([mail]))
+
+
 if __name__ == '__main__':
     mail_corpora()
     receipt_date_corpus()
     api_json_corpus()
     smtp_corpus()
     imap_utf7_corpus()
+    pmg_json_corpus()
+    cloud_json_corpus()

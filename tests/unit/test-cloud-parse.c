@@ -107,6 +107,7 @@ test_items (void)
   g_autoptr(JsonNode) unknown = node_of ("{\"id\": \"u\", \"metadata\": {\"quarantine_info\": "
                                          "{\"quarantine_type\": \"XYZ\"}}}");
   g_autoptr(JsonNode) no_id = node_of ("{\"metadata\": {}}");
+  g_autoptr(JsonNode) empty_id = node_of ("{\"id\": \"\", \"metadata\": {}}");
   g_autoptr(QdItem) item = NULL;
   g_autoptr(QdItem) none = NULL;
   QdCloudItemInfo info;
@@ -144,6 +145,9 @@ test_items (void)
   g_assert_cmpstr (qd_item_get_policy_rule (item), ==, "XYZ");
 
   none = qd_cloud_item_new (no_id, listed, &info);
+  g_assert_null (none);
+  /* an empty id names nothing an action could reach (found by fuzzing) */
+  none = qd_cloud_item_new (empty_id, listed, &info);
   g_assert_null (none);
 }
 
