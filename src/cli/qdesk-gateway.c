@@ -83,6 +83,26 @@ detect_in_child (const char     *url,
   return TRUE;
 }
 
+/* Plain HTTP only on this computer: elsewhere nothing is sent, not even a
+ * probe, and our client says why (QD_ERROR_INSECURE_URL). */
+static gboolean
+may_probe (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0)
+    return TRUE;
+  host = g_uri_get_host (uri);
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 /**
  * qdesk_resolve_kind:
  *
@@ -114,7 +134,7 @@ qdesk_resolve_kind (QdeskContext   *ctx,
         *kind = QD_GATEWAY_KIND_QD;
       return TRUE;
     }
-  if (!detect_in_child (ctx->gateway_url, kind, &base_url))
+  if (!may_probe (ctx->gateway_url) || !detect_in_child (ctx->gateway_url, kind, &base_url))
     {
       /* Our own client then says what is wrong with the address (not
        * reached, refused certificate…) as it did before there were kinds. */
@@ -152,7 +172,7 @@ qdesk_gateway_new (QdeskContext   *ctx,
   if (ctx->fingerprint != NULL && kind != QD_GATEWAY_KIND_PMG)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("--accept-fingerprint accepts the own certificate of a Proxmox Mail "
+                           _("--accept-fingerprint is for the own certificate of a Proxmox Mail "
                              "Gateway; for this gateway, give its certificate authority with "
                              "--ca-file."));
       return NULL;

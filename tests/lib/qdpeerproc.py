@@ -73,6 +73,7 @@ class PeerProcess:
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()
             self.proc.wait()
+        self.proc.stdout.close()
         self.proc = None
 
 
