@@ -250,7 +250,7 @@ module.CloudSim._release = release
         self.assertEqual(len(refused), 1)
 
     def test_401_in_the_middle_of_a_listing(self):
-        self.mails(self.user, [1 + n * 0.1 for n in range(450)])
+        self.mails(self.user, [1 + n * 0.01 for n in range(1200)])
         self.peer.run("""
 calls = []
 original = module.CloudSim._list_mails
@@ -264,7 +264,7 @@ module.CloudSim._list_mails = list_mails
         proc = self.qdesk("list", "--all", expect=EXIT_SESSION)
         self.assertTrue(proc.stderr.decode().startswith("qdesk: "), proc.stderr.decode())
         rows = [line for line in proc.stdout.decode().splitlines() if "Offer" in line]
-        self.assertEqual(len(rows), 400, "the two pages before the refusal are shown")
+        self.assertEqual(len(rows), 1000, "the two pages before the refusal are shown")
 
     def test_malformed_answers_give_a_sentence(self):
         ids = self.mails(self.user, [1, 2])
