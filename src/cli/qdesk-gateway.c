@@ -139,9 +139,8 @@ qdesk_resolve_kind (QdeskContext   *ctx,
       /* Our own client then says what is wrong with the address (not
        * reached, refused certificate…) as it did before there were kinds. */
       *kind = QD_GATEWAY_KIND_QD;
-      return TRUE;
     }
-  if (base_url != NULL)
+  else if (base_url != NULL)
     {
       g_free (ctx->gateway_url);
       ctx->gateway_url = g_steal_pointer (&base_url);

@@ -250,11 +250,11 @@ qdesk_check_filters (QdeskContext  *ctx,
 
 /* Pages of a source of any kind, one after the other, handed to @each in
  * this thread.  Proxmox Mail Gateway answers a whole day per request, and
- * a page that ends inside a day asks for that day again: its pages are
- * large, so that a week of 20 000 messages costs about the eight
- * requests of its windows (bench/run --pmg). */
+ * a page that ends inside a day asks for that day again: --all takes it in
+ * one page, so that a week costs the eight requests of its windows
+ * (bench/pmg). */
 #define SOURCE_PAGE     500
-#define PMG_SOURCE_PAGE 5000
+#define PMG_SOURCE_PAGE G_MAXINT
 
 static gboolean
 for_each_source_page (QdeskContext  *ctx,

@@ -202,7 +202,9 @@ token_changed_cb (QdApiClient *client,
  * qdesk_connect:
  * @need_session: whether the command acts as the signed-in user
  *
- * A client for the configured gateway, with the stored session.
+ * A client for the configured gateway, with the stored session.  For a
+ * gateway of another kind, the error (G_IO_ERROR_NOT_SUPPORTED, a usage
+ * error) says that the command needs ours.
  */
 QdApiClient *
 qdesk_connect (QdeskContext  *ctx,
@@ -211,7 +213,6 @@ qdesk_connect (QdeskContext  *ctx,
 {
   g_autoptr(QdApiClient) client = NULL;
   const char *timeout = g_getenv ("QD_HTTP_TIMEOUT");
-
   QdGatewayKind kind;
 
   if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
