@@ -200,11 +200,17 @@ qdesk_gateway_new (QdeskContext   *ctx,
   if (kind != QD_GATEWAY_KIND_PMG)
     return g_steal_pointer (&gateway);
 
-  /* The certificate accepted now, else the one accepted at login. */
+  /* The certificate accepted now, else the one accepted at login for this
+   * address (a link may name another gateway than the one remembered). */
   if (ctx->fingerprint != NULL)
     fingerprint = g_strdup (ctx->fingerprint);
-  else if (qdesk_gateway_is_remembered (ctx))
-    fingerprint = g_settings_get_string (ctx->settings, "gateway-fingerprint");
+  else
+    {
+      g_autofree char *remembered = g_settings_get_string (ctx->settings, "gateway-url");
+
+      if (g_strcmp0 (remembered, qd_gateway_get_base_url (gateway)) == 0)
+        fingerprint = g_settings_get_string (ctx->settings, "gateway-fingerprint");
+    }
   if (!qd_pmg_client_set_pinned_fingerprint (QD_PMG_CLIENT (gateway), fingerprint, &local_error))
     {
       /* A typing mistake on the command line: a usage error. */
