@@ -67,6 +67,29 @@ summary_text (QdActions action,
     }
 }
 
+/* What a gateway of another kind cannot do with held messages is said
+ * in one sentence, before anything is done. */
+static int
+check_action (QdeskContext *ctx,
+              const char   *command,
+              QdActions     action,
+              gboolean      approve)
+{
+  QdFolder folder = action == QD_ACTION_MOVE_TO_INBOX ? QD_FOLDER_JUNK : QD_FOLDER_QUARANTINE;
+  QdItemSource *source = qd_gateway_get_source (ctx->gateway, folder);
+  QdActions can = source != NULL ? qd_item_source_get_actions (source) : QD_ACTION_NONE;
+
+  if (source == NULL && folder == QD_FOLDER_JUNK)
+    return qdesk_cannot (command, _("this gateway keeps no Junk folder to move messages out "
+                                    "of."));
+  if (!(can & action))
+    return qdesk_cannot (command, _("this gateway cannot do this with held messages."));
+  if (approve && !(can & QD_ACTION_APPROVE_SENDER))
+    return qdesk_cannot (command, _("--approve-sender: this gateway keeps no approved "
+                                    "senders."));
+  return QDESK_EXIT_OK;
+}
+
 static int
 run_action (QdeskContext *ctx,
             const char   *command,
@@ -100,17 +123,27 @@ run_action (QdeskContext *ctx,
     return qdesk_usage_error (command, _("give either ids or --all-matching, not both"));
   if (!all_matching && argc < 2)
     return qdesk_usage_error (command, _("give the ids of the messages, or --all-matching"));
-  if (qdesk_connect (ctx, TRUE, &error) == NULL)
-    return qdesk_fail (error);
+  if (qdesk_connect_gateway (ctx, TRUE, &error) == NULL)
+    return qdesk_fail_gateway (ctx, error);
+  if (ctx->client == NULL)
+    {
+      int status = check_action (ctx, command, action, approve);
+
+      if (status != QDESK_EXIT_OK)
+        return status;
+    }
 
   if (all_matching)
     {
       g_autoptr(QdQuery) query = NULL;
+      int status;
 
       if (!qdesk_filter_build (&query, &error))
         return qdesk_usage_error (command, error->message);
       if (action == QD_ACTION_MOVE_TO_INBOX)
         qd_query_set_folder (query, QD_FOLDER_JUNK);
+      if ((status = qdesk_check_filters (ctx, command, query)) != QDESK_EXIT_OK)
+        return status;
       ids = qdesk_collect_ids (ctx, query, &error);
       if (ids == NULL)
         return qdesk_fail (error);
@@ -121,12 +154,36 @@ run_action (QdeskContext *ctx,
         }
     }
   else
-    ids = g_strdupv (argv + 1);
+    {
+      ids = g_strdupv (argv + 1);
+      /* The cloud API's calls take ids alone: the client learns from a
+       * listing what each message allows and who sent it. */
+      if (qd_gateway_get_kind (ctx->gateway) == QD_GATEWAY_KIND_CLOUD)
+        {
+          g_autoptr(QdQuery) everything = qd_query_new (QD_FOLDER_QUARANTINE);
+          g_auto(GStrv) listed = qdesk_collect_ids (ctx, everything, &error);
+
+          if (listed == NULL)
+            return qdesk_fail (error);
+        }
+    }
 
   signal_source = g_unix_signal_add (SIGINT, interrupt_cb, cancellable);
-  qd_api_client_act_async (ctx->client, action, (const char * const *)ids, approve, progress_cb,
-                           &progress, cancellable, qd_async_wait_result_cb, &result);
-  batch = qd_api_client_act_finish (ctx->client, qd_async_wait (&result), &error);
+  if (ctx->client != NULL)
+    {
+      qd_api_client_act_async (ctx->client, action, (const char * const *)ids, approve,
+                               progress_cb, &progress, cancellable, qd_async_wait_result_cb,
+                               &result);
+      batch = qd_api_client_act_finish (ctx->client, qd_async_wait (&result), &error);
+    }
+  else
+    {
+      QdItemSource *source = qd_gateway_get_source (ctx->gateway, QD_FOLDER_QUARANTINE);
+
+      qd_item_source_act_async (source, action, (const char * const *)ids, approve, progress_cb,
+                                &progress, cancellable, qd_async_wait_result_cb, &result);
+      batch = qd_item_source_act_finish (source, qd_async_wait (&result), &error);
+    }
   g_source_remove (signal_source);
   if (progress.on_terminal)
     g_printerr ("\n");
@@ -189,16 +246,18 @@ qdesk_cmd_senders (QdeskContext  *ctx,
   if (argc != 2 && !(argc == 4 && (g_str_equal (argv[2], "add") ||
                                    g_str_equal (argv[2], "remove"))))
     return qdesk_usage_error ("senders", _("use “add ADDRESS” or “remove ADDRESS”"));
-  if (qdesk_connect (ctx, TRUE, &error) == NULL)
-    return qdesk_fail (error);
+  if (qdesk_connect_gateway (ctx, TRUE, &error) == NULL)
+    return qdesk_fail_gateway (ctx, error);
+  if (!(qd_gateway_get_capabilities (ctx->gateway) & QD_GATEWAY_CAN_SENDER_LISTS))
+    return qdesk_cannot ("senders", _("this gateway keeps no sender lists."));
 
   if (argc == 4)
     {
       gboolean add = g_str_equal (argv[2], "add");
 
-      qd_api_client_change_sender_async (ctx->client, list, argv[3], add, NULL,
-                                         qd_async_wait_result_cb, &result);
-      if (!qd_api_client_change_sender_finish (ctx->client, qd_async_wait (&result), &error))
+      qd_gateway_change_sender_async (ctx->gateway, list, argv[3], add, NULL,
+                                      qd_async_wait_result_cb, &result);
+      if (!qd_gateway_change_sender_finish (ctx->gateway, qd_async_wait (&result), &error))
         return qdesk_fail (error);
       if (add)
         g_print (list == QD_SENDER_LIST_APPROVED ? _("%s is now an approved sender.\n")
@@ -208,11 +267,11 @@ qdesk_cmd_senders (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_api_client_list_senders_async (ctx->client, list, NULL, qd_async_wait_result_cb, &result);
+  qd_gateway_list_senders_async (ctx->gateway, list, NULL, qd_async_wait_result_cb, &result);
   {
-    g_autoptr(GPtrArray) senders = qd_api_client_list_senders_finish (ctx->client,
-                                                                      qd_async_wait (&result),
-                                                                      &error);
+    g_autoptr(GPtrArray) senders = qd_gateway_list_senders_finish (ctx->gateway,
+                                                                   qd_async_wait (&result),
+                                                                   &error);
 
     if (senders == NULL)
       return qdesk_fail (error);

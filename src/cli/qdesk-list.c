@@ -218,6 +218,82 @@ qdesk_limit_count (const QdeskLimit *limit)
   return limit->all ? 0 : limit->limit > 0 ? (guint)limit->limit : 50;
 }
 
+/**
+ * qdesk_check_filters:
+ *
+ * For a gateway of another kind than ours, which asks its source what it
+ * can do: a folder it does not keep, or a filter it cannot apply, is said
+ * in one sentence as a usage error.
+ *
+ * Returns: QDESK_EXIT_OK, or the status of the refusal
+ */
+int
+qdesk_check_filters (QdeskContext  *ctx,
+                     const char    *command,
+                     const QdQuery *query)
+{
+  QdItemSource *source;
+  QdSourceFeatures features;
+
+  if (ctx->client != NULL)
+    return QDESK_EXIT_OK;
+  source = qd_gateway_get_source (ctx->gateway, qd_query_get_folder (query));
+  if (source == NULL)
+    return qdesk_cannot (command, _("--folder junk: this gateway keeps no Junk folder."));
+  features = qd_item_source_get_features (source);
+  if (qd_query_get_reasons (query) != 0 && !(features & QD_SOURCE_FEATURE_FILTER_REASON))
+    return qdesk_cannot (command, _("--reason: this gateway cannot filter by reason."));
+  if (qd_query_get_categories (query) != 0 && !(features & QD_SOURCE_FEATURE_FILTER_CATEGORY))
+    return qdesk_cannot (command, _("--category: this gateway cannot filter by category."));
+  return QDESK_EXIT_OK;
+}
+
+/* Pages of a source of any kind, one after the other, handed to @each in
+ * this thread.  Proxmox Mail Gateway answers a whole day per request, and
+ * a page that ends inside a day asks for that day again: --all takes it in
+ * one page, so that a week costs the eight requests of its windows
+ * (bench/pmg). */
+#define SOURCE_PAGE     500
+#define PMG_SOURCE_PAGE G_MAXINT
+
+static gboolean
+for_each_source_page (QdeskContext  *ctx,
+                      QdQuery       *query,
+                      guint          max,
+                      GFunc          each,
+                      gpointer       data,
+                      GError       **error)
+{
+  QdItemSource *source = qd_gateway_get_source (ctx->gateway, qd_query_get_folder (query));
+  g_autofree char *cursor = NULL;
+  guint page_size = qd_gateway_get_kind (ctx->gateway) == QD_GATEWAY_KIND_PMG
+                    ? PMG_SOURCE_PAGE : SOURCE_PAGE;
+  guint got = 0;
+
+  g_return_val_if_fail (source != NULL, FALSE);
+  do
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      QdItemPage *page;
+      guint want = max == 0 ? page_size : MIN (page_size, max - got);
+
+      qd_item_source_list_async (source, query, cursor, want, NULL, qd_async_wait_result_cb,
+                                 &result);
+      page = qd_item_source_list_finish (source, qd_async_wait (&result), error);
+      if (page == NULL)
+        return FALSE;
+      got += page->items->len;
+      g_free (cursor);
+      cursor = g_strdup (page->next_cursor);
+      /* A page without items but with a cursor would go round for ever. */
+      if (page->items->len == 0)
+        g_clear_pointer (&cursor, g_free);
+      each (page, data);
+    }
+  while (cursor != NULL && (max == 0 || got < max));
+  return TRUE;
+}
+
 static void
 push_page (QdItemPage *page,
            gpointer    pool)
@@ -240,9 +316,12 @@ for_each_page (QdeskContext  *ctx,
 {
   g_autoptr(GAsyncResult) result = NULL;
   /* One thread: a GThreadPool of one takes its queue first in, first out. */
-  GThreadPool *pool = g_thread_pool_new (each, data, 1, TRUE, NULL);
+  GThreadPool *pool;
   gboolean ok;
 
+  if (ctx->client == NULL)
+    return for_each_source_page (ctx, query, max, each, data, error);
+  pool = g_thread_pool_new (each, data, 1, TRUE, NULL);
   qd_api_client_list_pages_async (ctx->client, query, max, push_page, pool, NULL,
                                   qd_async_wait_result_cb, &result);
   ok = qd_api_client_list_pages_finish (ctx->client, qd_async_wait (&result), error);
@@ -358,8 +437,10 @@ qdesk_cmd_list (QdeskContext  *ctx,
     return qdesk_usage_error ("list", error->message);
   /* Listing asks /info for the page size first. */
   ctx->want_info = TRUE;
-  if (qdesk_connect (ctx, TRUE, &error) == NULL)
-    return qdesk_fail (error);
+  if (qdesk_connect_gateway (ctx, TRUE, &error) == NULL)
+    return qdesk_fail_gateway (ctx, error);
+  if ((status = qdesk_check_filters (ctx, "list", query)) != QDESK_EXIT_OK)
+    return status;
 
   out.ctx = ctx;
   if (!for_each_page (ctx, query, qdesk_limit_count (&limit), print_page, &out, &error))
@@ -396,9 +477,17 @@ qdesk_collect_ids (QdeskContext  *ctx,
                    GError       **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  QdItemSource *source;
 
-  qd_api_client_list_ids_async (ctx->client, query, NULL, qd_async_wait_result_cb, &result);
-  return qd_api_client_list_ids_finish (ctx->client, qd_async_wait (&result), error);
+  if (ctx->client != NULL)
+    {
+      qd_api_client_list_ids_async (ctx->client, query, NULL, qd_async_wait_result_cb, &result);
+      return qd_api_client_list_ids_finish (ctx->client, qd_async_wait (&result), error);
+    }
+  source = qd_gateway_get_source (ctx->gateway, qd_query_get_folder (query));
+  g_return_val_if_fail (source != NULL, NULL);
+  qd_item_source_list_ids_async (source, query, NULL, qd_async_wait_result_cb, &result);
+  return qd_item_source_list_ids_finish (source, qd_async_wait (&result), error);
 }
 
 static void
@@ -409,6 +498,27 @@ print_field (const char *label,
 
   if (value != NULL && value[0] != '\0')
     g_print ("%s%s\n", cell, value);
+}
+
+/* Attachments, what was not loaded, and the text. */
+static void
+print_view_rest (QdMessageView *view)
+{
+  for (guint i = 0; i < view->attachments->len; i++)
+    {
+      QdAttachment *a = g_ptr_array_index (view->attachments, i);
+      g_autofree char *size = qd_format_size (a->size);
+      g_autofree char *line = g_strdup_printf ("%s (%s, %s)", a->filename[0] ? a->filename : "—",
+                                               a->content_type, size);
+
+      print_field (i == 0 ? _("Attachments:") : "", line);
+    }
+  if (view->n_remote > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "(%u remote image or resource was not loaded.)\n",
+                          "(%u remote images or resources were not loaded.)\n",
+                          view->n_remote), view->n_remote);
+  g_print ("\n%s\n", view->text);
 }
 
 int
@@ -430,16 +540,23 @@ qdesk_cmd_show (QdeskContext  *ctx,
   g_autoptr(QdMessageView) view = NULL;
   g_autofree char *received = NULL;
   g_autofree char *held = NULL;
+  g_autofree char *rules = NULL;
+  const char *rule;
+  QdItemSource *source;
 
   if (!qdesk_parse ("show", _("ID"), entries, &argc, &argv))
     return QDESK_EXIT_USAGE;
   if (argc != 2)
     return qdesk_usage_error ("show", _("give one message id"));
-  if (qdesk_connect (ctx, TRUE, &error) == NULL)
-    return qdesk_fail (error);
+  if (qdesk_connect_gateway (ctx, TRUE, &error) == NULL)
+    return qdesk_fail_gateway (ctx, error);
+  if (raw && !(qd_gateway_get_capabilities (ctx->gateway) & QD_GATEWAY_CAN_RAW))
+    return qdesk_cannot ("show", _("--raw: this gateway gives a preview of the message, not "
+                                   "the original."));
 
-  qd_api_client_get_raw_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &raw_result);
-  bytes = qd_api_client_get_raw_finish (ctx->client, qd_async_wait (&raw_result), &error);
+  source = qd_gateway_get_source (ctx->gateway, QD_FOLDER_QUARANTINE);
+  qd_item_source_get_raw_async (source, argv[1], NULL, qd_async_wait_result_cb, &raw_result);
+  bytes = qd_item_source_get_raw_finish (source, qd_async_wait (&raw_result), &error);
   if (bytes == NULL)
     return qdesk_fail (error);
   if (raw)
@@ -453,20 +570,49 @@ qdesk_cmd_show (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_api_client_get_item_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb, &item_result);
-  item = qd_api_client_get_item_finish (ctx->client, qd_async_wait (&item_result), &error);
-  if (item == NULL)
+  /* Why it is held, where the kind says it of one message; the cloud API
+   * says it only in listings. */
+  if (ctx->client != NULL)
+    {
+      qd_api_client_get_item_async (ctx->client, argv[1], NULL, qd_async_wait_result_cb,
+                                    &item_result);
+      item = qd_api_client_get_item_finish (ctx->client, qd_async_wait (&item_result), &error);
+    }
+  else if (QD_IS_PMG_CLIENT (ctx->gateway))
+    {
+      qd_pmg_client_get_item_async (QD_PMG_CLIENT (ctx->gateway), argv[1], NULL,
+                                    qd_async_wait_result_cb, &item_result);
+      item = qd_pmg_client_get_item_finish (QD_PMG_CLIENT (ctx->gateway),
+                                            qd_async_wait (&item_result), &error);
+    }
+  if (item == NULL && error != NULL)
     return qdesk_fail (error);
 
   view = qd_message_view_new (bytes);
+  if (item == NULL)
+    {
+      print_field (_("From:"), view->from);
+      print_field (_("Reply-To:"), view->reply_to);
+      print_field (_("To:"), view->to);
+      print_field (_("Cc:"), view->cc);
+      print_field (_("Subject:"), view->subject);
+      print_view_rest (view);
+      return QDESK_EXIT_OK;
+    }
   received = qdesk_format_time (qd_item_get_received_at (item));
+  /* PMG names no policy rule: the spam rules it matched stand for it. */
+  rule = qd_item_get_policy_rule (item);
+  if (rule == NULL && qd_item_get_rules (item) != NULL)
+    rule = rules = g_strjoinv (", ", (GStrv)qd_item_get_rules (item));
+  if (rule == NULL)
+    rule = "—";
   if (qd_item_get_category (item) != QD_CATEGORY_NONE)
     held = g_strdup_printf ("%s: %s — %s (%.1f)", qd_reason_get_label (qd_item_get_reason (item)),
                             qd_category_get_label (qd_item_get_category (item)),
-                            qd_item_get_policy_rule (item), qd_item_get_score (item));
+                            rule, qd_item_get_score (item));
   else
     held = g_strdup_printf ("%s — %s (%.1f)", qd_reason_get_label (qd_item_get_reason (item)),
-                            qd_item_get_policy_rule (item), qd_item_get_score (item));
+                            rule, qd_item_get_score (item));
 
   print_field (_("From:"), view->from);
   print_field (_("Sender:"), qd_item_get_envelope_sender (item));
@@ -476,20 +622,6 @@ qdesk_cmd_show (QdeskContext  *ctx,
   print_field (_("Received:"), received);
   print_field (_("Subject:"), view->subject);
   print_field (_("Held as:"), held);
-  for (guint i = 0; i < view->attachments->len; i++)
-    {
-      QdAttachment *a = g_ptr_array_index (view->attachments, i);
-      g_autofree char *size = qd_format_size (a->size);
-      g_autofree char *line = g_strdup_printf ("%s (%s, %s)", a->filename[0] ? a->filename : "—",
-                                               a->content_type, size);
-
-      print_field (i == 0 ? _("Attachments:") : "", line);
-    }
-  if (view->n_remote > 0)
-    g_print (g_dngettext (GETTEXT_PACKAGE,
-                          "(%u remote image or resource was not loaded.)\n",
-                          "(%u remote images or resources were not loaded.)\n",
-                          view->n_remote), view->n_remote);
-  g_print ("\n%s\n", view->text);
+  print_view_rest (view);
   return QDESK_EXIT_OK;
 }

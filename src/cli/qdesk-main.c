@@ -86,6 +86,19 @@ print_help (FILE *out)
              "\n"
              "Exit status: 0 success, 1 some messages failed, 2 usage error,\n"
              "3 sign-in or session problem, 4 network or certificate problem.\n"));
+  fprintf (out, "\n%s",
+           _("Gateways: --gateway-kind qd|pmg|symantec says which kind the gateway is\n"
+             "(Quarantine Desk, Proxmox Mail Gateway, the cloud Email Quarantine API);\n"
+             "without it, the kind login found is used. --accept-fingerprint SHA256\n"
+             "accepts a Proxmox Mail Gateway’s own certificate. “login --link URL”\n"
+             "signs in with the link of a Proxmox Mail Gateway spam report.\n"));
+}
+
+/* What the gateway's kind cannot do is a usage error: see qdesk_connect (). */
+static gboolean
+is_not_for_this_kind (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
 }
 
 /**
@@ -97,6 +110,8 @@ print_help (FILE *out)
 int
 qdesk_exit_status (const GError *error)
 {
+  if (is_not_for_this_kind (error))
+    return QDESK_EXIT_USAGE;
   if (error->domain != QD_ERROR)
     return QDESK_EXIT_PARTIAL;
   switch (error->code)
@@ -187,7 +202,9 @@ token_changed_cb (QdApiClient *client,
  * qdesk_connect:
  * @need_session: whether the command acts as the signed-in user
  *
- * A client for the configured gateway, with the stored session.
+ * A client for the configured gateway, with the stored session.  For a
+ * gateway of another kind, the error (G_IO_ERROR_NOT_SUPPORTED, a usage
+ * error) says that the command needs ours.
  */
 QdApiClient *
 qdesk_connect (QdeskContext  *ctx,
@@ -196,6 +213,7 @@ qdesk_connect (QdeskContext  *ctx,
 {
   g_autoptr(QdApiClient) client = NULL;
   const char *timeout = g_getenv ("QD_HTTP_TIMEOUT");
+  QdGatewayKind kind;
 
   if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
     {
@@ -204,6 +222,20 @@ qdesk_connect (QdeskContext  *ctx,
                              "qdesk --gateway URL login --user NAME"));
       return NULL;
     }
+  if (!qdesk_resolve_kind (ctx, &kind, error))
+    return NULL;
+  if (kind != QD_GATEWAY_KIND_QD)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           kind == QD_GATEWAY_KIND_PMG
+                           ? _("Proxmox Mail Gateway cannot do this: it needs a Quarantine Desk "
+                               "gateway.")
+                           : _("The cloud Email Quarantine API cannot do this: it needs a "
+                               "Quarantine Desk gateway."));
+      return NULL;
+    }
+  if (ctx->client != NULL)
+    return g_object_ref (ctx->client);
   client = qd_api_client_new (ctx->gateway_url, error);
   if (client == NULL || !qd_api_client_set_ca_file (client, ctx->ca_file, error))
     return NULL;
@@ -264,6 +296,7 @@ qdesk_connect (QdeskContext  *ctx,
     }
   g_signal_connect (client, "token-changed", G_CALLBACK (token_changed_cb), NULL);
   ctx->client = g_object_ref (client);
+  g_set_object (&ctx->gateway, QD_GATEWAY (client));
   return g_steal_pointer (&client);
 }
 
@@ -325,7 +358,8 @@ qdesk_fit (const char *text,
   return g_string_free (out, FALSE);
 }
 
-/* --gateway, --ca-file and --json may stand before or after the command. */
+/* --gateway, --ca-file, --gateway-kind, --accept-fingerprint and --json
+ * may stand before or after the command. */
 static void
 take_global_options (QdeskContext  *ctx,
                      int           *argc,
@@ -335,8 +369,10 @@ take_global_options (QdeskContext  *ctx,
 
   for (int i = 1; i < *argc; i++)
     {
-      const char *names[] = { "--gateway", "--ca-file" };
-      char **targets[] = { &ctx->gateway_url, &ctx->ca_file };
+      const char *names[] = { "--gateway", "--ca-file", "--gateway-kind",
+                              "--accept-fingerprint" };
+      char **targets[] = { &ctx->gateway_url, &ctx->ca_file, &ctx->kind_name,
+                           &ctx->fingerprint };
       gboolean taken = FALSE;
 
       if (g_str_equal (argv[i], "--json"))
@@ -363,6 +399,8 @@ take_global_options (QdeskContext  *ctx,
         }
       if (!taken)
         argv[out++] = argv[i];
+      else if (ctx->gateway_url != NULL && !ctx->gateway_given)
+        ctx->gateway_given = TRUE;
     }
   argv[out] = NULL;
   *argc = out;
@@ -386,6 +424,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   qd_mail_init ();
 
+  /* qdesk_resolve_kind () asks the gateway's kind in a process of its own. */
+  if (argc == 3 && g_str_equal (argv[1], "--detect-gateway-kind"))
+    return qdesk_detect_kind_main (argv[2]);
   take_global_options (&ctx, &argc, argv);
   if (argc < 2)
     {
@@ -435,11 +476,15 @@ main (int   argc,
       print_help (stderr);
     }
 
+  qdesk_keep_renewed_ticket (&ctx);
   g_settings_sync ();
+  g_clear_object (&ctx.gateway);
   g_clear_object (&ctx.client);
   g_clear_object (&ctx.settings);
   g_free (ctx.gateway_url);
   g_free (ctx.ca_file);
+  g_free (ctx.kind_name);
+  g_free (ctx.fingerprint);
   g_free (ctx.username);
   return status;
 }

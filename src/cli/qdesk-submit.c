@@ -198,6 +198,15 @@ target_clear (Target *target)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Target, target_clear)
 
+static gboolean
+submits_through_gateway (QdeskContext *ctx)
+{
+  QdGatewayKind kind;
+
+  /* A wrong --gateway-kind is said by the gateway's own error below. */
+  return !qdesk_resolve_kind (ctx, &kind, NULL) || kind == QD_GATEWAY_KIND_QD;
+}
+
 /* The options win; qd_submit_target_resolve() fills in the rest from the
  * settings and the gateway, as the window does. */
 static int
@@ -219,7 +228,9 @@ resolve_target (QdeskContext       *ctx,
       !qd_smtp_parse_server (options->smtp_server, &t->host, &t->port))
     return qdesk_usage_error (command, _("--smtp-server takes HOST:PORT"));
 
-  if (ctx->gateway_url != NULL && ctx->gateway_url[0] != '\0')
+  /* Only our API announces where samples go; for another kind of gateway
+   * the options (or the settings) say it, as without a gateway. */
+  if (ctx->gateway_url != NULL && ctx->gateway_url[0] != '\0' && submits_through_gateway (ctx))
     {
       g_autoptr(GAsyncResult) result = NULL;
       QdApiClient *client = qdesk_connect (ctx, t->from == NULL, &error);

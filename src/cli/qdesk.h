@@ -23,10 +23,14 @@ typedef struct
   GSettings   *settings;
   char        *gateway_url;   /* --gateway, else the settings */
   char        *ca_file;       /* --ca-file, else the settings */
+  char        *kind_name;     /* --gateway-kind, else NULL */
+  char        *fingerprint;   /* --accept-fingerprint, else NULL */
   char        *username;
   gboolean     json;
   gboolean     want_info;     /* the command needs /info: asked while the keyring answers */
-  QdApiClient *client;
+  gboolean     gateway_given; /* --gateway was on the command line */
+  QdGateway   *gateway;       /* whichever kind */
+  QdApiClient *client;        /* the same object when the kind is QD_GATEWAY_KIND_QD */
 } QdeskContext;
 
 typedef int (*QdeskCommand) (QdeskContext  *ctx,
@@ -49,6 +53,31 @@ void          qdesk_print_json      (JsonBuilder   *builder);
 char         *qdesk_format_time     (GDateTime     *time);
 char         *qdesk_fit             (const char    *text,
                                      guint          columns);
+
+/* qdesk-gateway.c: the gateway of any kind */
+gboolean      qdesk_resolve_kind    (QdeskContext  *ctx,
+                                     QdGatewayKind *kind,
+                                     GError       **error);
+QdGateway    *qdesk_connect_gateway (QdeskContext  *ctx,
+                                     gboolean       need_session,
+                                     GError       **error);
+int           qdesk_fail_gateway    (QdeskContext  *ctx,
+                                     const GError  *error);
+int           qdesk_cannot          (const char    *command,
+                                     const char    *message);
+gboolean      qdesk_gateway_is_remembered (QdeskContext *ctx);
+QdGateway    *qdesk_gateway_new     (QdeskContext  *ctx,
+                                     QdGatewayKind  kind,
+                                     const char    *link,
+                                     GError       **error);
+QdAccount    *qdesk_gateway_sign_in (QdeskContext  *ctx,
+                                     QdGateway     *gateway,
+                                     const char    *user,
+                                     const char    *password,
+                                     const char    *link,
+                                     GError       **error);
+void          qdesk_keep_renewed_ticket (QdeskContext *ctx);
+int           qdesk_detect_kind_main (const char *url);
 
 /* qdesk-session.c */
 char *qdesk_read_password (gboolean from_stdin, const char *prompt);
@@ -75,6 +104,8 @@ gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
 gboolean      qdesk_filter_build_mailbox (QdQuery **query, QdMailboxFolder *folder,
                                           GError **error);
 GStrv         qdesk_collect_ids    (QdeskContext *ctx, QdQuery *query, GError **error);
+int           qdesk_check_filters  (QdeskContext *ctx, const char *command,
+                                    const QdQuery *query);
 
 /* qdesk-mailbox.c */
 int qdesk_cmd_mailbox (QdeskContext *ctx, int argc, char **argv);

@@ -32,6 +32,7 @@
 #include "qd-message-view.h"
 #include "qd-pmg-client.h"
 #include "qd-pmg-parse.h"
+#include "qd-pmg-ticket.h"
 #include "qd-query.h"
 #include "qd-sample.h"
 #include "qd-sample-record.h"

@@ -324,6 +324,20 @@ qd_pmg_client_get_link_ticket (QdPmgClient *self)
 }
 
 /**
+ * qd_pmg_client_get_ticket:
+ *
+ * Returns: (nullable): the ticket in use, a password's or a link's: what
+ *   a caller that runs once per command (qdesk) keeps in the keyring to go
+ *   on with the session, renewing it, instead of keeping the password
+ */
+const char *
+qd_pmg_client_get_ticket (QdPmgClient *self)
+{
+  g_return_val_if_fail (QD_IS_PMG_CLIENT (self), NULL);
+  return self->ticket;
+}
+
+/**
  * qd_pmg_client_get_ticket_expiry:
  *
  * Returns: (transfer none) (nullable): when the ticket in use ends: two

@@ -58,6 +58,7 @@ void             qd_pmg_client_set_timeout         (QdPmgClient   *self,
 
 const char      *qd_pmg_client_get_userid          (QdPmgClient   *self);
 const char      *qd_pmg_client_get_link_ticket     (QdPmgClient   *self);
+const char      *qd_pmg_client_get_ticket          (QdPmgClient   *self);
 GDateTime       *qd_pmg_client_get_ticket_expiry   (QdPmgClient   *self);
 
 void             qd_pmg_client_sign_in_async       (QdPmgClient         *self,
