@@ -91,6 +91,14 @@ call_free (Call *call)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
+/* Closed while a call was on its way: its widgets are gone, and a call
+ * that ended before it saw the cancellation must not touch them. */
+static gboolean
+is_closed (QdSendersWindow *self)
+{
+  return self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable);
+}
+
 static Pane *
 pane_of (QdSendersWindow *self,
          GtkWidget       *widget)
@@ -207,7 +215,7 @@ listed_cb (GObject      *object,
                                                                 &error);
   Pane *pane = call->pane;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (is_closed (call->self))
     return;
   pane->loading = FALSE;
   if (pane->reload)
@@ -284,7 +292,7 @@ changed_cb (GObject      *object,
 
   if (!qd_gateway_change_sender_finish (QD_GATEWAY (object), result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (is_closed (self))
         return;
       /* The gateway's own sentence: a full list, an entry it refuses. */
       if (call->typed)
@@ -297,6 +305,8 @@ changed_cb (GObject      *object,
       load (self, pane);
       return;
     }
+  if (is_closed (self))
+    return;
   if (call->typed)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (pane->add_row), TRUE);

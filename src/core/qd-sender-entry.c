@@ -138,8 +138,9 @@ malformed:
  * @entry: an entry of a sender list, as the gateway gave it
  *
  * Returns: (nullable): the domain @entry stands for as a whole
- *   ("@example.com", "*@example.com", or a bare "example.com" as PMG may
- *   keep), or %NULL when it is one address
+ *   ("@example.com", "*@example.com"), or %NULL when it is one address or
+ *   a pattern of the gateway's own (PMG may keep a bare "example.com",
+ *   whose meaning is the gateway's to say)
  */
 const char *
 qd_sender_entry_get_domain (const char *entry)
@@ -150,7 +151,7 @@ qd_sender_entry_get_domain (const char *entry)
 
   at = strchr (entry, '@');
   if (at == NULL)
-    return entry[0] != '\0' ? entry : NULL;
+    return NULL;
   if (at == entry || (at == entry + 1 && entry[0] == '*'))
     return at[1] != '\0' ? at + 1 : NULL;
   return NULL;

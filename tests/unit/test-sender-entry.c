@@ -104,7 +104,7 @@ test_sender_entry_get_domain (void)
 {
   g_assert_cmpstr (qd_sender_entry_get_domain ("@shop.example"), ==, "shop.example");
   g_assert_cmpstr (qd_sender_entry_get_domain ("*@shop.example"), ==, "shop.example");
-  g_assert_cmpstr (qd_sender_entry_get_domain ("shop.example"), ==, "shop.example");
+  g_assert_null (qd_sender_entry_get_domain ("shop.example"));
   g_assert_null (qd_sender_entry_get_domain ("news@shop.example"));
   g_assert_null (qd_sender_entry_get_domain ("@"));
   g_assert_null (qd_sender_entry_get_domain (""));
