@@ -74,6 +74,8 @@ def texts():
         "Approved": "Approved", "Blocked": "Blocked",
         "Approved Senders": "Approved Senders", "Blocked Senders": "Blocked Senders",
         "No Blocked Senders": "No Blocked Senders",
+        "gateway problem": "The gateway had a problem (HTTP %u). Try again later; if it keeps "
+                           "happening, tell your administrator.",
         "Address or Domain": "Address or Domain",
         "Add": "Add",
         "Search approved senders": "Search approved senders", "Remove %s": "Remove %s",
@@ -1363,7 +1365,8 @@ class SignOutFromEachPage(WindowTest):
 
 class SenderLists(WindowTest):
     """Sender Lists, from the main menu: what the gateway has, an address and
-    a domain added, one removed, each change checked at the gateway."""
+    a domain added, one removed, each change checked at the gateway; a list
+    that fails to load says why, and Retry loads it."""
 
     FRIEND = "friend@partner.example"
     ADDED = "newsletter@club.example"
@@ -1384,6 +1387,12 @@ class SenderLists(WindowTest):
                              ("blocked", self.DOMAIN)):
             # Approved or blocked senders would change what other tests' mail does.
             self.addCleanup(api.delete, f"/{which}-senders/{urllib.parse.quote(entry)}")
+        proxy = FaultProxy(lambda: gateway.url)
+        proxy.__enter__()
+        self.addCleanup(proxy.__exit__, None, None, None)
+        session.set_setting("gateway-url", f"'{proxy.url}'")
+        # The blocked list fails as the window opens; its page says so, with Retry.
+        proxy.fault("GET", "/api/v1/blocked-senders", "500", times=5)
         self.sign_in_if_asked()
         qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
         qdui.do_action(qdui.find(self.window, "menu item", T["Sender Lists…"]))
@@ -1419,6 +1428,11 @@ class SenderLists(WindowTest):
 
         qdui.do_action(qdui.find(lists, "page tab", T["Blocked"]))
         blocked = qdui.find(lists, "panel", T["Blocked Senders"])
+        qdui.wait_for_label(blocked, lambda t: t == T["gateway problem"].replace("%u", "500"),
+                            20, "the sentence for the list that failed")
+        self.shot("sender-lists-error")
+        proxy.clear()
+        qdui.click(qdui.find(blocked, "push button", T["Retry"]))
         qdui.wait_for_label(blocked, lambda t: t == T["No Blocked Senders"], 20,
                             "the empty list's status")
         self.shot("sender-lists-empty")
