@@ -79,6 +79,7 @@ def texts():
         "Address or Domain": "Address or Domain",
         "Add": "Add",
         "Search approved senders": "Search approved senders", "Remove %s": "Remove %s",
+        "Undo": "Undo",
         "not an address": "“%s” is neither a mail address nor a domain. Enter an address "
                           "such as name@example.com, or %s for every address at example.com.",
     }
@@ -1451,6 +1452,11 @@ class SenderLists(WindowTest):
                            "the removed row to go")
         self.assertEqual(self.senders(api, "approved") & {self.ADDED, self.FRIEND}, {self.ADDED})
         self.shot("sender-lists")
+        # The toast's Undo puts it back.
+        qdui.click(qdui.find(lists, "push button", T["Undo"]))
+        qdharness.wait_for(lambda: self.FRIEND in self.senders(api, "approved"), 20,
+                           "Undo to put the address back at the gateway")
+        qdui.find(approved, "list item", predicate=lambda a: self.FRIEND in qdui.accessible_name(a))
         unnamed = [f"{a.getRoleName()} in {qdui.accessible_name(a.parent)!r}"
                    for a in qdui.walk(lists)
                    if a.getRoleName() in Accessibility.INTERACTIVE | {"list item"} and
