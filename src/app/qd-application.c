@@ -25,11 +25,22 @@ struct _QdApplication
 
 G_DEFINE_FINAL_TYPE (QdApplication, qd_application, ADW_TYPE_APPLICATION)
 
+/* The main window, not another of the application's (Sender Lists is one,
+ * so that the accelerators work in it). */
+static GtkWindow *
+find_main_window (GApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (QD_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
 static void
 qd_application_activate (GApplication *app)
 {
   QdApplication *self = QD_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow *window = find_main_window (app);
 
   if (window == NULL)
     window = GTK_WINDOW (qd_window_new (self));
@@ -42,7 +53,7 @@ qd_application_open (GApplication  *app,
                      int            n_files,
                      const char    *hint)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  GtkWindow *window = find_main_window (app);
 
   if (window == NULL)
     window = GTK_WINDOW (qd_window_new (QD_APPLICATION (app)));
@@ -241,7 +252,7 @@ preferences_action (GSimpleAction *action,
 static GtkWindow *
 main_window (QdApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = find_main_window (G_APPLICATION (self));
 
   if (window == NULL)
     window = GTK_WINDOW (qd_window_new (self));
@@ -345,6 +356,7 @@ qd_application_init (QdApplication *self)
     { "app.preferences", { "<primary>comma", NULL } },
     { "win.add-samples", { "<primary>o", NULL } },
     { "win.search", { "<primary>f", NULL } },
+    { "senders.search", { "<primary>f", NULL } },
     { "win.refresh", { "<primary>r", "F5", NULL } },
     { "win.show-help-overlay", { "<primary>question", NULL } },
   };

@@ -12,6 +12,7 @@
 #include "qd-file-chooser.h"
 #include "qd-messages-page.h"
 #include "qd-report-page.h"
+#include "qd-senders-window.h"
 #include "qd-sign-in-page.h"
 #include "qd-submissions-page.h"
 #include "qd-window.h"
@@ -136,6 +137,16 @@ update_switcher_cb (QdWindow *self)
                                       self->switcher_title));
 }
 
+/* Offered only where the gateway keeps sender lists. */
+static gboolean
+has_sender_lists (QdWindow *self)
+{
+  QdGateway *gateway = qd_session_get_gateway (self->session);
+
+  return gateway != NULL &&
+         (qd_gateway_get_capabilities (gateway) & QD_GATEWAY_CAN_SENDER_LISTS) != 0;
+}
+
 /* The main view before the session has signed in is the remembered
  * sign-in on its way: what needs a session waits, Cancel and Sign Out do not. */
 static void
@@ -148,6 +159,8 @@ show_page (QdWindow   *self,
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", main);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample", main && signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sender-lists",
+                                 main && signed_in && has_sender_lists (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", !main || signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", main && !signed_in);
   update_switcher_cb (self);
@@ -524,6 +537,18 @@ check_sample_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+sender_lists_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *parameter)
+{
+  QdWindow *self = QD_WINDOW (widget);
+
+  if (has_sender_lists (self))
+    gtk_window_present (GTK_WINDOW (qd_senders_window_new (GTK_WINDOW (self),
+                                                           self->session)));
+}
+
 static gboolean
 qd_window_close_request (GtkWindow *window)
 {
@@ -600,6 +625,7 @@ qd_window_class_init (QdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.check-sample", NULL, check_sample_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sign-in", NULL,
                                    cancel_sign_in_action);
+  gtk_widget_class_install_action (widget_class, "win.sender-lists", NULL, sender_lists_action);
 }
 
 static void
@@ -608,6 +634,7 @@ qd_window_init (QdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->new_mail = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sender-lists", FALSE);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -36,6 +36,7 @@
 #include "qd-query.h"
 #include "qd-sample.h"
 #include "qd-sample-record.h"
+#include "qd-sender-entry.h"
 #include "qd-session.h"
 #include "qd-size.h"
 #include "qd-smtp-client.h"

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import unittest
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).parents[2]))
@@ -69,6 +70,18 @@ def texts():
                         "deletes that copy",
         "Signing In…": "Signing In…", "Cancel Signing In": "Cancel Signing In",
         "wrong password": "The user name or password is wrong. Check them and try again.",
+        "Sender Lists…": "Sender Lists…", "Sender Lists": "Sender Lists",
+        "Approved": "Approved", "Blocked": "Blocked",
+        "Approved Senders": "Approved Senders", "Blocked Senders": "Blocked Senders",
+        "No Blocked Senders": "No Blocked Senders",
+        "gateway problem": "The gateway had a problem (HTTP %u). Try again later; if it keeps "
+                           "happening, tell your administrator.",
+        "Address or Domain": "Address or Domain",
+        "Add": "Add",
+        "Search approved senders": "Search approved senders", "Remove %s": "Remove %s",
+        "Undo": "Undo",
+        "not an address": "“%s” is neither a mail address nor a domain. Enter an address "
+                          "such as name@example.com, or %s for every address at example.com.",
     }
     english["one message"] = "message"
     english["many messages"] = "messages"
@@ -1363,6 +1376,114 @@ class SignOutFromEachPage(WindowTest):
                 qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
                 qdharness.wait_for(lambda: T["Sign Out"] in self.main_menu_items(), 30,
                                    "the main menu with Sign Out")
+
+
+class SenderLists(WindowTest):
+    """Sender Lists, from the main menu: what the gateway has, an address and
+    a domain added, one removed, each change checked at the gateway; a list
+    that fails to load says why, and Retry loads it."""
+
+    FRIEND = "friend@partner.example"
+    ADDED = "newsletter@club.example"
+    DOMAIN = "@spam-lists.example"
+
+    def senders(self, api, which):
+        r = api.get(f"/{which}-senders")
+        self.assertEqual(r.status, 200)
+        return {s["address"] for s in r.body["senders"]}
+
+    def rows(self, panel):
+        return [qdui.accessible_name(a) for a in qdui.find_all(panel, "list item")]
+
+    def test_list_add_remove(self):
+        api = gateway.login("demo", "demo")
+        self.assertIn(api.post("/approved-senders", {"address": self.FRIEND}).status, (200, 201))
+        for which, entry in (("approved", self.FRIEND), ("approved", self.ADDED),
+                             ("blocked", self.DOMAIN)):
+            # Approved or blocked senders would change what other tests' mail does.
+            self.addCleanup(api.delete, f"/{which}-senders/{urllib.parse.quote(entry)}")
+        proxy = FaultProxy(lambda: gateway.url)
+        proxy.__enter__()
+        self.addCleanup(proxy.__exit__, None, None, None)
+        session.set_setting("gateway-url", f"'{proxy.url}'")
+        # The blocked list fails as the window opens; its page says so, with Retry.
+        proxy.fault("GET", "/api/v1/blocked-senders", "500", times=5)
+        self.sign_in_if_asked()
+        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
+        qdui.do_action(qdui.find(self.window, "menu item", T["Sender Lists…"]))
+        lists = qdharness.wait_for(lambda: (windows_named(self.app, T["Sender Lists"]) or
+                                            [None])[0], 20, "the Sender Lists window")
+        approved = qdui.find(lists, "panel", T["Approved Senders"])
+        qdui.find(approved, "list item", timeout=30,
+                  predicate=lambda a: self.FRIEND in qdui.accessible_name(a))
+
+        # Ctrl+F searches the list shown.
+        self.keys("ctrl+f")
+        qdharness.wait_for(lambda: self.focused(lists) == ("entry", T["Search approved senders"]),
+                           10, "the focus in the search field")
+        search = qdui.find(approved, "entry", T["Search approved senders"])
+
+        entry = qdui.find(approved, "text", T["Address or Domain"])
+        add = qdui.find(approved, "push button", T["Add"])
+        qdui.set_text(entry, "not an address")
+        qdui.click(add)
+        qdui.wait_for_label(approved, lambda t: t == T["not an address"] % ("not an address",
+                                                                            "@example.com"),
+                            10, "the sentence for a malformed address")
+        self.shot("sender-lists-malformed")
+        qdui.set_text(entry, " Newsletter@Club.Example")
+        qdui.click(add)
+        qdharness.wait_for(lambda: self.ADDED in self.senders(api, "approved"), 20,
+                           "the address at the gateway")
+        qdui.find(approved, "list item", predicate=lambda a: self.ADDED in qdui.accessible_name(a))
+        qdui.set_text(search, "club")
+        qdharness.wait_for(lambda: (lambda rows: len(rows) == 1 and self.ADDED in rows[0])(
+            self.rows(approved)), 10, "the search to keep only the added address")
+        qdui.set_text(search, "")
+
+        qdui.do_action(qdui.find(lists, "page tab", T["Blocked"]))
+        blocked = qdui.find(lists, "panel", T["Blocked Senders"])
+        qdui.wait_for_label(blocked, lambda t: t == T["gateway problem"].replace("%u", "500"),
+                            20, "the sentence for the list that failed")
+        self.shot("sender-lists-error")
+        proxy.clear()
+        qdui.click(qdui.find(blocked, "push button", T["Retry"]))
+        qdui.wait_for_label(blocked, lambda t: t == T["No Blocked Senders"], 20,
+                            "the empty list's status")
+        self.shot("sender-lists-empty")
+        qdui.set_text(qdui.find(blocked, "text", T["Address or Domain"]), "*@Spam-Lists.example")
+        qdui.click(qdui.find(blocked, "push button", T["Add"]))
+        qdharness.wait_for(lambda: self.DOMAIN in self.senders(api, "blocked"), 20,
+                           "the domain at the gateway")
+        qdui.find(blocked, "list item", predicate=lambda a: self.DOMAIN in qdui.accessible_name(a))
+        self.shot("sender-lists-blocked")
+
+        qdui.do_action(qdui.find(lists, "page tab", T["Approved"]))
+        qdui.click(qdui.find(approved, "push button", T["Remove %s"] % self.FRIEND))
+        qdharness.wait_for(lambda: self.FRIEND not in self.senders(api, "approved"), 20,
+                           "the removal at the gateway")
+        qdharness.wait_for(lambda: not [r for r in self.rows(approved) if self.FRIEND in r], 10,
+                           "the removed row to go")
+        self.assertEqual(self.senders(api, "approved") & {self.ADDED, self.FRIEND}, {self.ADDED})
+        self.shot("sender-lists")
+        # The toast's Undo puts it back.
+        qdui.click(qdui.find(lists, "push button", T["Undo"]))
+        qdharness.wait_for(lambda: self.FRIEND in self.senders(api, "approved"), 20,
+                           "Undo to put the address back at the gateway")
+        qdui.find(approved, "list item", predicate=lambda a: self.FRIEND in qdui.accessible_name(a))
+        unnamed = [f"{a.getRoleName()} in {qdui.accessible_name(a.parent)!r}"
+                   for a in qdui.walk(lists)
+                   if a.getRoleName() in Accessibility.INTERACTIVE | {"list item"} and
+                   not qdui.accessible_name(a).strip(" ,")]
+        self.assertEqual(unnamed, [])
+
+        # As narrow as a phone: the switcher moves to the bottom.
+        subprocess.run(["xdotool", "search", "--name", f"^{T['Sender Lists']}$",
+                        "windowsize", "360", "640"], env=session.env, check=True)
+        self.shot("sender-lists-narrow")
+        self.keys("Escape")
+        qdharness.wait_for(lambda: not windows_named(self.app, T["Sender Lists"]), 10,
+                           "Escape to close the window")
 
 
 class Accelerators(WindowTest):
