@@ -9,6 +9,7 @@
 #include <locale.h>
 
 #include "qd-application.h"
+#include "qd-gateway-detect.h"
 
 /* Whether a GPU can render: Mesa reaches one through a DRM render node.
  * Without one (a virtual machine, a remote desktop, Xvfb), OpenGL can only
@@ -48,14 +49,19 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(QdApplication) app = NULL;
+  int status;
 
-  choose_renderer ();
   setlocale (LC_ALL, "");
   /* QD_LOCALEDIR lets an uninstalled build (tests, the demo) use its own catalogs. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("QD_LOCALEDIR") ? g_getenv ("QD_LOCALEDIR")
                                                               : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* The session asks a gateway's kind in a process of its own, this one
+   * started again (qd-gateway-detect.c says why). */
+  if (qd_gateway_detect_kind_run_child (argc, argv, &status))
+    return status;
+  choose_renderer ();
 
   app = qd_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -37,50 +37,16 @@ qdesk_gateway_is_remembered (QdeskContext *ctx)
   return !ctx->gateway_given || g_strcmp0 (remembered, ctx->gateway_url) == 0;
 }
 
-/**
- * qdesk_detect_kind_main:
- *
- * The hidden command `qdesk --detect-gateway-kind URL`: writes the kind
- * and the base address on two lines.
- */
-int
-qdesk_detect_kind_main (const char *url)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autofree char *base_url = NULL;
-  QdGatewayKind kind;
-
-  qd_gateway_detect_kind_async (url, NULL, qd_async_wait_result_cb, &result);
-  if (!qd_gateway_detect_kind_finish (qd_async_wait (&result), &kind, &base_url, NULL))
-    return QDESK_EXIT_NETWORK;
-  g_print ("%s\n%s\n", qd_gateway_kind_to_string (kind), base_url != NULL ? base_url : url);
-  return QDESK_EXIT_OK;
-}
-
-/* The probes accept any certificate (nothing secret is sent), and
- * glib-networking resumes a TLS session to the same address without
- * checking the certificate again: probed in this process, the client's
- * first request would skip the check that must refuse an unknown or
- * changed certificate.  So the probes run in a process of their own. */
+/* Probed in a process of its own: see qd-gateway-detect.c. */
 static gboolean
 detect_in_child (const char     *url,
                  QdGatewayKind  *kind,
                  char          **base_url)
 {
-  const char *argv[] = { "/proc/self/exe", "--detect-gateway-kind", url, NULL };
-  g_autofree char *out = NULL;
-  g_auto(GStrv) lines = NULL;
-  int wait_status;
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                     NULL, &wait_status, NULL) ||
-      !g_spawn_check_wait_status (wait_status, NULL))
-    return FALSE;
-  lines = g_strsplit (out, "\n", 3);
-  if (g_strv_length (lines) < 2 || !qd_gateway_kind_from_string (lines[0], kind))
-    return FALSE;
-  *base_url = g_strdup (lines[1]);
-  return TRUE;
+  qd_gateway_detect_kind_isolated_async (url, NULL, qd_async_wait_result_cb, &result);
+  return qd_gateway_detect_kind_finish (qd_async_wait (&result), kind, base_url, NULL);
 }
 
 /* Plain HTTP only on this computer: elsewhere nothing is sent, not even a

@@ -425,8 +425,8 @@ main (int   argc,
   qd_mail_init ();
 
   /* qdesk_resolve_kind () asks the gateway's kind in a process of its own. */
-  if (argc == 3 && g_str_equal (argv[1], "--detect-gateway-kind"))
-    return qdesk_detect_kind_main (argv[2]);
+  if (qd_gateway_detect_kind_run_child (argc, argv, &status))
+    return status;
   take_global_options (&ctx, &argc, argv);
   if (argc < 2)
     {

@@ -77,7 +77,6 @@ QdAccount    *qdesk_gateway_sign_in (QdeskContext  *ctx,
                                      const char    *link,
                                      GError       **error);
 void          qdesk_keep_renewed_ticket (QdeskContext *ctx);
-int           qdesk_detect_kind_main (const char *url);
 
 /* qdesk-session.c */
 char *qdesk_read_password (gboolean from_stdin, const char *prompt);

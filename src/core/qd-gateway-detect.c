@@ -8,6 +8,12 @@
  * sent, so a probe accepts any certificate: the kind's own client checks
  * it (or asks the person to accept it) before the password goes out.
  *
+ * But glib-networking resumes a TLS session to the same address without
+ * checking the certificate again, so a probe in the process that then
+ * signs in would let the client's first request skip the check that must
+ * refuse an unknown or changed certificate.  The window and qdesk probe in
+ * a process of their own (qd_gateway_detect_kind_isolated_async ()).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -15,8 +21,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "qd-api-client.h"
+#include "qd-async-wait.h"
 #include "qd-cloud-client.h"
 #include "qd-error.h"
 #include "qd-gateway-detect.h"
@@ -258,6 +267,127 @@ qd_gateway_detect_kind_finish (GAsyncResult   *result,
   if (base_url != NULL)
     *base_url = g_strdup (g_object_get_data (G_OBJECT (result), "qd-base-url"));
   return TRUE;
+}
+
+/* In a process of its own */
+
+#define CHILD_OPTION "--detect-gateway-kind"
+
+/**
+ * qd_gateway_detect_kind_run_child:
+ * @exit_status: (out): what main () returns
+ *
+ * The child's side of qd_gateway_detect_kind_isolated_async (): a program
+ * that probes this way calls it first thing in main (), with main ()'s
+ * arguments, after its translations are bound (the sentences are the
+ * child's).  When they are `--detect-gateway-kind URL` it probes and
+ * writes the kind and the base address on two lines, or "error" and the
+ * error's domain, code and message on four.
+ *
+ * Returns: whether this process was such a child (then it is done)
+ */
+gboolean
+qd_gateway_detect_kind_run_child (int    argc,
+                                  char **argv,
+                                  int   *exit_status)
+{
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *out = NULL;
+  QdGatewayKind kind;
+
+  if (argc != 3 || g_strcmp0 (argv[1], CHILD_OPTION) != 0)
+    return FALSE;
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  qd_gateway_detect_kind_async (argv[2], NULL, qd_async_wait_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  if (qd_gateway_detect_kind_finish (result, &kind, &base_url, &error))
+    out = g_strdup_printf ("%s\n%s\n", qd_gateway_kind_to_string (kind),
+                           base_url != NULL ? base_url : argv[2]);
+  else
+    out = g_strdup_printf ("error\n%s\n%d\n%s\n", g_quark_to_string (error->domain),
+                           error->code, error->message);
+  /* As UTF-8, whatever the locale's charset (g_print () would convert). */
+  fwrite (out, 1, strlen (out), stdout);
+  fflush (stdout);
+  g_main_context_pop_thread_default (context);
+  *exit_status = 0;
+  return TRUE;
+}
+
+static void
+child_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GSubprocess *child = G_SUBPROCESS (object);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  GError *error = NULL;
+  QdGatewayKind kind;
+
+  if (!g_subprocess_communicate_utf8_finish (child, result, &out, NULL, &error))
+    {
+      g_subprocess_force_exit (child);
+      g_task_return_error (task, error);
+      return;
+    }
+  lines = g_strsplit (out != NULL ? out : "", "\n", 4);
+  if (g_strv_length (lines) == 4 && g_str_equal (lines[0], "error"))
+    {
+      g_strchomp (lines[3]);
+      g_task_return_new_error (task, g_quark_from_string (lines[1]),
+                               (int)g_ascii_strtoll (lines[2], NULL, 10), "%s", lines[3]);
+      return;
+    }
+  if (g_strv_length (lines) < 2 || !qd_gateway_kind_from_string (lines[0], &kind))
+    {
+      /* The child died before it could say: as a probe that found nothing. */
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_BAD_RESPONSE,
+                               _("Could not find out what kind of gateway this address is. "
+                                 "Choose its kind, or check the address."));
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (task), "qd-base-url", g_strdup (lines[1]), g_free);
+  g_task_return_pointer (task, GINT_TO_POINTER (kind + 1), NULL);
+}
+
+/**
+ * qd_gateway_detect_kind_isolated_async:
+ * @url: the address the person typed
+ *
+ * As qd_gateway_detect_kind_async (), in a child process: this program
+ * again (`/proc/self/exe`), whose main () calls
+ * qd_gateway_detect_kind_run_child ().  Finish with
+ * qd_gateway_detect_kind_finish ().
+ */
+void
+qd_gateway_detect_kind_isolated_async (const char          *url,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  /* Tagged as the in-process probe: one _finish () serves both. */
+  GTask *task = qd_task_new (NULL, qd_gateway_detect_kind_async, cancellable, callback,
+                             user_data);
+  g_autoptr(GSubprocess) child = NULL;
+  GError *error = NULL;
+
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error, "/proc/self/exe", CHILD_OPTION, url != NULL ? url : "",
+                            NULL);
+  if (child == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_subprocess_communicate_utf8_async (child, NULL, cancellable, child_done_cb, task);
 }
 
 /**

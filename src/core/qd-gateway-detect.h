@@ -22,6 +22,14 @@ gboolean qd_gateway_detect_kind_finish      (GAsyncResult         *result,
                                              char                **base_url,
                                              GError              **error);
 
+void     qd_gateway_detect_kind_isolated_async (const char        *url,
+                                                GCancellable      *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer           user_data);
+gboolean qd_gateway_detect_kind_run_child   (int                   argc,
+                                             char                **argv,
+                                             int                  *exit_status);
+
 QdGateway *qd_gateway_new_for_kind         (QdGatewayKind         kind,
                                              const char           *base_url,
                                              const char           *ca_file,

@@ -14,17 +14,31 @@
 #include "qd-async-wait.h"
 #include "qd-core.h"
 
-/* Runs detection of @url to its end. */
+/* Runs detection of @url to its end, in this process or in a child (this
+ * program again: main () answers as the window's and qdesk's do). */
+static gboolean
+detect_in (gboolean        isolated,
+           const char     *url,
+           QdGatewayKind  *kind,
+           char          **base_url,
+           GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (isolated)
+    qd_gateway_detect_kind_isolated_async (url, NULL, qd_async_wait_result_cb, &result);
+  else
+    qd_gateway_detect_kind_async (url, NULL, qd_async_wait_result_cb, &result);
+  return qd_gateway_detect_kind_finish (qd_async_wait (&result), kind, base_url, error);
+}
+
 static gboolean
 detect (const char     *url,
         QdGatewayKind  *kind,
         char          **base_url,
         GError        **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_detect_kind_async (url, NULL, qd_async_wait_result_cb, &result);
-  return qd_gateway_detect_kind_finish (qd_async_wait (&result), kind, base_url, error);
+  return detect_in (FALSE, url, kind, base_url, error);
 }
 
 static void
@@ -79,10 +93,17 @@ test_pmg (void)
   line = qd_json_parse_object (text, strlen (text), &error);
   g_assert_no_error (error);
 
-  g_assert_true (detect (qd_json_get_string (line, "url"), &kind, &base, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (kind, ==, QD_GATEWAY_KIND_PMG);
-  g_assert_cmpstr (base, ==, qd_json_get_string (line, "url"));
+  /* In this process, and in one of its own as the window and qdesk ask. */
+  for (guint isolated = 0; isolated <= 1; isolated++)
+    {
+      g_clear_pointer (&base, g_free);
+      kind = QD_GATEWAY_KIND_QD;
+      g_assert_true (detect_in (isolated, qd_json_get_string (line, "url"), &kind, &base,
+                                &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (kind, ==, QD_GATEWAY_KIND_PMG);
+      g_assert_cmpstr (base, ==, qd_json_get_string (line, "url"));
+    }
 
   g_subprocess_send_signal (sim, SIGTERM);
   g_subprocess_wait (sim, NULL, NULL);
@@ -163,14 +184,24 @@ test_not_an_address (void)
   g_autoptr(GError) error = NULL;
   QdGatewayKind kind;
 
+  g_autoptr(GError) child_error = NULL;
+
   g_assert_false (detect ("gateway example", &kind, NULL, &error));
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
+  /* From a child, the same error: its domain, code and sentence. */
+  g_assert_false (detect_in (TRUE, "gateway example", &kind, NULL, &child_error));
+  g_assert_error (child_error, QD_ERROR, QD_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (child_error->message, ==, error->message);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  if (qd_gateway_detect_kind_run_child (argc, argv, &status))
+    return status;
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/gateway-detect/own-api", test_own_api);
   g_test_add_func ("/gateway-detect/pmg", test_pmg);
