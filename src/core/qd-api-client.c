@@ -164,11 +164,7 @@ static void
 qd_api_client_init (QdApiClient *self)
 {
   self->renew_from_keyring = TRUE;
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 4,
-                                                 NULL);
+  self->session = qd_http_session_new (60, 4);
 }
 
 /**
@@ -210,24 +206,16 @@ QdApiClient *
 qd_api_client_new (const char  *base_url,
                    GError     **error)
 {
-  g_autoptr(QdApiClient) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  gsize len;
+  g_autofree char *url = NULL;
+  g_autofree char *host = NULL;
+  QdApiClient *self;
 
-  if (!qd_api_client_check_url (base_url, error))
+  if (!qd_http_split_base_url (base_url, "/api/v1", &url, &host, error))
     return NULL;
-
   self = g_object_new (QD_TYPE_API_CLIENT, NULL);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-  /* A base URL given with the API path still names the gateway. */
-  if (g_str_has_suffix (self->base_url, "/api/v1"))
-    self->base_url[len - strlen ("/api/v1")] = '\0';
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
-  self->host = g_strdup (g_uri_get_host (uri));
-  return g_steal_pointer (&self);
+  self->base_url = g_steal_pointer (&url);
+  self->host = g_steal_pointer (&host);
+  return self;
 }
 
 const char *
@@ -465,22 +453,6 @@ request_return (GTask      *task,
   qd_task_return_pointer_or_error (task, result, req->result_free, error);
 }
 
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  QdApiClient *self = user_data;
-
-  if (!qd_http_trust_extra_ca_accepts (self->extra_ca, msg, certificate, errors))
-    return FALSE;
-  /* The message keeps the system's verdict (unknown issuer): remember that
-   * we vouched, so a connection lost later is not told as a certificate. */
-  g_object_set_data (G_OBJECT (msg), "qd-certificate-accepted", GINT_TO_POINTER (TRUE));
-  return TRUE;
-}
-
 static void send_request (GTask *task);
 
 static void
@@ -543,16 +515,7 @@ response_cb (GObject      *object,
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        request_fail (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR ||
-               (flags != 0 && g_object_get_data (G_OBJECT (req->msg),
-                                                 "qd-certificate-accepted") == NULL))
-        request_fail (task, qd_http_tls_error (self->host, flags));
-      else
-        request_fail (task, qd_http_network_error (self->host, error));
+      request_fail (task, qd_http_send_error (req->msg, self->host, g_steal_pointer (&error)));
       return;
     }
 
@@ -633,8 +596,7 @@ send_request (GTask *task)
     }
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->msg, req->content_type, req->body);
-  g_signal_connect_object (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
-                           self, 0);
+  qd_http_trust_watch (req->msg, self->extra_ca);
 
   soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), response_cb, task);

@@ -111,11 +111,7 @@ qd_cloud_client_class_init (QdCloudClientClass *klass)
 static void
 qd_cloud_client_init (QdCloudClient *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 4,
-                                                 NULL);
+  self->session = qd_http_session_new (60, 4);
   self->listings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)listing_free);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify)known_free);
@@ -131,25 +127,18 @@ QdCloudClient *
 qd_cloud_client_new (const char  *base_url,
                      GError     **error)
 {
-  g_autoptr(QdCloudClient) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  gsize len;
+  g_autofree char *url = NULL;
+  g_autofree char *host = NULL;
+  QdCloudClient *self;
 
-  /* The same rule as for every gateway: https, plain http only to loopback. */
-  if (!qd_api_client_check_url (base_url, error))
+  /* The same rule as for every gateway: https, plain http only to loopback;
+   * a base URL given with the API's version still names the service. */
+  if (!qd_http_split_base_url (base_url, "/v1", &url, &host, error))
     return NULL;
-
   self = g_object_new (QD_TYPE_CLOUD_CLIENT, NULL);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-  /* A base URL given with the API's version still names the service. */
-  if (g_str_has_suffix (self->base_url, "/v1"))
-    self->base_url[len - strlen ("/v1")] = '\0';
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
-  self->host = g_strdup (g_uri_get_host (uri));
-  return g_steal_pointer (&self);
+  self->base_url = g_steal_pointer (&url);
+  self->host = g_steal_pointer (&host);
+  return self;
 }
 
 /**
@@ -323,16 +312,6 @@ request_free (Request *req)
 
 static void send_request (GTask *task);
 
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  return qd_http_trust_extra_ca_accepts (QD_CLOUD_CLIENT (user_data)->extra_ca, msg, certificate,
-                                         errors);
-}
-
 /* Seconds Retry-After asks for (delta-seconds or an HTTP date, read
  * against the answer's own Date), or 0 when it says nothing usable. */
 static guint
@@ -398,20 +377,7 @@ response_cb (GObject      *object,
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
-
-      /* The message keeps the system's verdict on a certificate the extra
-       * authority vouched for: a connection lost later is no TLS error. */
-      if (qd_http_trust_extra_ca_accepts (self->extra_ca, req->msg,
-                                          soup_message_get_tls_peer_certificate (req->msg),
-                                          flags))
-        flags = 0;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        request_fail (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR || flags != 0)
-        request_fail (task, qd_http_tls_error (self->host, flags));
-      else
-        request_fail (task, qd_http_network_error (self->host, error));
+      request_fail (task, qd_http_send_error (req->msg, self->host, g_steal_pointer (&error)));
       return;
     }
 
@@ -506,8 +472,7 @@ send_request (GTask *task)
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->msg, "application/json", req->body);
-  g_signal_connect_object (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
-                           self, 0);
+  qd_http_trust_watch (req->msg, self->extra_ca);
   soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), response_cb, task);
 }

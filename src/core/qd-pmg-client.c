@@ -114,23 +114,19 @@ qd_pmg_client_init (QdPmgClient *self)
   qd_mail_init ();
   /* The server drops idle connections after 5 s and allows few at once
    * (§2.2): closing ours first spares a request on a dead connection. */
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 4,
-                                                 "max-conns-per-host", 2,
-                                                 NULL);
+  self->session = qd_http_session_new (4, 2);
 }
 
 /* addresses */
 
 static QdPmgClient *
+/* @base_url: a normalized one (scheme://host:port), which it takes */
 client_new (char *base_url)
 {
   QdPmgClient *self = g_object_new (QD_TYPE_PMG_CLIENT, NULL);
-  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
 
-  self->base_url = base_url;
-  self->host = g_strdup (g_uri_get_host (uri));
+  qd_http_split_base_url (base_url, NULL, &self->base_url, &self->host, NULL);
+  g_free (base_url);
   return self;
 }
 
