@@ -12,6 +12,7 @@
 #include "qd-address.h"
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-error.h"
 #include "qd-http-trust.h"
 #include "qd-json.h"
@@ -1111,22 +1112,16 @@ qd_api_client_get_raw_finish (QdApiClient   *self,
 
 typedef struct
 {
-  QdActions       action;
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id not yet sent */
-  guint           batch_size;
-  gboolean        approve_sender;
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
+  QdActions   action;
+  QdBatchRun *run;
+  guint       batch_size;
+  gboolean    approve_sender;
 } ActData;
 
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
-  g_clear_pointer (&data->result, qd_batch_result_unref);
+  qd_batch_run_free (data->run);
   g_free (data);
 }
 
@@ -1153,40 +1148,19 @@ act_batch_cb (GObject      *object,
   ActData *data = g_task_get_task_data (task);
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
-  guint sent = MIN (data->batch_size, data->n_ids - data->next);
+  guint sent = MIN (data->batch_size, data->run->n_ids - data->run->next);
 
   answer = g_task_propagate_pointer (G_TASK (result), &error);
-  if (answer == NULL || !qd_batch_result_add_json (data->result, answer, NULL))
+  if (answer == NULL || !qd_batch_result_add_json (data->run->result, answer, NULL))
     {
-      g_autofree char *why = NULL;
-
       if (error == NULL)
         error = bad_response_error (self);
       /* The batch in flight may or may not have been carried out. */
-      why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see whether this "
-                               "message was handled."), error->message);
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next, sent,
-                                         why);
-      data->next += sent;
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted, because the gateway stopped "
-                                           "answering."));
-      data->next = data->n_ids;
-      /* A batch that failed before anything was done is an error; later
-       * ones return what was done. */
-      if (data->result->succeeded + data->result->failed == 0)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                               (GDestroyNotify)qd_batch_result_unref);
+      qd_batch_run_give_up (data->run, g_steal_pointer (&task), sent, TRUE,
+                            g_steal_pointer (&error));
       return;
     }
-  data->next += sent;
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
+  qd_batch_run_advance (data->run, sent);
   act_next_batch (g_steal_pointer (&task));
 }
 
@@ -1200,35 +1174,16 @@ act_next_batch (GTask *task)
   Request *req;
   guint end;
 
-  if (data->next >= data->n_ids)
-    {
-      g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                             (GDestroyNotify)qd_batch_result_unref);
-      g_object_unref (task);
-      return;
-    }
-  /* Cancelling stops between batches, never inside one, so that every id
-   * is either done, failed, or not attempted: nothing is half-known. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                             (GDestroyNotify)qd_batch_result_unref);
-      g_object_unref (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (data->run, task, NULL))
+    return;
 
   builder = json_builder_new ();
-  end = MIN (data->n_ids, data->next + data->batch_size);
+  end = MIN (data->run->n_ids, data->run->next + data->batch_size);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ids");
   json_builder_begin_array (builder);
-  for (guint i = data->next; i < end; i++)
-    json_builder_add_string_value (builder, data->ids[i]);
+  for (guint i = data->run->next; i < end; i++)
+    json_builder_add_string_value (builder, data->run->ids[i]);
   json_builder_end_array (builder);
   if (data->action == QD_ACTION_RELEASE || data->action == QD_ACTION_MOVE_TO_INBOX)
     {
@@ -1324,24 +1279,15 @@ qd_api_client_act_async (QdApiClient         *self,
                          gpointer             user_data)
 {
   GTask *task = qd_task_new (self, qd_api_client_act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_return_if_fail (qd_action_to_string (action) != NULL && action != QD_ACTION_APPROVE_SENDER);
 
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   data->action = action;
   data->approve_sender = approve_sender;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
   with_batch_size (self, task, act_start);
 }

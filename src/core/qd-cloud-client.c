@@ -16,6 +16,7 @@
 
 #include "qd-api-client.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-cloud-client.h"
 #include "qd-cloud-parse.h"
 #include "qd-error.h"
@@ -1376,7 +1377,7 @@ typedef enum
 
 typedef struct
 {
-  const char *id;        /* in ActData's ids */
+  const char *id;        /* in ActData's run */
   const char *sender;    /* in self->known; NULL when not known */
   SlotState   state;
   char       *code;
@@ -1388,9 +1389,7 @@ typedef struct
   QdActions       action;      /* RELEASE or DELETE */
   QdSenderList    list;        /* for approve and block */
   gboolean        to_list;     /* add the senders to @list first */
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id of the batch in flight */
+  QdBatchRun     *run;         /* whose next is the first id of the batch in flight */
   GArray         *slots;       /* Slot, the batch in flight */
   GPtrArray      *senders;     /* its senders to add to the list */
   GHashTable     *listed;      /* senders added by this action already */
@@ -1399,9 +1398,6 @@ typedef struct
   gboolean        one_by_one;
   guint64         check_start;
   GError         *stop;        /* what stops the ids after this batch */
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
 } ActData;
 
 static void
@@ -1414,12 +1410,11 @@ slot_clear (Slot *slot)
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
+  qd_batch_run_free (data->run);
   g_array_unref (data->slots);
   g_clear_pointer (&data->senders, g_ptr_array_unref);
   g_hash_table_unref (data->listed);
   g_clear_error (&data->stop);
-  qd_batch_result_unref (data->result);
   g_free (data);
 }
 
@@ -1439,21 +1434,12 @@ slot_set (Slot       *slot,
 static void act_next_batch (GTask *task);
 static void act_send (GTask *task);
 
-static void
-act_return (GTask *task)
-{
-  ActData *data = g_task_get_task_data (task);
-
-  g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                         (GDestroyNotify)qd_batch_result_unref);
-  g_object_unref (task);
-}
-
 /* The batch's outcomes, in the order of its ids. */
 static void
 act_flush (GTask *task)
 {
   ActData *data = g_task_get_task_data (task);
+  QdBatchResult *result = data->run->result;
   const char *done = data->action == QD_ACTION_RELEASE ? "released" : "deleted";
 
   for (guint i = 0; i < data->slots->len; i++)
@@ -1463,10 +1449,10 @@ act_flush (GTask *task)
       switch (slot->state)
         {
         case SLOT_OK:
-          qd_batch_result_add (data->result, slot->id, TRUE, done, NULL, NULL);
+          qd_batch_result_add (result, slot->id, TRUE, done, NULL, NULL);
           break;
         case SLOT_FAILED:
-          qd_batch_result_add (data->result, slot->id, FALSE, NULL, slot->code, slot->message);
+          qd_batch_result_add (result, slot->id, FALSE, NULL, slot->code, slot->message);
           break;
         case SLOT_SEND:
         case SLOT_QUEUED:
@@ -1474,30 +1460,16 @@ act_flush (GTask *task)
         case SLOT_UNCONFIRMED:
         case SLOT_NOT_ATTEMPTED:
         default:
-          qd_batch_result_add_not_attempted (data->result, &slot->id, 1, slot->message);
+          qd_batch_result_add_not_attempted (result, &slot->id, 1, slot->message);
           break;
         }
     }
-  data->next += data->slots->len;
+  qd_batch_run_advance (data->run, data->slots->len);
   g_array_set_size (data->slots, 0);
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
   if (data->stop == NULL)
-    {
-      act_next_batch (task);
-      return;
-    }
-  qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                     data->n_ids - data->next, data->stop->message);
-  data->next = data->n_ids;
-  /* Nothing done at all: the call failed, as a whole. */
-  if (data->result->succeeded + data->result->failed == 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->stop));
-      g_object_unref (task);
-      return;
-    }
-  act_return (task);
+    act_next_batch (task);
+  else
+    qd_batch_run_stop (data->run, task, g_steal_pointer (&data->stop));
 }
 
 static guint
@@ -1666,9 +1638,7 @@ act_sent_cb (GObject      *object,
     }
   if (failure && data->action == QD_ACTION_RELEASE && failed_ids != NULL)
     {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
+      g_autofree char *why = qd_batch_run_unconfirmed (error);
 
       /* Done in part or not at all: the list says which (§7: re-list). */
       mark_sending (data, SLOT_CHECK, NULL, why);
@@ -1703,9 +1673,7 @@ act_sent_cb (GObject      *object,
     }
   else
     {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
+      g_autofree char *why = qd_batch_run_unconfirmed (error);
 
       /* The batch in flight may or may not have been carried out. */
       mark_sending (data, SLOT_UNCONFIRMED, NULL, why);
@@ -1831,36 +1799,23 @@ act_next_batch (GTask *task)
 {
   QdCloudClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   QdActions needed = data->action == QD_ACTION_RELEASE ? QD_ACTION_RELEASE : QD_ACTION_DELETE;
   guint end;
 
-  if (data->next >= data->n_ids)
-    {
-      act_return (task);
-      return;
-    }
-  /* Cancelling stops between batches, never inside one. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      act_return (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (run, task, NULL))
+    return;
 
-  end = MIN (data->n_ids, data->next + BATCH_SIZE);
+  end = MIN (run->n_ids, run->next + BATCH_SIZE);
   data->resent = FALSE;
   data->one_by_one = FALSE;
   g_clear_pointer (&data->senders, g_ptr_array_unref);
   if (data->to_list)
     data->senders = g_ptr_array_new ();
-  for (guint i = data->next; i < end; i++)
+  for (guint i = run->next; i < end; i++)
     {
-      Known *known = g_hash_table_lookup (self->known, data->ids[i]);
-      Slot slot = { data->ids[i], known != NULL ? known->sender : NULL, SLOT_SEND, NULL, NULL };
+      Known *known = g_hash_table_lookup (self->known, run->ids[i]);
+      Slot slot = { run->ids[i], known != NULL ? known->sender : NULL, SLOT_SEND, NULL, NULL };
 
       /* What the listing said is not allowed is not sent: one such id
        * would have the service refuse the whole batch. */
@@ -1892,23 +1847,14 @@ act_async (QdItemSource        *source,
 {
   QdCloudClient *self = QD_CLOUD_CLIENT (source);
   GTask *task = qd_task_new (self, act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
   /* Duplicates are sent, and reported, once. */
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   data->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   g_array_set_clear_func (data->slots, (GDestroyNotify)slot_clear);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
   data->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
 

@@ -16,6 +16,7 @@
 
 #include "qd-api-client.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-error.h"
 #include "qd-json.h"
 #include "qd-mail.h"
@@ -119,8 +120,8 @@ qd_pmg_client_init (QdPmgClient *self)
 
 /* addresses */
 
-static QdPmgClient *
 /* @base_url: a normalized one (scheme://host:port), which it takes */
+static QdPmgClient *
 client_new (char *base_url)
 {
   QdPmgClient *self = g_object_new (QD_TYPE_PMG_CLIENT, NULL);
@@ -1389,37 +1390,21 @@ typedef struct
 {
   const char     *action;      /* the server's name */
   const char     *done;        /* the outcome's result */
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id not yet sent */
-  guint           sent;        /* ids in the batch in flight */
+  QdBatchRun     *run;
+  guint           sent;        /* ids in the batch in flight, from run->next */
   guint           probe;       /* the id being looked at after a failed batch */
   GError         *batch_error;
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
 } ActData;
 
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
+  qd_batch_run_free (data->run);
   g_clear_error (&data->batch_error);
-  g_clear_pointer (&data->result, qd_batch_result_unref);
   g_free (data);
 }
 
 static void act_next_batch (GTask *task);
-
-static void
-act_return (GTask *task)
-{
-  ActData *data = g_task_get_task_data (task);
-
-  g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                         (GDestroyNotify)qd_batch_result_unref);
-  g_object_unref (task);
-}
 
 static const char *
 outcome_code (const GError *error)
@@ -1438,53 +1423,26 @@ act_batch_stopped_at (GTask *task,
                       guint  failed)
 {
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
 
-  for (guint i = data->next; i < failed; i++)
-    qd_batch_result_add (data->result, data->ids[i], TRUE, data->done, NULL, NULL);
-  qd_batch_result_add (data->result, data->ids[failed], FALSE, NULL,
+  for (guint i = run->next; i < failed; i++)
+    qd_batch_result_add (run->result, run->ids[i], TRUE, data->done, NULL, NULL);
+  qd_batch_result_add (run->result, run->ids[failed], FALSE, NULL,
                        outcome_code (data->batch_error), data->batch_error->message);
   g_clear_error (&data->batch_error);
-  data->next = failed + 1;
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
+  qd_batch_run_advance (run, failed + 1 - run->next);
   act_next_batch (task);
 }
 
 /* Nothing more can be known of the batch in flight: say so, and stop. */
 static void
-act_give_up (GTask  *task,
-             GError *error,
-             gboolean maybe_done)
+act_give_up (GTask    *task,
+             GError   *error,
+             gboolean  maybe_done)
 {
   ActData *data = g_task_get_task_data (task);
 
-  if (maybe_done)
-    {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
-
-      qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                         data->sent, why);
-    }
-  else
-    qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                       data->sent, error->message);
-  data->next += data->sent;
-  qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                     data->n_ids - data->next,
-                                     _("Not attempted, because the gateway stopped answering."));
-  data->next = data->n_ids;
-  /* A first batch that failed before anything was done is an error;
-   * later ones return what was done. */
-  if (data->result->succeeded + data->result->failed == 0)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_error_free (error);
-  act_return (task);
+  qd_batch_run_give_up (data->run, task, data->sent, maybe_done, error);
 }
 
 static void act_probe_next (GTask *task);
@@ -1524,12 +1482,12 @@ act_probe_next (GTask *task)
   g_autofree char *query = NULL;
   g_autofree char *path = NULL;
 
-  if (data->probe >= data->next + data->sent)
+  if (data->probe >= data->run->next + data->sent)
     {
       act_give_up (task, g_steal_pointer (&data->batch_error), TRUE);
       return;
     }
-  query = qd_pmg_form_encode ("id", data->ids[data->probe], NULL);
+  query = qd_pmg_form_encode ("id", data->run->ids[data->probe], NULL);
   path = g_strconcat ("quarantine/content?", query, NULL);
   request_async (self, request_new ("GET", path, TRUE), NULL, act_probe_cb, task);
 }
@@ -1542,6 +1500,7 @@ act_batch_cb (GObject      *object,
   GTask *task = user_data;
   QdPmgClient *self = QD_PMG_CLIENT (object);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   g_autoptr(GError) error = NULL;
   g_autoptr(Response) resp = request_finish (self, result, &error);
 
@@ -1557,11 +1516,9 @@ act_batch_cb (GObject      *object,
     }
   if (SOUP_STATUS_IS_SUCCESSFUL (resp->status))
     {
-      for (guint i = data->next; i < data->next + data->sent; i++)
-        qd_batch_result_add (data->result, data->ids[i], TRUE, data->done, NULL, NULL);
-      data->next += data->sent;
-      if (data->progress != NULL)
-        data->progress (data->next, data->n_ids, data->progress_data);
+      for (guint i = run->next; i < run->next + data->sent; i++)
+        qd_batch_result_add (run->result, run->ids[i], TRUE, data->done, NULL, NULL);
+      qd_batch_run_advance (run, data->sent);
       act_next_batch (task);
       return;
     }
@@ -1569,27 +1526,27 @@ act_batch_cb (GObject      *object,
   /* A malformed request is refused before any id is looked at. */
   if (resp->status == 400)
     {
-      for (guint i = data->next; i < data->next + data->sent; i++)
-        qd_batch_result_add (data->result, data->ids[i], FALSE, NULL, "invalid",
+      for (guint i = run->next; i < run->next + data->sent; i++)
+        qd_batch_result_add (run->result, run->ids[i], FALSE, NULL, "invalid",
                              data->batch_error->message);
-      data->next += data->sent;
+      run->next += data->sent;
       data->sent = 0;
       act_give_up (task, g_steal_pointer (&data->batch_error), FALSE);
       return;
     }
   /* The server stopped at the first id that failed and says which only
    * in its message, where it names one (no such mail, delivery). */
-  for (guint i = data->next; resp->message != NULL && i < data->next + data->sent; i++)
+  for (guint i = run->next; resp->message != NULL && i < run->next + data->sent; i++)
     {
-      const char *at = strstr (resp->message, data->ids[i]);
+      const char *at = strstr (resp->message, run->ids[i]);
 
-      if (at != NULL && !g_ascii_isdigit (at[strlen (data->ids[i])]))
+      if (at != NULL && !g_ascii_isdigit (at[strlen (run->ids[i])]))
         {
           act_batch_stopped_at (task, i);
           return;
         }
     }
-  data->probe = data->next;
+  data->probe = run->next;
   act_probe_next (task);
 }
 
@@ -1598,45 +1555,32 @@ act_next_batch (GTask *task)
 {
   QdPmgClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   g_autoptr(GString) form = NULL;
   Request *req;
 
-  if (data->next >= data->n_ids)
-    {
-      act_return (task);
-      return;
-    }
-  /* Cancelling stops between batches, so every id is done, failed or
-   * not attempted. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      act_return (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (run, task, NULL))
+    return;
   /* An id the server would refuse as malformed fails alone; a batch
    * ends before one. */
-  while (data->next < data->n_ids && !qd_pmg_is_mail_id (data->ids[data->next]))
-    qd_batch_result_add (data->result, data->ids[data->next++], FALSE, NULL, "not_found", NULL);
-  if (data->next >= data->n_ids)
+  while (run->next < run->n_ids && !qd_pmg_is_mail_id (run->ids[run->next]))
+    qd_batch_result_add (run->result, run->ids[run->next++], FALSE, NULL, "not_found", NULL);
+  if (run->next >= run->n_ids)
     {
-      act_return (task);
+      qd_batch_run_return (run, task);
       return;
     }
   form = g_string_new ("action=");
   g_string_append (form, data->action);
   g_string_append (form, "&id=");
   data->sent = 0;
-  while (data->next + data->sent < data->n_ids && data->sent < PMG_BATCH_IDS &&
-         qd_pmg_is_mail_id (data->ids[data->next + data->sent]) &&
-         form->len + strlen (data->ids[data->next + data->sent]) + 3 < PMG_BATCH_BYTES)
+  while (run->next + data->sent < run->n_ids && data->sent < PMG_BATCH_IDS &&
+         qd_pmg_is_mail_id (run->ids[run->next + data->sent]) &&
+         form->len + strlen (run->ids[run->next + data->sent]) + 3 < PMG_BATCH_BYTES)
     {
       if (data->sent > 0)
         g_string_append (form, "%3B");
-      g_string_append_uri_escaped (form, data->ids[data->next + data->sent], NULL, FALSE);
+      g_string_append_uri_escaped (form, run->ids[run->next + data->sent], NULL, FALSE);
       data->sent++;
     }
   req = request_new ("POST", "quarantine/content", TRUE);
@@ -1686,20 +1630,11 @@ act_async (QdItemSource        *source,
 {
   QdPmgClient *self = QD_PMG_CLIENT (source);
   GTask *task = qd_task_new (self, act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   switch (action)
     {
     case QD_ACTION_RELEASE:
