@@ -21,6 +21,7 @@
 #include "qd-cloud-client.h"
 #include "qd-error.h"
 #include "qd-item.h"
+#include "qd-mail.h"
 
 #define ALICE "alice@example.com"
 #define PW    "correct horse"
@@ -553,19 +554,6 @@ test_dedupe (void)
   json_node_unref (sim_stop (sim));
 }
 
-static GMimeMessage *
-parse_message (GBytes *raw)
-{
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (raw, NULL),
-                                                           g_bytes_get_size (raw));
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-
-  g_object_unref (parser);
-  g_object_unref (stream);
-  return message;
-}
-
 static void
 find_parts (GMimeObject *parent,
             GMimeObject *part,
@@ -622,7 +610,7 @@ test_preview (void)
 
       g_test_message ("variant: {%s}", variants[v]);
       g_assert_no_error (error);
-      message = parse_message (raw);
+      message = qd_mail_parse_bytes (raw);
       owner = G_OBJECT (message);
       g_assert_nonnull (message);
       g_assert_cmpstr (g_mime_message_get_subject (message), ==, "Last chance");
