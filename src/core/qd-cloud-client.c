@@ -27,7 +27,6 @@
 
 #define PAGE_SIZE          200     /* spec §5.1: the Desk's page */
 #define MAX_PAGE_SIZE      10000   /* the service's largest page */
-#define IDS_PAGE_SIZE      1000
 #define SENDERS_PAGE_SIZE  500
 #define BATCH_SIZE         100     /* spec §7: ours, not a documented limit */
 #define MAX_RETRIES        3       /* after 429/503, then the person decides */
@@ -860,75 +859,6 @@ list_finish (QdItemSource  *source,
              GError       **error)
 {
   return qd_task_finish_pointer (result, source, list_async, error);
-}
-
-/* every id that matches: the pages of one listing, one after another */
-
-typedef struct
-{
-  QdQuery      *query;
-  GStrvBuilder *ids;
-} IdsData;
-
-static void
-ids_data_free (IdsData *data)
-{
-  qd_query_unref (data->query);
-  g_strv_builder_unref (data->ids);
-  g_free (data);
-}
-
-static void
-ids_page_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  IdsData *data = g_task_get_task_data (task);
-  g_autoptr(QdItemPage) page = NULL;
-  GError *error = NULL;
-
-  page = list_finish (QD_ITEM_SOURCE (object), result, &error);
-  if (page == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (data->ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
-  if (page->next_cursor == NULL)
-    {
-      g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
-      g_object_unref (task);
-      return;
-    }
-  list_async (QD_ITEM_SOURCE (object), data->query, page->next_cursor, IDS_PAGE_SIZE,
-              g_task_get_cancellable (task), ids_page_cb, task);
-}
-
-static void
-list_ids_async (QdItemSource        *source,
-                const QdQuery       *query,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  GTask *task = qd_task_new (source, list_ids_async, cancellable, callback, user_data);
-  IdsData *data = g_new0 (IdsData, 1);
-
-  data->query = query != NULL ? qd_query_copy (query) : qd_query_new (QD_FOLDER_QUARANTINE);
-  data->ids = g_strv_builder_new ();
-  g_task_set_task_data (task, data, (GDestroyNotify)ids_data_free);
-  list_async (source, data->query, NULL, IDS_PAGE_SIZE, cancellable, ids_page_cb, task);
-}
-
-static GStrv
-list_ids_finish (QdItemSource  *source,
-                 GAsyncResult  *result,
-                 GError       **error)
-{
-  return qd_task_finish_pointer (result, source, list_ids_async, error);
 }
 
 /* the preview, as a message (there is no raw one, §5.2) */
@@ -1923,8 +1853,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = list_async;
   iface->list_finish = list_finish;
-  iface->list_ids_async = list_ids_async;
-  iface->list_ids_finish = list_ids_finish;
   iface->get_raw_async = get_raw_async;
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;

@@ -65,6 +65,7 @@ struct _QdItemSourceInterface
   QdItemPage      *(*list_at_finish) (QdItemSource         *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+  /* Optional: without it, every page of the listing is read for the ids. */
   void             (*list_ids_async) (QdItemSource         *self,
                                       const QdQuery        *query,
                                       GCancellable         *cancellable,

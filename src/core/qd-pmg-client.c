@@ -1226,48 +1226,6 @@ list_finish (QdItemSource  *source,
   return qd_task_finish_pointer (result, source, list_async, error);
 }
 
-static void
-list_ids_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QdItemPage) page = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (page == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (builder, qd_item_get_id (page->items->pdata[i]));
-  g_task_return_pointer (task, g_strv_builder_end (builder), (GDestroyNotify)g_strfreev);
-}
-
-static void
-list_ids_async (QdItemSource        *source,
-                const QdQuery       *query,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  GTask *task = qd_task_new (source, list_ids_async, cancellable, callback, user_data);
-  GTask *all = list_task_new (QD_PMG_CLIENT (source), query, NULL, G_MAXUINT, list_ids_async,
-                              cancellable, list_ids_cb, task);
-
-  list_next_window (all);
-}
-
-static GStrv
-list_ids_finish (QdItemSource  *source,
-                 GAsyncResult  *result,
-                 GError       **error)
-{
-  return qd_task_finish_pointer (result, source, list_ids_async, error);
-}
-
 /* the whole message (§6.6) */
 
 static void
@@ -1882,8 +1840,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = list_async;
   iface->list_finish = list_finish;
-  iface->list_ids_async = list_ids_async;
-  iface->list_ids_finish = list_ids_finish;
   iface->get_raw_async = get_raw_async;
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;
