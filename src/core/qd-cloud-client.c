@@ -627,18 +627,6 @@ list_path (ListData *data)
   return g_string_free (str, FALSE);
 }
 
-static gboolean
-contains_folded (const char *text,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, needle) != NULL;
-}
-
 /* Our filter, the same as the gateway's: the reasons and categories, since
  * inclusive and until exclusive, the text anywhere in From, the envelope
  * sender or the subject. */
@@ -659,9 +647,9 @@ client_keeps (ListData     *data,
   if (dated && until != NULL && g_date_time_compare (received, until) >= 0)
     return FALSE;
   if (data->search != NULL &&
-      !contains_folded (qd_item_get_from (item), data->search) &&
-      !contains_folded (qd_item_get_envelope_sender (item), data->search) &&
-      !contains_folded (qd_item_get_subject (item), data->search))
+      !qd_item_source_contains_folded (qd_item_get_from (item), data->search) &&
+      !qd_item_source_contains_folded (qd_item_get_envelope_sender (item), data->search) &&
+      !qd_item_source_contains_folded (qd_item_get_subject (item), data->search))
     return FALSE;
   return TRUE;
 }

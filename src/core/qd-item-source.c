@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "qd-item.h"
 #include "qd-item-source.h"
 #include "qd-task-private.h"
@@ -296,3 +298,22 @@ qd_item_source_find_finish (QdItemSource  *self,
   return QD_ITEM_SOURCE_GET_IFACE (self)->find_finish (self, result, error);
 }
 
+/**
+ * qd_item_source_contains_folded:
+ * @text: (nullable): a field of an item
+ * @needle: search text, casefolded already (g_utf8_casefold ())
+ *
+ * For a source that filters by text itself, where its server cannot:
+ * whether @text holds @needle, whatever the case.
+ */
+gboolean
+qd_item_source_contains_folded (const char *text,
+                                const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, needle) != NULL;
+}

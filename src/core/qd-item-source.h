@@ -166,5 +166,7 @@ void             qd_item_source_find_async     (QdItemSource         *self,
 GHashTable      *qd_item_source_find_finish    (QdItemSource         *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
+gboolean         qd_item_source_contains_folded (const char          *text,
+                                                 const char          *needle);
 
 G_END_DECLS

@@ -1034,18 +1034,6 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
-static gboolean
-contains_folded (const char *text,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, needle) != NULL;
-}
-
 /* What the server cannot filter, the client does (§6.2 has only a time
  * window): the text, and reasons or categories, where every item is spam. */
 static gboolean
@@ -1061,10 +1049,10 @@ item_matches (ListData *data,
     return FALSE;
   if (data->needle == NULL)
     return TRUE;
-  return contains_folded (qd_item_get_subject (item), data->needle) ||
-         contains_folded (qd_item_get_from (item), data->needle) ||
-         contains_folded (qd_item_get_envelope_sender (item), data->needle) ||
-         contains_folded (qd_item_get_recipient (item), data->needle);
+  return qd_item_source_contains_folded (qd_item_get_subject (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_from (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_envelope_sender (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_recipient (item), data->needle);
 }
 
 static void list_next_window (GTask *task);
