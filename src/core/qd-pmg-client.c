@@ -1258,12 +1258,21 @@ get_raw_finish (QdItemSource  *source,
 
 /* which names the server's sender lists have (§6.1, §8) */
 
+/* What a call does once the names are known; it takes the task. */
+typedef void (*NamesKnown) (GTask *task);
+
+typedef struct
+{
+  GTask      *task;
+  NamesKnown  next;
+} NamesWait;
+
 static void
 names_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autofree NamesWait *wait = user_data;
   QdPmgClient *self = QD_PMG_CLIENT (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(Response) resp = request_finish_ok (self, result, &error);
@@ -1271,7 +1280,8 @@ names_cb (GObject      *object,
 
   if (resp == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (wait->task, g_steal_pointer (&error));
+      g_object_unref (wait->task);
       return;
     }
   array = JSON_NODE_HOLDS_ARRAY (resp->data) ? json_node_get_array (resp->data) : NULL;
@@ -1290,35 +1300,30 @@ names_cb (GObject      *object,
       if (g_strcmp0 (name, "whitelist") == 0)
         self->names = NAMES_8;
     }
-  g_task_return_boolean (task, TRUE);
+  wait->next (wait->task);
 }
 
-/* Finds out once whether the server is PMG 9 (welcomelist, blocklist)
- * or 8 (whitelist, blacklist); 9.0.0 and 9.0.1 fail the old action
- * names, so 9 gets the new ones. */
+/* Calls @next, which takes @task, once it is known whether the server is
+ * PMG 9 (welcomelist, blocklist) or 8 (whitelist, blacklist), found out
+ * once; 9.0.0 and 9.0.1 fail the old action names, so 9 gets the new
+ * ones.  @task fails when the server does not say. */
 static void
-with_names_async (QdPmgClient         *self,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+with_names (QdPmgClient  *self,
+            GTask        *task,
+            GCancellable *cancellable,
+            NamesKnown    next)
 {
-  GTask *task = qd_task_new (self, with_names_async, cancellable, callback, user_data);
+  NamesWait *wait;
 
   if (self->names != NAMES_UNKNOWN)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      next (task);
       return;
     }
-  request_async (self, request_new ("GET", "quarantine", TRUE), cancellable, names_cb, task);
-}
-
-static gboolean
-with_names_finish (QdPmgClient   *self,
-                   GAsyncResult  *result,
-                   GError       **error)
-{
-  return qd_task_finish_boolean (result, self, with_names_async, error);
+  wait = g_new0 (NamesWait, 1);
+  wait->task = task;
+  wait->next = next;
+  request_async (self, request_new ("GET", "quarantine", TRUE), cancellable, names_cb, wait);
 }
 
 static const char *
@@ -1536,21 +1541,11 @@ act_next_batch (GTask *task)
 }
 
 static void
-act_names_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+act_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   if (g_strcmp0 (data->action, "approve") == 0)
     data->action = self->names == NAMES_8 ? "whitelist" : "welcomelist";
   else if (g_strcmp0 (data->action, "block") == 0)
@@ -1602,7 +1597,7 @@ act_async (QdItemSource        *source,
       return;
     }
   if (g_strcmp0 (data->action, "approve") == 0 || g_strcmp0 (data->action, "block") == 0)
-    with_names_async (self, NULL, act_names_cb, task);
+    with_names (self, task, NULL, act_names_known);
   else
     act_next_batch (task);
 }
@@ -1672,22 +1667,12 @@ list_senders_cb (GObject      *object,
 }
 
 static void
-list_senders_names_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+list_senders_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   SenderData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   g_autofree char *path = NULL;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   path = g_strconcat ("quarantine/", list_name (self, data->list), NULL);
   request_async (self, request_new ("GET", path, TRUE), g_task_get_cancellable (task),
                  list_senders_cb, task);
@@ -1706,7 +1691,7 @@ list_senders_async (QdGateway           *gateway,
 
   data->list = list;
   g_task_set_task_data (task, data, (GDestroyNotify)sender_data_free);
-  with_names_async (self, cancellable, list_senders_names_cb, task);
+  with_names (self, task, cancellable, list_senders_names_known);
 }
 
 static GPtrArray *
@@ -1733,24 +1718,14 @@ change_sender_cb (GObject      *object,
 }
 
 static void
-change_sender_names_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+change_sender_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   SenderData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   g_autofree char *form = qd_pmg_form_encode ("address", data->address, NULL);
   g_autofree char *path = NULL;
   Request *req;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   /* DELETE takes its parameters in the query only (§2.2, §3). */
   if (data->add)
     {
@@ -1793,7 +1768,7 @@ change_sender_async (QdGateway           *gateway,
       g_object_unref (task);
       return;
     }
-  with_names_async (self, cancellable, change_sender_names_cb, task);
+  with_names (self, task, cancellable, change_sender_names_known);
 }
 
 static gboolean
