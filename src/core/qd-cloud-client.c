@@ -528,6 +528,30 @@ call_finish (QdCloudClient  *self,
   return qd_task_finish_pointer (result, self, call_async, error);
 }
 
+/* A finished call whose answer lists what was asked for in its array
+ * @member: the answer, with that array in @items; else NULL and the
+ * error, a bad answer when it has no such array. */
+static JsonObject *
+call_finish_list (QdCloudClient  *self,
+                  GAsyncResult   *result,
+                  const char     *member,
+                  JsonArray     **items,
+                  GError        **error)
+{
+  g_autoptr(JsonNode) answer = call_finish (self, result, error);
+  JsonObject *object = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+                       ? json_node_get_object (answer) : NULL;
+
+  *items = qd_json_get_array (object, member);
+  if (*items == NULL)
+    {
+      if (answer != NULL)
+        g_propagate_error (error, qd_api_error_new_bad_response (self->host));
+      return NULL;
+    }
+  return json_object_ref (object);
+}
+
 /* The answer of a finished call (a failed one too), and its HTTP status. */
 static JsonObject *
 call_get_answer (GAsyncResult *result,
@@ -684,27 +708,18 @@ list_page_cb (GObject      *object,
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
   ListData *data = g_task_get_task_data (task);
   Listing *listing = listing_get (self, data->generation);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  JsonObject *object_answer;
   JsonArray *mails;
   guint n_raw;
   gint64 total = -1;
   gboolean done;
 
-  answer = call_finish (self, result, &error);
+  answer = call_finish_list (self, result, "mail_list", &mails, &error);
   if (answer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  mails = qd_json_get_array (object_answer, "mail_list");
-  if (mails == NULL)
-    {
-      g_task_return_error (task, qd_api_error_new_bad_response (self->host));
       g_object_unref (task);
       return;
     }
@@ -729,7 +744,7 @@ list_page_cb (GObject      *object,
       g_hash_table_add (listing->seen, g_strdup (qd_item_get_id (item)));
       g_ptr_array_add (data->page->items, g_steal_pointer (&item));
     }
-  qd_cloud_get_number (object_answer, "total", &total);
+  qd_cloud_get_number (answer, "total", &total);
   data->start += n_raw;
   /* An empty page is the last; so is a short one (the integration's rule,
    * §5.1) unless the total says more follow: the service may give fewer
@@ -993,25 +1008,16 @@ entries_page_cb (GObject      *object,
   GTask *task = user_data;
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
   SendersData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object_answer;
+  g_autoptr(JsonObject) answer = NULL;
   JsonArray *items;
   GError *error = NULL;
   gint64 total = -1;
   guint n;
 
-  answer = call_finish (self, result, &error);
+  answer = call_finish_list (self, result, "items", &items, &error);
   if (answer == NULL)
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  items = qd_json_get_array (object_answer, "items");
-  if (items == NULL)
-    {
-      g_task_return_error (task, qd_api_error_new_bad_response (self->host));
       g_object_unref (task);
       return;
     }
@@ -1031,7 +1037,7 @@ entries_page_cb (GObject      *object,
       entry->added_at = qd_cloud_date (item, "date_created");
       g_ptr_array_add (data->entries, entry);
     }
-  qd_cloud_get_number (object_answer, "total", &total);
+  qd_cloud_get_number (answer, "total", &total);
   data->start += n;
   if (n == 0 || (total >= 0 ? data->start >= (guint64)total : n < SENDERS_PAGE_SIZE))
     {
@@ -1433,15 +1439,13 @@ act_checked_cb (GObject      *object,
 {
   GTask *task = user_data;
   ActData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *mails;
   guint n;
 
-  answer = call_finish (QD_CLOUD_CLIENT (object), result, &error);
-  mails = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-          ? qd_json_get_array (json_node_get_object (answer), "mail_list") : NULL;
-  if (mails == NULL)
+  answer = call_finish_list (QD_CLOUD_CLIENT (object), result, "mail_list", &mails, &error);
+  if (answer == NULL)
     {
       mark_checking (data, SLOT_UNCONFIRMED);
       act_send (task);
@@ -1856,17 +1860,13 @@ sign_in_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   GError *error = NULL;
-  JsonObject *object_answer;
+  JsonArray *mails;
   QdAccount *account;
 
-  answer = call_finish (self, result, &error);
-  object_answer = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-                  ? json_node_get_object (answer) : NULL;
-  if (answer != NULL && qd_json_get_array (object_answer, "mail_list") == NULL)
-    error = qd_api_error_new_bad_response (self->host);
-  if (error != NULL)
+  answer = call_finish_list (self, result, "mail_list", &mails, &error);
+  if (answer == NULL)
     {
       /* Wrong credentials are not kept to be sent again. */
       set_credentials (self, NULL, NULL);
