@@ -12,6 +12,7 @@
 #include "qd-address.h"
 #include "qd-api-client-private.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-error.h"
 #include "qd-http-trust.h"
 #include "qd-json.h"
@@ -164,11 +165,7 @@ static void
 qd_api_client_init (QdApiClient *self)
 {
   self->renew_from_keyring = TRUE;
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 4,
-                                                 NULL);
+  self->session = qd_http_session_new (60, 4);
 }
 
 /**
@@ -210,24 +207,16 @@ QdApiClient *
 qd_api_client_new (const char  *base_url,
                    GError     **error)
 {
-  g_autoptr(QdApiClient) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  gsize len;
+  g_autofree char *url = NULL;
+  g_autofree char *host = NULL;
+  QdApiClient *self;
 
-  if (!qd_api_client_check_url (base_url, error))
+  if (!qd_http_split_base_url (base_url, "/api/v1", &url, &host, error))
     return NULL;
-
   self = g_object_new (QD_TYPE_API_CLIENT, NULL);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-  /* A base URL given with the API path still names the gateway. */
-  if (g_str_has_suffix (self->base_url, "/api/v1"))
-    self->base_url[len - strlen ("/api/v1")] = '\0';
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
-  self->host = g_strdup (g_uri_get_host (uri));
-  return g_steal_pointer (&self);
+  self->base_url = g_steal_pointer (&url);
+  self->host = g_steal_pointer (&host);
+  return self;
 }
 
 const char *
@@ -465,22 +454,6 @@ request_return (GTask      *task,
   qd_task_return_pointer_or_error (task, result, req->result_free, error);
 }
 
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  QdApiClient *self = user_data;
-
-  if (!qd_http_trust_extra_ca_accepts (self->extra_ca, msg, certificate, errors))
-    return FALSE;
-  /* The message keeps the system's verdict (unknown issuer): remember that
-   * we vouched, so a connection lost later is not told as a certificate. */
-  g_object_set_data (G_OBJECT (msg), "qd-certificate-accepted", GINT_TO_POINTER (TRUE));
-  return TRUE;
-}
-
 static void send_request (GTask *task);
 
 static void
@@ -543,16 +516,7 @@ response_cb (GObject      *object,
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        request_fail (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR ||
-               (flags != 0 && g_object_get_data (G_OBJECT (req->msg),
-                                                 "qd-certificate-accepted") == NULL))
-        request_fail (task, qd_http_tls_error (self->host, flags));
-      else
-        request_fail (task, qd_http_network_error (self->host, error));
+      request_fail (task, qd_http_send_error (req->msg, self->host, g_steal_pointer (&error)));
       return;
     }
 
@@ -633,8 +597,7 @@ send_request (GTask *task)
     }
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->msg, req->content_type, req->body);
-  g_signal_connect_object (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
-                           self, 0);
+  qd_http_trust_watch (req->msg, self->extra_ca);
 
   soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), response_cb, task);
@@ -1149,22 +1112,16 @@ qd_api_client_get_raw_finish (QdApiClient   *self,
 
 typedef struct
 {
-  QdActions       action;
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id not yet sent */
-  guint           batch_size;
-  gboolean        approve_sender;
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
+  QdActions   action;
+  QdBatchRun *run;
+  guint       batch_size;
+  gboolean    approve_sender;
 } ActData;
 
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
-  g_clear_pointer (&data->result, qd_batch_result_unref);
+  qd_batch_run_free (data->run);
   g_free (data);
 }
 
@@ -1191,40 +1148,19 @@ act_batch_cb (GObject      *object,
   ActData *data = g_task_get_task_data (task);
   g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
-  guint sent = MIN (data->batch_size, data->n_ids - data->next);
+  guint sent = MIN (data->batch_size, data->run->n_ids - data->run->next);
 
   answer = g_task_propagate_pointer (G_TASK (result), &error);
-  if (answer == NULL || !qd_batch_result_add_json (data->result, answer, NULL))
+  if (answer == NULL || !qd_batch_result_add_json (data->run->result, answer, NULL))
     {
-      g_autofree char *why = NULL;
-
       if (error == NULL)
         error = bad_response_error (self);
       /* The batch in flight may or may not have been carried out. */
-      why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see whether this "
-                               "message was handled."), error->message);
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next, sent,
-                                         why);
-      data->next += sent;
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted, because the gateway stopped "
-                                           "answering."));
-      data->next = data->n_ids;
-      /* A batch that failed before anything was done is an error; later
-       * ones return what was done. */
-      if (data->result->succeeded + data->result->failed == 0)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                               (GDestroyNotify)qd_batch_result_unref);
+      qd_batch_run_give_up (data->run, g_steal_pointer (&task), sent, TRUE,
+                            g_steal_pointer (&error));
       return;
     }
-  data->next += sent;
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
+  qd_batch_run_advance (data->run, sent);
   act_next_batch (g_steal_pointer (&task));
 }
 
@@ -1238,35 +1174,16 @@ act_next_batch (GTask *task)
   Request *req;
   guint end;
 
-  if (data->next >= data->n_ids)
-    {
-      g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                             (GDestroyNotify)qd_batch_result_unref);
-      g_object_unref (task);
-      return;
-    }
-  /* Cancelling stops between batches, never inside one, so that every id
-   * is either done, failed, or not attempted: nothing is half-known. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                             (GDestroyNotify)qd_batch_result_unref);
-      g_object_unref (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (data->run, task, NULL))
+    return;
 
   builder = json_builder_new ();
-  end = MIN (data->n_ids, data->next + data->batch_size);
+  end = MIN (data->run->n_ids, data->run->next + data->batch_size);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "ids");
   json_builder_begin_array (builder);
-  for (guint i = data->next; i < end; i++)
-    json_builder_add_string_value (builder, data->ids[i]);
+  for (guint i = data->run->next; i < end; i++)
+    json_builder_add_string_value (builder, data->run->ids[i]);
   json_builder_end_array (builder);
   if (data->action == QD_ACTION_RELEASE || data->action == QD_ACTION_MOVE_TO_INBOX)
     {
@@ -1362,24 +1279,15 @@ qd_api_client_act_async (QdApiClient         *self,
                          gpointer             user_data)
 {
   GTask *task = qd_task_new (self, qd_api_client_act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_return_if_fail (qd_action_to_string (action) != NULL && action != QD_ACTION_APPROVE_SENDER);
 
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   data->action = action;
   data->approve_sender = approve_sender;
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
   with_batch_size (self, task, act_start);
 }

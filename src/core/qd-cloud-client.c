@@ -16,6 +16,7 @@
 
 #include "qd-api-client.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-cloud-client.h"
 #include "qd-cloud-parse.h"
 #include "qd-error.h"
@@ -26,7 +27,6 @@
 
 #define PAGE_SIZE          200     /* spec §5.1: the Desk's page */
 #define MAX_PAGE_SIZE      10000   /* the service's largest page */
-#define IDS_PAGE_SIZE      1000
 #define SENDERS_PAGE_SIZE  500
 #define BATCH_SIZE         100     /* spec §7: ours, not a documented limit */
 #define MAX_RETRIES        3       /* after 429/503, then the person decides */
@@ -111,11 +111,7 @@ qd_cloud_client_class_init (QdCloudClientClass *klass)
 static void
 qd_cloud_client_init (QdCloudClient *self)
 {
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 60,
-                                                 "max-conns-per-host", 4,
-                                                 NULL);
+  self->session = qd_http_session_new (60, 4);
   self->listings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)listing_free);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify)known_free);
@@ -131,25 +127,18 @@ QdCloudClient *
 qd_cloud_client_new (const char  *base_url,
                      GError     **error)
 {
-  g_autoptr(QdCloudClient) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  gsize len;
+  g_autofree char *url = NULL;
+  g_autofree char *host = NULL;
+  QdCloudClient *self;
 
-  /* The same rule as for every gateway: https, plain http only to loopback. */
-  if (!qd_api_client_check_url (base_url, error))
+  /* The same rule as for every gateway: https, plain http only to loopback;
+   * a base URL given with the API's version still names the service. */
+  if (!qd_http_split_base_url (base_url, "/v1", &url, &host, error))
     return NULL;
-
   self = g_object_new (QD_TYPE_CLOUD_CLIENT, NULL);
-  self->base_url = g_strdup (base_url);
-  len = strlen (self->base_url);
-  while (len > 0 && self->base_url[len - 1] == '/')
-    self->base_url[--len] = '\0';
-  /* A base URL given with the API's version still names the service. */
-  if (g_str_has_suffix (self->base_url, "/v1"))
-    self->base_url[len - strlen ("/v1")] = '\0';
-  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
-  self->host = g_strdup (g_uri_get_host (uri));
-  return g_steal_pointer (&self);
+  self->base_url = g_steal_pointer (&url);
+  self->host = g_steal_pointer (&host);
+  return self;
 }
 
 /**
@@ -323,16 +312,6 @@ request_free (Request *req)
 
 static void send_request (GTask *task);
 
-static gboolean
-accept_certificate_cb (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  return qd_http_trust_extra_ca_accepts (QD_CLOUD_CLIENT (user_data)->extra_ca, msg, certificate,
-                                         errors);
-}
-
 /* Seconds Retry-After asks for (delta-seconds or an HTTP date, read
  * against the answer's own Date), or 0 when it says nothing usable. */
 static guint
@@ -398,20 +377,7 @@ response_cb (GObject      *object,
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   if (body == NULL)
     {
-      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (req->msg);
-
-      /* The message keeps the system's verdict on a certificate the extra
-       * authority vouched for: a connection lost later is no TLS error. */
-      if (qd_http_trust_extra_ca_accepts (self->extra_ca, req->msg,
-                                          soup_message_get_tls_peer_certificate (req->msg),
-                                          flags))
-        flags = 0;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        request_fail (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR || flags != 0)
-        request_fail (task, qd_http_tls_error (self->host, flags));
-      else
-        request_fail (task, qd_http_network_error (self->host, error));
+      request_fail (task, qd_http_send_error (req->msg, self->host, g_steal_pointer (&error)));
       return;
     }
 
@@ -506,8 +472,7 @@ send_request (GTask *task)
   soup_message_headers_replace (headers, "Accept", "application/json");
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (req->msg, "application/json", req->body);
-  g_signal_connect_object (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb),
-                           self, 0);
+  qd_http_trust_watch (req->msg, self->extra_ca);
   soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), response_cb, task);
 }
@@ -561,6 +526,30 @@ call_finish (QdCloudClient  *self,
              GError        **error)
 {
   return qd_task_finish_pointer (result, self, call_async, error);
+}
+
+/* A finished call whose answer lists what was asked for in its array
+ * @member: the answer, with that array in @items; else NULL and the
+ * error, a bad answer when it has no such array. */
+static JsonObject *
+call_finish_list (QdCloudClient  *self,
+                  GAsyncResult   *result,
+                  const char     *member,
+                  JsonArray     **items,
+                  GError        **error)
+{
+  g_autoptr(JsonNode) answer = call_finish (self, result, error);
+  JsonObject *object = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
+                       ? json_node_get_object (answer) : NULL;
+
+  *items = qd_json_get_array (object, member);
+  if (*items == NULL)
+    {
+      if (answer != NULL)
+        g_propagate_error (error, qd_api_error_new_bad_response (self->host));
+      return NULL;
+    }
+  return json_object_ref (object);
 }
 
 /* The answer of a finished call (a failed one too), and its HTTP status. */
@@ -662,18 +651,6 @@ list_path (ListData *data)
   return g_string_free (str, FALSE);
 }
 
-static gboolean
-contains_folded (const char *text,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, needle) != NULL;
-}
-
 /* Our filter, the same as the gateway's: the reasons and categories, since
  * inclusive and until exclusive, the text anywhere in From, the envelope
  * sender or the subject. */
@@ -694,9 +671,9 @@ client_keeps (ListData     *data,
   if (dated && until != NULL && g_date_time_compare (received, until) >= 0)
     return FALSE;
   if (data->search != NULL &&
-      !contains_folded (qd_item_get_from (item), data->search) &&
-      !contains_folded (qd_item_get_envelope_sender (item), data->search) &&
-      !contains_folded (qd_item_get_subject (item), data->search))
+      !qd_item_source_contains_folded (qd_item_get_from (item), data->search) &&
+      !qd_item_source_contains_folded (qd_item_get_envelope_sender (item), data->search) &&
+      !qd_item_source_contains_folded (qd_item_get_subject (item), data->search))
     return FALSE;
   return TRUE;
 }
@@ -731,27 +708,18 @@ list_page_cb (GObject      *object,
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
   ListData *data = g_task_get_task_data (task);
   Listing *listing = listing_get (self, data->generation);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  JsonObject *object_answer;
   JsonArray *mails;
   guint n_raw;
   gint64 total = -1;
   gboolean done;
 
-  answer = call_finish (self, result, &error);
+  answer = call_finish_list (self, result, "mail_list", &mails, &error);
   if (answer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  mails = qd_json_get_array (object_answer, "mail_list");
-  if (mails == NULL)
-    {
-      g_task_return_error (task, qd_api_error_new_bad_response (self->host));
       g_object_unref (task);
       return;
     }
@@ -776,7 +744,7 @@ list_page_cb (GObject      *object,
       g_hash_table_add (listing->seen, g_strdup (qd_item_get_id (item)));
       g_ptr_array_add (data->page->items, g_steal_pointer (&item));
     }
-  qd_cloud_get_number (object_answer, "total", &total);
+  qd_cloud_get_number (answer, "total", &total);
   data->start += n_raw;
   /* An empty page is the last; so is a short one (the integration's rule,
    * §5.1) unless the total says more follow: the service may give fewer
@@ -894,75 +862,6 @@ list_finish (QdItemSource  *source,
              GError       **error)
 {
   return qd_task_finish_pointer (result, source, list_async, error);
-}
-
-/* every id that matches: the pages of one listing, one after another */
-
-typedef struct
-{
-  QdQuery      *query;
-  GStrvBuilder *ids;
-} IdsData;
-
-static void
-ids_data_free (IdsData *data)
-{
-  qd_query_unref (data->query);
-  g_strv_builder_unref (data->ids);
-  g_free (data);
-}
-
-static void
-ids_page_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  IdsData *data = g_task_get_task_data (task);
-  g_autoptr(QdItemPage) page = NULL;
-  GError *error = NULL;
-
-  page = list_finish (QD_ITEM_SOURCE (object), result, &error);
-  if (page == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (data->ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
-  if (page->next_cursor == NULL)
-    {
-      g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
-      g_object_unref (task);
-      return;
-    }
-  list_async (QD_ITEM_SOURCE (object), data->query, page->next_cursor, IDS_PAGE_SIZE,
-              g_task_get_cancellable (task), ids_page_cb, task);
-}
-
-static void
-list_ids_async (QdItemSource        *source,
-                const QdQuery       *query,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  GTask *task = qd_task_new (source, list_ids_async, cancellable, callback, user_data);
-  IdsData *data = g_new0 (IdsData, 1);
-
-  data->query = query != NULL ? qd_query_copy (query) : qd_query_new (QD_FOLDER_QUARANTINE);
-  data->ids = g_strv_builder_new ();
-  g_task_set_task_data (task, data, (GDestroyNotify)ids_data_free);
-  list_async (source, data->query, NULL, IDS_PAGE_SIZE, cancellable, ids_page_cb, task);
-}
-
-static GStrv
-list_ids_finish (QdItemSource  *source,
-                 GAsyncResult  *result,
-                 GError       **error)
-{
-  return qd_task_finish_pointer (result, source, list_ids_async, error);
 }
 
 /* the preview, as a message (there is no raw one, §5.2) */
@@ -1109,25 +1008,16 @@ entries_page_cb (GObject      *object,
   GTask *task = user_data;
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
   SendersData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
-  JsonObject *object_answer;
+  g_autoptr(JsonObject) answer = NULL;
   JsonArray *items;
   GError *error = NULL;
   gint64 total = -1;
   guint n;
 
-  answer = call_finish (self, result, &error);
+  answer = call_finish_list (self, result, "items", &items, &error);
   if (answer == NULL)
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  items = qd_json_get_array (object_answer, "items");
-  if (items == NULL)
-    {
-      g_task_return_error (task, qd_api_error_new_bad_response (self->host));
       g_object_unref (task);
       return;
     }
@@ -1147,7 +1037,7 @@ entries_page_cb (GObject      *object,
       entry->added_at = qd_cloud_date (item, "date_created");
       g_ptr_array_add (data->entries, entry);
     }
-  qd_cloud_get_number (object_answer, "total", &total);
+  qd_cloud_get_number (answer, "total", &total);
   data->start += n;
   if (n == 0 || (total >= 0 ? data->start >= (guint64)total : n < SENDERS_PAGE_SIZE))
     {
@@ -1411,7 +1301,7 @@ typedef enum
 
 typedef struct
 {
-  const char *id;        /* in ActData's ids */
+  const char *id;        /* in ActData's run */
   const char *sender;    /* in self->known; NULL when not known */
   SlotState   state;
   char       *code;
@@ -1423,9 +1313,7 @@ typedef struct
   QdActions       action;      /* RELEASE or DELETE */
   QdSenderList    list;        /* for approve and block */
   gboolean        to_list;     /* add the senders to @list first */
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id of the batch in flight */
+  QdBatchRun     *run;         /* whose next is the first id of the batch in flight */
   GArray         *slots;       /* Slot, the batch in flight */
   GPtrArray      *senders;     /* its senders to add to the list */
   GHashTable     *listed;      /* senders added by this action already */
@@ -1434,9 +1322,6 @@ typedef struct
   gboolean        one_by_one;
   guint64         check_start;
   GError         *stop;        /* what stops the ids after this batch */
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
 } ActData;
 
 static void
@@ -1449,12 +1334,11 @@ slot_clear (Slot *slot)
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
+  qd_batch_run_free (data->run);
   g_array_unref (data->slots);
   g_clear_pointer (&data->senders, g_ptr_array_unref);
   g_hash_table_unref (data->listed);
   g_clear_error (&data->stop);
-  qd_batch_result_unref (data->result);
   g_free (data);
 }
 
@@ -1474,21 +1358,12 @@ slot_set (Slot       *slot,
 static void act_next_batch (GTask *task);
 static void act_send (GTask *task);
 
-static void
-act_return (GTask *task)
-{
-  ActData *data = g_task_get_task_data (task);
-
-  g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                         (GDestroyNotify)qd_batch_result_unref);
-  g_object_unref (task);
-}
-
 /* The batch's outcomes, in the order of its ids. */
 static void
 act_flush (GTask *task)
 {
   ActData *data = g_task_get_task_data (task);
+  QdBatchResult *result = data->run->result;
   const char *done = data->action == QD_ACTION_RELEASE ? "released" : "deleted";
 
   for (guint i = 0; i < data->slots->len; i++)
@@ -1498,10 +1373,10 @@ act_flush (GTask *task)
       switch (slot->state)
         {
         case SLOT_OK:
-          qd_batch_result_add (data->result, slot->id, TRUE, done, NULL, NULL);
+          qd_batch_result_add (result, slot->id, TRUE, done, NULL, NULL);
           break;
         case SLOT_FAILED:
-          qd_batch_result_add (data->result, slot->id, FALSE, NULL, slot->code, slot->message);
+          qd_batch_result_add (result, slot->id, FALSE, NULL, slot->code, slot->message);
           break;
         case SLOT_SEND:
         case SLOT_QUEUED:
@@ -1509,30 +1384,16 @@ act_flush (GTask *task)
         case SLOT_UNCONFIRMED:
         case SLOT_NOT_ATTEMPTED:
         default:
-          qd_batch_result_add_not_attempted (data->result, &slot->id, 1, slot->message);
+          qd_batch_result_add_not_attempted (result, &slot->id, 1, slot->message);
           break;
         }
     }
-  data->next += data->slots->len;
+  qd_batch_run_advance (data->run, data->slots->len);
   g_array_set_size (data->slots, 0);
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
   if (data->stop == NULL)
-    {
-      act_next_batch (task);
-      return;
-    }
-  qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                     data->n_ids - data->next, data->stop->message);
-  data->next = data->n_ids;
-  /* Nothing done at all: the call failed, as a whole. */
-  if (data->result->succeeded + data->result->failed == 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->stop));
-      g_object_unref (task);
-      return;
-    }
-  act_return (task);
+    act_next_batch (task);
+  else
+    qd_batch_run_stop (data->run, task, g_steal_pointer (&data->stop));
 }
 
 static guint
@@ -1578,15 +1439,13 @@ act_checked_cb (GObject      *object,
 {
   GTask *task = user_data;
   ActData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *mails;
   guint n;
 
-  answer = call_finish (QD_CLOUD_CLIENT (object), result, &error);
-  mails = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-          ? qd_json_get_array (json_node_get_object (answer), "mail_list") : NULL;
-  if (mails == NULL)
+  answer = call_finish_list (QD_CLOUD_CLIENT (object), result, "mail_list", &mails, &error);
+  if (answer == NULL)
     {
       mark_checking (data, SLOT_UNCONFIRMED);
       act_send (task);
@@ -1701,9 +1560,7 @@ act_sent_cb (GObject      *object,
     }
   if (failure && data->action == QD_ACTION_RELEASE && failed_ids != NULL)
     {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
+      g_autofree char *why = qd_batch_run_unconfirmed (error);
 
       /* Done in part or not at all: the list says which (§7: re-list). */
       mark_sending (data, SLOT_CHECK, NULL, why);
@@ -1738,9 +1595,7 @@ act_sent_cb (GObject      *object,
     }
   else
     {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
+      g_autofree char *why = qd_batch_run_unconfirmed (error);
 
       /* The batch in flight may or may not have been carried out. */
       mark_sending (data, SLOT_UNCONFIRMED, NULL, why);
@@ -1866,36 +1721,23 @@ act_next_batch (GTask *task)
 {
   QdCloudClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   QdActions needed = data->action == QD_ACTION_RELEASE ? QD_ACTION_RELEASE : QD_ACTION_DELETE;
   guint end;
 
-  if (data->next >= data->n_ids)
-    {
-      act_return (task);
-      return;
-    }
-  /* Cancelling stops between batches, never inside one. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result,
-                                         (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      act_return (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (run, task, NULL))
+    return;
 
-  end = MIN (data->n_ids, data->next + BATCH_SIZE);
+  end = MIN (run->n_ids, run->next + BATCH_SIZE);
   data->resent = FALSE;
   data->one_by_one = FALSE;
   g_clear_pointer (&data->senders, g_ptr_array_unref);
   if (data->to_list)
     data->senders = g_ptr_array_new ();
-  for (guint i = data->next; i < end; i++)
+  for (guint i = run->next; i < end; i++)
     {
-      Known *known = g_hash_table_lookup (self->known, data->ids[i]);
-      Slot slot = { data->ids[i], known != NULL ? known->sender : NULL, SLOT_SEND, NULL, NULL };
+      Known *known = g_hash_table_lookup (self->known, run->ids[i]);
+      Slot slot = { run->ids[i], known != NULL ? known->sender : NULL, SLOT_SEND, NULL, NULL };
 
       /* What the listing said is not allowed is not sent: one such id
        * would have the service refuse the whole batch. */
@@ -1927,23 +1769,14 @@ act_async (QdItemSource        *source,
 {
   QdCloudClient *self = QD_CLOUD_CLIENT (source);
   GTask *task = qd_task_new (self, act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   /* A cancelled batch action still reports what was done. */
   g_task_set_check_cancellable (task, FALSE);
   /* Duplicates are sent, and reported, once. */
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   data->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   g_array_set_clear_func (data->slots, (GDestroyNotify)slot_clear);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
   data->listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
 
@@ -2012,8 +1845,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = list_async;
   iface->list_finish = list_finish;
-  iface->list_ids_async = list_ids_async;
-  iface->list_ids_finish = list_ids_finish;
   iface->get_raw_async = get_raw_async;
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;
@@ -2029,17 +1860,13 @@ sign_in_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   QdCloudClient *self = QD_CLOUD_CLIENT (object);
-  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonObject) answer = NULL;
   GError *error = NULL;
-  JsonObject *object_answer;
+  JsonArray *mails;
   QdAccount *account;
 
-  answer = call_finish (self, result, &error);
-  object_answer = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
-                  ? json_node_get_object (answer) : NULL;
-  if (answer != NULL && qd_json_get_array (object_answer, "mail_list") == NULL)
-    error = qd_api_error_new_bad_response (self->host);
-  if (error != NULL)
+  answer = call_finish_list (self, result, "mail_list", &mails, &error);
+  if (answer == NULL)
     {
       /* Wrong credentials are not kept to be sent again. */
       set_credentials (self, NULL, NULL);

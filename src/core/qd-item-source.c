@@ -5,7 +5,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "qd-item.h"
 #include "qd-item-source.h"
+#include "qd-task-private.h"
+
+#define LIST_IDS_PAGE 1000   /* ids asked for a page, listing them all */
 
 G_DEFINE_INTERFACE (QdItemSource, qd_item_source, G_TYPE_OBJECT)
 
@@ -106,7 +112,57 @@ qd_item_source_list_at_finish (QdItemSource  *self,
   return QD_ITEM_SOURCE_GET_IFACE (self)->list_at_finish (self, result, error);
 }
 
-/* Every id that matches @query, for a batch on "everything matching". */
+/* every id that matches, page after page, for a source without a way of its own */
+
+typedef struct
+{
+  QdQuery      *query;
+  GStrvBuilder *ids;
+} IdsData;
+
+static void
+ids_data_free (IdsData *data)
+{
+  qd_query_unref (data->query);
+  g_strv_builder_unref (data->ids);
+  g_free (data);
+}
+
+static void
+ids_page_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  IdsData *data = g_task_get_task_data (task);
+  g_autoptr(QdItemPage) page = NULL;
+  GError *error = NULL;
+
+  page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < page->items->len; i++)
+    g_strv_builder_add (data->ids, qd_item_get_id (g_ptr_array_index (page->items, i)));
+  if (page->next_cursor == NULL)
+    {
+      g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
+      return;
+    }
+  qd_item_source_list_async (QD_ITEM_SOURCE (object), data->query, page->next_cursor,
+                             LIST_IDS_PAGE, g_task_get_cancellable (task), ids_page_cb,
+                             g_steal_pointer (&task));
+}
+
+/**
+ * qd_item_source_list_ids_async:
+ * @query: (nullable): %NULL for everything in the quarantine
+ *
+ * Every id that matches @query, for a batch on "everything matching".  A
+ * source without list_ids_async lists every page of @query for them.
+ */
 void
 qd_item_source_list_ids_async (QdItemSource        *self,
                                const QdQuery       *query,
@@ -114,8 +170,24 @@ qd_item_source_list_ids_async (QdItemSource        *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  GTask *task;
+  IdsData *data;
+
   g_return_if_fail (QD_IS_ITEM_SOURCE (self));
-  QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_async (self, query, cancellable, callback, user_data);
+
+  if (QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_async != NULL)
+    {
+      QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_async (self, query, cancellable, callback,
+                                                       user_data);
+      return;
+    }
+  task = qd_task_new (self, qd_item_source_list_ids_async, cancellable, callback, user_data);
+  data = g_new0 (IdsData, 1);
+  data->query = query != NULL ? qd_query_copy (query) : qd_query_new (QD_FOLDER_QUARANTINE);
+  data->ids = g_strv_builder_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify)ids_data_free);
+  qd_item_source_list_async (self, data->query, NULL, LIST_IDS_PAGE, cancellable, ids_page_cb,
+                             task);
 }
 
 GStrv
@@ -124,6 +196,8 @@ qd_item_source_list_ids_finish (QdItemSource  *self,
                                 GError       **error)
 {
   g_return_val_if_fail (QD_IS_ITEM_SOURCE (self), NULL);
+  if (g_async_result_is_tagged (result, qd_item_source_list_ids_async))
+    return qd_task_finish_pointer (result, self, qd_item_source_list_ids_async, error);
   return QD_ITEM_SOURCE_GET_IFACE (self)->list_ids_finish (self, result, error);
 }
 
@@ -222,4 +296,24 @@ qd_item_source_find_finish (QdItemSource  *self,
   if (g_async_result_is_tagged (result, qd_item_source_find_async))
     return g_task_propagate_pointer (G_TASK (result), error);
   return QD_ITEM_SOURCE_GET_IFACE (self)->find_finish (self, result, error);
+}
+
+/**
+ * qd_item_source_contains_folded:
+ * @text: (nullable): a field of an item
+ * @needle: search text, casefolded already (g_utf8_casefold ())
+ *
+ * For a source that filters by text itself, where its server cannot:
+ * whether @text holds @needle, whatever the case.
+ */
+gboolean
+qd_item_source_contains_folded (const char *text,
+                                const char *needle)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (text, -1);
+  return strstr (folded, needle) != NULL;
 }

@@ -65,6 +65,7 @@ struct _QdItemSourceInterface
   QdItemPage      *(*list_at_finish) (QdItemSource         *self,
                                       GAsyncResult         *result,
                                       GError              **error);
+  /* Optional: without it, every page of the listing is read for the ids. */
   void             (*list_ids_async) (QdItemSource         *self,
                                       const QdQuery        *query,
                                       GCancellable         *cancellable,
@@ -165,5 +166,7 @@ void             qd_item_source_find_async     (QdItemSource         *self,
 GHashTable      *qd_item_source_find_finish    (QdItemSource         *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
+gboolean         qd_item_source_contains_folded (const char          *text,
+                                                 const char          *needle);
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
+#include "qd-batch-run.h"
 #include "qd-error.h"
 #include "qd-item.h"
 #include "qd-mailbox-source.h"
@@ -428,22 +429,16 @@ find_finish (QdItemSource  *source,
 
 typedef struct
 {
-  QdActions       action;      /* MOVE_TO_INBOX or DELETE */
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* the first id of the batch in flight */
-  guint           batch;       /* how many ids it has */
-  guint32         uidvalidity;
-  QdBatchResult  *result;
-  QdProgressFunc  progress;
-  gpointer        progress_data;
+  QdActions   action;      /* MOVE_TO_INBOX or DELETE */
+  QdBatchRun *run;         /* whose next is the first id of the batch in flight */
+  guint       batch;       /* how many ids it has */
+  guint32     uidvalidity;
 } Move;
 
 static void
 move_free (Move *move)
 {
-  g_strfreev (move->ids);
-  g_clear_pointer (&move->result, qd_batch_result_unref);
+  g_clear_pointer (&move->run, qd_batch_run_free);
   g_free (move);
 }
 
@@ -456,50 +451,43 @@ moved_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Move *move = g_task_get_task_data (task);
+  QdBatchRun *run = move->run;
   g_autoptr(QdMailboxMoveResult) moved = NULL;
   g_autoptr(GError) error = NULL;
-  const char * const *ids = (const char * const *)move->ids + move->next;
+  const char * const *ids = (const char * const *)run->ids + run->next;
 
   moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
   if (moved == NULL)
     {
       /* Nothing of this batch moved (a renumbered folder, a lost
        * connection before the first command): it and the rest wait. */
-      qd_batch_result_add_not_attempted (move->result, ids, move->n_ids - move->next,
-                                         error->message);
-      g_task_return_pointer (task, qd_batch_result_ref (move->result),
-                             (GDestroyNotify)qd_batch_result_unref);
+      qd_batch_run_not_attempted (run, G_MAXUINT, error->message);
+      qd_batch_run_return (run, g_steal_pointer (&task));
       return;
     }
   for (guint i = 0; i < moved->uids->len; i++)
     switch (g_array_index (moved->statuses, QdMailboxMoveStatus, i))
       {
       case QD_MAILBOX_MOVE_MOVED:
-        qd_batch_result_add (move->result, ids[i], TRUE,
+        qd_batch_result_add (run->result, ids[i], TRUE,
                              move->action == QD_ACTION_DELETE ? "deleted" : "moved_to_inbox",
                              NULL, NULL);
         break;
       case QD_MAILBOX_MOVE_GONE:
-        qd_batch_result_add (move->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
+        qd_batch_result_add (run->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
         break;
       case QD_MAILBOX_MOVE_FAILED:
       default:
-        qd_batch_result_add (move->result, ids[i], FALSE, NULL, "move_failed",
+        qd_batch_result_add (run->result, ids[i], FALSE, NULL, "move_failed",
                              moved->error != NULL ? moved->error->message : NULL);
         break;
       }
-  move->next += move->batch;
-  if (move->progress != NULL)
-    move->progress (move->next, move->n_ids, move->progress_data);
+  qd_batch_run_advance (run, move->batch);
   /* A batch that failed part-way lost the connection or the folder: the
    * next would fail the same way, so the rest are left for a retry. */
   if (moved->n_failed > 0)
-    {
-      qd_batch_result_add_not_attempted (move->result, (const char * const *)move->ids + move->next,
-                                         move->n_ids - move->next,
-                                         moved->error != NULL ? moved->error->message : NULL);
-      move->next = move->n_ids;
-    }
+    qd_batch_run_not_attempted (run, G_MAXUINT,
+                                moved->error != NULL ? moved->error->message : NULL);
   move_next (g_steal_pointer (&task));
 }
 
@@ -508,34 +496,23 @@ move_next (GTask *task)
 {
   QdMailboxSource *self = g_task_get_source_object (task);
   Move *move = g_task_get_task_data (task);
+  QdBatchRun *run = move->run;
   g_autoptr(GArray) uids = NULL;
 
-  if (move->next < move->n_ids && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (move->result,
-                                         (const char * const *)move->ids + move->next,
-                                         move->n_ids - move->next,
-                                         move->action == QD_ACTION_DELETE
-                                         ? _("Cancelled before it was deleted.")
-                                         : _("Cancelled before it was moved."));
-      move->next = move->n_ids;
-    }
-  if (move->next >= move->n_ids)
-    {
-      g_task_return_pointer (task, qd_batch_result_ref (move->result),
-                             (GDestroyNotify)qd_batch_result_unref);
-      g_object_unref (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (run, task,
+                                   move->action == QD_ACTION_DELETE
+                                   ? _("Cancelled before it was deleted.")
+                                   : _("Cancelled before it was moved.")))
+    return;
 
-  move->batch = MIN (QD_MAILBOX_MOVE_BATCH, move->n_ids - move->next);
+  move->batch = MIN (QD_MAILBOX_MOVE_BATCH, run->n_ids - run->next);
   uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
   for (guint i = 0; i < move->batch; i++)
     {
       guint32 uidvalidity = 0, uid = 0;
 
       /* Checked for every id before the first batch. */
-      qd_mailbox_source_parse_id (move->ids[move->next + i], &uidvalidity, &uid);
+      qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
       g_array_append_val (uids, uid);
     }
   /* Not the task's cancellable: a batch once started finishes, so that
@@ -563,12 +540,7 @@ act_async (QdItemSource        *source,
   Move *move = g_new0 (Move, 1);
 
   g_task_set_task_data (task, move, (GDestroyNotify)move_free);
-  move->ids = g_strdupv ((char **)ids);
-  move->n_ids = ids != NULL ? g_strv_length (move->ids) : 0;
-  move->result = qd_batch_result_new ();
-  move->progress = progress;
-  move->progress_data = progress_data;
-
+  move->run = qd_batch_run_new (ids, progress, progress_data);
   move->action = action;
   if ((action != QD_ACTION_MOVE_TO_INBOX && action != QD_ACTION_DELETE) ||
       self->folder == QD_MAILBOX_FOLDER_INBOX || approve_sender)
@@ -579,14 +551,14 @@ act_async (QdItemSource        *source,
       g_object_unref (task);
       return;
     }
-  for (guint i = 0; i < move->n_ids; i++)
+  for (guint i = 0; i < move->run->n_ids; i++)
     {
       guint32 uidvalidity, uid;
       GError *error = NULL;
 
-      if (!qd_mailbox_source_parse_id (move->ids[i], &uidvalidity, &uid))
+      if (!qd_mailbox_source_parse_id (move->run->ids[i], &uidvalidity, &uid))
         {
-          bad_id (&error, move->ids[i]);
+          bad_id (&error, move->run->ids[i]);
           g_task_return_error (task, error);
           g_object_unref (task);
           return;

@@ -845,6 +845,27 @@ make_set (const guint32 *uids,
   return set;
 }
 
+/* UID FETCH of @set, asking @type (it frees both): the answers, or NULL
+ * and the error. */
+static clist *
+uid_fetch (QdMailbox                   *self,
+           struct mailimap_set         *set,
+           struct mailimap_fetch_type  *type,
+           GError                     **error)
+{
+  clist *answers = NULL;
+  int r = mailimap_uid_fetch (self->imap, set, type, &answers);
+
+  mailimap_set_free (set);
+  mailimap_fetch_type_free (type);
+  if (!ok (r))
+    {
+      set_imap_error (self, r, error);
+      return NULL;
+    }
+  return answers;
+}
+
 static GDateTime *
 date_from_imap (const struct mailimap_date_time *dt)
 {
@@ -1054,14 +1075,9 @@ do_list (QdMailbox        *self,
         }
       mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_uid ());
       mailimap_fetch_type_new_fetch_att_list_add (type, mailimap_fetch_att_new_internaldate ());
-      r = mailimap_uid_fetch (self->imap, set, type, &answers);
-      mailimap_set_free (set);
-      mailimap_fetch_type_free (type);
-      if (!ok (r))
-        {
-          set_imap_error (self, r, error);
-          return NULL;
-        }
+      answers = uid_fetch (self, set, type, error);
+      if (answers == NULL)
+        return NULL;
       for (clistiter *it = clist_begin (answers); it != NULL; it = clist_next (it))
         {
           struct mailimap_msg_att_static *uid = find_static (clist_content (it),
@@ -1159,7 +1175,6 @@ do_fetch_items (QdMailbox         *self,
   clist *answers = NULL;
   const char *wire;
   guint n;
-  int r;
 
   if (!ensure_folders (self, cancellable, error))
     return NULL;
@@ -1184,14 +1199,9 @@ do_fetch_items (QdMailbox         *self,
     type, mailimap_fetch_att_new_body_peek_section (
             mailimap_section_new_header_fields (mailimap_header_list_new (headers))));
   set = make_set (&g_array_index (listing->uids, guint32, offset), n);
-  r = mailimap_uid_fetch (self->imap, set, type, &answers);
-  mailimap_set_free (set);
-  mailimap_fetch_type_free (type);
-  if (!ok (r))
-    {
-      set_imap_error (self, r, error);
-      return NULL;
-    }
+  answers = uid_fetch (self, set, type, error);
+  if (answers == NULL)
+    return NULL;
 
   for (clistiter *it = clist_begin (answers); it != NULL; it = clist_next (it))
     {
@@ -1246,7 +1256,6 @@ do_fetch_raw (QdMailbox        *self,
   clist *answers = NULL;
   GBytes *bytes = NULL;
   const char *wire;
-  int r;
 
   if (!ensure_folders (self, cancellable, error))
     return NULL;
@@ -1260,14 +1269,9 @@ do_fetch_raw (QdMailbox        *self,
   mailimap_fetch_type_new_fetch_att_list_add (
     type, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
   set = mailimap_set_new_single (uid);
-  r = mailimap_uid_fetch (self->imap, set, type, &answers);
-  mailimap_set_free (set);
-  mailimap_fetch_type_free (type);
-  if (!ok (r))
-    {
-      set_imap_error (self, r, error);
-      return NULL;
-    }
+  answers = uid_fetch (self, set, type, error);
+  if (answers == NULL)
+    return NULL;
   for (clistiter *it = clist_begin (answers); it != NULL && bytes == NULL; it = clist_next (it))
     {
       struct mailimap_msg_att_static *got = find_static (clist_content (it), MAILIMAP_MSG_ATT_UID);

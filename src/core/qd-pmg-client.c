@@ -16,6 +16,7 @@
 
 #include "qd-api-client.h"
 #include "qd-api-error.h"
+#include "qd-batch-run.h"
 #include "qd-error.h"
 #include "qd-json.h"
 #include "qd-mail.h"
@@ -114,23 +115,19 @@ qd_pmg_client_init (QdPmgClient *self)
   qd_mail_init ();
   /* The server drops idle connections after 5 s and allows few at once
    * (§2.2): closing ours first spares a request on a dead connection. */
-  self->session = soup_session_new_with_options ("user-agent", "QuarantineDesk/" PACKAGE_VERSION,
-                                                 "timeout", 30,
-                                                 "idle-timeout", 4,
-                                                 "max-conns-per-host", 2,
-                                                 NULL);
+  self->session = qd_http_session_new (4, 2);
 }
 
 /* addresses */
 
+/* @base_url: a normalized one (scheme://host:port), which it takes */
 static QdPmgClient *
 client_new (char *base_url)
 {
   QdPmgClient *self = g_object_new (QD_TYPE_PMG_CLIENT, NULL);
-  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
 
-  self->base_url = base_url;
-  self->host = g_strdup (g_uri_get_host (uri));
+  qd_http_split_base_url (base_url, NULL, &self->base_url, &self->host, NULL);
+  g_free (base_url);
   return self;
 }
 
@@ -1051,18 +1048,6 @@ list_data_free (ListData *data)
   g_free (data);
 }
 
-static gboolean
-contains_folded (const char *text,
-                 const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (text == NULL)
-    return FALSE;
-  folded = g_utf8_casefold (text, -1);
-  return strstr (folded, needle) != NULL;
-}
-
 /* What the server cannot filter, the client does (§6.2 has only a time
  * window): the text, and reasons or categories, where every item is spam. */
 static gboolean
@@ -1078,10 +1063,10 @@ item_matches (ListData *data,
     return FALSE;
   if (data->needle == NULL)
     return TRUE;
-  return contains_folded (qd_item_get_subject (item), data->needle) ||
-         contains_folded (qd_item_get_from (item), data->needle) ||
-         contains_folded (qd_item_get_envelope_sender (item), data->needle) ||
-         contains_folded (qd_item_get_recipient (item), data->needle);
+  return qd_item_source_contains_folded (qd_item_get_subject (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_from (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_envelope_sender (item), data->needle) ||
+         qd_item_source_contains_folded (qd_item_get_recipient (item), data->needle);
 }
 
 static void list_next_window (GTask *task);
@@ -1243,48 +1228,6 @@ list_finish (QdItemSource  *source,
   return qd_task_finish_pointer (result, source, list_async, error);
 }
 
-static void
-list_ids_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(QdItemPage) page = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (page == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  for (guint i = 0; i < page->items->len; i++)
-    g_strv_builder_add (builder, qd_item_get_id (page->items->pdata[i]));
-  g_task_return_pointer (task, g_strv_builder_end (builder), (GDestroyNotify)g_strfreev);
-}
-
-static void
-list_ids_async (QdItemSource        *source,
-                const QdQuery       *query,
-                GCancellable        *cancellable,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
-{
-  GTask *task = qd_task_new (source, list_ids_async, cancellable, callback, user_data);
-  GTask *all = list_task_new (QD_PMG_CLIENT (source), query, NULL, G_MAXUINT, list_ids_async,
-                              cancellable, list_ids_cb, task);
-
-  list_next_window (all);
-}
-
-static GStrv
-list_ids_finish (QdItemSource  *source,
-                 GAsyncResult  *result,
-                 GError       **error)
-{
-  return qd_task_finish_pointer (result, source, list_ids_async, error);
-}
-
 /* the whole message (§6.6) */
 
 static void
@@ -1329,12 +1272,21 @@ get_raw_finish (QdItemSource  *source,
 
 /* which names the server's sender lists have (§6.1, §8) */
 
+/* What a call does once the names are known; it takes the task. */
+typedef void (*NamesKnown) (GTask *task);
+
+typedef struct
+{
+  GTask      *task;
+  NamesKnown  next;
+} NamesWait;
+
 static void
 names_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autofree NamesWait *wait = user_data;
   QdPmgClient *self = QD_PMG_CLIENT (object);
   g_autoptr(GError) error = NULL;
   g_autoptr(Response) resp = request_finish_ok (self, result, &error);
@@ -1342,7 +1294,8 @@ names_cb (GObject      *object,
 
   if (resp == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (wait->task, g_steal_pointer (&error));
+      g_object_unref (wait->task);
       return;
     }
   array = JSON_NODE_HOLDS_ARRAY (resp->data) ? json_node_get_array (resp->data) : NULL;
@@ -1361,35 +1314,30 @@ names_cb (GObject      *object,
       if (g_strcmp0 (name, "whitelist") == 0)
         self->names = NAMES_8;
     }
-  g_task_return_boolean (task, TRUE);
+  wait->next (wait->task);
 }
 
-/* Finds out once whether the server is PMG 9 (welcomelist, blocklist)
- * or 8 (whitelist, blacklist); 9.0.0 and 9.0.1 fail the old action
- * names, so 9 gets the new ones. */
+/* Calls @next, which takes @task, once it is known whether the server is
+ * PMG 9 (welcomelist, blocklist) or 8 (whitelist, blacklist), found out
+ * once; 9.0.0 and 9.0.1 fail the old action names, so 9 gets the new
+ * ones.  @task fails when the server does not say. */
 static void
-with_names_async (QdPmgClient         *self,
-                  GCancellable        *cancellable,
-                  GAsyncReadyCallback  callback,
-                  gpointer             user_data)
+with_names (QdPmgClient  *self,
+            GTask        *task,
+            GCancellable *cancellable,
+            NamesKnown    next)
 {
-  GTask *task = qd_task_new (self, with_names_async, cancellable, callback, user_data);
+  NamesWait *wait;
 
   if (self->names != NAMES_UNKNOWN)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      next (task);
       return;
     }
-  request_async (self, request_new ("GET", "quarantine", TRUE), cancellable, names_cb, task);
-}
-
-static gboolean
-with_names_finish (QdPmgClient   *self,
-                   GAsyncResult  *result,
-                   GError       **error)
-{
-  return qd_task_finish_boolean (result, self, with_names_async, error);
+  wait = g_new0 (NamesWait, 1);
+  wait->task = task;
+  wait->next = next;
+  request_async (self, request_new ("GET", "quarantine", TRUE), cancellable, names_cb, wait);
 }
 
 static const char *
@@ -1407,37 +1355,21 @@ typedef struct
 {
   const char     *action;      /* the server's name */
   const char     *done;        /* the outcome's result */
-  GStrv           ids;
-  guint           n_ids;
-  guint           next;        /* first id not yet sent */
-  guint           sent;        /* ids in the batch in flight */
+  QdBatchRun     *run;
+  guint           sent;        /* ids in the batch in flight, from run->next */
   guint           probe;       /* the id being looked at after a failed batch */
   GError         *batch_error;
-  QdProgressFunc  progress;
-  gpointer        progress_data;
-  QdBatchResult  *result;
 } ActData;
 
 static void
 act_data_free (ActData *data)
 {
-  g_strfreev (data->ids);
+  qd_batch_run_free (data->run);
   g_clear_error (&data->batch_error);
-  g_clear_pointer (&data->result, qd_batch_result_unref);
   g_free (data);
 }
 
 static void act_next_batch (GTask *task);
-
-static void
-act_return (GTask *task)
-{
-  ActData *data = g_task_get_task_data (task);
-
-  g_task_return_pointer (task, qd_batch_result_ref (data->result),
-                         (GDestroyNotify)qd_batch_result_unref);
-  g_object_unref (task);
-}
 
 static const char *
 outcome_code (const GError *error)
@@ -1456,53 +1388,26 @@ act_batch_stopped_at (GTask *task,
                       guint  failed)
 {
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
 
-  for (guint i = data->next; i < failed; i++)
-    qd_batch_result_add (data->result, data->ids[i], TRUE, data->done, NULL, NULL);
-  qd_batch_result_add (data->result, data->ids[failed], FALSE, NULL,
+  for (guint i = run->next; i < failed; i++)
+    qd_batch_result_add (run->result, run->ids[i], TRUE, data->done, NULL, NULL);
+  qd_batch_result_add (run->result, run->ids[failed], FALSE, NULL,
                        outcome_code (data->batch_error), data->batch_error->message);
   g_clear_error (&data->batch_error);
-  data->next = failed + 1;
-  if (data->progress != NULL)
-    data->progress (data->next, data->n_ids, data->progress_data);
+  qd_batch_run_advance (run, failed + 1 - run->next);
   act_next_batch (task);
 }
 
 /* Nothing more can be known of the batch in flight: say so, and stop. */
 static void
-act_give_up (GTask  *task,
-             GError *error,
-             gboolean maybe_done)
+act_give_up (GTask    *task,
+             GError   *error,
+             gboolean  maybe_done)
 {
   ActData *data = g_task_get_task_data (task);
 
-  if (maybe_done)
-    {
-      g_autofree char *why = g_strdup_printf (_("Not confirmed: %s Refresh the list to see "
-                                                "whether this message was handled."),
-                                              error->message);
-
-      qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                         data->sent, why);
-    }
-  else
-    qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                       data->sent, error->message);
-  data->next += data->sent;
-  qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                     data->n_ids - data->next,
-                                     _("Not attempted, because the gateway stopped answering."));
-  data->next = data->n_ids;
-  /* A first batch that failed before anything was done is an error;
-   * later ones return what was done. */
-  if (data->result->succeeded + data->result->failed == 0)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  g_error_free (error);
-  act_return (task);
+  qd_batch_run_give_up (data->run, task, data->sent, maybe_done, error);
 }
 
 static void act_probe_next (GTask *task);
@@ -1542,12 +1447,12 @@ act_probe_next (GTask *task)
   g_autofree char *query = NULL;
   g_autofree char *path = NULL;
 
-  if (data->probe >= data->next + data->sent)
+  if (data->probe >= data->run->next + data->sent)
     {
       act_give_up (task, g_steal_pointer (&data->batch_error), TRUE);
       return;
     }
-  query = qd_pmg_form_encode ("id", data->ids[data->probe], NULL);
+  query = qd_pmg_form_encode ("id", data->run->ids[data->probe], NULL);
   path = g_strconcat ("quarantine/content?", query, NULL);
   request_async (self, request_new ("GET", path, TRUE), NULL, act_probe_cb, task);
 }
@@ -1560,6 +1465,7 @@ act_batch_cb (GObject      *object,
   GTask *task = user_data;
   QdPmgClient *self = QD_PMG_CLIENT (object);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   g_autoptr(GError) error = NULL;
   g_autoptr(Response) resp = request_finish (self, result, &error);
 
@@ -1575,11 +1481,9 @@ act_batch_cb (GObject      *object,
     }
   if (SOUP_STATUS_IS_SUCCESSFUL (resp->status))
     {
-      for (guint i = data->next; i < data->next + data->sent; i++)
-        qd_batch_result_add (data->result, data->ids[i], TRUE, data->done, NULL, NULL);
-      data->next += data->sent;
-      if (data->progress != NULL)
-        data->progress (data->next, data->n_ids, data->progress_data);
+      for (guint i = run->next; i < run->next + data->sent; i++)
+        qd_batch_result_add (run->result, run->ids[i], TRUE, data->done, NULL, NULL);
+      qd_batch_run_advance (run, data->sent);
       act_next_batch (task);
       return;
     }
@@ -1587,27 +1491,27 @@ act_batch_cb (GObject      *object,
   /* A malformed request is refused before any id is looked at. */
   if (resp->status == 400)
     {
-      for (guint i = data->next; i < data->next + data->sent; i++)
-        qd_batch_result_add (data->result, data->ids[i], FALSE, NULL, "invalid",
+      for (guint i = run->next; i < run->next + data->sent; i++)
+        qd_batch_result_add (run->result, run->ids[i], FALSE, NULL, "invalid",
                              data->batch_error->message);
-      data->next += data->sent;
+      run->next += data->sent;
       data->sent = 0;
       act_give_up (task, g_steal_pointer (&data->batch_error), FALSE);
       return;
     }
   /* The server stopped at the first id that failed and says which only
    * in its message, where it names one (no such mail, delivery). */
-  for (guint i = data->next; resp->message != NULL && i < data->next + data->sent; i++)
+  for (guint i = run->next; resp->message != NULL && i < run->next + data->sent; i++)
     {
-      const char *at = strstr (resp->message, data->ids[i]);
+      const char *at = strstr (resp->message, run->ids[i]);
 
-      if (at != NULL && !g_ascii_isdigit (at[strlen (data->ids[i])]))
+      if (at != NULL && !g_ascii_isdigit (at[strlen (run->ids[i])]))
         {
           act_batch_stopped_at (task, i);
           return;
         }
     }
-  data->probe = data->next;
+  data->probe = run->next;
   act_probe_next (task);
 }
 
@@ -1616,45 +1520,32 @@ act_next_batch (GTask *task)
 {
   QdPmgClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
+  QdBatchRun *run = data->run;
   g_autoptr(GString) form = NULL;
   Request *req;
 
-  if (data->next >= data->n_ids)
-    {
-      act_return (task);
-      return;
-    }
-  /* Cancelling stops between batches, so every id is done, failed or
-   * not attempted. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      qd_batch_result_add_not_attempted (data->result, (const char * const *)data->ids + data->next,
-                                         data->n_ids - data->next,
-                                         _("Not attempted: stopped before this message."));
-      data->next = data->n_ids;
-      act_return (task);
-      return;
-    }
+  if (qd_batch_run_return_if_over (run, task, NULL))
+    return;
   /* An id the server would refuse as malformed fails alone; a batch
    * ends before one. */
-  while (data->next < data->n_ids && !qd_pmg_is_mail_id (data->ids[data->next]))
-    qd_batch_result_add (data->result, data->ids[data->next++], FALSE, NULL, "not_found", NULL);
-  if (data->next >= data->n_ids)
+  while (run->next < run->n_ids && !qd_pmg_is_mail_id (run->ids[run->next]))
+    qd_batch_result_add (run->result, run->ids[run->next++], FALSE, NULL, "not_found", NULL);
+  if (run->next >= run->n_ids)
     {
-      act_return (task);
+      qd_batch_run_return (run, task);
       return;
     }
   form = g_string_new ("action=");
   g_string_append (form, data->action);
   g_string_append (form, "&id=");
   data->sent = 0;
-  while (data->next + data->sent < data->n_ids && data->sent < PMG_BATCH_IDS &&
-         qd_pmg_is_mail_id (data->ids[data->next + data->sent]) &&
-         form->len + strlen (data->ids[data->next + data->sent]) + 3 < PMG_BATCH_BYTES)
+  while (run->next + data->sent < run->n_ids && data->sent < PMG_BATCH_IDS &&
+         qd_pmg_is_mail_id (run->ids[run->next + data->sent]) &&
+         form->len + strlen (run->ids[run->next + data->sent]) + 3 < PMG_BATCH_BYTES)
     {
       if (data->sent > 0)
         g_string_append (form, "%3B");
-      g_string_append_uri_escaped (form, data->ids[data->next + data->sent], NULL, FALSE);
+      g_string_append_uri_escaped (form, run->ids[run->next + data->sent], NULL, FALSE);
       data->sent++;
     }
   req = request_new ("POST", "quarantine/content", TRUE);
@@ -1664,21 +1555,11 @@ act_next_batch (GTask *task)
 }
 
 static void
-act_names_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+act_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   ActData *data = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   if (g_strcmp0 (data->action, "approve") == 0)
     data->action = self->names == NAMES_8 ? "whitelist" : "welcomelist";
   else if (g_strcmp0 (data->action, "block") == 0)
@@ -1704,20 +1585,11 @@ act_async (QdItemSource        *source,
 {
   QdPmgClient *self = QD_PMG_CLIENT (source);
   GTask *task = qd_task_new (self, act_async, cancellable, callback, user_data);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   ActData *data = g_new0 (ActData, 1);
 
   g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, data, (GDestroyNotify)act_data_free);
-  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
-    if (g_hash_table_add (seen, (gpointer)ids[i]))
-      g_strv_builder_add (builder, ids[i]);
-  data->ids = g_strv_builder_end (builder);
-  data->n_ids = g_strv_length (data->ids);
-  data->progress = progress;
-  data->progress_data = progress_data;
-  data->result = qd_batch_result_new ();
+  data->run = qd_batch_run_new (ids, progress, progress_data);
   switch (action)
     {
     case QD_ACTION_RELEASE:
@@ -1739,7 +1611,7 @@ act_async (QdItemSource        *source,
       return;
     }
   if (g_strcmp0 (data->action, "approve") == 0 || g_strcmp0 (data->action, "block") == 0)
-    with_names_async (self, NULL, act_names_cb, task);
+    with_names (self, task, NULL, act_names_known);
   else
     act_next_batch (task);
 }
@@ -1809,22 +1681,12 @@ list_senders_cb (GObject      *object,
 }
 
 static void
-list_senders_names_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+list_senders_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   SenderData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   g_autofree char *path = NULL;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   path = g_strconcat ("quarantine/", list_name (self, data->list), NULL);
   request_async (self, request_new ("GET", path, TRUE), g_task_get_cancellable (task),
                  list_senders_cb, task);
@@ -1843,7 +1705,7 @@ list_senders_async (QdGateway           *gateway,
 
   data->list = list;
   g_task_set_task_data (task, data, (GDestroyNotify)sender_data_free);
-  with_names_async (self, cancellable, list_senders_names_cb, task);
+  with_names (self, task, cancellable, list_senders_names_known);
 }
 
 static GPtrArray *
@@ -1870,24 +1732,14 @@ change_sender_cb (GObject      *object,
 }
 
 static void
-change_sender_names_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+change_sender_names_known (GTask *task)
 {
-  GTask *task = user_data;
-  QdPmgClient *self = QD_PMG_CLIENT (object);
+  QdPmgClient *self = g_task_get_source_object (task);
   SenderData *data = g_task_get_task_data (task);
-  GError *error = NULL;
   g_autofree char *form = qd_pmg_form_encode ("address", data->address, NULL);
   g_autofree char *path = NULL;
   Request *req;
 
-  if (!with_names_finish (self, result, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
   /* DELETE takes its parameters in the query only (§2.2, §3). */
   if (data->add)
     {
@@ -1930,7 +1782,7 @@ change_sender_async (QdGateway           *gateway,
       g_object_unref (task);
       return;
     }
-  with_names_async (self, cancellable, change_sender_names_cb, task);
+  with_names (self, task, cancellable, change_sender_names_known);
 }
 
 static gboolean
@@ -1965,8 +1817,6 @@ item_source_iface_init (QdItemSourceInterface *iface)
   iface->get_actions = get_actions;
   iface->list_async = list_async;
   iface->list_finish = list_finish;
-  iface->list_ids_async = list_ids_async;
-  iface->list_ids_finish = list_ids_finish;
   iface->get_raw_async = get_raw_async;
   iface->get_raw_finish = get_raw_finish;
   iface->act_async = act_async;

@@ -15,12 +15,13 @@
 #include <gmime/gmime.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "peer-fixture.h"
 #include "qd-async-wait.h"
 #include "qd-cloud-client.h"
 #include "qd-error.h"
 #include "qd-item.h"
+#include "qd-mail.h"
 
 #define ALICE "alice@example.com"
 #define PW    "correct horse"
@@ -31,88 +32,36 @@ static gint64 now_ms;
 
 /* the simulator, as a process */
 
-typedef struct
-{
-  GSubprocess *process;
-  char        *dir;
-  char        *save;
-  char        *url;
-  char        *ca_file;
-} Sim;
-
-/* A simulator left by a failed assertion ends with the test. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* Starts cloudsim with @state (JSON text) and reads its first line. */
-static Sim *
+/* Starts cloudsim with @state (JSON text). */
+static PeerSim *
 sim_start (const char *state)
 {
   g_autoptr(GError) error = NULL;
-  const char *root = g_getenv ("QD_SOURCE_ROOT");
-  g_autofree char *script = g_build_filename (root != NULL ? root : ".", "tests", "peers",
-                                              "cloudsim.py", NULL);
-  g_autofree char *state_file = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *first;
-  Sim *sim = g_new0 (Sim, 1);
+  PeerSim *sim = peer_sim_new ();
+  g_autofree char *state_file = peer_sim_path (sim, "state.json");
+  g_autofree char *save = peer_sim_path (sim, "saved.json");
 
-  sim->dir = g_dir_make_tmp ("qd-cloud-client-XXXXXX", &error);
-  g_assert_no_error (error);
-  state_file = g_build_filename (sim->dir, "state.json", NULL);
-  sim->save = g_build_filename (sim->dir, "saved.json", NULL);
   g_file_set_contents (state_file, state, -1, &error);
   g_assert_no_error (error);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawn (launcher, &error, "python3", script, "serve",
-                                              "--state", state_file, "--port", "0", "--save",
-                                              sim->save, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (json_parser_load_from_data (parser, line, -1, NULL));
-  first = json_node_get_object (json_parser_get_root (parser));
-  sim->url = g_strdup (json_object_get_string_member (first, "url"));
-  sim->ca_file = g_strdup (json_object_get_string_member (first, "ca_file"));
+  peer_sim_start (sim, "cloudsim.py", "--state", state_file, "--port", "0", "--save", save,
+                  NULL);
   return sim;
 }
 
 /* Stops the simulator; returns the state it saved. */
 static JsonNode *
-sim_stop (Sim *sim)
+sim_stop (PeerSim *sim)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *save = peer_sim_path (sim, "saved.json");
   JsonNode *state;
 
-  g_subprocess_send_signal (sim->process, SIGTERM);
-  g_subprocess_wait (sim->process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (json_parser_load_from_file (parser, sim->save, &error));
+  peer_sim_stop (sim);
+  g_assert_true (json_parser_load_from_file (parser, save, &error));
   g_assert_no_error (error);
   state = json_node_copy (json_parser_get_root (parser));
-  g_object_unref (sim->process);
-  g_remove (sim->save);
-  {
-    g_autofree char *state_file = g_build_filename (sim->dir, "state.json", NULL);
-
-    g_remove (state_file);
-  }
-  g_rmdir (sim->dir);
-  g_free (sim->dir);
-  g_free (sim->save);
-  g_free (sim->url);
-  g_free (sim->ca_file);
-  g_free (sim);
+  peer_sim_free (sim);
   return state;
 }
 
@@ -184,54 +133,16 @@ five_mails (void)
 /* the client */
 
 static QdCloudClient *
-client_for (Sim *sim)
+client_for (PeerSim *sim)
 {
-  g_autoptr(GError) error = NULL;
-  QdCloudClient *client = qd_cloud_client_new (sim->url, &error);
-
-  g_assert_no_error (error);
-  g_assert_true (qd_cloud_client_set_ca_file (client, sim->ca_file, &error));
-  g_assert_no_error (error);
-  return client;
-}
-
-static QdAccount *
-sign_in (QdCloudClient *client,
-         const char    *password,
-         GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_sign_in_async (QD_GATEWAY (client), ALICE, password, NULL, qd_async_wait_result_cb,
-                            &result);
-  return qd_gateway_sign_in_finish (QD_GATEWAY (client), qd_async_wait (&result), error);
+  return peer_client_new (QD_GATEWAY_KIND_CLOUD, peer_sim_get (sim, "url"),
+                          peer_sim_get (sim, "ca_file"));
 }
 
 static QdCloudClient *
-signed_in_client (Sim *sim)
+signed_in_client (PeerSim *sim)
 {
-  g_autoptr(GError) error = NULL;
-  QdCloudClient *client = client_for (sim);
-  g_autoptr(QdAccount) account = sign_in (client, PW, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (account);
-  return client;
-}
-
-static QdItemPage *
-list_page (QdCloudClient *client,
-           QdQuery       *query,
-           const char    *cursor,
-           guint          limit,
-           GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(QdQuery) all = qd_query_new (QD_FOLDER_QUARANTINE);
-
-  qd_item_source_list_async (QD_ITEM_SOURCE (client), query != NULL ? query : all, cursor, limit,
-                             NULL, qd_async_wait_result_cb, &result);
-  return qd_item_source_list_finish (QD_ITEM_SOURCE (client), qd_async_wait (&result), error);
+  return peer_signed_in (client_for (sim), ALICE, PW);
 }
 
 /* The ids of every page of @query, joined by spaces, paged by @limit. */
@@ -241,27 +152,13 @@ list_all (QdCloudClient *client,
           guint          limit,
           guint         *n_pages)
 {
+  /* A page filtered here may hold more than asked for. */
+  g_autoptr(GPtrArray) items = peer_list_all (client, query, limit, G_MAXUINT, n_pages);
   g_autoptr(GString) ids = g_string_new (NULL);
-  g_autofree char *cursor = NULL;
-  guint pages = 0;
 
-  do
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(QdItemPage) page = list_page (client, query, cursor, limit, &error);
-
-      g_assert_no_error (error);
-      pages++;
-      for (guint i = 0; i < page->items->len; i++)
-        g_string_append_printf (ids, "%s%s", ids->len > 0 ? " " : "",
-                                qd_item_get_id (g_ptr_array_index (page->items, i)));
-      g_free (cursor);
-      cursor = g_steal_pointer (&page->next_cursor);
-      g_assert_cmpuint (pages, <, 100);
-    }
-  while (cursor != NULL);
-  if (n_pages != NULL)
-    *n_pages = pages;
+  for (guint i = 0; i < items->len; i++)
+    g_string_append_printf (ids, "%s%s", ids->len > 0 ? " " : "",
+                            qd_item_get_id (g_ptr_array_index (items, i)));
   return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
@@ -281,61 +178,6 @@ list_ids (QdCloudClient *client,
   return g_strjoinv (" ", ids);
 }
 
-static QdBatchResult *
-act (QdCloudClient      *client,
-     QdActions           action,
-     const char * const *ids,
-     gboolean            approve,
-     QdProgressFunc      progress,
-     gpointer            progress_data,
-     GCancellable       *cancellable,
-     GError            **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_item_source_act_async (QD_ITEM_SOURCE (client), action, ids, approve, progress,
-                            progress_data, cancellable, qd_async_wait_result_cb, &result);
-  return qd_item_source_act_finish (QD_ITEM_SOURCE (client), qd_async_wait (&result), error);
-}
-
-static GBytes *
-get_raw (QdCloudClient  *client,
-         const char     *id,
-         GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_item_source_get_raw_async (QD_ITEM_SOURCE (client), id, NULL, qd_async_wait_result_cb,
-                                &result);
-  return qd_item_source_get_raw_finish (QD_ITEM_SOURCE (client), qd_async_wait (&result), error);
-}
-
-static GPtrArray *
-list_senders (QdCloudClient *client,
-              QdSenderList   list,
-              GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_list_senders_async (QD_GATEWAY (client), list, NULL, qd_async_wait_result_cb,
-                                 &result);
-  return qd_gateway_list_senders_finish (QD_GATEWAY (client), qd_async_wait (&result), error);
-}
-
-static gboolean
-change_sender (QdCloudClient *client,
-               QdSenderList   list,
-               const char    *address,
-               gboolean       add,
-               GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_change_sender_async (QD_GATEWAY (client), list, address, add, NULL,
-                                  qd_async_wait_result_cb, &result);
-  return qd_gateway_change_sender_finish (QD_GATEWAY (client), qd_async_wait (&result), error);
-}
-
 static QdItem *
 find_item (QdItemPage *page,
            const char *id)
@@ -344,14 +186,6 @@ find_item (QdItemPage *page,
     if (g_str_equal (qd_item_get_id (g_ptr_array_index (page->items, i)), id))
       return g_ptr_array_index (page->items, i);
   return NULL;
-}
-
-static QdOutcome *
-outcome (QdBatchResult *result,
-         guint          i)
-{
-  g_assert_cmpuint (i, <, result->outcomes->len);
-  return g_ptr_array_index (result->outcomes, i);
 }
 
 /* The switch values the mapping of a listing must not depend on (§9). */
@@ -372,9 +206,9 @@ test_list_pages (void)
       g_autofree char *mails = five_mails ();
       g_autofree char *state = state_text (list_variants[v], mails, NULL);
       g_autoptr(GError) error = NULL;
-      Sim *sim = sim_start (state);
+      PeerSim *sim = sim_start (state);
       g_autoptr(QdCloudClient) client = signed_in_client (sim);
-      g_autoptr(QdItemPage) first = list_page (client, NULL, NULL, 2, &error);
+      g_autoptr(QdItemPage) first = peer_list_page (client, NULL, NULL, 2, &error);
       g_autoptr(QdItemPage) second = NULL;
       g_autoptr(QdItemPage) third = NULL;
       g_autoptr(JsonNode) saved = NULL;
@@ -415,7 +249,7 @@ test_list_pages (void)
       g_assert_cmpint (qd_item_get_category (item), ==, QD_CATEGORY_MARKETING);
       g_assert_cmpstr (qd_item_get_from (item), ==, "news@list.example.org");
 
-      second = list_page (client, NULL, first->next_cursor, 2, &error);
+      second = peer_list_page (client, NULL, first->next_cursor, 2, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (second->items->len, ==, 2);
       item = find_item (second, "m3");
@@ -435,7 +269,7 @@ test_list_pages (void)
                          QD_ACTION_DELETE | QD_ACTION_BLOCK_SENDER);
       g_assert_nonnull (second->next_cursor);
 
-      third = list_page (client, NULL, second->next_cursor, 2, &error);
+      third = peer_list_page (client, NULL, second->next_cursor, 2, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (third->items->len, ==, 1);
       g_assert_cmpstr (qd_item_get_id (g_ptr_array_index (third->items, 0)), ==, "m5");
@@ -491,7 +325,7 @@ test_filters (void)
     {
       g_autofree char *mails = five_mails ();
       g_autofree char *state = state_text (variants[v], mails, NULL);
-      Sim *sim = sim_start (state);
+      PeerSim *sim = sim_start (state);
       g_autoptr(QdCloudClient) client = signed_in_client (sim);
 
       g_test_message ("variant: {%s}", variants[v]);
@@ -532,7 +366,7 @@ test_dedupe (void)
 {
   g_autofree char *mails = five_mails ();
   g_autofree char *state = state_text ("\"insert_between_pages\": 1", mails, NULL);
-  Sim *sim = sim_start (state);
+  PeerSim *sim = sim_start (state);
   g_autoptr(QdCloudClient) client = signed_in_client (sim);
   g_autofree char *ids = NULL;
   g_auto(GStrv) split = NULL;
@@ -551,19 +385,6 @@ test_dedupe (void)
       g_assert_true (g_hash_table_contains (seen, id));
     }
   json_node_unref (sim_stop (sim));
-}
-
-static GMimeMessage *
-parse_message (GBytes *raw)
-{
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (raw, NULL),
-                                                           g_bytes_get_size (raw));
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-
-  g_object_unref (parser);
-  g_object_unref (stream);
-  return message;
 }
 
 static void
@@ -604,11 +425,11 @@ test_preview (void)
   for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
     {
       g_autofree char *state = state_text (variants[v], mails, NULL);
-      Sim *sim = sim_start (state);
+      PeerSim *sim = sim_start (state);
       g_autoptr(QdCloudClient) client = signed_in_client (sim);
       g_autoptr(QdItemPage) page = NULL;
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) raw = get_raw (client, "p1", &error);
+      g_autoptr(GBytes) raw = peer_get_raw (client, "p1", &error);
       g_autoptr(GBytes) forbidden = NULL;
       g_autoptr(GBytes) gone = NULL;
       g_autoptr(GObject) owner = NULL;
@@ -622,7 +443,7 @@ test_preview (void)
 
       g_test_message ("variant: {%s}", variants[v]);
       g_assert_no_error (error);
-      message = parse_message (raw);
+      message = qd_mail_parse_bytes (raw);
       owner = G_OBJECT (message);
       g_assert_nonnull (message);
       g_assert_cmpstr (g_mime_message_get_subject (message), ==, "Last chance");
@@ -662,14 +483,14 @@ test_preview (void)
       g_assert_true (attachment);
 
       /* forbidden by the listing: a sentence, no request */
-      page = list_page (client, NULL, NULL, 10, &error);
+      page = peer_list_page (client, NULL, NULL, 10, &error);
       g_assert_no_error (error);
-      forbidden = get_raw (client, "p2", &error);
+      forbidden = peer_get_raw (client, "p2", &error);
       g_assert_null (forbidden);
       g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
       g_assert_nonnull (strstr (error->message, "does not allow a preview"));
       g_clear_error (&error);
-      gone = get_raw (client, "nosuch", &error);
+      gone = peer_get_raw (client, "nosuch", &error);
       g_assert_null (gone);
       g_assert_nonnull (error);
       g_assert_cmpint (error->domain, ==, QD_ERROR);
@@ -684,17 +505,17 @@ test_preview_refused (void)
   g_autofree char *state = state_text ("\"rejection\": \"http\"",
                                        "{\"id\": \"p2\", \"type\": \"DLP\", "
                                        "\"actions\": {\"preview_message\": false}}", NULL);
-  Sim *sim = sim_start (state);
+  PeerSim *sim = sim_start (state);
   g_autoptr(QdCloudClient) client = signed_in_client (sim);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) raw = get_raw (client, "p2", &error);
+  g_autoptr(GBytes) raw = peer_get_raw (client, "p2", &error);
   g_autoptr(GBytes) gone = NULL;
 
   g_assert_null (raw);
   g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "does not allow a preview"));
   g_clear_error (&error);
-  gone = get_raw (client, "nosuch", &error);
+  gone = peer_get_raw (client, "nosuch", &error);
   g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "no longer"));
   json_node_unref (sim_stop (sim));
@@ -713,9 +534,9 @@ test_actions (void)
     {
       g_autofree char *mails = five_mails ();
       g_autofree char *state = state_text (variants[v], mails, NULL);
-      Sim *sim = sim_start (state);
+      PeerSim *sim = sim_start (state);
       g_autoptr(QdCloudClient) client = signed_in_client (sim);
-      g_autoptr(QdItemPage) page = list_page (client, NULL, NULL, 10, NULL);
+      g_autoptr(QdItemPage) page = peer_list_page (client, NULL, NULL, 10, NULL);
       const char *release[] = { "m1", NULL };
       const char *approve[] = { "m2", NULL };
       const char *remove[] = { "m3", NULL };
@@ -730,18 +551,18 @@ test_actions (void)
 
       g_test_message ("variant: {%s}", variants[v]);
       g_assert_cmpuint (page->items->len, ==, 5);
-      released = act (client, QD_ACTION_RELEASE, release, FALSE, NULL, NULL, NULL, &error);
+      released = peer_act (client, QD_ACTION_RELEASE, release, FALSE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (released->succeeded, ==, 1);
-      g_assert_cmpstr (outcome (released, 0)->result, ==, "released");
-      approved = act (client, QD_ACTION_RELEASE, approve, TRUE, NULL, NULL, NULL, &error);
+      g_assert_cmpstr (peer_outcome (released, 0)->result, ==, "released");
+      approved = peer_act (client, QD_ACTION_RELEASE, approve, TRUE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (approved->succeeded, ==, 1);
-      deleted = act (client, QD_ACTION_DELETE, remove, FALSE, NULL, NULL, NULL, &error);
+      deleted = peer_act (client, QD_ACTION_DELETE, remove, FALSE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (deleted->succeeded, ==, 1);
-      g_assert_cmpstr (outcome (deleted, 0)->result, ==, "deleted");
-      blocked = act (client, QD_ACTION_BLOCK_SENDER, block, FALSE, NULL, NULL, NULL, &error);
+      g_assert_cmpstr (peer_outcome (deleted, 0)->result, ==, "deleted");
+      blocked = peer_act (client, QD_ACTION_BLOCK_SENDER, block, FALSE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (blocked->succeeded, ==, 1);
 
@@ -781,9 +602,9 @@ test_partial (void)
     {
       g_autofree char *mails = five_mails ();
       g_autofree char *state = state_text (variants[v], mails, NULL);
-      Sim *sim = sim_start (state);
+      PeerSim *sim = sim_start (state);
       g_autoptr(QdCloudClient) client = signed_in_client (sim);
-      g_autoptr(QdItemPage) page = list_page (client, NULL, NULL, 10, NULL);
+      g_autoptr(QdItemPage) page = peer_list_page (client, NULL, NULL, 10, NULL);
       const char *deleting[] = { "m1", "gone", "m2", NULL };
       const char *releasing[] = { "m4", "m3", "gone2", NULL };
       g_autoptr(QdBatchResult) deleted = NULL;
@@ -793,32 +614,32 @@ test_partial (void)
       gboolean ignore = v == 3;
 
       g_test_message ("variant: {%s}", variants[v]);
-      deleted = act (client, QD_ACTION_DELETE, deleting, FALSE, NULL, NULL, NULL, &error);
+      deleted = peer_act (client, QD_ACTION_DELETE, deleting, FALSE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (deleted->outcomes->len, ==, 3);
-      g_assert_cmpstr (outcome (deleted, 0)->id, ==, "m1");
-      g_assert_true (outcome (deleted, 0)->ok);
-      g_assert_cmpstr (outcome (deleted, 1)->id, ==, "gone");
+      g_assert_cmpstr (peer_outcome (deleted, 0)->id, ==, "m1");
+      g_assert_true (peer_outcome (deleted, 0)->ok);
+      g_assert_cmpstr (peer_outcome (deleted, 1)->id, ==, "gone");
       /* a service that ignores unknown ids says nothing of them */
-      g_assert_true (outcome (deleted, 1)->ok == ignore);
+      g_assert_true (peer_outcome (deleted, 1)->ok == ignore);
       if (!ignore)
-        g_assert_cmpstr (outcome (deleted, 1)->error_code, ==, "not_found");
-      g_assert_cmpstr (outcome (deleted, 2)->id, ==, "m2");
-      g_assert_true (outcome (deleted, 2)->ok);
+        g_assert_cmpstr (peer_outcome (deleted, 1)->error_code, ==, "not_found");
+      g_assert_cmpstr (peer_outcome (deleted, 2)->id, ==, "m2");
+      g_assert_true (peer_outcome (deleted, 2)->ok);
 
       /* m4's release is forbidden: not sent, so m3's is not refused */
-      released = act (client, QD_ACTION_RELEASE, releasing, FALSE, NULL, NULL, NULL, &error);
+      released = peer_act (client, QD_ACTION_RELEASE, releasing, FALSE, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (released->outcomes->len, ==, 3);
-      g_assert_false (outcome (released, 0)->ok);
-      g_assert_cmpstr (outcome (released, 0)->error_code, ==, "not_allowed");
-      g_assert_nonnull (outcome (released, 0)->error_message);
-      g_assert_cmpstr (outcome (released, 1)->id, ==, "m3");
+      g_assert_false (peer_outcome (released, 0)->ok);
+      g_assert_cmpstr (peer_outcome (released, 0)->error_code, ==, "not_allowed");
+      g_assert_nonnull (peer_outcome (released, 0)->error_message);
+      g_assert_cmpstr (peer_outcome (released, 1)->id, ==, "m3");
       /* a failure status naming gone2: m3 may have been released (partial)
        * or not (reject); the list says which, and an unreleased m3 goes
        * again (refused over HTTP, nothing was done: m3 goes again) */
-      g_assert_true (outcome (released, 1)->ok);
-      g_assert_true (outcome (released, 2)->ok == ignore);
+      g_assert_true (peer_outcome (released, 1)->ok);
+      g_assert_true (peer_outcome (released, 2)->ok == ignore);
 
       saved = sim_stop (sim);
       g_assert_true (json_object_get_boolean_member (saved_mail (saved, "m1"), "deleted"));
@@ -831,15 +652,6 @@ test_partial (void)
     }
 }
 
-static void
-cancel_after_first (guint    done,
-                    guint    total,
-                    gpointer user_data)
-{
-  g_assert_cmpuint (total, ==, 150);
-  g_cancellable_cancel (user_data);
-}
-
 /* 150 mails in batches of at most 100; cancelled after the first. */
 static void
 test_batches_and_cancel (void)
@@ -848,12 +660,11 @@ test_batches_and_cancel (void)
   g_autofree char *state = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) ids = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(QdBatchResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) saved = NULL;
   g_autoptr(QdCloudClient) client = NULL;
-  Sim *sim;
+  PeerSim *sim;
 
   for (guint i = 0; i < 150; i++)
     {
@@ -869,16 +680,11 @@ test_batches_and_cancel (void)
                       mails->str, NULL);
   sim = sim_start (state);
   client = signed_in_client (sim);
-  result = act (client, QD_ACTION_RELEASE, (const char * const *)ids, FALSE, cancel_after_first,
-                cancellable, cancellable, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (result->outcomes->len, ==, 150);
-  g_assert_cmpuint (result->succeeded, ==, 100);
-  g_assert_cmpuint (result->not_attempted, ==, 50);
-  g_assert_cmpstr (outcome (result, 99)->id, ==, "b099");
-  g_assert_true (outcome (result, 99)->ok);
-  g_assert_cmpstr (outcome (result, 100)->id, ==, "b100");
-  g_assert_cmpstr (outcome (result, 100)->error_code, ==, "not_attempted");
+  result = peer_release_cancelled (client, (const char * const *)ids, 100);
+  g_assert_cmpstr (peer_outcome (result, 99)->id, ==, "b099");
+  g_assert_true (peer_outcome (result, 99)->ok);
+  g_assert_cmpstr (peer_outcome (result, 100)->id, ==, "b100");
+  g_assert_cmpstr (peer_outcome (result, 100)->error_code, ==, "not_attempted");
 
   /* not cancelled: the rest goes in a second batch; the one sender is
    * blocked once, not once a batch */
@@ -890,8 +696,8 @@ test_batches_and_cancel (void)
 
     g_assert_true (g_str_has_prefix (listed, "b000 b001 "));
   }
-  result = act (client, QD_ACTION_BLOCK_SENDER, (const char * const *)ids, FALSE, NULL, NULL,
-                NULL, &error);
+  result = peer_act (client, QD_ACTION_BLOCK_SENDER, (const char * const *)ids, FALSE, NULL, NULL,
+                     NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->succeeded, ==, 150);
 
@@ -937,7 +743,7 @@ test_senders (void)
       JsonArray *list;
       QdSender *first = NULL;
       gboolean found_domain = FALSE;
-      Sim *sim;
+      PeerSim *sim;
 
       g_test_message ("variant: {%s}", variants[v]);
       /* more than a page of entries */
@@ -951,7 +757,7 @@ test_senders (void)
       sim = sim_start (state);
       client = signed_in_client (sim);
 
-      senders = list_senders (client, QD_SENDER_LIST_APPROVED, &error);
+      senders = peer_list_senders (client, QD_SENDER_LIST_APPROVED, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (senders->len, ==, 521);
       g_assert_true (has_sender (senders, "friend519@example.org"));
@@ -966,32 +772,32 @@ test_senders (void)
       g_assert_nonnull (first->added_at);
       g_assert_cmpint (g_date_time_to_unix (first->added_at), ==, (now_ms - DAY) / 1000);
 
-      g_assert_true (change_sender (client, QD_SENDER_LIST_BLOCKED, "spam@bad.example", TRUE,
-                                    &error));
+      g_assert_true (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "spam@bad.example", TRUE,
+                                         &error));
       g_assert_no_error (error);
-      g_assert_true (change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", TRUE,
-                                    &error));
+      g_assert_true (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", TRUE,
+                                         &error));
       g_assert_no_error (error);
-      g_assert_true (change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", TRUE,
-                                    &error));
+      g_assert_true (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", TRUE,
+                                         &error));
       g_assert_no_error (error);
-      blocked = list_senders (client, QD_SENDER_LIST_BLOCKED, &error);
+      blocked = peer_list_senders (client, QD_SENDER_LIST_BLOCKED, &error);
       g_assert_no_error (error);
       g_assert_true (has_sender (blocked, "spam@bad.example"));
       g_assert_true (has_sender (blocked, "@worse.example"));
       /* removing takes every entry of the value, duplicates too */
-      g_assert_true (change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", FALSE,
-                                    &error));
+      g_assert_true (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "@worse.example", FALSE,
+                                         &error));
       g_assert_no_error (error);
-      g_assert_true (change_sender (client, QD_SENDER_LIST_APPROVED, "@partner.example", FALSE,
-                                    &error));
+      g_assert_true (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "@partner.example", FALSE,
+                                         &error));
       g_assert_no_error (error);
-      g_assert_false (change_sender (client, QD_SENDER_LIST_APPROVED, "nobody@example.net",
-                                     FALSE, &error));
+      g_assert_false (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "nobody@example.net",
+                                          FALSE, &error));
       g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
       g_clear_error (&error);
-      g_assert_false (change_sender (client, QD_SENDER_LIST_APPROVED, "not an address", TRUE,
-                                     &error));
+      g_assert_false (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "not an address", TRUE,
+                                          &error));
       g_assert_nonnull (error);
       g_assert_cmpint (error->domain, ==, QD_ERROR);
 
@@ -1016,7 +822,7 @@ test_errors (void)
   g_autoptr(QdAccount) account = NULL;
   g_autoptr(QdItemPage) page = NULL;
   g_autoptr(JsonNode) saved = NULL;
-  Sim *sim;
+  PeerSim *sim;
 
   g_assert_null (bad);
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
@@ -1032,20 +838,20 @@ test_errors (void)
                           NULL, NULL);
       sim = sim_start (state);
       client = client_for (sim);
-      page = list_page (client, NULL, NULL, 10, &error);
+      page = peer_list_page (client, NULL, NULL, 10, &error);
       g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
       g_clear_error (&error);
-      account = sign_in (client, "wrong", &error);
+      account = peer_sign_in (client, ALICE, "wrong", &error);
       g_assert_null (account);
       g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
       g_assert_nonnull (strstr (error->message, "does not retry"));
       g_assert_null (strstr (error->message, "wrong"));
       g_clear_error (&error);
       /* not kept after the refusal */
-      page = list_page (client, NULL, NULL, 10, &error);
+      page = peer_list_page (client, NULL, NULL, 10, &error);
       g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
       g_clear_error (&error);
-      account = sign_in (client, PW, &error);
+      account = peer_sign_in (client, ALICE, PW, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (account->address, ==, ALICE);
       g_clear_pointer (&account, qd_account_free);
@@ -1064,7 +870,7 @@ test_errors (void)
                                "\"password\": \"" PW "\", \"api_access\": false}]}", sw);
       sim = sim_start (state);
       client = client_for (sim);
-      account = sign_in (client, PW, &error);
+      account = peer_sign_in (client, ALICE, PW, &error);
       g_assert_null (account);
       g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
       g_assert_nonnull (strstr (error->message, status == 403 ? "administrator" : "password"));
@@ -1086,15 +892,13 @@ test_errors (void)
           /* what the simulator printed is its right base; ours is the root */
           g_clear_object (&client);
           {
-            g_autofree char *root = g_strndup (sim->url, strstr (sim->url, "/quarantine") -
-                                                         sim->url);
+            const char *url = peer_sim_get (sim, "url");
+            g_autofree char *root = g_strndup (url, strstr (url, "/quarantine") - url);
 
-            client = qd_cloud_client_new (root, &error);
-            g_assert_no_error (error);
-            g_assert_true (qd_cloud_client_set_ca_file (client, sim->ca_file, &error));
+            client = peer_client_new (QD_GATEWAY_KIND_CLOUD, root, peer_sim_get (sim, "ca_file"));
           }
         }
-      account = sign_in (client, PW, &error);
+      account = peer_sign_in (client, ALICE, PW, &error);
       g_assert_null (account);
       g_assert_error (error, QD_ERROR, QD_ERROR_BAD_RESPONSE);
       g_assert_nonnull (strstr (error->message, "Email Quarantine API"));
@@ -1107,9 +911,9 @@ test_errors (void)
   /* a certificate this computer does not trust: nothing sent */
   state = state_text (NULL, NULL, NULL);
   sim = sim_start (state);
-  client = qd_cloud_client_new (sim->url, &error);
+  client = qd_cloud_client_new (peer_sim_get (sim, "url"), &error);
   g_assert_no_error (error);
-  account = sign_in (client, PW, &error);
+  account = peer_sign_in (client, ALICE, PW, &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
   g_assert_nonnull (strstr (error->message, "unknown issuer"));
@@ -1130,7 +934,7 @@ test_errors (void)
       sim = sim_start (state);
       client = signed_in_client (sim);
       /* an empty id is refused */
-      raw = get_raw (client, "", &error);
+      raw = peer_get_raw (client, "", &error);
       g_assert_null (raw);
       g_assert_error (error, QD_ERROR, (v == 0 ? QD_ERROR_GATEWAY : QD_ERROR_INVALID_INPUT));
       g_assert_nonnull (strstr (error->message, v == 0 ? "did not carry out" : "refused"));
@@ -1145,10 +949,10 @@ test_errors (void)
   sim = sim_start (state);
   client = signed_in_client (sim);
   g_clear_pointer (&page, qd_item_page_free);
-  page = list_page (client, NULL, NULL, 10, &error);
+  page = peer_list_page (client, NULL, NULL, 10, &error);
   g_assert_no_error (error);
   g_clear_pointer (&page, qd_item_page_free);
-  page = list_page (client, NULL, NULL, 10, &error);
+  page = peer_list_page (client, NULL, NULL, 10, &error);
   g_assert_null (page);
   g_assert_error (error, QD_ERROR, QD_ERROR_RATE_LIMITED);
   g_assert_nonnull (strstr (error->message, "busy"));
@@ -1191,21 +995,21 @@ test_faults (void)
     g_autoptr(QdItemPage) page = NULL;
     g_autoptr(GBytes) raw = NULL;
     g_autoptr(GError) error = NULL;
-    Sim *sim;
+    PeerSim *sim;
 
     /* the faults go beside "users", after the sign-in's own list call */
     with_faults = g_strdup_printf ("%.*s, %s}", (int)strlen (state) - 1, state, retried);
     sim = sim_start (with_faults);
     client = client_for (sim);
     {
-      g_autoptr(QdAccount) account = sign_in (client, PW, &error);
+      g_autoptr(QdAccount) account = peer_sign_in (client, ALICE, PW, &error);
 
       g_assert_no_error (error);
     }
-    page = list_page (client, NULL, NULL, 10, &error);
+    page = peer_list_page (client, NULL, NULL, 10, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (page->items->len, ==, 5);
-    raw = get_raw (client, "m1", &error);
+    raw = peer_get_raw (client, "m1", &error);
     g_assert_no_error (error);
     g_assert_nonnull (raw);
     json_node_unref (sim_stop (sim));
@@ -1217,10 +1021,10 @@ test_faults (void)
       g_autofree char *state = state_text (NULL, NULL, NULL);
       g_autofree char *with_faults = g_strdup_printf ("%.*s, %s}", (int)strlen (state) - 1,
                                                       state, failing[f].faults);
-      Sim *sim = sim_start (with_faults);
+      PeerSim *sim = sim_start (with_faults);
       g_autoptr(QdCloudClient) client = client_for (sim);
       g_autoptr(GError) error = NULL;
-      g_autoptr(QdAccount) account = sign_in (client, PW, &error);
+      g_autoptr(QdAccount) account = peer_sign_in (client, ALICE, PW, &error);
 
       g_test_message ("faults: %s", failing[f].faults);
       g_assert_null (account);
@@ -1236,13 +1040,13 @@ test_faults (void)
     g_autofree char *with_faults = g_strdup_printf (
       "%.*s, \"faults\": [{\"kind\": \"drop\", \"path\": \"/v1/mails/release\", "
       "\"times\": null}]}", (int)strlen (state) - 1, state);
-    Sim *sim = sim_start (with_faults);
+    PeerSim *sim = sim_start (with_faults);
     g_autoptr(QdCloudClient) client = signed_in_client (sim);
     g_autoptr(QdBatchResult) result = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(JsonNode) saved = NULL;
 
-    result = act (client, QD_ACTION_RELEASE, ids, FALSE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_RELEASE, ids, FALSE, NULL, NULL, NULL, &error);
     g_assert_null (result);
     g_assert_error (error, QD_ERROR, QD_ERROR_NETWORK);
     saved = sim_stop (sim);
@@ -1355,7 +1159,7 @@ test_regions (void)
   g_autofree char *state = state_text ("\"region\": \"us\"", NULL, NULL);
   g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
   g_autoptr(GResolver) system = g_resolver_get_default ();
-  Sim *sim;
+  PeerSim *sim;
 
   g_resolver_set_default (resolver);
   sim = sim_start (state);
@@ -1368,11 +1172,9 @@ test_regions (void)
       g_autoptr(GError) error = NULL;
 
       /* the simulator's port after the real host name */
-      url = g_strconcat (base, g_strrstr (sim->url, ":"), NULL);
-      client = qd_cloud_client_new (url, &error);
-      g_assert_no_error (error);
-      g_assert_true (qd_cloud_client_set_ca_file (client, sim->ca_file, &error));
-      account = sign_in (client, PW, &error);
+      url = g_strconcat (base, g_strrstr (peer_sim_get (sim, "url"), ":"), NULL);
+      client = peer_client_new (QD_GATEWAY_KIND_CLOUD, url, peer_sim_get (sim, "ca_file"));
+      account = peer_sign_in (client, ALICE, PW, &error);
       if (v == 0)
         {
           g_assert_no_error (error);
@@ -1393,7 +1195,7 @@ static void
 test_capabilities (void)
 {
   g_autofree char *state = state_text (NULL, NULL, NULL);
-  Sim *sim = sim_start (state);
+  PeerSim *sim = sim_start (state);
   g_autoptr(QdCloudClient) client = signed_in_client (sim);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GHashTable) found = NULL;
@@ -1406,7 +1208,8 @@ test_capabilities (void)
   g_assert_true (qd_gateway_get_source (QD_GATEWAY (client), QD_FOLDER_QUARANTINE) ==
                  QD_ITEM_SOURCE (client));
   g_assert_null (qd_gateway_get_source (QD_GATEWAY (client), QD_FOLDER_JUNK));
-  g_assert_cmpstr (qd_gateway_get_base_url (QD_GATEWAY (client)), ==, sim->url);
+  g_assert_cmpstr (qd_gateway_get_base_url (QD_GATEWAY (client)), ==,
+                   peer_sim_get (sim, "url"));
   g_assert_cmpint (qd_item_source_get_features (QD_ITEM_SOURCE (client)), ==,
                    QD_SOURCE_FEATURE_FILTER_REASON | QD_SOURCE_FEATURE_FILTER_CATEGORY);
   g_assert_false (qd_item_source_get_actions (QD_ITEM_SOURCE (client)) &

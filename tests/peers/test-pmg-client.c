@@ -13,8 +13,8 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "peer-fixture.h"
 #include "qd-async-wait.h"
 #include "qd-error.h"
 #include "qd-pmg-client.h"
@@ -57,13 +57,12 @@ static const char *week_ids[] = { "C0R1T101", "C0R2T102", "C0R3T103", "C0R4T104"
 
 typedef struct
 {
-  char        *dir;
-  char        *state;
-  GSubprocess *proc;
-  char        *url;
-  char        *fingerprint;
-  char        *link;
-  const char  *node;        /* the certificate's CN, when not the simulator's own */
+  PeerSim    *peer;
+  char       *state;
+  const char *url;          /* these three from the simulator's first line */
+  const char *fingerprint;
+  const char *link;
+  const char *node;         /* the certificate's CN, when not the simulator's own */
 } Sim;
 
 static char *
@@ -191,84 +190,33 @@ write_state (Sim      *sim,
   g_assert_no_error (error);
 }
 
-/* The simulator ends with the test, even when an assertion aborts it. */
-static void
-end_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 static void
 sim_start (Sim        *sim,
            const char *version,
            guint       n_bulk,
            gboolean    refuse)
 {
-  g_autofree char *script = g_build_filename (g_getenv ("QD_SOURCE_ROOT"), "tests", "peers",
-                                              "pmgsim.py", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *line = NULL;
-  JsonObject *ready, *links;
+  JsonObject *links;
 
-  if (sim->dir == NULL)
+  if (sim->peer == NULL)
     {
-      sim->dir = g_dir_make_tmp ("test-pmg-client-XXXXXX", &error);
-      g_assert_no_error (error);
-      sim->state = g_build_filename (sim->dir, "state.json", NULL);
+      sim->peer = peer_sim_new ();
+      sim->state = peer_sim_path (sim->peer, "state.json");
       write_state (sim, n_bulk, refuse);
     }
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, end_with_parent, NULL, NULL);
-  sim->proc = g_subprocess_launcher_spawn (launcher, &error, "python3", script, "serve",
-                                           "--state", sim->state, "--port", "0", "--version",
-                                           version, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->proc));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (json_parser_load_from_data (parser, line, -1, NULL));
-  ready = json_node_get_object (json_parser_get_root (parser));
-  g_free (sim->url);
-  g_free (sim->fingerprint);
-  g_free (sim->link);
-  sim->url = g_strdup (json_object_get_string_member (ready, "url"));
-  sim->fingerprint = g_strdup (json_object_get_string_member (ready, "fingerprint"));
-  links = json_object_get_object_member (ready, "links");
-  sim->link = g_strdup (json_object_get_string_member (links, ALICE));
-}
-
-static void
-sim_stop (Sim *sim)
-{
-  if (sim->proc != NULL)
-    {
-      g_subprocess_send_signal (sim->proc, SIGTERM);
-      g_subprocess_wait (sim->proc, NULL, NULL);
-      g_clear_object (&sim->proc);
-    }
+  peer_sim_start (sim->peer, "pmgsim.py", "--state", sim->state, "--port", "0", "--version",
+                  version, NULL);
+  sim->url = peer_sim_get (sim->peer, "url");
+  sim->fingerprint = peer_sim_get (sim->peer, "fingerprint");
+  links = json_object_get_object_member (sim->peer->ready, "links");
+  sim->link = json_object_get_string_member (links, ALICE);
 }
 
 static void
 sim_free (Sim *sim)
 {
-  sim_stop (sim);
-  if (sim->state != NULL)
-    {
-      g_autofree char *tmp = g_strconcat (sim->state, ".tmp", NULL);
-
-      g_remove (tmp);
-      g_remove (sim->state);
-      g_rmdir (sim->dir);
-    }
-  g_free (sim->dir);
+  g_clear_pointer (&sim->peer, peer_sim_free);
   g_free (sim->state);
-  g_free (sim->url);
-  g_free (sim->fingerprint);
-  g_free (sim->link);
   g_free (sim);
 }
 
@@ -327,24 +275,11 @@ static QdPmgClient *
 new_client (Sim *sim)
 {
   g_autoptr(GError) error = NULL;
-  QdPmgClient *client = qd_pmg_client_new (sim->url, &error);
+  QdPmgClient *client = peer_client_new (QD_GATEWAY_KIND_PMG, sim->url, NULL);
 
-  g_assert_no_error (error);
   g_assert_true (qd_pmg_client_set_pinned_fingerprint (client, sim->fingerprint, &error));
+  g_assert_no_error (error);
   return client;
-}
-
-static QdAccount *
-sign_in (QdPmgClient  *client,
-         const char   *user,
-         const char   *password,
-         GError      **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_sign_in_async (QD_GATEWAY (client), user, password, NULL, qd_async_wait_result_cb,
-                            &result);
-  return qd_gateway_sign_in_finish (QD_GATEWAY (client), qd_async_wait (&result), error);
 }
 
 static QdAccount *
@@ -361,116 +296,7 @@ sign_in_link (QdPmgClient  *client,
 static QdPmgClient *
 signed_in_client (Sim *sim)
 {
-  g_autoptr(GError) error = NULL;
-  QdPmgClient *client = new_client (sim);
-  g_autoptr(QdAccount) account = sign_in (client, ALICE, ALICE_PW, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (account);
-  return client;
-}
-
-static QdItemPage *
-list_page (QdPmgClient    *client,
-           const QdQuery  *query,
-           const char     *cursor,
-           guint           limit,
-           GError        **error)
-{
-  QdItemSource *source = qd_gateway_get_source (QD_GATEWAY (client), QD_FOLDER_QUARANTINE);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_item_source_list_async (source, query, cursor, limit, NULL, qd_async_wait_result_cb,
-                             &result);
-  return qd_item_source_list_finish (source, qd_async_wait (&result), error);
-}
-
-/* Every item of @query, page by page; the number of pages in @n_pages. */
-static GPtrArray *
-list_all (QdPmgClient   *client,
-          const QdQuery *query,
-          guint          limit,
-          guint         *n_pages)
-{
-  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *cursor = NULL;
-
-  *n_pages = 0;
-  do
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(QdItemPage) page = list_page (client, query, cursor, limit, &error);
-
-      g_assert_no_error (error);
-      g_assert_cmpuint (page->items->len, <=, limit);
-      g_ptr_array_extend_and_steal (items, g_steal_pointer (&page->items));
-      g_free (cursor);
-      cursor = g_steal_pointer (&page->next_cursor);
-      (*n_pages)++;
-      g_assert_cmpuint (*n_pages, <, 100);
-    }
-  while (cursor != NULL);
-  return items;
-}
-
-static QdBatchResult *
-act (QdPmgClient         *client,
-     QdActions            action,
-     const char * const  *ids,
-     gboolean             approve,
-     QdProgressFunc       progress,
-     gpointer             progress_data,
-     GCancellable        *cancellable,
-     GError             **error)
-{
-  QdItemSource *source = qd_gateway_get_source (QD_GATEWAY (client), QD_FOLDER_QUARANTINE);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_item_source_act_async (source, action, ids, approve, progress, progress_data, cancellable,
-                            qd_async_wait_result_cb, &result);
-  return qd_item_source_act_finish (source, qd_async_wait (&result), error);
-}
-
-static GBytes *
-get_raw (QdPmgClient  *client,
-         const char   *id,
-         GError      **error)
-{
-  QdItemSource *source = QD_ITEM_SOURCE (client);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_item_source_get_raw_async (source, id, NULL, qd_async_wait_result_cb, &result);
-  return qd_item_source_get_raw_finish (source, qd_async_wait (&result), error);
-}
-
-static GPtrArray *
-list_senders (QdPmgClient  *client,
-              QdSenderList  list)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *senders;
-
-  qd_gateway_list_senders_async (QD_GATEWAY (client), list, NULL, qd_async_wait_result_cb,
-                                 &result);
-  senders = qd_gateway_list_senders_finish (QD_GATEWAY (client), qd_async_wait (&result),
-                                            &error);
-  g_assert_no_error (error);
-  return senders;
-}
-
-static gboolean
-change_sender (QdPmgClient  *client,
-               QdSenderList  list,
-               const char   *address,
-               gboolean      add,
-               GError      **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  qd_gateway_change_sender_async (QD_GATEWAY (client), list, address, add, NULL,
-                                  qd_async_wait_result_cb, &result);
-  return qd_gateway_change_sender_finish (QD_GATEWAY (client), qd_async_wait (&result), error);
+  return peer_signed_in (new_client (sim), ALICE, ALICE_PW);
 }
 
 static gboolean
@@ -481,13 +307,6 @@ senders_have (GPtrArray  *senders,
     if (g_strcmp0 (((QdSender *)senders->pdata[i])->address, address) == 0)
       return TRUE;
   return FALSE;
-}
-
-static const QdOutcome *
-outcome (QdBatchResult *result,
-         guint          i)
-{
-  return result->outcomes->pdata[i];
 }
 
 /* tests */
@@ -511,7 +330,7 @@ test_certificate_and_sign_in (void)
   g_assert_true (qd_gateway_get_capabilities (QD_GATEWAY (client)) & QD_GATEWAY_CAN_SENDER_LISTS);
 
   /* First contact: the self-signed certificate is refused, and shown. */
-  account = sign_in (client, ALICE, ALICE_PW, &error);
+  account = peer_sign_in (client, ALICE, ALICE_PW, &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
   expected = g_strdup_printf ("The gateway at 127.0.0.1 is not trusted yet, because its "
@@ -537,7 +356,7 @@ test_certificate_and_sign_in (void)
     g_assert_true (qd_pmg_client_set_pinned_fingerprint (client, lower, &error));
   }
 
-  account = sign_in (client, ALICE, "wrong", &error);
+  account = peer_sign_in (client, ALICE, "wrong", &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
   g_assert_cmpstr (error->message, ==,
@@ -545,7 +364,7 @@ test_certificate_and_sign_in (void)
   g_clear_error (&error);
 
   /* An alias signs in as the primary address. */
-  account = sign_in (client, "Alice.Smith@example.com", ALICE_PW, &error);
+  account = peer_sign_in (client, "Alice.Smith@example.com", ALICE_PW, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (account->username, ==, ALICE);
   g_assert_cmpstr (qd_pmg_client_get_userid (client), ==, ALICE "@quarantine");
@@ -554,7 +373,7 @@ test_certificate_and_sign_in (void)
   g_clear_pointer (&account, qd_account_free);
 
   /* A second factor cannot be given. */
-  account = sign_in (client, "carol@example.com", "carolpw", &error);
+  account = peer_sign_in (client, "carol@example.com", "carolpw", &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_AUTH_FAILED);
   g_assert_nonnull (strstr (error->message, "second factor"));
@@ -573,13 +392,13 @@ test_changed_certificate (void)
 
   sim_start (sim, "9.1", 0, FALSE);
   old = g_strdup (sim->fingerprint);
-  sim_stop (sim);
+  peer_sim_stop (sim->peer);
   /* The same gateway restarted has a new certificate. */
   sim_start (sim, "9.1", 0, FALSE);
   g_assert_cmpstr (old, !=, sim->fingerprint);
   client = qd_pmg_client_new (sim->url, &error);
   g_assert_true (qd_pmg_client_set_pinned_fingerprint (client, old, &error));
-  account = sign_in (client, ALICE, ALICE_PW, &error);
+  account = peer_sign_in (client, ALICE, ALICE_PW, &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
   expected = g_strdup_printf ("The certificate of the gateway at 127.0.0.1 has changed since you "
@@ -612,18 +431,18 @@ test_ca_file (void)
   url = g_strjoinv ("localhost", parts);
   client = qd_pmg_client_new (url, &error);
   g_assert_no_error (error);
-  account = sign_in (client, ALICE, ALICE_PW, &error);
+  account = peer_sign_in (client, ALICE, ALICE_PW, &error);
   g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
   g_clear_error (&error);
   g_object_get (qd_pmg_client_get_peer_certificate (client), "certificate-pem", &pem, NULL);
-  ca_file = g_build_filename (sim->dir, "ca.pem", NULL);
+  ca_file = peer_sim_path (sim->peer, "ca.pem");
   g_assert_true (g_file_set_contents (ca_file, pem, -1, &error));
 
   g_assert_false (qd_pmg_client_set_ca_file (client, "/nonexistent/ca.pem", &error));
   g_assert_error (error, QD_ERROR, QD_ERROR_TLS);
   g_clear_error (&error);
   g_assert_true (qd_pmg_client_set_ca_file (client, ca_file, &error));
-  account = sign_in (client, ALICE, ALICE_PW, &error);
+  account = peer_sign_in (client, ALICE, ALICE_PW, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (account->username, ==, ALICE);
   g_assert_null (qd_pmg_client_get_pinned_fingerprint (client));
@@ -649,7 +468,7 @@ test_list (void)
 
   /* The last week, newest first, two items a page over daily windows;
    * neither the older mail nor Bob's. */
-  items = list_all (client, query, 2, &n_pages);
+  items = peer_list_all (client, query, 2, 2, &n_pages);
   g_assert_cmpuint (items->len, ==, g_strv_length ((GStrv)week_ids));
   g_assert_cmpuint (n_pages, >=, 3);
   for (guint i = 0; i < items->len; i++)
@@ -673,13 +492,13 @@ test_list (void)
 
   /* The text is searched by the client, in subject and sender alike. */
   qd_query_set_search (query, "SALE");
-  items = list_all (client, query, 10, &n_pages);
+  items = peer_list_all (client, query, 10, 10, &n_pages);
   g_assert_cmpuint (items->len, ==, 2);
   g_assert_cmpstr (qd_item_get_id (items->pdata[0]), ==, "C0R1T101");
   g_assert_cmpstr (qd_item_get_id (items->pdata[1]), ==, "C0R2T102");
   g_clear_pointer (&items, g_ptr_array_unref);
   qd_query_set_search (query, "pharma.example");
-  items = list_all (client, query, 10, &n_pages);
+  items = peer_list_all (client, query, 10, 10, &n_pages);
   g_assert_cmpuint (items->len, ==, 1);
   g_assert_cmpstr (qd_item_get_id (items->pdata[0]), ==, "C0R4T104");
   g_clear_pointer (&items, g_ptr_array_unref);
@@ -692,7 +511,7 @@ test_list (void)
 
     qd_query_set_since (query, since);
     qd_query_set_until (query, until);
-    items = list_all (client, query, 50, &n_pages);
+    items = peer_list_all (client, query, 50, 50, &n_pages);
     g_assert_cmpuint (items->len, ==, 4);
     g_assert_cmpstr (qd_item_get_id (items->pdata[0]), ==, "C0R3T103");
     g_assert_cmpstr (qd_item_get_id (items->pdata[3]), ==, "C0R6T106");
@@ -738,7 +557,7 @@ test_raw_and_details (void)
   sim_start (sim, "9.1", 0, FALSE);
   client = signed_in_client (sim);
 
-  raw = get_raw (client, "C0R1T101", &error);
+  raw = peer_get_raw (client, "C0R1T101", &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), expected,
                    strlen (expected));
@@ -755,7 +574,7 @@ test_raw_and_details (void)
 
   /* The server's errors, each a sentence. */
   g_clear_pointer (&raw, g_bytes_unref);
-  raw = get_raw (client, "C0R7T107", &error);
+  raw = peer_get_raw (client, "C0R7T107", &error);
   g_assert_null (raw);
   g_assert_error (error, QD_ERROR, QD_ERROR_GATEWAY);
   g_assert_cmpstr (error->message, ==,
@@ -764,13 +583,13 @@ test_raw_and_details (void)
                    "(bob@example.com))). Refresh the list; if it keeps happening, tell your "
                    "administrator.");
   g_clear_error (&error);
-  raw = get_raw (client, "C0R99T999", &error);
+  raw = peer_get_raw (client, "C0R99T999", &error);
   g_assert_error (error, QD_ERROR, QD_ERROR_NOT_FOUND);
   g_assert_cmpstr (error->message, ==,
                    "This message is no longer in the quarantine at 127.0.0.1: it was handled "
                    "or removed. Refresh the list.");
   g_clear_error (&error);
-  raw = get_raw (client, "not-an-id", &error);
+  raw = peer_get_raw (client, "not-an-id", &error);
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
   g_assert_cmpstr (error->message, ==,
                    "The gateway at 127.0.0.1 refused the request as malformed (Parameter "
@@ -793,10 +612,10 @@ test_actions (void)
   {
     const char *ids[] = { "C0R1T101", NULL };
 
-    result = act (client, QD_ACTION_RELEASE, ids, TRUE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_RELEASE, ids, TRUE, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (result->succeeded, ==, 1);
-    g_assert_cmpstr (outcome (result, 0)->result, ==, "released");
+    g_assert_cmpstr (peer_outcome (result, 0)->result, ==, "released");
     state = mail_state (sim, "C0R1T101");
     g_assert_cmpstr (state, ==, "delivered");
     g_assert_true (list_has (sim, ALICE, "WL", "news@shop.example.net"));
@@ -806,7 +625,7 @@ test_actions (void)
   {
     const char *ids[] = { "C0R4T104", NULL };
 
-    result = act (client, QD_ACTION_BLOCK_SENDER, ids, FALSE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_BLOCK_SENDER, ids, FALSE, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (result->succeeded, ==, 1);
     state = mail_state (sim, "C0R4T104");
@@ -823,21 +642,22 @@ test_actions (void)
     const char *ids[] = { "C0R2T102", "C0R7T107", "C0R5T105", "C0R3T103", "C0R6T106",
                           "C0R99T999", "bogus", NULL };
 
-    result = act (client, QD_ACTION_RELEASE, ids, FALSE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_RELEASE, ids, FALSE, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (result->outcomes->len, ==, 7);
     for (guint i = 0; i < 7; i++)
-      g_assert_cmpstr (outcome (result, i)->id, ==, ids[i]);
-    g_assert_true (outcome (result, 0)->ok);
-    g_assert_false (outcome (result, 1)->ok);
-    g_assert_nonnull (strstr (outcome (result, 1)->error_message, "does not let your account"));
-    g_assert_true (outcome (result, 2)->ok);
-    g_assert_false (outcome (result, 3)->ok);
-    g_assert_nonnull (strstr (outcome (result, 3)->error_message, "451 mailbox busy"));
-    g_assert_true (outcome (result, 4)->ok);
-    g_assert_false (outcome (result, 5)->ok);
-    g_assert_cmpstr (outcome (result, 5)->error_code, ==, "not_found");
-    g_assert_false (outcome (result, 6)->ok);
+      g_assert_cmpstr (peer_outcome (result, i)->id, ==, ids[i]);
+    g_assert_true (peer_outcome (result, 0)->ok);
+    g_assert_false (peer_outcome (result, 1)->ok);
+    g_assert_nonnull (strstr (peer_outcome (result, 1)->error_message,
+                              "does not let your account"));
+    g_assert_true (peer_outcome (result, 2)->ok);
+    g_assert_false (peer_outcome (result, 3)->ok);
+    g_assert_nonnull (strstr (peer_outcome (result, 3)->error_message, "451 mailbox busy"));
+    g_assert_true (peer_outcome (result, 4)->ok);
+    g_assert_false (peer_outcome (result, 5)->ok);
+    g_assert_cmpstr (peer_outcome (result, 5)->error_code, ==, "not_found");
+    g_assert_false (peer_outcome (result, 6)->ok);
     g_assert_cmpuint (result->succeeded, ==, 3);
     g_assert_cmpuint (result->failed, ==, 4);
     g_assert_cmpuint (result->not_attempted, ==, 0);
@@ -845,19 +665,10 @@ test_actions (void)
       {
         g_autofree char *s = mail_state (sim, ids[i]);
 
-        g_assert_cmpstr (s, ==, outcome (result, i)->ok ? "delivered" : "new");
+        g_assert_cmpstr (s, ==, peer_outcome (result, i)->ok ? "delivered" : "new");
       }
     g_clear_pointer (&result, qd_batch_result_unref);
   }
-}
-
-static void
-cancel_after_first (guint    done,
-                    guint    total,
-                    gpointer user_data)
-{
-  g_assert_cmpuint (done, <, total);
-  g_cancellable_cancel (user_data);
 }
 
 static void
@@ -874,7 +685,6 @@ test_batches_and_cancel (void)
   g_autoptr(Sim) sim = g_new0 (Sim, 1);
   g_autoptr(QdPmgClient) client = NULL;
   g_autoptr(QdBatchResult) result = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) state = NULL;
@@ -893,15 +703,10 @@ test_batches_and_cancel (void)
   ids = g_strv_builder_end (builder);
 
   /* Cancelled after the first batch: at most 1000 ids went in it. */
-  result = act (client, QD_ACTION_RELEASE, (const char * const *)ids, FALSE, cancel_after_first,
-                cancellable, cancellable, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (result->outcomes->len, ==, 1200);
-  g_assert_cmpuint (result->succeeded, ==, 1000);
-  g_assert_cmpuint (result->not_attempted, ==, 200);
-  g_assert_true (outcome (result, 999)->ok);
-  g_assert_cmpstr (outcome (result, 1000)->error_code, ==, "not_attempted");
-  g_assert_cmpstr (outcome (result, 1000)->error_message, ==,
+  result = peer_release_cancelled (client, (const char * const *)ids, 1000);
+  g_assert_true (peer_outcome (result, 999)->ok);
+  g_assert_cmpstr (peer_outcome (result, 1000)->error_code, ==, "not_attempted");
+  g_assert_cmpstr (peer_outcome (result, 1000)->error_message, ==,
                    "Not attempted: stopped before this message.");
   state = read_state (sim);
   mails = json_object_get_array_member (state, "mails");
@@ -927,13 +732,13 @@ test_batches_and_cancel (void)
     for (guint i = 0; i < 1200; i++)
       g_ptr_array_add (again, ids[(i + 1000) % 1200]);
     g_ptr_array_add (again, NULL);
-    result = act (client, QD_ACTION_DELETE, (const char * const *)again->pdata, FALSE,
-                  spoil_after_first, client, NULL, &error);
+    result = peer_act (client, QD_ACTION_DELETE, (const char * const *)again->pdata, FALSE,
+                       spoil_after_first, client, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (result->succeeded, ==, 1000);
     g_assert_cmpuint (result->not_attempted, ==, 200);
-    g_assert_cmpstr (outcome (result, 1000)->id, ==, ids[800]);
-    g_assert_cmpstr (outcome (result, 1199)->error_message, ==,
+    g_assert_cmpstr (peer_outcome (result, 1000)->id, ==, ids[800]);
+    g_assert_cmpstr (peer_outcome (result, 1199)->error_message, ==,
                      "Your session with the gateway has ended and could not be renewed. Sign "
                      "in again.");
   }
@@ -960,32 +765,35 @@ check_sender_lists (const char *version,
   sim_start (sim, version, 0, FALSE);
   client = signed_in_client (sim);
 
-  g_assert_true (change_sender (client, QD_SENDER_LIST_APPROVED, "friend@example.org", TRUE,
-                                &error));
+  g_assert_true (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "friend@example.org", TRUE,
+                                     &error));
   g_assert_no_error (error);
-  g_assert_true (change_sender (client, QD_SENDER_LIST_APPROVED, "*@partner.example", TRUE,
-                                &error));
-  g_assert_true (change_sender (client, QD_SENDER_LIST_BLOCKED, "spam.example", TRUE, &error));
+  g_assert_true (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "*@partner.example", TRUE,
+                                     &error));
+  g_assert_true (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "spam.example", TRUE, &error));
   g_assert_no_error (error);
   g_assert_true (list_has (sim, ALICE, "WL", "friend@example.org"));
   g_assert_true (list_has (sim, ALICE, "BL", "spam.example"));
 
-  senders = list_senders (client, QD_SENDER_LIST_APPROVED);
+  senders = peer_list_senders (client, QD_SENDER_LIST_APPROVED, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (senders->len, ==, 2);
   g_assert_true (senders_have (senders, "friend@example.org"));
   g_assert_true (senders_have (senders, "*@partner.example"));
   g_clear_pointer (&senders, g_ptr_array_unref);
-  senders = list_senders (client, QD_SENDER_LIST_BLOCKED);
+  senders = peer_list_senders (client, QD_SENDER_LIST_BLOCKED, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (senders->len, ==, 1);
   g_clear_pointer (&senders, g_ptr_array_unref);
 
-  g_assert_true (change_sender (client, QD_SENDER_LIST_APPROVED, "friend@example.org", FALSE,
-                                &error));
+  g_assert_true (peer_change_sender (client, QD_SENDER_LIST_APPROVED, "friend@example.org", FALSE,
+                                     &error));
   g_assert_no_error (error);
   g_assert_false (list_has (sim, ALICE, "WL", "friend@example.org"));
 
   /* What the gateway would take but never show again is refused here. */
-  g_assert_false (change_sender (client, QD_SENDER_LIST_BLOCKED, "@example.com", TRUE, &error));
+  g_assert_false (peer_change_sender (client, QD_SENDER_LIST_BLOCKED, "@example.com", TRUE,
+                                      &error));
   g_assert_error (error, QD_ERROR, QD_ERROR_INVALID_INPUT);
   g_assert_cmpstr (error->message, ==,
                    "“@example.com” cannot be kept in this gateway’s sender lists. Enter one "
@@ -994,7 +802,7 @@ check_sender_lists (const char *version,
   g_clear_error (&error);
 
   /* Release with approval uses the version's action name. */
-  result = act (client, QD_ACTION_RELEASE, ids, TRUE, NULL, NULL, NULL, &error);
+  result = peer_act (client, QD_ACTION_RELEASE, ids, TRUE, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->succeeded, ==, 1);
   g_assert_true (list_has (sim, ALICE, "WL", "deals@cheap.example.org"));
@@ -1068,7 +876,7 @@ test_link (void)
   g_clear_pointer (&account, qd_account_free);
 
   /* The link's token lets the person act, too. */
-  result = act (client, QD_ACTION_DELETE, ids, FALSE, NULL, NULL, NULL, &error);
+  result = peer_act (client, QD_ACTION_DELETE, ids, FALSE, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->succeeded, ==, 1);
   {
@@ -1088,7 +896,7 @@ test_link (void)
     const char *more[] = { "C0R4T104", NULL };
     g_autofree char *s = NULL;
 
-    result = act (client, QD_ACTION_DELETE, more, FALSE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_DELETE, more, FALSE, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (result->succeeded, ==, 1);
     s = mail_state (sim, more[0]);
@@ -1137,7 +945,7 @@ test_renewal (void)
 
   /* After an hour, the first call renews the ticket first. */
   qd_pmg_client_age_session (client, 3700);
-  page = list_page (client, query, NULL, 50, &error);
+  page = peer_list_page (client, query, NULL, 50, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->items->len, ==, 5);
   g_assert_true (g_date_time_compare (qd_pmg_client_get_ticket_expiry (client), expiry) >= 0);
@@ -1145,7 +953,7 @@ test_renewal (void)
 
   /* A refused token: one renewal, then the action goes through. */
   qd_pmg_client_spoil_session (client, FALSE, TRUE);
-  result = act (client, QD_ACTION_DELETE, ids, FALSE, NULL, NULL, NULL, &error);
+  result = peer_act (client, QD_ACTION_DELETE, ids, FALSE, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (result->succeeded, ==, 1);
   {
@@ -1158,7 +966,7 @@ test_renewal (void)
   /* A refused ticket cannot renew itself: the person is asked. */
   qd_pmg_client_spoil_session (client, TRUE, FALSE);
   g_clear_pointer (&page, qd_item_page_free);
-  page = list_page (client, query, NULL, 50, &error);
+  page = peer_list_page (client, query, NULL, 50, &error);
   g_assert_null (page);
   g_assert_error (error, QD_ERROR, QD_ERROR_SESSION_EXPIRED);
   g_assert_cmpstr (error->message, ==, "Your session with the gateway has ended and could not be "
@@ -1169,7 +977,7 @@ test_renewal (void)
   {
     const char *more[] = { "C0R3T103", "C0R5T105", NULL };
 
-    result = act (client, QD_ACTION_DELETE, more, FALSE, NULL, NULL, NULL, &error);
+    result = peer_act (client, QD_ACTION_DELETE, more, FALSE, NULL, NULL, NULL, &error);
     g_assert_null (result);
     g_assert_error (error, QD_ERROR, QD_ERROR_SESSION_EXPIRED);
     g_clear_error (&error);
@@ -1183,7 +991,7 @@ test_renewal (void)
     g_assert_true (qd_gateway_sign_out_finish (QD_GATEWAY (client), qd_async_wait (&res),
                                                &error));
     g_clear_pointer (&page, qd_item_page_free);
-    page = list_page (client, query, NULL, 50, &error);
+    page = peer_list_page (client, query, NULL, 50, &error);
     g_assert_error (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN);
   }
 }
@@ -1198,7 +1006,7 @@ test_unreachable (void)
 
   sim_start (sim, "9.1", 0, TRUE);
   client = new_client (sim);
-  account = sign_in (client, ALICE, ALICE_PW, &error);
+  account = peer_sign_in (client, ALICE, ALICE_PW, &error);
   g_assert_null (account);
   g_assert_error (error, QD_ERROR, QD_ERROR_NETWORK);
   g_assert_true (g_str_has_prefix (error->message, "Cannot reach the gateway at 127.0.0.1 ("));

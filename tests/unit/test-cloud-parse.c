@@ -10,6 +10,7 @@
 
 #include "qd-cloud-parse.h"
 #include "qd-json.h"
+#include "qd-mail.h"
 
 static JsonObject *
 object_of (const char *text)
@@ -151,19 +152,6 @@ test_items (void)
   g_assert_null (none);
 }
 
-static GMimeMessage *
-parse_message (GBytes *raw)
-{
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (g_bytes_get_data (raw, NULL),
-                                                           g_bytes_get_size (raw));
-  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-
-  g_object_unref (parser);
-  g_object_unref (stream);
-  return message;
-}
-
 static void
 collect (GMimeObject *parent,
          GMimeObject *part,
@@ -189,7 +177,7 @@ test_preview (void)
   g_autoptr(GBytes) raw = qd_cloud_message_from_preview (details);
   g_autoptr(GObject) owner = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
-  GMimeMessage *message = parse_message (raw);
+  GMimeMessage *message = qd_mail_parse_bytes (raw);
   GMimeHeaderList *headers;
   guint texts = 0, attachments = 0, received = 0;
 
