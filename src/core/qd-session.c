@@ -1077,7 +1077,7 @@ restore_check (GTask    *task,
   if (password == NULL)
     {
       if (error == NULL && data->ticket_expired)
-        error = g_error_new_literal (QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+        error = g_error_new_literal (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
                                      _("The quarantine link you signed in with has expired. "
                                        "Sign in with your password, or with the link of a "
                                        "newer spam report."));
