@@ -1478,6 +1478,19 @@ class OtherGatewayTest(WindowTest):
         self.shot(f"{self.SHOT}-certificate")
         qdui.click(accept)
 
+    def in_dialog(self, role, name, timeout=20):
+        """A widget of a window of the application other than the main one."""
+        main = qdui.accessible_name(self.window)
+
+        def look():
+            for w in self.app:
+                if w is not None and qdui.accessible_name(w) != main:
+                    found = qdui.find_all(w, role, name)
+                    if found:
+                        return found[0]
+            return None
+        return qdharness.wait_for(look, timeout, f"a {role} named {name!r} in a dialog")
+
     def sign_in(self, password):
         qdui.set_text(qdui.find(self.window, "text", T["Password"]), password)
         qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
@@ -1653,7 +1666,7 @@ class CloudGateway(OtherGatewayTest):
         self.launch()
         self.choose_kind(3, "Symantec Email Security.cloud")
         self.sign_in("cloud-Secret-1")
-        self.open_folder("Quarantine")
+        self.page = qdui.find(self.window, "panel", T["Quarantine"], timeout=40)
         self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
         self.shot("cloud-quarantine")
         self.assertEqual(session.setting("gateway-kind"), "'symantec'")
@@ -1665,6 +1678,7 @@ class CloudGateway(OtherGatewayTest):
         self.wait_count(lambda t: t == T["No messages"], "the released mail to leave")
         self.select_one("Cloud offer three")
         qdui.click(qdui.find(self.page, "push button", T["Delete"]))
+        qdui.click(self.in_dialog("push button", T["Delete"]))
         self.wait_count(lambda t: t == T["No messages"], "the deleted mail to leave")
         self.assertEqual(session.secret("gateway-password", sim["url"].rstrip("/"), self.USER)
                          or session.secret("gateway-password", sim["url"], self.USER),
