@@ -1268,12 +1268,13 @@ signed_out_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   QdGateway *gateway = QD_GATEWAY (object);
   g_autoptr(GError) error = NULL;
+  const char *user = g_task_get_task_data (task);
 
   /* The gateway may be unreachable: the local session ends regardless. */
   if (!qd_gateway_sign_out_finish (gateway, result, &error))
     g_debug ("sign-out at the gateway: %s", error->message);
-  forget_gateway (qd_gateway_get_base_url (gateway), g_task_get_task_data (task),
-                  g_steal_pointer (&task));
+  /* Not g_steal_pointer () in the same call: arguments have no order. */
+  forget_gateway (qd_gateway_get_base_url (gateway), user, g_object_ref (task));
 }
 
 /**
