@@ -69,6 +69,35 @@ chosen_kind (QdSignInPage *self)
   return selected < G_N_ELEMENTS (kinds) ? kinds[selected] : "";
 }
 
+static void
+kind_item_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+/* GTK 4.8 has no gtk_list_item_set_accessible_label () (4.12): a screen
+ * reader would hear nothing for a kind in the list, so its row widget, the
+ * label's parent, is named after it (as QdMessageRow does). */
+static void
+kind_item_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  const char *text = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  GtkWidget *label = gtk_list_item_get_child (item);
+  GtkWidget *row = gtk_widget_get_parent (label);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  if (row != NULL &&
+      gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (row)) == GTK_ACCESSIBLE_ROLE_LIST_ITEM)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                    -1);
+}
+
 /* A link of a spam report, offered for Proxmox Mail Gateway. */
 static gboolean
 link_given (QdSignInPage *self)
@@ -631,7 +660,12 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
 static void
 qd_sign_in_page_init (QdSignInPage *self)
 {
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (factory, "setup", G_CALLBACK (kind_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (kind_item_bind_cb), NULL);
+  adw_combo_row_set_factory (self->kind_row, factory);
   /* Set here, not in the .ui: the icon is named after the application id,
    * which a development build changes. */
   adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
