@@ -276,6 +276,7 @@ ask_to_accept (QdSignInPage *self,
                                                                 : text_of (self->gateway_row);
   g_autofree char *why = NULL;
   g_autofree char *body = NULL;
+  const char *heading;
   AdwMessageDialog *dialog;
 
   if (changed)
@@ -289,12 +290,11 @@ ask_to_accept (QdSignInPage *self,
                              "accept it only if they match."),
                            host);
   body = g_strconcat (why, "\n\n", description != NULL ? description : fingerprint, NULL);
+  heading = changed ? _("Accept the Gateway’s New Certificate?")
+                    : _("Trust This Gateway’s Certificate?");
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
                                                                             : NULL,
-                                                       changed
-                                                       ? _("Accept the Gateway’s New Certificate?")
-                                                       : _("Trust This Gateway’s Certificate?"),
-                                                       body));
+                                                       heading, body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"),
                                     "accept", _("_Accept and Sign In"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "accept",
