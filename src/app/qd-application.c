@@ -272,8 +272,12 @@ check_action (GSimpleAction *action,
 
   if (qd_session_get_client (self->session) == NULL)
     {
+      /* Signed in to a kind that does not classify: signing in again would not help. */
       qd_window_show_toast (QD_WINDOW (window),
-                            _("Sign in to your gateway first, then check the sample again."));
+                            qd_session_get_gateway (self->session) != NULL
+                            ? _("This gateway cannot tell whether a sample is spam. Report it "
+                                "as missed spam instead.")
+                            : _("Sign in to your gateway first, then check the sample again."));
       return;
     }
   gtk_window_present (GTK_WINDOW (qd_check_window_new (window,

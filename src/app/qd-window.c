@@ -155,10 +155,15 @@ show_page (QdWindow   *self,
 {
   gboolean main = g_str_equal (name, "main");
   gboolean signed_in = qd_session_get_signed_in (self->session);
+  QdGateway *gateway = qd_session_get_gateway (self->session);
+  /* Only a gateway that classifies checks a sample: no menu item otherwise. */
+  gboolean classifies = gateway != NULL &&
+                        (qd_gateway_get_capabilities (gateway) & QD_GATEWAY_CAN_CLASSIFY);
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", main);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample", main && signed_in);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.check-sample",
+                                 main && signed_in && classifies);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sender-lists",
                                  main && signed_in && has_sender_lists (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", !main || signed_in);
@@ -346,13 +351,16 @@ set_signing_in (QdWindow *self,
 }
 
 /* Opens on the page the session will show once signed in, as far as the
- * remembered places tell: Junk may go when the gateway says it has none. */
+ * remembered places tell: Junk may go when the gateway says it has none;
+ * a gateway of another kind than ours keeps none. */
 static void
 show_signing_in (QdWindow *self,
                  gboolean  gateway,
                  gboolean  mailbox)
 {
-  g_autofree char *last = choose_tabs (self, gateway, gateway || mailbox);
+  g_autofree char *kind = g_settings_get_string (self->settings, "gateway-kind");
+  gboolean gateway_junk = gateway && (kind[0] == '\0' || g_str_equal (kind, "qd"));
+  g_autofree char *last = choose_tabs (self, gateway, gateway_junk || mailbox);
 
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);

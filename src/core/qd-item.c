@@ -12,6 +12,7 @@
 #include "qd-error.h"
 #include "qd-item.h"
 #include "qd-json.h"
+#include "qd-mail.h"
 #include "qd-mailbox.h"
 #include "qd-mailbox-source.h"
 
@@ -315,9 +316,14 @@ qd_item_new_full (const QdItemFields *fields)
   if (fields->from_name != NULL && fields->from_name[0] != '\0' &&
       g_strcmp0 (fields->from_name, fields->from_address) != 0)
     {
-      g_autoptr(GObject) address =
-        G_OBJECT (internet_address_mailbox_new (fields->from_name,
-                                                fields->from_address ? fields->from_address : ""));
+      g_autoptr(GObject) address = NULL;
+
+      /* GMime writes the name: the first item of a gateway may come before
+       * anything else of the program has used it (the cloud's, at start). */
+      qd_mail_init ();
+      address = G_OBJECT (internet_address_mailbox_new (fields->from_name,
+                                                        fields->from_address
+                                                        ? fields->from_address : ""));
 
       self->from_name = g_strdup (fields->from_name);
       self->from = fields->from_address != NULL

@@ -8,8 +8,12 @@
 #include <glib/gi18n-lib.h>
 
 #include "qd-error.h"
+#include "qd-gateway-detect.h"
+#include "qd-json.h"
 #include "qd-keyring.h"
 #include "qd-mailbox-source.h"
+#include "qd-pmg-client.h"
+#include "qd-pmg-ticket.h"
 #include "qd-session.h"
 #include "qd-task-private.h"
 
@@ -18,12 +22,18 @@ struct _QdSession
   GObject        parent_instance;
 
   GSettings     *settings;
-  QdApiClient   *client;
+  QdGateway     *gateway;        /* of any kind; QdApiClient is ours */
+  char          *keyring_user;   /* whom its secrets are kept for */
   QdAccount     *account;
   QdGatewayInfo *info;
   QdMailbox     *mailbox;        /* the person's own mailbox, when signed in to one */
   QdMailboxFolders *folders;
   QdItemSource  *junk_source;    /* its Junk folder, NULL when it has none */
+
+  /* The certificate the last sign-in refused, for the person to accept */
+  char          *refused_fingerprint;
+  char          *refused_description;
+  gboolean       refused_changed;  /* it replaced one accepted before */
 };
 
 G_DEFINE_FINAL_TYPE (QdSession, qd_session, G_TYPE_OBJECT)
@@ -42,12 +52,15 @@ qd_session_dispose (GObject *object)
   QdSession *self = (QdSession *)object;
 
   g_clear_object (&self->settings);
-  g_clear_object (&self->client);
+  g_clear_object (&self->gateway);
+  g_clear_pointer (&self->keyring_user, g_free);
   g_clear_pointer (&self->account, qd_account_free);
   g_clear_pointer (&self->info, qd_gateway_info_unref);
   g_clear_object (&self->mailbox);
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
   g_clear_object (&self->junk_source);
+  g_clear_pointer (&self->refused_fingerprint, g_free);
+  g_clear_pointer (&self->refused_description, g_free);
 
   G_OBJECT_CLASS (qd_session_parent_class)->dispose (object);
 }
@@ -98,11 +111,17 @@ qd_session_new (GSettings *settings)
   return self;
 }
 
+/**
+ * qd_session_get_client:
+ *
+ * The gateway signed in to when it is Quarantine Desk's own API, for what
+ * only that API does (classify, follow-up); %NULL for the other kinds.
+ */
 QdApiClient *
 qd_session_get_client (QdSession *self)
 {
   g_return_val_if_fail (QD_IS_SESSION (self), NULL);
-  return self->client;
+  return QD_IS_API_CLIENT (self->gateway) ? QD_API_CLIENT (self->gateway) : NULL;
 }
 
 /**
@@ -115,7 +134,38 @@ QdGateway *
 qd_session_get_gateway (QdSession *self)
 {
   g_return_val_if_fail (QD_IS_SESSION (self), NULL);
-  return self->client != NULL ? QD_GATEWAY (self->client) : NULL;
+  return self->gateway;
+}
+
+/**
+ * qd_session_get_refused_certificate:
+ * @fingerprint: (out) (optional) (transfer full): its SHA-256 fingerprint
+ * @description: (out) (optional) (transfer full): its subject, validity
+ *   and fingerprint in lines
+ * @changed: (out) (optional): whether it replaced a certificate accepted
+ *   before (the pin did not match), rather than being new
+ *
+ * The certificate no authority vouches for that the last sign-in refused
+ * (Proxmox Mail Gateway's own, say), for the person to compare and accept:
+ * signing in again with its fingerprint pins it.
+ *
+ * Returns: whether the last sign-in refused one
+ */
+gboolean
+qd_session_get_refused_certificate (QdSession  *self,
+                                    char      **fingerprint,
+                                    char      **description,
+                                    gboolean   *changed)
+{
+  g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
+
+  if (fingerprint != NULL)
+    *fingerprint = g_strdup (self->refused_fingerprint);
+  if (description != NULL)
+    *description = g_strdup (self->refused_description);
+  if (changed != NULL)
+    *changed = self->refused_changed;
+  return self->refused_fingerprint != NULL;
 }
 
 QdAccount *
@@ -170,11 +220,13 @@ qd_session_get_source (QdSession *self,
 
   if (folder == QD_FOLDER_JUNK && self->mailbox != NULL)
     return self->junk_source;
-  if (self->client == NULL || self->account == NULL)
+  if (self->gateway == NULL || self->account == NULL)
     return NULL;
-  if (folder == QD_FOLDER_JUNK && self->info != NULL && !self->info->has_junk)
+  if (folder == QD_FOLDER_JUNK &&
+      ((self->info != NULL && !self->info->has_junk) ||
+       !(qd_gateway_get_capabilities (self->gateway) & QD_GATEWAY_CAN_JUNK)))
     return NULL;
-  return QD_ITEM_SOURCE (self->client);
+  return qd_gateway_get_source (self->gateway, folder);
 }
 
 /**
@@ -197,10 +249,13 @@ qd_session_get_twins (QdSession *self,
   g_return_val_if_fail (QD_IS_SESSION (self), NULL);
   g_return_val_if_fail (twin_folder != NULL, NULL);
 
-  if (self->junk_source == NULL || self->client == NULL || self->account == NULL)
+  if (self->junk_source == NULL || self->gateway == NULL || self->account == NULL)
+    return NULL;
+  if (folder == QD_FOLDER_JUNK &&
+      qd_gateway_get_source (self->gateway, QD_FOLDER_QUARANTINE) == NULL)
     return NULL;
   *twin_folder = folder == QD_FOLDER_JUNK ? QD_FOLDER_QUARANTINE : QD_FOLDER_JUNK;
-  return folder == QD_FOLDER_JUNK ? QD_ITEM_SOURCE (self->client)
+  return folder == QD_FOLDER_JUNK ? qd_gateway_get_source (self->gateway, QD_FOLDER_QUARANTINE)
                                   : QD_ITEM_SOURCE (self->junk_source);
 }
 
@@ -273,8 +328,15 @@ qd_session_probe_finish (QdSession     *self,
 
 typedef struct
 {
-  QdApiClient      *client;       /* NULL: no gateway */
-  char             *password;
+  QdGateway        *gateway;      /* NULL: no gateway, or not made yet */
+  gboolean          detect;       /* the kind is to be found from the address first */
+  QdGatewayKind     kind;
+  char             *url;
+  char             *username;
+  char             *password;     /* or a link's ticket, when restoring one */
+  char             *link;         /* PMG: a spam report's link instead of a password */
+  char             *fingerprint;  /* PMG: a certificate the person accepted just now */
+  char             *keyring_user; /* whom the secrets are kept for */
   gboolean          remember;
   QdAccount        *account;
   QdGatewayInfo    *info;
@@ -287,9 +349,16 @@ typedef struct
 static void
 sign_in_free (SignIn *data)
 {
-  g_clear_object (&data->client);
+  g_clear_object (&data->gateway);
+  g_free (data->url);
+  g_free (data->username);
+  /* Secrets are wiped when freed (qd_secret_free); a link holds a ticket. */
   if (data->password != NULL)
     qd_secret_free (data->password);
+  if (data->link != NULL)
+    qd_secret_free (data->link);
+  g_free (data->fingerprint);
+  g_free (data->keyring_user);
   g_clear_pointer (&data->account, qd_account_free);
   g_clear_pointer (&data->info, qd_gateway_info_unref);
   g_clear_object (&data->mailbox);
@@ -298,6 +367,18 @@ sign_in_free (SignIn *data)
     qd_secret_free (data->mailbox_password);
   g_clear_pointer (&data->folders, qd_mailbox_folders_free);
   g_free (data);
+}
+
+/* What the gateway's own /info would say, for a kind that has none: the
+ * seed's rules, the submission address from Preferences (no such gateway
+ * announces one), Junk only if it keeps one. */
+static QdGatewayInfo *
+info_for_kind (QdGateway *gateway)
+{
+  QdGatewayInfo *info = qd_gateway_info_new_defaults ();
+
+  info->has_junk = (qd_gateway_get_capabilities (gateway) & QD_GATEWAY_CAN_JUNK) != 0;
+  return info;
 }
 
 /* Everything signed in at once: the pages see one change, not two.  Once
@@ -310,12 +391,17 @@ finish_sign_in (GTask *task)
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  g_set_object (&self->client, data->client);
+  g_set_object (&self->gateway, data->gateway);
+  g_free (self->keyring_user);
+  self->keyring_user = g_strdup (data->keyring_user);
   g_clear_pointer (&self->account, qd_account_free);
   self->account = g_steal_pointer (&data->account);
   g_clear_pointer (&self->info, qd_gateway_info_unref);
-  self->info = data->info != NULL ? qd_gateway_info_ref (data->info)
-                                  : qd_gateway_info_new_defaults ();
+  if (data->info != NULL)
+    self->info = qd_gateway_info_ref (data->info);
+  else
+    self->info = data->gateway != NULL ? info_for_kind (data->gateway)
+                                       : qd_gateway_info_new_defaults ();
   g_set_object (&self->mailbox, data->mailbox);
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
   self->folders = g_steal_pointer (&data->folders);
@@ -327,13 +413,23 @@ finish_sign_in (GTask *task)
   /* One write for them all: the keyfile backend (Flatpak's) replaces its
    * file for each key, up to 35 ms measured on the way to the first rows. */
   g_settings_delay (self->settings);
-  if (data->client != NULL)
+  if (data->gateway != NULL)
     {
+      const char *pin = QD_IS_PMG_CLIENT (data->gateway)
+        ? qd_pmg_client_get_pinned_fingerprint (QD_PMG_CLIENT (data->gateway)) : NULL;
+
       g_settings_set_string (self->settings, "gateway-url",
-                             qd_api_client_get_base_url (data->client));
-      g_settings_set_string (self->settings, "username", self->account->username
-                                                         ? self->account->username
-                                                         : qd_api_client_get_username (data->client));
+                             qd_gateway_get_base_url (data->gateway));
+      if (QD_IS_API_CLIENT (data->gateway))
+        g_settings_set_string (self->settings, "username", self->account->username
+                               ? self->account->username
+                               : qd_api_client_get_username (QD_API_CLIENT (data->gateway)));
+      else
+        g_settings_set_string (self->settings, "username", data->keyring_user);
+      g_settings_set_string (self->settings, "gateway-kind",
+                             qd_gateway_kind_to_string (qd_gateway_get_kind (data->gateway)));
+      /* A pin belongs to the address remembered with it. */
+      g_settings_set_string (self->settings, "gateway-fingerprint", pin != NULL ? pin : "");
     }
   else
     g_settings_set_string (self->settings, "gateway-url", "");
@@ -456,8 +552,50 @@ keyring_done_cb (GObject      *object,
   /* The sign-in stands even if the keyring failed; the next start asks. */
   if (!qd_keyring_store_finish (result, &error))
     g_debug ("keyring: %s", error != NULL ? error->message : "failed");
-  qd_api_client_get_info_async (data->client, g_task_get_cancellable (task),
+  /* Only our own API has an /info to ask. */
+  if (!QD_IS_API_CLIENT (data->gateway))
+    {
+      sign_in_mailbox (task);
+      return;
+    }
+  qd_api_client_get_info_async (QD_API_CLIENT (data->gateway), g_task_get_cancellable (task),
                                 info_after_sign_in_cb, g_object_ref (task));
+}
+
+/* The ticket of a kept secret, if it is still good for a while.  The
+ * keyring keeps a link's ticket alone, the same item qdesk keeps: when it
+ * ends, the ticket says itself (qd-pmg-ticket.h). */
+static char *
+ticket_secret_read (const char *secret)
+{
+  g_autoptr(GDateTime) expires_at = NULL;
+  g_autoptr(GDateTime) soon = NULL;
+
+  expires_at = secret != NULL ? qd_pmg_ticket_get_expiry (secret) : NULL;
+  if (expires_at == NULL)
+    return NULL;
+  soon = g_date_time_new_now_utc ();
+  /* A minute's margin: signing in with it takes time too. */
+  if (g_date_time_difference (expires_at, soon) < 60 * G_TIME_SPAN_SECOND)
+    return NULL;
+  return g_strdup (secret);
+}
+
+/* The certificate a failed sign-in refused, for the person to judge. */
+static void
+note_refused_certificate (QdSession    *self,
+                          QdGateway    *gateway,
+                          const GError *error)
+{
+  g_clear_pointer (&self->refused_fingerprint, g_free);
+  g_clear_pointer (&self->refused_description, g_free);
+  self->refused_changed = FALSE;
+  if (gateway == NULL || !QD_IS_PMG_CLIENT (gateway) ||
+      !g_error_matches (error, QD_ERROR, QD_ERROR_TLS))
+    return;
+  self->refused_fingerprint = qd_pmg_client_dup_peer_fingerprint (QD_PMG_CLIENT (gateway));
+  self->refused_description = qd_pmg_client_dup_peer_description (QD_PMG_CLIENT (gateway));
+  self->refused_changed = qd_pmg_client_get_pinned_fingerprint (QD_PMG_CLIENT (gateway)) != NULL;
 }
 
 static void
@@ -466,48 +604,202 @@ sign_in_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  QdSession *self = g_task_get_source_object (task);
   SignIn *data = g_task_get_task_data (task);
-  QdApiClient *client = QD_API_CLIENT (object);
-  const char *server = qd_api_client_get_base_url (client);
-  const char *user = qd_api_client_get_username (client);
+  QdGateway *gateway = QD_GATEWAY (object);
+  const char *server = qd_gateway_get_base_url (gateway);
+  const char *ticket = NULL;
   GError *error = NULL;
 
-  data->account = qd_api_client_sign_in_finish (client, result, &error);
+  if (data->link != NULL)
+    data->account = qd_pmg_client_sign_in_with_link_finish (QD_PMG_CLIENT (gateway), result,
+                                                            &error);
+  else
+    data->account = qd_gateway_sign_in_finish (gateway, result, &error);
+  note_refused_certificate (self, gateway, error);
   if (data->account == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
+  if (QD_IS_PMG_CLIENT (gateway))
+    ticket = qd_pmg_client_get_link_ticket (QD_PMG_CLIENT (gateway));
+  if (QD_IS_API_CLIENT (gateway))
+    data->keyring_user = g_strdup (qd_api_client_get_username (QD_API_CLIENT (gateway)));
+  else if (ticket != NULL || data->username == NULL)
+    data->keyring_user = g_strdup (data->account->username);
+  else
+    data->keyring_user = g_strdup (data->username);
+
+  if (ticket != NULL)
+    {
+      /* A link's ticket stands for the password, for days: kept instead of
+       * one (PMG's ticket of a password lasts two hours, the password is
+       * what signs in again). */
+      qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD, server, data->keyring_user, NULL,
+                              NULL, NULL);
+      if (data->remember)
+        {
+          qd_keyring_store_async (QD_SECRET_GATEWAY_TOKEN, server, data->keyring_user, ticket,
+                                  g_task_get_cancellable (task), keyring_done_cb,
+                                  g_object_ref (task));
+        }
+      else
+        qd_keyring_clear_async (QD_SECRET_GATEWAY_TOKEN, server, data->keyring_user,
+                                g_task_get_cancellable (task), keyring_done_cb,
+                                g_object_ref (task));
+      return;
+    }
+  if (QD_IS_PMG_CLIENT (gateway))
+    qd_keyring_clear_async (QD_SECRET_GATEWAY_TOKEN, server, data->keyring_user, NULL, NULL,
+                            NULL);
   if (data->remember)
-    qd_keyring_store_async (QD_SECRET_GATEWAY_PASSWORD, server, user, data->password,
-                            g_task_get_cancellable (task), keyring_done_cb,
+    qd_keyring_store_async (QD_SECRET_GATEWAY_PASSWORD, server, data->keyring_user,
+                            data->password, g_task_get_cancellable (task), keyring_done_cb,
                             g_object_ref (task));
   else
-    qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD, server, user,
+    qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD, server, data->keyring_user,
                             g_task_get_cancellable (task), keyring_done_cb,
                             g_object_ref (task));
 }
 
+/* PMG: the certificate the person accepted now, or before for this address. */
+static gboolean
+pin_certificate (QdSession    *self,
+                 SignIn       *data,
+                 QdPmgClient  *client,
+                 GError      **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *pinned = NULL;
+
+  if (data->fingerprint != NULL)
+    return qd_pmg_client_set_pinned_fingerprint (client, data->fingerprint, error);
+  url = g_settings_get_string (self->settings, "gateway-url");
+  pinned = g_settings_get_string (self->settings, "gateway-fingerprint");
+  /* Accepted for another gateway, it says nothing of this one. */
+  if (pinned[0] == '\0' || g_strcmp0 (url, qd_pmg_client_get_base_url (client)) != 0)
+    return TRUE;
+  return qd_pmg_client_set_pinned_fingerprint (client, pinned, error);
+}
+
+/* The client of the kind, with the certificate rules of the settings. */
+static QdGateway *
+make_gateway (QdSession  *self,
+              SignIn     *data,
+              GError    **error)
+{
+  g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
+  const char *timeout = g_getenv ("QD_HTTP_TIMEOUT");
+  g_autoptr(QdGateway) gateway = NULL;
+
+  if (data->link != NULL)
+    {
+      QdPmgClient *client = qd_pmg_client_new_from_link (data->link, error);
+
+      if (client == NULL)
+        return NULL;
+      gateway = QD_GATEWAY (client);
+      if (!qd_pmg_client_set_ca_file (client, ca_file[0] != '\0' ? ca_file : NULL, error))
+        return NULL;
+    }
+  else
+    {
+      gateway = qd_gateway_new_for_kind (data->kind, data->url, ca_file, error);
+      if (gateway == NULL)
+        return NULL;
+    }
+  if (timeout != NULL && QD_IS_API_CLIENT (gateway))
+    qd_api_client_set_timeout (QD_API_CLIENT (gateway),
+                               (guint)g_ascii_strtoull (timeout, NULL, 10));
+  else if (timeout != NULL && QD_IS_PMG_CLIENT (gateway))
+    qd_pmg_client_set_timeout (QD_PMG_CLIENT (gateway),
+                               (guint)g_ascii_strtoull (timeout, NULL, 10));
+  if (QD_IS_PMG_CLIENT (gateway) && !pin_certificate (self, data, QD_PMG_CLIENT (gateway), error))
+    return NULL;
+  return g_steal_pointer (&gateway);
+}
+
+/* The kind known: its client signs in. */
+static void
+sign_in_gateway (GTask *task)
+{
+  QdSession *self = g_task_get_source_object (task);
+  SignIn *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->gateway = make_gateway (self, data, &error);
+  if (data->gateway == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (data->link != NULL)
+    qd_pmg_client_sign_in_with_link_async (QD_PMG_CLIENT (data->gateway), data->link,
+                                           g_task_get_cancellable (task), sign_in_cb,
+                                           g_object_ref (task));
+  else
+    qd_gateway_sign_in_async (data->gateway, data->username, data->password,
+                              g_task_get_cancellable (task), sign_in_cb, g_object_ref (task));
+}
+
+static void
+detected_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
+  g_autofree char *base_url = NULL;
+  GError *error = NULL;
+
+  if (!qd_gateway_detect_kind_finish (result, &data->kind, &base_url, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_free (data->url);
+  data->url = g_steal_pointer (&base_url);
+  sign_in_gateway (task);
+}
+
+/* Which kind @name says: the settings' when NULL, to be found when empty. */
+static void
+choose_kind (QdSession  *self,
+             SignIn     *data,
+             const char *name)
+{
+  g_autofree char *remembered_kind = NULL;
+
+  if (name == NULL)
+    name = remembered_kind = g_settings_get_string (self->settings, "gateway-kind");
+  data->detect = !qd_gateway_kind_from_string (name, &data->kind);
+  if (data->link != NULL)
+    {
+      data->detect = FALSE;
+      data->kind = QD_GATEWAY_KIND_PMG;
+    }
+}
+
 /* Signs in with a mailbox already made (and maybe already connecting). */
 static void
-sign_in_with_mailbox_async (QdSession           *self,
-                            const char          *url,
-                            const char          *username,
-                            const char          *password,
-                            QdMailbox           *mailbox,
-                            const char          *mailbox_user,
-                            const char          *mailbox_password,
-                            gboolean             remember,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sign_in_with_mailbox_async (QdSession            *self,
+                            const QdGatewayLogin *login,
+                            QdMailbox            *mailbox,
+                            const char           *mailbox_user,
+                            const char           *mailbox_password,
+                            gboolean              remember,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
                                        user_data);
   SignIn *data = g_new0 (SignIn, 1);
-  GError *error = NULL;
+  gboolean by_link = login != NULL && login->link != NULL && login->link[0] != '\0';
 
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
+  note_refused_certificate (self, NULL, NULL);
   data->remember = remember;
   if (mailbox != NULL)
     {
@@ -515,7 +807,7 @@ sign_in_with_mailbox_async (QdSession           *self,
       data->mailbox_user = g_strdup (mailbox_user);
       data->mailbox_password = g_strdup (mailbox_password);
     }
-  if (url == NULL || url[0] == '\0')
+  if (!by_link && (login == NULL || login->url == NULL || login->url[0] == '\0'))
     {
       if (data->mailbox == NULL)
         {
@@ -527,16 +819,22 @@ sign_in_with_mailbox_async (QdSession           *self,
       sign_in_mailbox (task);
       return;
     }
-  data->client = make_client (self, url, NULL, &error);
-  if (data->client == NULL)
+  data->url = g_strdup (login->url);
+  data->username = g_strdup (login->username);
+  /* Kept only for the keyring; wiped when freed (qd_secret_free). */
+  data->password = g_strdup (login->password);
+  data->link = by_link ? g_strdup (login->link) : NULL;
+  if (login->fingerprint != NULL && login->fingerprint[0] != '\0')
+    data->fingerprint = g_strdup (login->fingerprint);
+  choose_kind (self, data, login->kind);
+  if (data->detect)
     {
-      g_task_return_error (task, error);
+      /* In a process of its own: qd-gateway-detect.c says why. */
+      qd_gateway_detect_kind_isolated_async (data->url, cancellable, detected_cb,
+                                             g_steal_pointer (&task));
       return;
     }
-  /* Kept only for the keyring; wiped when freed (qd_secret_free). */
-  data->password = g_strdup (password);
-  qd_api_client_sign_in_async (data->client, username, password, cancellable, sign_in_cb,
-                               g_steal_pointer (&task));
+  sign_in_gateway (task);
 }
 
 /* The mailbox of a login, with the certificate rules of the settings. */
@@ -556,12 +854,52 @@ make_mailbox (QdSession       *self,
 }
 
 /**
+ * qd_session_sign_in_with_async:
+ * @gateway: (nullable): the gateway and how to sign in to it; NULL, or
+ *   no address and no link, for a mailbox only
+ * @mailbox: (nullable): the person's own mailbox, NULL for a gateway only
+ *
+ * Signs in to the gateway (its kind as @gateway says, else found from its
+ * address), then to the mailbox; the session changes only when both have,
+ * so a failure leaves the one before as it was.  A certificate no
+ * authority vouches for fails it with %QD_ERROR_TLS; then
+ * qd_session_get_refused_certificate () says which, to accept.
+ */
+void
+qd_session_sign_in_with_async (QdSession            *self,
+                               const QdGatewayLogin *gateway,
+                               const QdMailboxLogin *mailbox,
+                               gboolean              remember,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  g_autoptr(QdMailbox) box = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (QD_IS_SESSION (self));
+
+  if (mailbox != NULL)
+    {
+      box = make_mailbox (self, mailbox->host, mailbox->port, mailbox->security, &error);
+      if (box == NULL)
+        {
+          g_task_report_error (self, callback, user_data, qd_session_sign_in_async, error);
+          return;
+        }
+    }
+  sign_in_with_mailbox_async (self, gateway, box, mailbox != NULL ? mailbox->user : NULL,
+                              mailbox != NULL ? mailbox->password : NULL, remember,
+                              cancellable, callback, user_data);
+}
+
+/**
  * qd_session_sign_in_async:
  * @url: (nullable): the gateway's address; NULL or empty for a mailbox only
  * @mailbox: (nullable): the person's own mailbox, NULL for a gateway only
  *
- * Signs in to the gateway, then to the mailbox; the session changes only
- * when both have, so a failure leaves the one before as it was.
+ * qd_session_sign_in_with_async () with a user name and password, for a
+ * gateway of the kind the settings remember (found when they have none).
  */
 void
 qd_session_sign_in_async (QdSession            *self,
@@ -574,22 +912,10 @@ qd_session_sign_in_async (QdSession            *self,
                           GAsyncReadyCallback   callback,
                           gpointer              user_data)
 {
-  g_autoptr(QdMailbox) box = NULL;
-  GError *error = NULL;
+  QdGatewayLogin login = { .url = url, .username = username, .password = password };
 
-  if (mailbox != NULL)
-    {
-      box = make_mailbox (self, mailbox->host, mailbox->port, mailbox->security, &error);
-      if (box == NULL)
-        {
-          g_task_report_error (self, callback, user_data, qd_session_sign_in_async, error);
-          return;
-        }
-    }
-  sign_in_with_mailbox_async (self, url, username, password, box,
-                              mailbox != NULL ? mailbox->user : NULL,
-                              mailbox != NULL ? mailbox->password : NULL, remember,
-                              cancellable, callback, user_data);
+  qd_session_sign_in_with_async (self, &login, mailbox, remember, cancellable, callback,
+                                 user_data);
 }
 
 gboolean
@@ -644,11 +970,32 @@ qd_session_get_remembered (QdSession *self,
   return has_gateway || has_mailbox;
 }
 
+/* The address the keyring knows the remembered gateway by: its client's,
+ * of the remembered kind (ours when none is). */
+static char *
+remembered_server (GSettings     *settings,
+                   const char    *url,
+                   QdGatewayKind *kind_out)
+{
+  g_autofree char *name = g_settings_get_string (settings, "gateway-kind");
+  QdGatewayKind kind = QD_GATEWAY_KIND_QD;
+  g_autoptr(QdGateway) probe = NULL;
+
+  qd_gateway_kind_from_string (name, &kind);
+  probe = qd_gateway_new_for_kind (kind, url, NULL, NULL);
+  if (kind_out != NULL)
+    *kind_out = kind;
+  return g_strdup (probe != NULL ? qd_gateway_get_base_url (probe) : url);
+}
+
 typedef struct
 {
   char           *url;
+  char           *server;      /* the keyring's name for it */
+  QdGatewayKind   kind;
   char           *user;
-  char           *password;
+  char           *password;    /* or a link's ticket */
+  gboolean        ticket_expired;
   char           *imap_host;
   guint16         imap_port;
   QdSmtpSecurity  imap_security;
@@ -661,6 +1008,7 @@ static void
 restore_free (Restore *data)
 {
   g_free (data->url);
+  g_free (data->server);
   g_free (data->user);
   if (data->password != NULL)
     qd_secret_free (data->password);
@@ -691,7 +1039,12 @@ restore_sign_in (GTask *task)
 {
   QdSession *self = g_task_get_source_object (task);
   Restore *data = g_task_get_task_data (task);
-  sign_in_with_mailbox_async (self, data->url, data->user, data->password, data->mailbox,
+  QdGatewayLogin login = { .url = data->url, .username = data->user,
+                           .password = data->password };
+
+  /* The kind remembered with the address, found again if none was. */
+  login.kind = NULL;
+  sign_in_with_mailbox_async (self, data->url != NULL ? &login : NULL, data->mailbox,
                               data->imap_user, data->imap_password, TRUE,
                               g_task_get_cancellable (task), restore_signed_in_cb,
                               g_object_ref (task));
@@ -703,8 +1056,15 @@ restore_check (GTask    *task,
                char     *password,
                GError   *error)
 {
+  Restore *data = g_task_get_task_data (task);
+
   if (password == NULL)
     {
+      if (error == NULL && data->ticket_expired)
+        error = g_error_new_literal (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
+                                     _("The quarantine link you signed in with has expired. "
+                                       "Sign in with your password, or with the link of a "
+                                       "newer spam report."));
       if (error == NULL)
         error = g_error_new_literal (QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
                                      _("Sign in to your mail gateway."));
@@ -772,6 +1132,31 @@ restore_lookup_cb (GObject      *object,
     restore_lookup_imap (task);
 }
 
+/* PMG: a link's ticket, while it lasts, stands for the password. */
+static void
+restore_ticket_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  char *secret = qd_keyring_lookup_finish (result, &error);
+
+  data->password = ticket_secret_read (secret);
+  data->ticket_expired = secret != NULL && data->password == NULL;
+  if (secret != NULL)
+    qd_secret_free (secret);
+  if (data->password != NULL)
+    {
+      restore_lookup_imap (task);
+      return;
+    }
+  qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
+                           g_task_get_cancellable (task), restore_lookup_cb,
+                           g_object_ref (task));
+}
+
 /**
  * qd_session_restore_async:
  *
@@ -787,7 +1172,6 @@ qd_session_restore_async (QdSession           *self,
   g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
                                        user_data);
   Restore *data = g_new0 (Restore, 1);
-  g_autoptr(QdApiClient) probe = NULL;
   g_autofree char *security = NULL;
 
   g_task_set_task_data (task, data, (GDestroyNotify)restore_free);
@@ -816,10 +1200,13 @@ qd_session_restore_async (QdSession           *self,
       return;
     }
   /* The keyring is keyed by the normalised address the client uses. */
-  probe = qd_api_client_new (data->url, NULL);
-  qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD,
-                           probe != NULL ? qd_api_client_get_base_url (probe) : data->url,
-                           data->user, cancellable, restore_lookup_cb, g_steal_pointer (&task));
+  data->server = remembered_server (self->settings, data->url, &data->kind);
+  if (data->kind == QD_GATEWAY_KIND_PMG)
+    qd_keyring_lookup_async (QD_SECRET_GATEWAY_TOKEN, data->server, data->user, cancellable,
+                             restore_ticket_cb, g_steal_pointer (&task));
+  else
+    qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
+                             cancellable, restore_lookup_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -846,21 +1233,32 @@ forgotten_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The gateway's secrets, whichever were kept: a link's ticket is waited
+ * for only through the password's clearing, which comes after it. */
+static void
+forget_gateway (const char *server,
+                const char *user,
+                GTask      *task)
+{
+  qd_keyring_clear_async (QD_SECRET_GATEWAY_TOKEN, server, user, NULL, NULL, NULL);
+  qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD, server, user, NULL, forgotten_cb, task);
+}
+
 static void
 signed_out_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  QdApiClient *client = QD_API_CLIENT (object);
+  QdGateway *gateway = QD_GATEWAY (object);
   g_autoptr(GError) error = NULL;
+  const char *user = g_task_get_task_data (task);
 
   /* The gateway may be unreachable: the local session ends regardless. */
-  if (!qd_api_client_sign_out_finish (client, result, &error))
+  if (!qd_gateway_sign_out_finish (gateway, result, &error))
     g_debug ("sign-out at the gateway: %s", error->message);
-  qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD, qd_api_client_get_base_url (client),
-                          qd_api_client_get_username (client), NULL, forgotten_cb,
-                          g_steal_pointer (&task));
+  /* Not g_steal_pointer () in the same call: arguments have no order. */
+  forget_gateway (qd_gateway_get_base_url (gateway), user, g_object_ref (task));
 }
 
 /**
@@ -880,9 +1278,10 @@ qd_session_sign_out_async (QdSession           *self,
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_out_async, cancellable, callback,
                                        user_data);
   gboolean was_signed_in = qd_session_get_signed_in (self);
-  g_autoptr(QdApiClient) client = g_steal_pointer (&self->client);
+  g_autoptr(QdGateway) gateway = g_steal_pointer (&self->gateway);
   g_autoptr(QdMailbox) mailbox = g_steal_pointer (&self->mailbox);
 
+  g_task_set_task_data (task, g_steal_pointer (&self->keyring_user), g_free);
   g_clear_pointer (&self->account, qd_account_free);
   g_clear_pointer (&self->folders, qd_mailbox_folders_free);
   g_clear_object (&self->junk_source);
@@ -909,25 +1308,23 @@ qd_session_sign_out_async (QdSession           *self,
       /* Nothing to wait for: the next start finds no password and asks. */
       qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, user, NULL, NULL, NULL);
     }
-  if (client == NULL && !was_signed_in && remembered (self->settings, "gateway-url", "username"))
+  if (gateway == NULL && !was_signed_in && remembered (self->settings, "gateway-url", "username"))
     {
       g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
       g_autofree char *user = g_settings_get_string (self->settings, "username");
-      /* The keyring is keyed by the normalised address the client uses. */
-      g_autoptr(QdApiClient) probe = qd_api_client_new (url, NULL);
+      g_autofree char *server = remembered_server (self->settings, url, NULL);
 
-      qd_keyring_clear_async (QD_SECRET_GATEWAY_PASSWORD,
-                              probe != NULL ? qd_api_client_get_base_url (probe) : url, user,
-                              NULL, forgotten_cb, g_steal_pointer (&task));
+      forget_gateway (server, user, g_steal_pointer (&task));
       return;
     }
-  if (client == NULL)
+  if (gateway == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
-  qd_api_client_set_renew_from_keyring (client, FALSE);
-  qd_api_client_sign_out_async (client, cancellable, signed_out_cb, g_steal_pointer (&task));
+  if (QD_IS_API_CLIENT (gateway))
+    qd_api_client_set_renew_from_keyring (QD_API_CLIENT (gateway), FALSE);
+  qd_gateway_sign_out_async (gateway, cancellable, signed_out_cb, g_steal_pointer (&task));
 }
 
 gboolean

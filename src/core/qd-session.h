@@ -22,6 +22,17 @@ typedef struct
   const char     *password;
 } QdMailboxLogin;
 
+/* Which gateway and how to sign in to it; nothing of it is kept. */
+typedef struct
+{
+  const char *url;
+  const char *kind;          /* "qd", "pmg", "symantec"; "" finds it out; NULL: the settings' */
+  const char *username;
+  const char *password;
+  const char *link;          /* PMG: a spam report's link, instead of user name and password */
+  const char *fingerprint;   /* PMG: the SHA-256 of a certificate the person accepted */
+} QdGatewayLogin;
+
 #define QD_TYPE_SESSION (qd_session_get_type ())
 
 G_DECLARE_FINAL_TYPE (QdSession, qd_session, QD, SESSION, GObject)
@@ -42,6 +53,10 @@ QdItemSource  *qd_session_get_twins       (QdSession           *self,
 gboolean       qd_session_get_remembered   (QdSession           *self,
                                             gboolean            *gateway,
                                             gboolean            *mailbox);
+gboolean       qd_session_get_refused_certificate (QdSession     *self,
+                                                   char         **fingerprint,
+                                                   char         **description,
+                                                   gboolean      *changed);
 
 void           qd_session_probe_async      (QdSession           *self,
                                             const char          *url,
@@ -62,6 +77,13 @@ void           qd_session_sign_in_async    (QdSession           *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+void           qd_session_sign_in_with_async (QdSession            *self,
+                                              const QdGatewayLogin *gateway,
+                                              const QdMailboxLogin *mailbox,
+                                              gboolean              remember,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
 gboolean       qd_session_sign_in_finish   (QdSession           *self,
                                             GAsyncResult        *result,
                                             GError             **error);

@@ -3,9 +3,12 @@
 """The real window, under Xvfb, driven through the accessibility tree,
 against a real qd-gateway; secrets in a real gnome-keyring."""
 
+import base64
 import datetime as dt
+import email
 import email.utils
 import http.server
+import json
 import os
 import signal
 import subprocess
@@ -82,6 +85,16 @@ def texts():
         "Undo": "Undo",
         "not an address": "“%s” is neither a mail address nor a domain. Enter an address "
                           "such as name@example.com, or %s for every address at example.com.",
+        "Gateway Type": "Gateway Type", "Trust This Gateway’s Certificate?":
+        "Trust This Gateway’s Certificate?", "Accept and Sign In": "Accept and Sign In",
+        "Accept the Gateway’s New Certificate?": "Accept the Gateway’s New Certificate?",
+        "Or the Quarantine Link from a Spam Report": "Or the Quarantine Link from a Spam Report",
+        "Release and Approve Sender": "Release and Approve Sender", "Delete": "Delete",
+        "certificate changed": "The certificate of the gateway at %s has changed since you "
+                               "accepted it, so nothing was sent: someone may be intercepting "
+                               "the connection. Ask your administrator whether the gateway has "
+                               "a new certificate, and accept its fingerprint %s only if they "
+                               "confirm it.",
     }
     english["one message"] = "message"
     english["many messages"] = "messages"
@@ -1530,6 +1543,337 @@ class Accelerators(WindowTest):
         self.keys("Escape")
         qdharness.wait_for(lambda: not windows_named(self.app, T["Add Samples"]), 10,
                            "the file chooser to close")
+
+
+PEERS = Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).parents[2])) / "tests" / "peers"
+
+
+class Peer:
+    """A simulator of tests/peers run as a process, as a person's gateway would
+    be: seeded from a state file, its JSON line read for its address."""
+
+    def __init__(self, script, state, *args):
+        self.script, self.state, self.args = script, Path(state), args
+        self.proc = None
+        self.info = {}
+
+    def start(self, *extra):
+        self.proc = subprocess.Popen([sys.executable, str(PEERS / self.script), "serve",
+                                      "--state", str(self.state), *self.args, *extra],
+                                     stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.info = json.loads(self.proc.stdout.readline())
+        return self.info
+
+    def stop(self):
+        if self.proc is not None:
+            qdharness.stop_process(self.proc)
+            self.proc.stdout.close()
+            self.proc = None
+
+
+class OtherGatewayTest(WindowTest):
+    """The window signed in to a gateway of another kind than ours."""
+
+    def setUp(self):
+        super().setUp()
+        # Nothing of it stays for the tests after: the kind, the pin, the CA.
+        for key in ("gateway-kind", "gateway-fingerprint", "ca-file"):
+            self.addCleanup(session.set_setting, key, "''")
+        self.addCleanup(session.set_setting, "password-remembered", "false")
+        session.set_setting("gateway-kind", "''")
+        session.set_setting("gateway-fingerprint", "''")
+        session.set_setting("password-remembered", "false")
+
+    def launch(self, *args, env=None):
+        # Signing in spins a spinner, on the form and on "Signing In…": on
+        # Xvfb's software GL its frames starve the main loop, which then
+        # answers AT-SPI late (see RememberedSignIn.HELD).
+        super().launch(*args, env={"GSK_RENDERER": "cairo", **(env or {})})
+
+    def choose_kind(self, index, name):
+        """Chooses the gateway's type on the sign-in page, as from the keyboard:
+        GTK 4.8 gives a combo row no action (its list only opens)."""
+        combo = qdui.find(self.window, "combo box", T["Gateway Type"])
+        qdharness.wait_for(lambda: qdui.is_sensitive(combo), 30, "the sign-in form")
+
+        def focus_combo():
+            if self.focused() == ("combo box", T["Gateway Type"]):
+                return True
+            self.keys("shift+Tab")
+            return False
+        qdharness.wait_for(focus_combo, 20, "the focus on the gateway's type")
+        self.keys("space")
+        time.sleep(0.5)  # the popover's list takes the focus as it opens
+        self.keys(*(["Home"] + ["Down"] * index + ["Return"]))
+        qdharness.wait_for(lambda: name in [qdui.accessible_name(a)
+                                            for a in qdui.find_all(combo, "label")],
+                           10, f"{name!r} chosen")
+
+    def accept_certificate(self, fingerprint):
+        """The question about a certificate no authority vouches for: it names
+        the fingerprint; accepting it signs in."""
+        accept = qdui.find(self.app, "push button", T["Accept and Sign In"], timeout=30)
+        qdui.wait_for_label(self.app, lambda t: fingerprint in t, 10,
+                            "the certificate's fingerprint in the question")
+        qdui.find(self.app, "label", T["Trust This Gateway’s Certificate?"])
+        self.shot(f"{self.SHOT}-certificate")
+        qdui.click(accept)
+
+    def in_dialog(self, role, name, timeout=20):
+        """A widget of a window of the application other than the main one."""
+        main = qdui.accessible_name(self.window)
+
+        def look():
+            for w in self.app:
+                if w is not None and qdui.accessible_name(w) != main:
+                    found = qdui.find_all(w, role, name)
+                    if found:
+                        return found[0]
+            return None
+        return qdharness.wait_for(look, timeout, f"a {role} named {name!r} in a dialog")
+
+    def wait_quarantine(self):
+        """The Quarantine page, once signed in (a picture of the window if not)."""
+        try:
+            self.page = qdui.find(self.window, "panel", T["Quarantine"], timeout=40)
+        except qdharness.WaitTimeout:
+            self.shot(f"failed-{self.id().split('.')[-1]}")
+            raise
+
+    def restart_signed_in(self, count):
+        """Quits and starts again: the window signs in with what the keyring
+        kept, straight into the list of COUNT messages."""
+        qdharness.stop_process(self.app_proc)
+
+        def gone():
+            # Else the bus may still name the one that quit, and the test find it.
+            return not [a for a in qdui.pyatspi.Registry.getDesktop(0)
+                        if a is not None and a.name == "quarantine-desk"]
+        qdharness.wait_for(gone, 20, "the window that quit to leave the AT-SPI bus")
+        self.launch()
+        self.wait_quarantine()
+        self.wait_count(lambda t: t is not None and t.startswith(str(count)),
+                        "the list, signed in with what the keyring kept")
+
+    def sign_out(self, kind, server, user):
+        """Signs out from the main menu: the keyring forgets the gateway's secret."""
+        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
+        qdui.do_action(qdui.find(self.window, "menu item", T["Sign Out"]))
+        qdui.find(self.window, "text", T["Password"], predicate=qdui.is_sensitive)
+        qdharness.wait_for(lambda: session.secret(kind, server, user) is None, 20,
+                           "the keyring to forget the gateway's secret")
+
+    def sign_in(self, password):
+        qdui.set_text(qdui.find(self.window, "text", T["Password"]), password)
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+
+    def select_one(self, subject):
+        """Finds SUBJECT by the search field and selects it: the preview shows it."""
+        qdui.set_text(qdui.find(self.page, "entry", T["Search sender or subject"]), subject)
+        self.wait_count(lambda t: t is not None and t.startswith("1"), f"{subject!r} alone")
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        qdui.wait_for_label(self.page, lambda t: t == subject, 20, "the preview's subject")
+
+
+def pmg_mail(subject, sender, receiver="alice@example.com"):
+    raw = qdharness.make_message(sender, receiver, subject, f"Body of {subject}.")
+    return {"receiver": receiver, "raw": raw.decode(), "age": 3600, "spamlevel": 7,
+            "spaminfo": [{"name": "BAYES_99", "score": 3.5, "desc": "Bayes spam probability"}]}
+
+
+def visible(root, role, name):
+    """The widgets of ROLE and NAME under ROOT that are shown."""
+    return qdui.find_all(root, role, name, predicate=lambda a: a.getState().contains(
+        qdui.pyatspi.STATE_VISIBLE))
+
+
+class ProxmoxTest(OtherGatewayTest):
+    """Proxmox Mail Gateway (tests/peers/pmgsim.py, HTTPS with its own
+    self-signed certificate): the type chosen, the certificate accepted and
+    pinned, a password or a spam report's link, then its quarantine."""
+
+    SHOT = "pmg"
+    USER = "alice@example.com"
+
+    def setUp(self):
+        super().setUp()
+        self.state = session.root / f"pmg-{self.id().split('.')[-1]}.json"
+        self.state.write_text(json.dumps({
+            "users": [{"pmail": self.USER, "password": "pmg-Secret-1", "aliases": []}],
+            "mails": [pmg_mail("PMG first offer", "Shop <news@shop.example>"),
+                      pmg_mail("PMG second offer", "Deals <promo@deals.example>"),
+                      pmg_mail("PMG third offer", "Store <info@store.example>")],
+            "options": {"auth_fail_delay": 0.2}}))
+        self.pmg = Peer("pmgsim.py", self.state)
+        self.addCleanup(self.pmg.stop)
+        self.sim = self.pmg.start()
+        session.set_setting("gateway-url", f"'{self.sim['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+
+    def mails(self):
+        """The simulator's mails by subject, as its state file has them now."""
+        state = json.loads(self.state.read_text())
+        return {m.get("subject") or email.message_from_bytes(
+                    base64.b64decode(m["raw_base64"]))["Subject"]: m for m in state["mails"]}, state
+
+    def password_certificate_release_welcomelist(self):
+        self.launch()
+        self.choose_kind(2, "Proxmox Mail Gateway")
+        self.shot(f"{self.SHOT}-sign-in")
+        self.sign_in("pmg-Secret-1")
+        self.accept_certificate(self.sim["fingerprint"])
+        self.open_folder("Quarantine")
+        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
+        self.shot(f"{self.SHOT}-quarantine")
+        # Remembered: the kind, and the certificate pinned for this address.
+        self.assertEqual(session.setting("gateway-kind"), "'pmg'")
+        self.assertEqual(session.setting("gateway-fingerprint"), f"'{self.sim['fingerprint']}'")
+        # PMG cannot filter by reason or category: the list offers neither.
+        self.assertEqual(visible(self.page, "push button", T["All Categories"]), [])
+        self.assertEqual(visible(self.page, "push button", T["All Reasons"]), [])
+        self.assertEqual(visible(self.window, "page tab", T["Junk"]), [])
+
+        self.select_one("PMG first offer")
+        qdui.find(self.page, "label", None,
+                  predicate=lambda a: "Body of PMG first offer." in qdui.text_of(a))
+        self.shot(f"{self.SHOT}-preview")
+        qdui.click(qdui.find(self.page, "push button", T["Release"]))
+        self.wait_count(lambda t: t == T["No messages"], "the delivered mail to leave")
+        qdharness.wait_for(lambda: self.mails()[0]["PMG first offer"]["state"] == "delivered",
+                           20, "the simulator to deliver it")
+
+        self.select_one("PMG second offer")
+        self.menu_item(T["More actions"], T["Release and Approve Sender"])
+        self.wait_count(lambda t: t == T["No messages"], "the welcomelisted mail to leave")
+        qdharness.wait_for(lambda: self.mails()[0]["PMG second offer"]["state"] == "delivered",
+                           20, "the simulator to deliver the second")
+        mails, state = self.mails()
+        self.assertIn("promo@deals.example", state["lists"][self.USER]["WL"])
+        self.assertEqual(mails["PMG third offer"]["state"], "new")
+        # The password was remembered (the switch is on); no ticket is kept for it.
+        self.assertEqual(session.secret("gateway-password", self.sim["url"], self.USER),
+                         "pmg-Secret-1")
+        self.assertIsNone(session.secret("gateway-token", self.sim["url"], self.USER))
+        # The next start signs in by itself, to the certificate pinned; Sign Out forgets.
+        self.restart_signed_in(1)
+        self.sign_out("gateway-password", self.sim["url"], self.USER)
+
+
+class ProxmoxGateway(ProxmoxTest):
+    def test_password_certificate_release_welcomelist(self):
+        self.password_certificate_release_welcomelist()
+
+    def test_pasted_link(self):
+        session.set_setting("gateway-url", "''")
+        self.launch()
+        self.choose_kind(2, "Proxmox Mail Gateway")
+        link = qdui.find(self.window, "text", T["Or the Quarantine Link from a Spam Report"])
+        qdui.set_text(link, self.sim["links"][self.USER])
+        self.shot("pmg-link")
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+        self.accept_certificate(self.sim["fingerprint"])
+        self.open_folder("Quarantine")
+        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
+        self.assertEqual(session.setting("gateway-url"), f"'{self.sim['url']}'")
+        # The link's ticket is kept alone, as qdesk keeps it (it says when it
+        # ends: PMGQUAR:user:HEXTIME::signature), and no password.
+        kept = session.secret("gateway-token", self.sim["url"], self.USER)
+        self.assertTrue(kept.startswith("PMGQUAR:"), kept[:8])
+        issued = dt.datetime.fromtimestamp(int(kept.split("::")[0].rsplit(":", 1)[1], 16),
+                                           dt.timezone.utc)
+        self.assertGreater(issued, dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1))
+        self.assertIsNone(session.secret("gateway-password", self.sim["url"], self.USER))
+        # The next start signs in with the ticket; Sign Out forgets it.
+        self.restart_signed_in(3)
+        self.sign_out("gateway-token", self.sim["url"], self.USER)
+
+    def test_changed_certificate_is_refused(self):
+        # Accepted before: the settings pin the first certificate.
+        session.set_setting("gateway-kind", "'pmg'")
+        session.set_setting("gateway-fingerprint", f"'{self.sim['fingerprint']}'")
+        self.pmg.stop()
+        again = self.pmg.start("--port", str(self.sim["port"]))
+        self.assertNotEqual(again["fingerprint"], self.sim["fingerprint"])
+        self.launch()
+        self.sign_in("pmg-Secret-1")
+        before, after = T["certificate changed"].split("%s")[0], \
+            T["certificate changed"].split("%s")[-1]
+        qdui.wait_for_label(self.window, lambda t: t.startswith(before) and t.endswith(after)
+                            and again["fingerprint"] in t, 30,
+                            "the sentence saying the certificate changed")
+        self.shot("pmg-certificate-changed")
+        self.assertEqual(session.setting("gateway-fingerprint"), f"'{self.sim['fingerprint']}'")
+        # Signing in again asks whether to accept the new one; cancelled, nothing changes.
+        qdui.click(qdui.find(self.window, "push button", T["Sign In"]))
+        qdui.find(self.app, "label", T["Accept the Gateway’s New Certificate?"], timeout=20)
+        qdui.click(qdui.find(self.app, "push button", T["Cancel"]))
+        self.assertEqual(session.setting("gateway-fingerprint"), f"'{self.sim['fingerprint']}'")
+        self.assertFalse(any(m["state"] != "new" for m in self.mails()[0].values()))
+
+
+class ProxmoxGatewayNarrow(ProxmoxTest):
+    width, height = 400, 700
+    SHOT = "pmg-narrow"
+
+    def test_password_certificate_release_welcomelist(self):
+        self.password_certificate_release_welcomelist()
+
+
+class CloudGateway(OtherGatewayTest):
+    """The cloud service's Email Quarantine API (tests/peers/cloudsim.py), its
+    certificate trusted through the CA file of Preferences."""
+
+    SHOT = "cloud"
+    USER = "alice@example.com"
+
+    def test_sign_in_release_delete(self):
+        state = session.root / "cloud-state.json"
+        saved = session.root / "cloud-saved.json"
+        state.write_text(json.dumps({"users": [{
+            "username": self.USER, "password": "cloud-Secret-1",
+            "mails": [{"id": "000", "type": "SPAM", "subject": "Cloud offer one",
+                       "sender": "news@shop.example", "sender_name": "Shop"},
+                      {"id": "001", "type": "NEWSLETTER", "subject": "Cloud newsletter two",
+                       "sender": "letters@news.example", "sender_name": "News"},
+                      {"id": "002", "type": "SPAM", "subject": "Cloud offer three",
+                       "sender": "promo@deals.example", "sender_name": "Deals"}]}]}))
+        cloud = Peer("cloudsim.py", state, "--save", str(saved))
+        self.addCleanup(cloud.stop)
+        sim = cloud.start()
+        session.set_setting("gateway-url", f"'{sim['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+        session.set_setting("ca-file", f"'{sim['ca_file']}'")
+        self.launch()
+        self.choose_kind(3, "Symantec Email Security.cloud")
+        self.sign_in("cloud-Secret-1")
+        self.wait_quarantine()
+        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
+        self.shot("cloud-quarantine")
+        self.assertEqual(session.setting("gateway-kind"), "'symantec'")
+        # No Junk of its own.
+        self.assertEqual(visible(self.window, "page tab", T["Junk"]), [])
+
+        self.select_one("Cloud offer one")
+        qdui.click(qdui.find(self.page, "push button", T["Release"]))
+        self.wait_count(lambda t: t == T["No messages"], "the released mail to leave")
+        self.select_one("Cloud offer three")
+        qdui.click(qdui.find(self.page, "push button", T["Delete"]))
+        qdui.click(self.in_dialog("push button", T["Delete"]))
+        self.wait_count(lambda t: t == T["No messages"], "the deleted mail to leave")
+        self.assertEqual(session.secret("gateway-password", sim["url"], self.USER),
+                         "cloud-Secret-1")
+        # The service still lists what it released (the simulator as the spec has it).
+        self.restart_signed_in(2)
+        self.sign_out("gateway-password", sim["url"], self.USER)
+        cloud.stop()
+        [user] = json.loads(saved.read_text())["users"]
+        mails = {m["subject"]: m for m in user["mails"]}
+        self.assertTrue(mails["Cloud offer one"]["released"])
+        self.assertFalse(mails["Cloud offer one"]["deleted"])
+        self.assertTrue(mails["Cloud offer three"]["deleted"] or
+                        "Cloud offer three" not in mails)
+        self.assertFalse(mails["Cloud newsletter two"]["released"] or
+                         mails["Cloud newsletter two"]["deleted"])
 
 
 if __name__ == "__main__":
