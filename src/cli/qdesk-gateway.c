@@ -163,6 +163,9 @@ qdesk_gateway_new (QdeskContext   *ctx,
       if (gateway == NULL)
         return NULL;
     }
+  if (QD_IS_CLOUD_CLIENT (gateway))
+    qd_cloud_client_set_window_days (QD_CLOUD_CLIENT (gateway),
+                                     g_settings_get_uint (ctx->settings, "cloud-window-days"));
   if (kind != QD_GATEWAY_KIND_PMG)
     return g_steal_pointer (&gateway);
 

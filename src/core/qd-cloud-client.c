@@ -63,6 +63,7 @@ struct _QdCloudClient
   guint         generation;
   GHashTable   *listings;   /* generation -> Listing */
   GHashTable   *known;      /* id -> Known */
+  guint         window_days; /* a listing without a start begins this long ago */
 };
 
 static void item_source_iface_init (QdItemSourceInterface *iface);
@@ -112,6 +113,7 @@ static void
 qd_cloud_client_init (QdCloudClient *self)
 {
   self->session = qd_http_session_new (60, 4);
+  self->window_days = QD_CLOUD_CLIENT_WINDOW_DAYS;
   self->listings = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)listing_free);
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify)known_free);
@@ -171,6 +173,22 @@ qd_cloud_client_get_username (QdCloudClient *self)
 {
   g_return_val_if_fail (QD_IS_CLOUD_CLIENT (self), NULL);
   return self->has_credentials ? self->username : NULL;
+}
+
+/**
+ * qd_cloud_client_set_window_days:
+ * @days: how many days back a listing without a start goes; 0: as far as
+ *   the service keeps mail
+ *
+ * The spec leaves the service's retention Unknown and asks for a
+ * configurable default window (the settings' cloud-window-days).
+ */
+void
+qd_cloud_client_set_window_days (QdCloudClient *self,
+                                 guint          days)
+{
+  g_return_if_fail (QD_IS_CLOUD_CLIENT (self));
+  self->window_days = days;
 }
 
 /* Basic authentication on every request, sent before any challenge (the
@@ -629,8 +647,11 @@ append_time (GString    *str,
 }
 
 static char *
-list_path (ListData *data)
+list_path (QdCloudClient *self,
+           ListData      *data)
 {
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) window_start = NULL;
   GString *str = g_string_new ("v1/mails?");
   g_autofree char *start = g_strdup_printf ("%" G_GUINT64_FORMAT, data->start);
   g_autofree char *size = g_strdup_printf ("%u", data->page_size);
@@ -641,7 +662,13 @@ list_path (ListData *data)
   append_param (str, "start_index", start);
   /* Whether the bounds are inclusive is Unknown (§9.8): a millisecond
    * before since, and the client drops what falls outside. */
-  append_time (str, "after", qd_query_get_since (data->query), -1);
+  /* Without a start, the service's retention decides how far back a list
+   * goes, and that is Unknown (§5.1): the last window_days, unless
+   * unbounded (0). */
+  if (qd_query_get_since (data->query) == NULL && self->window_days > 0)
+    window_start = g_date_time_add_days (now, -(gint)self->window_days);
+  append_time (str, "after", qd_query_get_since (data->query) != NULL
+                             ? qd_query_get_since (data->query) : window_start, -1);
   append_time (str, "before", qd_query_get_until (data->query), 0);
   if (data->filter_type != NULL)
     append_param (str, "filter_type", data->filter_type);
@@ -778,7 +805,7 @@ list_fetch (GTask *task)
 {
   QdCloudClient *self = g_task_get_source_object (task);
   ListData *data = g_task_get_task_data (task);
-  g_autofree char *path = list_path (data);
+  g_autofree char *path = list_path (self, data);
 
   call_async (self, "GET", path, NULL, NULL, g_task_get_cancellable (task), list_page_cb, task);
 }

@@ -37,6 +37,9 @@ G_BEGIN_DECLS
 
 #define QD_TYPE_CLOUD_CLIENT (qd_cloud_client_get_type ())
 
+/* How far back a listing without a start goes, unless set otherwise. */
+#define QD_CLOUD_CLIENT_WINDOW_DAYS 30
+
 G_DECLARE_FINAL_TYPE (QdCloudClient, qd_cloud_client, QD, CLOUD_CLIENT, GObject)
 
 QdCloudClient *qd_cloud_client_new         (const char     *base_url,
@@ -46,5 +49,7 @@ gboolean       qd_cloud_client_set_ca_file (QdCloudClient  *self,
                                             GError        **error);
 const char    *qd_cloud_client_get_base_url (QdCloudClient *self);
 const char    *qd_cloud_client_get_username (QdCloudClient *self);
+void           qd_cloud_client_set_window_days (QdCloudClient *self,
+                                                guint          days);
 
 G_END_DECLS

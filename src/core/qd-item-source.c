@@ -136,6 +136,7 @@ ids_page_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   IdsData *data = g_task_get_task_data (task);
   g_autoptr(QdItemPage) page = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
@@ -151,9 +152,11 @@ ids_page_cb (GObject      *object,
       g_task_return_pointer (task, g_strv_builder_end (data->ids), (GDestroyNotify)g_strfreev);
       return;
     }
+  /* The cancellable first: the order in which arguments are evaluated is
+   * the compiler's, and g_steal_pointer () empties task. */
+  cancellable = g_task_get_cancellable (task);
   qd_item_source_list_async (QD_ITEM_SOURCE (object), data->query, page->next_cursor,
-                             LIST_IDS_PAGE, g_task_get_cancellable (task), ids_page_cb,
-                             g_steal_pointer (&task));
+                             LIST_IDS_PAGE, cancellable, ids_page_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "qd-cloud-client.h"
 #include "qd-error.h"
 #include "qd-gateway-detect.h"
 #include "qd-json.h"
@@ -709,6 +710,9 @@ make_gateway (QdSession  *self,
       if (gateway == NULL)
         return NULL;
     }
+  if (QD_IS_CLOUD_CLIENT (gateway))
+    qd_cloud_client_set_window_days (QD_CLOUD_CLIENT (gateway),
+                                     g_settings_get_uint (self->settings, "cloud-window-days"));
   if (timeout != NULL && QD_IS_API_CLIENT (gateway))
     qd_api_client_set_timeout (QD_API_CLIENT (gateway),
                                (guint)g_ascii_strtoull (timeout, NULL, 10));

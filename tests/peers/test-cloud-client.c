@@ -359,6 +359,46 @@ test_filters (void)
     }
 }
 
+/* Without a start, a listing goes back the configured window (30 days
+ * unless set: the service's retention is Unknown, §5.1), and the whole
+ * way with 0; a start given is the start, whatever the window. */
+static void
+test_default_window (void)
+{
+  g_autofree char *mails = g_strdup_printf (
+    "{\"id\": \"recent\", \"type\": \"SPAM\", \"received_ms\": %" G_GINT64_FORMAT "},"
+    "{\"id\": \"old\", \"type\": \"SPAM\", \"received_ms\": %" G_GINT64_FORMAT "},"
+    "{\"id\": \"older\", \"type\": \"SPAM\", \"received_ms\": %" G_GINT64_FORMAT "}",
+    now_ms - 2 * DAY, now_ms - 40 * DAY, now_ms - 400 * DAY);
+  g_autofree char *state = state_text ("", mails, NULL);
+  PeerSim *sim = sim_start (state);
+  g_autoptr(QdCloudClient) client = signed_in_client (sim);
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(QdQuery) since = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(GDateTime) long_ago = g_date_time_new_from_unix_utc ((now_ms - 500 * DAY) / 1000);
+  g_autofree char *listed = NULL;
+  g_autofree char *ids = NULL;
+
+  listed = list_all (client, query, 1, NULL);
+  g_assert_cmpstr (listed, ==, "recent");
+  ids = list_ids (client, query);
+  g_assert_cmpstr (ids, ==, "recent");
+  g_clear_pointer (&listed, g_free);
+  qd_cloud_client_set_window_days (client, 60);
+  listed = list_all (client, query, 1, NULL);
+  g_assert_cmpstr (listed, ==, "recent old");
+  g_clear_pointer (&listed, g_free);
+  qd_cloud_client_set_window_days (client, 0);
+  listed = list_all (client, query, 1, NULL);
+  g_assert_cmpstr (listed, ==, "recent old older");
+  g_clear_pointer (&listed, g_free);
+  qd_cloud_client_set_window_days (client, 30);
+  qd_query_set_since (since, long_ago);
+  listed = list_all (client, since, 1, NULL);
+  g_assert_cmpstr (listed, ==, "recent old older");
+  json_node_unref (sim_stop (sim));
+}
+
 /* New mail arriving between pages shifts the rest down a place: the
  * item pushed onto the next page is given once. */
 static void
@@ -1240,6 +1280,7 @@ main (int   argc,
 
   g_test_add_func ("/cloud-client/list-pages", test_list_pages);
   g_test_add_func ("/cloud-client/filters", test_filters);
+  g_test_add_func ("/cloud-client/default-window", test_default_window);
   g_test_add_func ("/cloud-client/dedupe", test_dedupe);
   g_test_add_func ("/cloud-client/preview", test_preview);
   g_test_add_func ("/cloud-client/preview-refused", test_preview_refused);
