@@ -204,6 +204,18 @@ create_row (gpointer item,
 static void load (QdSendersWindow *self,
                   Pane            *pane);
 
+static gboolean
+same_entries (GtkStringList *list,
+              GPtrArray     *entries)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (list)) != entries->len)
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (list, i), g_ptr_array_index (entries, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 listed_cb (GObject      *object,
            GAsyncResult *result,
@@ -247,10 +259,15 @@ listed_cb (GObject      *object,
           g_hash_table_insert (pane->added, g_strdup (sender->address),
                                g_date_time_ref (sender->added_at));
       }
-    g_ptr_array_add (entries, NULL);
-    gtk_string_list_splice (pane->entries, 0,
-                            g_list_model_get_n_items (G_LIST_MODEL (pane->entries)),
-                            (const char * const *)entries->pdata);
+    /* Unchanged, the rows stay: replaced, a row clicked as the answer came
+     * (its Remove, say) would be gone, and the click with it. */
+    if (!same_entries (pane->entries, entries))
+      {
+        g_ptr_array_add (entries, NULL);
+        gtk_string_list_splice (pane->entries, 0,
+                                g_list_model_get_n_items (G_LIST_MODEL (pane->entries)),
+                                (const char * const *)entries->pdata);
+      }
   }
   pane->loaded = TRUE;
   update_state (pane);
