@@ -1769,38 +1769,6 @@ class ProxmoxGateway(ProxmoxTest):
     def test_password_certificate_release_welcomelist(self):
         self.password_certificate_release_welcomelist()
 
-    def test_sender_lists(self):
-        """Sender Lists against PMG: its welcomelist shown, a whole domain
-        blocked in PMG's form (*@domain), then removed, each read back from
-        the simulator's state."""
-        self.launch()
-        self.choose_kind(2, "Proxmox Mail Gateway")
-        self.sign_in("pmg-Secret-1")
-        self.accept_certificate(self.sim["fingerprint"])
-        self.open_folder("Quarantine")
-        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
-        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
-        qdui.do_action(qdui.find(self.window, "menu item", T["Sender Lists…"]))
-        lists = qdharness.wait_for(lambda: (windows_named(self.app, T["Sender Lists"]) or
-                                            [None])[0], 20, "the Sender Lists window")
-        qdui.do_action(qdui.find(lists, "page tab", T["Blocked"]))
-        blocked = qdui.find(lists, "panel", T["Blocked Senders"])
-        qdui.wait_for_label(blocked, lambda t: t == T["No Blocked Senders"], 20,
-                            "the empty blocked list")
-        qdui.set_text(qdui.find(blocked, "text", T["Address or Domain"]), "@Bulk.example")
-        qdui.click(qdui.find(blocked, "push button", T["Add"]))
-        qdharness.wait_for(lambda: "*@bulk.example" in
-                           self.mails()[1]["lists"].get(self.USER, {}).get("BL", []), 20,
-                           "the domain blocked at the gateway, in its form")
-        qdui.find(blocked, "list item", timeout=20,
-                  predicate=lambda a: "bulk.example" in qdui.accessible_name(a))
-        self.shot("pmg-sender-lists")
-        qdui.click(qdui.find(blocked, "push button", T["Remove %s"] % "*@bulk.example"))
-        qdharness.wait_for(lambda: "*@bulk.example" not in
-                           self.mails()[1]["lists"].get(self.USER, {}).get("BL", []), 20,
-                           "the domain unblocked at the gateway")
-        self.keys("Escape")
-
     def test_kind_found_out_still_asks_for_the_certificate(self):
         """The kind left to be found out: the probe accepts any certificate
         (nothing secret goes out), but in a process of its own, so the
