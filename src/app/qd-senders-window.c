@@ -390,8 +390,10 @@ add_changed_cb (GtkEditable     *editable,
     show_add_error (pane_of (self, GTK_WIDGET (editable)), NULL);
 }
 
+/* senders.remove and senders.undo (a removal's toast): the same change,
+ * one way or the other. */
 static void
-remove_action (GtkWidget  *widget,
+change_action (GtkWidget  *widget,
                const char *name,
                GVariant   *parameter)
 {
@@ -401,21 +403,7 @@ remove_action (GtkWidget  *widget,
 
   g_variant_get (parameter, "(u&s)", &list, &entry);
   if (list < G_N_ELEMENTS (self->panes))
-    change (self, &self->panes[list], entry, FALSE, FALSE);
-}
-
-static void
-undo_action (GtkWidget  *widget,
-             const char *name,
-             GVariant   *parameter)
-{
-  QdSendersWindow *self = QD_SENDERS_WINDOW (widget);
-  const char *entry;
-  guint32 list;
-
-  g_variant_get (parameter, "(u&s)", &list, &entry);
-  if (list < G_N_ELEMENTS (self->panes))
-    change (self, &self->panes[list], entry, TRUE, FALSE);
+    change (self, &self->panes[list], entry, g_str_equal (name, "senders.undo"), FALSE);
 }
 
 /* searching */
@@ -549,8 +537,8 @@ qd_senders_window_class_init (QdSendersWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
 
-  gtk_widget_class_install_action (widget_class, "senders.remove", "(us)", remove_action);
-  gtk_widget_class_install_action (widget_class, "senders.undo", "(us)", undo_action);
+  gtk_widget_class_install_action (widget_class, "senders.remove", "(us)", change_action);
+  gtk_widget_class_install_action (widget_class, "senders.undo", "(us)", change_action);
   gtk_widget_class_install_action (widget_class, "senders.search", NULL, search_action);
   /* Ctrl+F is the application's (qd-application.c); Escape, a key without
    * a modifier, is the window's own. */

@@ -69,6 +69,20 @@ may_probe (const char *url)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* Whether a gateway is named (--gateway, else the one login remembered),
+ * else the sentence that says to sign in. */
+gboolean
+qdesk_gateway_is_set (QdeskContext  *ctx,
+                      GError       **error)
+{
+  if (ctx->gateway_url != NULL && ctx->gateway_url[0] != '\0')
+    return TRUE;
+  g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
+                       _("No gateway is set. Sign in first: "
+                         "qdesk --gateway URL login --user NAME"));
+  return FALSE;
+}
+
 /**
  * qdesk_resolve_kind:
  *
@@ -152,13 +166,8 @@ qdesk_gateway_new (QdeskContext   *ctx,
     }
   else
     {
-      if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
-        {
-          g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                               _("No gateway is set. Sign in first: "
-                                 "qdesk --gateway URL login --user NAME"));
-          return NULL;
-        }
+      if (!qdesk_gateway_is_set (ctx, error))
+        return NULL;
       gateway = qd_gateway_new_for_kind (kind, ctx->gateway_url, ctx->ca_file, error);
       if (gateway == NULL)
         return NULL;
@@ -315,13 +324,8 @@ qdesk_connect_gateway (QdeskContext  *ctx,
 
   if (ctx->gateway != NULL)
     return ctx->gateway;
-  if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
-    {
-      g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                           _("No gateway is set. Sign in first: "
-                             "qdesk --gateway URL login --user NAME"));
-      return NULL;
-    }
+  if (!qdesk_gateway_is_set (ctx, error))
+    return NULL;
   if (!qdesk_resolve_kind (ctx, &kind, error))
     return NULL;
   if (kind == QD_GATEWAY_KIND_QD)

@@ -215,13 +215,8 @@ qdesk_connect (QdeskContext  *ctx,
   const char *timeout = g_getenv ("QD_HTTP_TIMEOUT");
   QdGatewayKind kind;
 
-  if (ctx->gateway_url == NULL || ctx->gateway_url[0] == '\0')
-    {
-      g_set_error_literal (error, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                           _("No gateway is set. Sign in first: "
-                             "qdesk --gateway URL login --user NAME"));
-      return NULL;
-    }
+  if (!qdesk_gateway_is_set (ctx, error))
+    return NULL;
   if (!qdesk_resolve_kind (ctx, &kind, error))
     return NULL;
   if (kind != QD_GATEWAY_KIND_QD)

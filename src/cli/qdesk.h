@@ -55,6 +55,8 @@ char         *qdesk_fit             (const char    *text,
                                      guint          columns);
 
 /* qdesk-gateway.c: the gateway of any kind */
+gboolean      qdesk_gateway_is_set  (QdeskContext  *ctx,
+                                     GError       **error);
 gboolean      qdesk_resolve_kind    (QdeskContext  *ctx,
                                      QdGatewayKind *kind,
                                      GError       **error);
