@@ -9,6 +9,26 @@
 
 #include "qd-format.h"
 
+/* The local time zone, kept while TZ stays the same.  GLib 2.74 reads
+ * the zone again (stat, readlink) on every g_time_zone_new_local () when
+ * TZ is unset, three times for each row bound in the list. */
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+  static char *zone_tz;
+  const char *tz = g_getenv ("TZ");
+
+  if (zone == NULL || g_strcmp0 (tz, zone_tz) != 0)
+    {
+      g_clear_pointer (&zone, g_time_zone_unref);
+      g_free (zone_tz);
+      zone = g_time_zone_new_local ();
+      zone_tz = g_strdup (tz);
+    }
+  return zone;
+}
+
 /**
  * qd_format_when:
  *
@@ -17,16 +37,17 @@
 char *
 qd_format_when (GDateTime *time)
 {
+  GTimeZone *zone = local_zone ();
   g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
   g_autoptr(GDateTime) today = NULL;
   GTimeSpan since_midnight;
 
   if (time == NULL)
     return g_strdup ("");
-  local = g_date_time_to_local (time);
-  today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
-                                 g_date_time_get_day_of_month (now), 0, 0, 0);
+  local = g_date_time_to_timezone (time, zone);
+  today = g_date_time_new (zone, g_date_time_get_year (now), g_date_time_get_month (now),
+                           g_date_time_get_day_of_month (now), 0, 0, 0);
   since_midnight = g_date_time_difference (local, today);
 
   if (since_midnight >= 0)
@@ -51,7 +72,7 @@ qd_format_full_date (GDateTime *time)
 
   if (time == NULL)
     return g_strdup (_("Unknown"));
-  local = g_date_time_to_local (time);
+  local = g_date_time_to_timezone (time, local_zone ());
   /* Translators: a full date and time with the weekday; see strftime(3) */
   return g_date_time_format (local, _("%A, %B %-d, %Y, %H:%M"));
 }
