@@ -88,7 +88,34 @@ clear_layouts (QdMessageRow *self)
     g_clear_object (&self->layout[i]);
 }
 
-/* One probe per row and font: Latin and CJK, whose fonts are taller. */
+/* One probe per font: Latin and CJK, whose fonts are taller.  Every row
+ * measures alike while its font stays the same, so the heights are kept
+ * for all rows, not probed again by each of the 200 the list makes. */
+static struct
+{
+  PangoFontMap         *font_map;      /* compared, not held */
+  PangoFontDescription *font;
+  PangoLanguage        *language;
+  cairo_font_options_t *options;
+  double                resolution;
+  int                   line_height;
+  int                   caption_height;
+} heights;
+
+static gboolean
+heights_known (PangoContext *context)
+{
+  const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
+
+  return heights.font != NULL &&
+         heights.font_map == pango_context_get_font_map (context) &&
+         heights.language == pango_context_get_language (context) &&
+         heights.resolution == pango_cairo_context_get_resolution (context) &&
+         pango_font_description_equal (heights.font, pango_context_get_font_description (context)) &&
+         (options == NULL ? heights.options == NULL
+                          : heights.options != NULL && cairo_font_options_equal (options, heights.options));
+}
+
 static int
 probe_height (QdMessageRow *self,
               Text          text)
@@ -104,11 +131,28 @@ probe_height (QdMessageRow *self,
 static void
 ensure_heights (QdMessageRow *self)
 {
+  PangoContext *context;
+
   if (self->line_height > 0)
     return;
-  self->context_serial = pango_context_get_serial (gtk_widget_get_pango_context (GTK_WIDGET (self)));
-  self->line_height = probe_height (self, TEXT_NAME);
-  self->caption_height = probe_height (self, TEXT_ADDRESS);
+  context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  if (!heights_known (context))
+    {
+      const cairo_font_options_t *options = pango_cairo_context_get_font_options (context);
+
+      g_clear_pointer (&heights.font, pango_font_description_free);
+      g_clear_pointer (&heights.options, cairo_font_options_destroy);
+      heights.font_map = pango_context_get_font_map (context);
+      heights.font = pango_font_description_copy (pango_context_get_font_description (context));
+      heights.language = pango_context_get_language (context);
+      heights.options = options != NULL ? cairo_font_options_copy (options) : NULL;
+      heights.resolution = pango_cairo_context_get_resolution (context);
+      heights.line_height = probe_height (self, TEXT_NAME);
+      heights.caption_height = probe_height (self, TEXT_ADDRESS);
+    }
+  self->context_serial = pango_context_get_serial (context);
+  self->line_height = heights.line_height;
+  self->caption_height = heights.caption_height;
 }
 
 static PangoLayout *
