@@ -33,6 +33,8 @@
  *
  * With QD_BENCH_SCROLL=1 the window drives itself through that script,
  * then quits.  Stalls: how late a 5 ms high-priority timeout fires.
+ * With G_MESSAGES_DEBUG=quarantine-desk the log also says when each phase
+ * of the window's first 40 frames ended, in wall and main-thread CPU time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -232,12 +234,56 @@ window_painted_cb (GdkFrameClock *clock,
   report_stall ("startup");
 }
 
+/* G_MESSAGES_DEBUG: when each phase of the first frames ended (our
+ * handlers run after GTK's own), so the log says where a frame's time went. */
+static gint64 phase_last;
+static gint64 phase_last_cpu;
+static guint  phase_frames;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void
+phase_cb (GdkFrameClock *clock,
+          gpointer       user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
+
+  g_debug ("bench: frame %u: %s ended after %.1f ms (%.1f ms on the CPU)", phase_frames,
+           (const char *)user_data, (now - phase_last) / 1000.0, (cpu - phase_last_cpu) / 1000.0);
+  phase_last = now;
+  phase_last_cpu = cpu;
+  if (g_str_equal (user_data, "after-paint") && ++phase_frames >= 40)
+    g_signal_handlers_disconnect_by_func (clock, phase_cb, NULL);
+}
+
+static void
+trace_phases (GdkFrameClock *clock)
+{
+  static const char * const phases[] = { "flush-events", "before-paint", "update", "layout",
+                                         "paint", "after-paint" };
+
+  phase_last = g_get_monotonic_time ();
+  phase_last_cpu = thread_cpu_us ();
+  for (guint i = 0; i < G_N_ELEMENTS (phases); i++)
+    g_signal_connect (clock, phases[i], G_CALLBACK (phase_cb), (gpointer)phases[i]);
+}
+
 static gboolean
 first_tick_cb (GtkWidget     *widget,
                GdkFrameClock *clock,
                gpointer       user_data)
 {
   g_signal_connect (clock, "after-paint", G_CALLBACK (window_painted_cb), NULL);
+  if (GTK_IS_WINDOW (widget) && phase_frames == 0)
+    trace_phases (clock);
   return G_SOURCE_REMOVE;
 }
 
