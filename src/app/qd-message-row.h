@@ -20,5 +20,6 @@ void       qd_message_row_set_item (QdMessageRow *self,
                                     QdItem       *item);
 void       qd_message_row_set_show_reason (QdMessageRow *self,
                                            gboolean      show_reason);
+void       qd_message_row_prepare_fonts   (GtkWidget    *list);
 
 G_END_DECLS

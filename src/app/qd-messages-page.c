@@ -1141,6 +1141,16 @@ qd_messages_page_refresh (QdMessagesPage *self)
   requery (self);
 }
 
+static gboolean
+prepare_fonts_cb (gpointer user_data)
+{
+  QdMessagesPage *self = user_data;
+
+  if (self->signing_in)
+    qd_message_row_prepare_fonts (GTK_WIDGET (self->list_view));
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * qd_messages_page_set_signing_in:
  *
@@ -1158,7 +1168,12 @@ qd_messages_page_set_signing_in (QdMessagesPage *self,
   self->signing_in = signing_in;
   gtk_spinner_set_spinning (self->signing_in_spinner, signing_in);
   if (signing_in)
-    gtk_stack_set_visible_child_name (self->content_stack, "signing-in");
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "signing-in");
+      /* Once the page is drawn, while the network answers. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, prepare_fonts_cb, g_object_ref (self),
+                       g_object_unref);
+    }
   else if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "signing-in"))
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
 }
