@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import sys
-import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).parents[2]))
@@ -15,7 +14,6 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 
 import qdharness  # noqa: E402
 from qdpeerproc import PeerProcess  # noqa: E402
-from qdsession import DesktopSession  # noqa: E402
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 ALICE, ALICE_ALIAS, ALICE_PW = "alice@example.com", "Alice.Smith@example.com", "alice-pw-1"
@@ -39,8 +37,9 @@ def start_peer() -> PeerProcess:
     return peer
 
 
-class PmgTestCase(unittest.TestCase):
+class PmgTestCase(qdharness.QdeskTestCase):
     peer: PeerProcess
+    qdesk_timeout = 60
 
     @classmethod
     def setUpClass(cls):
@@ -48,23 +47,6 @@ class PmgTestCase(unittest.TestCase):
         cls.addClassCleanup(cls.peer.stop)
         cls.url = cls.peer.info["url"]
         cls.fingerprint = cls.peer.info["fingerprint"]
-
-    def setUp(self):
-        self.session = DesktopSession()
-        self.session.__enter__()
-        self.addCleanup(self.session.close)
-
-    def qdesk(self, *args, input=None, expect=0):
-        proc = self.session.run_qdesk(*args, input=input, timeout=60)
-        err = proc.stderr.decode()
-        self.assertEqual(proc.returncode, expect,
-                         f"qdesk {' '.join(map(str, args))} exited {proc.returncode}\n"
-                         f"stdout: {proc.stdout.decode()[:2000]}\nstderr: {err}")
-        # Whatever happened, people read a sentence, not a trace or raw JSON.
-        self.assertNotIn("Traceback", err)
-        self.assertNotIn("CRITICAL", err)
-        self.assertNotIn("(null)", proc.stdout.decode() + err)
-        return proc
 
     def add_user(self, pmail, password, aliases=()):
         self.peer.run("sim.add_user(pmail, password, aliases=list(aliases))",
@@ -85,10 +67,6 @@ class PmgTestCase(unittest.TestCase):
 
     def ticket(self, user):
         return self.session.secret("gateway-token", self.url, user)
-
-    def listed_ids(self, *args):
-        out = self.qdesk("list", "--all", "--json", *args).stdout.decode()
-        return [item["id"] for item in json.loads(out)["items"]]
 
 
 class SignIn(PmgTestCase):

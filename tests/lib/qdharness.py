@@ -1105,6 +1105,40 @@ class Gateway:
 # ---------------------------------------------------------------------------
 # unittest support
 
+class QdeskTestCase(unittest.TestCase):
+    """Runs qdesk in a private desktop session of its own (qdsession.DesktopSession: home,
+    settings, and a gnome-keyring that self.session.secret () reads), one a test."""
+
+    qdesk_timeout = 120
+
+    def setUp(self):
+        # Here, not at the top: qdsession imports this module.
+        from qdsession import DesktopSession
+
+        self.session = DesktopSession()
+        self.session.__enter__()
+        self.addCleanup(self.session.close)
+
+    def qdesk(self, *args, input=None, expect: int | None = 0, env=None):
+        """qdesk ARGS in the session; it exits with EXPECT (None: any status), and whatever
+        happened, people read a sentence, not a trace or raw JSON."""
+        proc = self.session.run_qdesk(*args, input=input, env=env, timeout=self.qdesk_timeout)
+        err = proc.stderr.decode()
+        if expect is not None:
+            self.assertEqual(proc.returncode, expect,
+                             f"qdesk {' '.join(map(str, args))} exited {proc.returncode}\n"
+                             f"stdout: {proc.stdout.decode()[:2000]}\nstderr: {err}")
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn("CRITICAL", err)
+        self.assertNotIn("(null)", proc.stdout.decode() + err)
+        return proc
+
+    def listed_ids(self, *args) -> list[str]:
+        """The ids `qdesk list --all --json ARGS` lists, in its order."""
+        out = self.qdesk("list", "--all", "--json", *args).stdout.decode()
+        return [item["id"] for item in json.loads(out)["items"]]
+
+
 class GatewayTestCase(unittest.TestCase):
     """Assertions about API answers shared by the test files."""
 
