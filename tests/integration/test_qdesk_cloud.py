@@ -27,26 +27,13 @@ def mail(n, user, age_h, type='SPAM', sender='news@shop.example'):
 """
 
 
-def start_peer() -> PeerProcess:
-    peer = PeerProcess("cloud")
-    peer.start()
-    peer.run(SEED)
-    return peer
+class CloudTestCase(qdharness.PeerQdeskTestCase):
+    peer_kind = "cloud"
+    peer_seed = SEED
 
-
-class CloudTestCase(qdharness.QdeskTestCase):
-    peer: PeerProcess
-    qdesk_timeout = 60
-
-    @classmethod
-    def setUpClass(cls):
-        cls.peer = start_peer()
-        cls.addClassCleanup(cls.peer.stop)
-
-    def setUp(self):
-        self.url = self.peer.info["url"]
-        self.ca_file = self.peer.info["ca_file"]
-        super().setUp()
+    @property
+    def ca_file(self) -> str:
+        return self.peer.info["ca_file"]
 
     def add_user(self, user, password):
         self.peer.run("sim.add_user(u, pw)", u=user, pw=password)
@@ -196,14 +183,9 @@ class Faults(CloudTestCase):
     """Each test has a simulator of its own: they break it."""
 
     user, password = "carol@example.com", "carol-Portal-3"
-
-    @classmethod
-    def setUpClass(cls):
-        pass
+    peer_per_test = True
 
     def setUp(self):
-        self.peer = start_peer()
-        self.addCleanup(self.peer.stop)
         super().setUp()
         self.add_user(self.user, self.password)
         self.login(self.user, self.password)

@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
                        / "tests" / "lib"))
 
 import qdharness  # noqa: E402
-from qdpeerproc import PeerProcess  # noqa: E402
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 ALICE, ALICE_ALIAS, ALICE_PW = "alice@example.com", "Alice.Smith@example.com", "alice-pw-1"
@@ -29,24 +28,15 @@ def mail(n, receiver, age, sender='news@shop.example'):
 """
 
 
-def start_peer() -> PeerProcess:
+class PmgTestCase(qdharness.PeerQdeskTestCase):
+    peer_kind = "pmg"
     # Refusals come after 0.2 s instead of PMG's 3 s, to keep the file short.
-    peer = PeerProcess("pmg", version="9.1.0", auth_fail_delay=0.2)
-    peer.start()
-    peer.run(SEED)
-    return peer
+    peer_options = {"version": "9.1.0", "auth_fail_delay": 0.2}
+    peer_seed = SEED
 
-
-class PmgTestCase(qdharness.QdeskTestCase):
-    peer: PeerProcess
-    qdesk_timeout = 60
-
-    @classmethod
-    def setUpClass(cls):
-        cls.peer = start_peer()
-        cls.addClassCleanup(cls.peer.stop)
-        cls.url = cls.peer.info["url"]
-        cls.fingerprint = cls.peer.info["fingerprint"]
+    @property
+    def fingerprint(self) -> str:
+        return self.peer.info["fingerprint"]
 
     def add_user(self, pmail, password, aliases=()):
         self.peer.run("sim.add_user(pmail, password, aliases=list(aliases))",
@@ -264,16 +254,9 @@ class Faults(PmgTestCase):
     """Each test has a simulator of its own: they break it."""
 
     user, password = "carol@example.com", "carol-pw-3"
-
-    @classmethod
-    def setUpClass(cls):
-        pass
+    peer_per_test = True
 
     def setUp(self):
-        self.peer = start_peer()
-        self.addCleanup(self.peer.stop)
-        self.url = self.peer.info["url"]
-        self.fingerprint = self.peer.info["fingerprint"]
         super().setUp()
         self.add_user(self.user, self.password)
         self.login(self.user, self.password)

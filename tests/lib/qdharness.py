@@ -1139,6 +1139,44 @@ class QdeskTestCase(unittest.TestCase):
         return [item["id"] for item in json.loads(out)["items"]]
 
 
+class PeerQdeskTestCase(QdeskTestCase):
+    """qdesk against a gateway simulator of tests/peers (qdpeerproc.PeerProcess of PEER_KIND,
+    with PEER_OPTIONS and PEER_SEED run in it): one for the class's tests, or one a test with
+    PEER_PER_TEST, for the tests that break it."""
+
+    peer_kind = ""
+    peer_options: dict = {}
+    peer_seed = ""
+    peer_per_test = False
+    qdesk_timeout = 60
+
+    @classmethod
+    def start_peer(cls):
+        from qdpeerproc import PeerProcess
+
+        peer = PeerProcess(cls.peer_kind, **cls.peer_options)
+        peer.start()
+        peer.run(cls.peer_seed)
+        return peer
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.peer_per_test:
+            cls.peer = cls.start_peer()
+            cls.addClassCleanup(cls.peer.stop)
+
+    def setUp(self):
+        if self.peer_per_test:
+            self.peer = self.start_peer()
+            self.addCleanup(self.peer.stop)
+        super().setUp()
+
+    @property
+    def url(self) -> str:
+        return self.peer.info["url"]
+
+
 class GatewayTestCase(unittest.TestCase):
     """Assertions about API answers shared by the test files."""
 
