@@ -62,5 +62,6 @@ gboolean   qd_session_remembered                 (GSettings            *settings
 char      *qd_session_remembered_server          (GSettings            *settings,
                                                   const char           *url,
                                                   QdGatewayKind        *kind_out);
+QdMailbox *qd_session_remembered_mailbox         (QdSession            *self);
 
 G_END_DECLS

@@ -73,6 +73,25 @@ qd_session_remembered_server (GSettings     *settings,
   return g_strdup (probe != NULL ? qd_gateway_get_base_url (probe) : url);
 }
 
+/* The mailbox the settings remember, not yet connected; NULL when they
+ * remember none, or one that cannot be made. */
+QdMailbox *
+qd_session_remembered_mailbox (QdSession *self)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *security = NULL;
+  QdSmtpSecurity imap_security = QD_SMTP_SECURITY_TLS;
+
+  if (!qd_session_remembered (self->settings, "imap-host", "imap-user"))
+    return NULL;
+  host = g_settings_get_string (self->settings, "imap-host");
+  security = g_settings_get_string (self->settings, "imap-security");
+  qd_smtp_security_from_string (security, &imap_security);
+  return qd_session_make_mailbox (self, host,
+                                  (guint16)g_settings_get_int (self->settings, "imap-port"),
+                                  imap_security, NULL);
+}
+
 typedef struct
 {
   char           *url;
@@ -81,9 +100,6 @@ typedef struct
   char           *user;
   char           *password;    /* or a link's ticket */
   gboolean        ticket_expired;
-  char           *imap_host;
-  guint16         imap_port;
-  QdSmtpSecurity  imap_security;
   char           *imap_user;
   char           *imap_password;
   QdMailbox      *mailbox;
@@ -97,7 +113,6 @@ restore_free (Restore *data)
   g_free (data->user);
   if (data->password != NULL)
     qd_secret_free (data->password);
-  g_free (data->imap_host);
   g_free (data->imap_user);
   if (data->imap_password != NULL)
     qd_secret_free (data->imap_password);
@@ -180,16 +195,9 @@ restore_lookup_imap (GTask *task)
   Restore *data = g_task_get_task_data (task);
   g_autofree char *server = NULL;
 
-  if (data->imap_host == NULL)
-    {
-      restore_sign_in (task);
-      return;
-    }
-  data->mailbox = qd_session_make_mailbox (self, data->imap_host, data->imap_port,
-                                           data->imap_security, NULL);
+  data->mailbox = qd_session_remembered_mailbox (self);
   if (data->mailbox == NULL)
     {
-      g_clear_pointer (&data->imap_host, g_free);
       restore_sign_in (task);
       return;
     }
@@ -257,23 +265,15 @@ qd_session_restore_async (QdSession           *self,
   g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
                                        user_data);
   Restore *data = g_new0 (Restore, 1);
-  g_autofree char *security = NULL;
 
   g_task_set_task_data (task, data, (GDestroyNotify)restore_free);
   data->url = g_settings_get_string (self->settings, "gateway-url");
   data->user = g_settings_get_string (self->settings, "username");
-  data->imap_host = g_settings_get_string (self->settings, "imap-host");
-  data->imap_port = (guint16)g_settings_get_int (self->settings, "imap-port");
   data->imap_user = g_settings_get_string (self->settings, "imap-user");
-  security = g_settings_get_string (self->settings, "imap-security");
-  data->imap_security = QD_SMTP_SECURITY_TLS;
-  qd_smtp_security_from_string (security, &data->imap_security);
   if (data->url[0] == '\0' || data->user[0] == '\0')
     g_clear_pointer (&data->url, g_free);
-  if (data->imap_host[0] == '\0' || data->imap_user[0] == '\0')
-    g_clear_pointer (&data->imap_host, g_free);
 
-  if (data->url == NULL && data->imap_host == NULL)
+  if (data->url == NULL && !qd_session_remembered (self->settings, "imap-host", "imap-user"))
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
                                _("Sign in to your mail gateway."));

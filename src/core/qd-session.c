@@ -897,19 +897,8 @@ qd_session_sign_out_async (QdSession           *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   /* Signed out while a restore was still signing in: the remembered
    * places' passwords are forgotten all the same. */
-  if (mailbox == NULL && !was_signed_in &&
-      qd_session_remembered (self->settings, "imap-host", "imap-user"))
-    {
-      g_autofree char *host = g_settings_get_string (self->settings, "imap-host");
-      g_autofree char *security = g_settings_get_string (self->settings, "imap-security");
-      QdSmtpSecurity imap_security = QD_SMTP_SECURITY_TLS;
-
-      qd_smtp_security_from_string (security, &imap_security);
-      mailbox = qd_session_make_mailbox (self, host,
-                                         (guint16)g_settings_get_int (self->settings,
-                                                                      "imap-port"),
-                                         imap_security, NULL);
-    }
+  if (mailbox == NULL && !was_signed_in)
+    mailbox = qd_session_remembered_mailbox (self);
   if (mailbox != NULL)
     {
       g_autofree char *server = qd_mailbox_dup_server (mailbox);
