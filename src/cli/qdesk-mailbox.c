@@ -281,7 +281,6 @@ cmd_list (QdeskContext  *ctx,
           char         **argv)
 {
   QdeskLimit limit = { 0 };
-  g_autofree GOptionEntry *entries = qdesk_with_limit_and_filters (&limit);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   g_autoptr(QdMailbox) mailbox = NULL;
@@ -291,11 +290,7 @@ cmd_list (QdeskContext  *ctx,
   guint printed = 0;
   int status;
 
-  if (!qdesk_parse ("mailbox list", NULL, entries, &argc, &argv))
-    return QDESK_EXIT_USAGE;
-  if (argc > 1)
-    return qdesk_usage_error ("mailbox list", _("unexpected arguments; filters are options"));
-  if ((status = qdesk_limit_check (&limit, "mailbox list")) != QDESK_EXIT_OK)
+  if ((status = qdesk_parse_listing ("mailbox list", &limit, &argc, &argv)) != QDESK_EXIT_OK)
     return status;
   if (!qdesk_filter_build_mailbox (&query, &folder, &error))
     return qdesk_usage_error ("mailbox list", error->message);
