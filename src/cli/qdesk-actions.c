@@ -289,10 +289,8 @@ qdesk_cmd_senders (QdeskContext  *ctx,
                                      ? g_date_time_format_iso8601 (sender->added_at) : NULL;
 
             json_builder_begin_object (builder);
-            json_builder_set_member_name (builder, "address");
-            json_builder_add_string_value (builder, sender->address);
-            json_builder_set_member_name (builder, "added_at");
-            json_builder_add_string_value (builder, added);
+            qd_json_builder_add_string (builder, "address", sender->address);
+            qd_json_builder_add_string (builder, "added_at", added);
             json_builder_end_object (builder);
           }
         json_builder_end_array (builder);

@@ -181,14 +181,9 @@ qdesk_with_filters (const GOptionEntry *own,
   return all;
 }
 
-/**
- * qdesk_with_limit_and_filters:
- * @limit: where --limit and --all are parsed to
- *
- * Returns: (transfer full): --limit and --all followed by the filters
- */
-GOptionEntry *
-qdesk_with_limit_and_filters (QdeskLimit *limit)
+/* --limit and --all, parsed to @limit, followed by the filters */
+static GOptionEntry *
+with_limit_and_filters (QdeskLimit *limit)
 {
   const GOptionEntry own[] = {
     { "limit", 'n', 0, G_OPTION_ARG_INT, &limit->limit, N_("At most N messages (default 50)"),
@@ -199,11 +194,27 @@ qdesk_with_limit_and_filters (QdeskLimit *limit)
   return qdesk_with_filters (own, G_N_ELEMENTS (own));
 }
 
-/* Returns: QDESK_EXIT_OK, or the usage error @command's options make */
+/**
+ * qdesk_parse_listing:
+ * @limit: where --limit and --all are parsed to
+ *
+ * Parses the options of a command that lists (a limit and the filters,
+ * no arguments).
+ *
+ * Returns: QDESK_EXIT_OK, or the exit status of the usage error
+ */
 int
-qdesk_limit_check (const QdeskLimit *limit,
-                   const char       *command)
+qdesk_parse_listing (const char   *command,
+                     QdeskLimit   *limit,
+                     int          *argc,
+                     char       ***argv)
 {
+  g_autofree GOptionEntry *entries = with_limit_and_filters (limit);
+
+  if (!qdesk_parse (command, NULL, entries, argc, argv))
+    return QDESK_EXIT_USAGE;
+  if (*argc > 1)
+    return qdesk_usage_error (command, _("unexpected arguments; filters are options"));
   if (limit->all && limit->limit > 0)
     return qdesk_usage_error (command, _("give either --limit or --all"));
   if (limit->limit < 0)
@@ -421,17 +432,12 @@ qdesk_cmd_list (QdeskContext  *ctx,
                 char         **argv)
 {
   QdeskLimit limit = { 0 };
-  g_autofree GOptionEntry *entries = qdesk_with_limit_and_filters (&limit);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   ListOutput out = { 0 };
   int status;
 
-  if (!qdesk_parse ("list", NULL, entries, &argc, &argv))
-    return QDESK_EXIT_USAGE;
-  if (argc > 1)
-    return qdesk_usage_error ("list", _("unexpected arguments; filters are options"));
-  if ((status = qdesk_limit_check (&limit, "list")) != QDESK_EXIT_OK)
+  if ((status = qdesk_parse_listing ("list", &limit, &argc, &argv)) != QDESK_EXIT_OK)
     return status;
   if (!qdesk_filter_build (&query, &error))
     return qdesk_usage_error ("list", error->message);

@@ -240,18 +240,13 @@ print_item_json (QdMailboxItem *item)
   json_builder_set_member_name (builder, "uidvalidity");
   json_builder_add_int_value (builder, item->uidvalidity);
   qd_json_builder_add_date_time (builder, "received_at", item->received_at);
-  json_builder_set_member_name (builder, "from");
-  json_builder_add_string_value (builder, item->from);
-  json_builder_set_member_name (builder, "from_address");
-  json_builder_add_string_value (builder, item->from_address);
-  json_builder_set_member_name (builder, "subject");
-  json_builder_add_string_value (builder, item->subject);
+  qd_json_builder_add_string (builder, "from", item->from);
+  qd_json_builder_add_string (builder, "from_address", item->from_address);
+  qd_json_builder_add_string (builder, "subject", item->subject);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, item->size);
-  json_builder_set_member_name (builder, "message_id");
-  json_builder_add_string_value (builder, item->message_id);
-  json_builder_set_member_name (builder, "category");
-  json_builder_add_string_value (builder, item->category);
+  qd_json_builder_add_string (builder, "message_id", item->message_id);
+  qd_json_builder_add_string (builder, "category", item->category);
   json_builder_end_object (builder);
   text = qd_json_to_string (builder, FALSE);
   fputs (text, stdout);
@@ -286,7 +281,6 @@ cmd_list (QdeskContext  *ctx,
           char         **argv)
 {
   QdeskLimit limit = { 0 };
-  g_autofree GOptionEntry *entries = qdesk_with_limit_and_filters (&limit);
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   g_autoptr(QdMailbox) mailbox = NULL;
@@ -296,11 +290,7 @@ cmd_list (QdeskContext  *ctx,
   guint printed = 0;
   int status;
 
-  if (!qdesk_parse ("mailbox list", NULL, entries, &argc, &argv))
-    return QDESK_EXIT_USAGE;
-  if (argc > 1)
-    return qdesk_usage_error ("mailbox list", _("unexpected arguments; filters are options"));
-  if ((status = qdesk_limit_check (&limit, "mailbox list")) != QDESK_EXIT_OK)
+  if ((status = qdesk_parse_listing ("mailbox list", &limit, &argc, &argv)) != QDESK_EXIT_OK)
     return status;
   if (!qdesk_filter_build_mailbox (&query, &folder, &error))
     return qdesk_usage_error ("mailbox list", error->message);

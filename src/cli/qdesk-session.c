@@ -305,12 +305,9 @@ info_other (QdeskContext  *ctx,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "gateway_kind");
-      json_builder_add_string_value (builder, qd_gateway_kind_to_string (kind));
-      json_builder_set_member_name (builder, "gateway_name");
-      json_builder_add_string_value (builder, name);
-      json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, qd_gateway_get_base_url (ctx->gateway));
+      qd_json_builder_add_string (builder, "gateway_kind", qd_gateway_kind_to_string (kind));
+      qd_json_builder_add_string (builder, "gateway_name", name);
+      qd_json_builder_add_string (builder, "address", qd_gateway_get_base_url (ctx->gateway));
       json_builder_end_object (builder);
       qdesk_print_json (builder);
       return QDESK_EXIT_OK;
@@ -353,22 +350,17 @@ qdesk_cmd_info (QdeskContext  *ctx,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "gateway_name");
-      json_builder_add_string_value (builder, info->gateway_name);
-      json_builder_set_member_name (builder, "gateway_version");
-      json_builder_add_string_value (builder, info->gateway_version);
-      json_builder_set_member_name (builder, "submission_address");
-      json_builder_add_string_value (builder, info->submission_address);
+      qd_json_builder_add_string (builder, "gateway_name", info->gateway_name);
+      qd_json_builder_add_string (builder, "gateway_version", info->gateway_version);
+      qd_json_builder_add_string (builder, "submission_address", info->submission_address);
       json_builder_set_member_name (builder, "max_message_bytes");
       json_builder_add_int_value (builder, info->max_message_bytes);
       json_builder_set_member_name (builder, "max_sample_age_days");
       json_builder_add_int_value (builder, info->max_sample_age_days);
-      json_builder_set_member_name (builder, "smtp_host");
-      json_builder_add_string_value (builder, info->smtp_host);
+      qd_json_builder_add_string (builder, "smtp_host", info->smtp_host);
       json_builder_set_member_name (builder, "smtp_port");
       json_builder_add_int_value (builder, info->smtp_port);
-      json_builder_set_member_name (builder, "smtp_security");
-      json_builder_add_string_value (builder, info->smtp_security);
+      qd_json_builder_add_string (builder, "smtp_security", info->smtp_security);
       json_builder_set_member_name (builder, "max_batch_ids");
       json_builder_add_int_value (builder, info->max_batch_ids);
       json_builder_end_object (builder);

@@ -98,8 +98,8 @@ typedef struct
   gboolean all;
 } QdeskLimit;
 
-GOptionEntry *qdesk_with_limit_and_filters (QdeskLimit *limit);
-int           qdesk_limit_check   (const QdeskLimit *limit, const char *command);
+int           qdesk_parse_listing (const char *command, QdeskLimit *limit, int *argc,
+                                   char ***argv);
 guint         qdesk_limit_count   (const QdeskLimit *limit);
 gboolean      qdesk_filter_build   (QdQuery **query, GError **error);
 gboolean      qdesk_filter_build_mailbox (QdQuery **query, QdMailboxFolder *folder,

@@ -734,10 +734,8 @@ qd_api_client_sign_in_async (QdApiClient         *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
+  qd_json_builder_add_string (builder, "username", username);
+  qd_json_builder_add_string (builder, "password", password);
   json_builder_end_object (builder);
   request_set_json_body (req, builder);
   req->data = g_strdup (username);
@@ -1524,8 +1522,7 @@ qd_api_client_change_sender_async (QdApiClient         *self,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "address");
-      json_builder_add_string_value (builder, address);
+      qd_json_builder_add_string (builder, "address", address);
       json_builder_end_object (builder);
       req = request_new ("POST", sender_list_path (list), REQUEST_AUTH);
       request_set_json_body (req, builder);

@@ -1,4 +1,4 @@
-/* qd-session.c — signing in, restoring a session from the keyring, and signing out
+/* qd-session.c — the signed-in session: signing in and out (restoring: qd-session-restore.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,28 +14,8 @@
 #include "qd-keyring.h"
 #include "qd-mailbox-source.h"
 #include "qd-pmg-client.h"
-#include "qd-pmg-ticket.h"
-#include "qd-session.h"
+#include "qd-session-private.h"
 #include "qd-task-private.h"
-
-struct _QdSession
-{
-  GObject        parent_instance;
-
-  GSettings     *settings;
-  QdGateway     *gateway;        /* of any kind; QdApiClient is ours */
-  char          *keyring_user;   /* whom its secrets are kept for */
-  QdAccount     *account;
-  QdGatewayInfo *info;
-  QdMailbox     *mailbox;        /* the person's own mailbox, when signed in to one */
-  QdMailboxFolders *folders;
-  QdItemSource  *junk_source;    /* its Junk folder, NULL when it has none */
-
-  /* The certificate the last sign-in refused, for the person to accept */
-  char          *refused_fingerprint;
-  char          *refused_description;
-  gboolean       refused_changed;  /* it replaced one accepted before */
-};
 
 G_DEFINE_FINAL_TYPE (QdSession, qd_session, G_TYPE_OBJECT)
 
@@ -136,37 +116,6 @@ qd_session_get_gateway (QdSession *self)
 {
   g_return_val_if_fail (QD_IS_SESSION (self), NULL);
   return self->gateway;
-}
-
-/**
- * qd_session_get_refused_certificate:
- * @fingerprint: (out) (optional) (transfer full): its SHA-256 fingerprint
- * @description: (out) (optional) (transfer full): its subject, validity
- *   and fingerprint in lines
- * @changed: (out) (optional): whether it replaced a certificate accepted
- *   before (the pin did not match), rather than being new
- *
- * The certificate no authority vouches for that the last sign-in refused
- * (Proxmox Mail Gateway's own, say), for the person to compare and accept:
- * signing in again with its fingerprint pins it.
- *
- * Returns: whether the last sign-in refused one
- */
-gboolean
-qd_session_get_refused_certificate (QdSession  *self,
-                                    char      **fingerprint,
-                                    char      **description,
-                                    gboolean   *changed)
-{
-  g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
-
-  if (fingerprint != NULL)
-    *fingerprint = g_strdup (self->refused_fingerprint);
-  if (description != NULL)
-    *description = g_strdup (self->refused_description);
-  if (changed != NULL)
-    *changed = self->refused_changed;
-  return self->refused_fingerprint != NULL;
 }
 
 QdAccount *
@@ -563,42 +512,6 @@ keyring_done_cb (GObject      *object,
                                 info_after_sign_in_cb, g_object_ref (task));
 }
 
-/* The ticket of a kept secret, if it is still good for a while.  The
- * keyring keeps a link's ticket alone, the same item qdesk keeps: when it
- * ends, the ticket says itself (qd-pmg-ticket.h). */
-static char *
-ticket_secret_read (const char *secret)
-{
-  g_autoptr(GDateTime) expires_at = NULL;
-  g_autoptr(GDateTime) soon = NULL;
-
-  expires_at = secret != NULL ? qd_pmg_ticket_get_expiry (secret) : NULL;
-  if (expires_at == NULL)
-    return NULL;
-  soon = g_date_time_new_now_utc ();
-  /* A minute's margin: signing in with it takes time too. */
-  if (g_date_time_difference (expires_at, soon) < 60 * G_TIME_SPAN_SECOND)
-    return NULL;
-  return g_strdup (secret);
-}
-
-/* The certificate a failed sign-in refused, for the person to judge. */
-static void
-note_refused_certificate (QdSession    *self,
-                          QdGateway    *gateway,
-                          const GError *error)
-{
-  g_clear_pointer (&self->refused_fingerprint, g_free);
-  g_clear_pointer (&self->refused_description, g_free);
-  self->refused_changed = FALSE;
-  if (gateway == NULL || !QD_IS_PMG_CLIENT (gateway) ||
-      !g_error_matches (error, QD_ERROR, QD_ERROR_TLS))
-    return;
-  self->refused_fingerprint = qd_pmg_client_dup_peer_fingerprint (QD_PMG_CLIENT (gateway));
-  self->refused_description = qd_pmg_client_dup_peer_description (QD_PMG_CLIENT (gateway));
-  self->refused_changed = qd_pmg_client_get_pinned_fingerprint (QD_PMG_CLIENT (gateway)) != NULL;
-}
-
 static void
 sign_in_cb (GObject      *object,
             GAsyncResult *result,
@@ -617,7 +530,7 @@ sign_in_cb (GObject      *object,
                                                             &error);
   else
     data->account = qd_gateway_sign_in_finish (gateway, result, &error);
-  note_refused_certificate (self, gateway, error);
+  qd_session_note_refused_certificate (self, gateway, error);
   if (data->account == NULL)
     {
       g_task_return_error (task, error);
@@ -664,26 +577,6 @@ sign_in_cb (GObject      *object,
                             g_object_ref (task));
 }
 
-/* PMG: the certificate the person accepted now, or before for this address. */
-static gboolean
-pin_certificate (QdSession    *self,
-                 SignIn       *data,
-                 QdPmgClient  *client,
-                 GError      **error)
-{
-  g_autofree char *url = NULL;
-  g_autofree char *pinned = NULL;
-
-  if (data->fingerprint != NULL)
-    return qd_pmg_client_set_pinned_fingerprint (client, data->fingerprint, error);
-  url = g_settings_get_string (self->settings, "gateway-url");
-  pinned = g_settings_get_string (self->settings, "gateway-fingerprint");
-  /* Accepted for another gateway, it says nothing of this one. */
-  if (pinned[0] == '\0' || g_strcmp0 (url, qd_pmg_client_get_base_url (client)) != 0)
-    return TRUE;
-  return qd_pmg_client_set_pinned_fingerprint (client, pinned, error);
-}
-
 /* The client of the kind, with the certificate rules of the settings. */
 static QdGateway *
 make_gateway (QdSession  *self,
@@ -719,7 +612,8 @@ make_gateway (QdSession  *self,
   else if (timeout != NULL && QD_IS_PMG_CLIENT (gateway))
     qd_pmg_client_set_timeout (QD_PMG_CLIENT (gateway),
                                (guint)g_ascii_strtoull (timeout, NULL, 10));
-  if (QD_IS_PMG_CLIENT (gateway) && !pin_certificate (self, data, QD_PMG_CLIENT (gateway), error))
+  if (QD_IS_PMG_CLIENT (gateway) && !qd_session_pin_certificate (self, data->fingerprint,
+                                                              QD_PMG_CLIENT (gateway), error))
     return NULL;
   return g_steal_pointer (&gateway);
 }
@@ -786,16 +680,16 @@ choose_kind (QdSession  *self,
 }
 
 /* Signs in with a mailbox already made (and maybe already connecting). */
-static void
-sign_in_with_mailbox_async (QdSession            *self,
-                            const QdGatewayLogin *login,
-                            QdMailbox            *mailbox,
-                            const char           *mailbox_user,
-                            const char           *mailbox_password,
-                            gboolean              remember,
-                            GCancellable         *cancellable,
-                            GAsyncReadyCallback   callback,
-                            gpointer              user_data)
+void
+qd_session_sign_in_with_mailbox_async (QdSession            *self,
+                                       const QdGatewayLogin *login,
+                                       QdMailbox            *mailbox,
+                                       const char           *mailbox_user,
+                                       const char           *mailbox_password,
+                                       gboolean              remember,
+                                       GCancellable         *cancellable,
+                                       GAsyncReadyCallback   callback,
+                                       gpointer              user_data)
 {
   g_autoptr(GTask) task = qd_task_new (self, qd_session_sign_in_async, cancellable, callback,
                                        user_data);
@@ -803,7 +697,7 @@ sign_in_with_mailbox_async (QdSession            *self,
   gboolean by_link = login != NULL && login->link != NULL && login->link[0] != '\0';
 
   g_task_set_task_data (task, data, (GDestroyNotify)sign_in_free);
-  note_refused_certificate (self, NULL, NULL);
+  qd_session_note_refused_certificate (self, NULL, NULL);
   data->remember = remember;
   if (mailbox != NULL)
     {
@@ -842,12 +736,12 @@ sign_in_with_mailbox_async (QdSession            *self,
 }
 
 /* The mailbox of a login, with the certificate rules of the settings. */
-static QdMailbox *
-make_mailbox (QdSession       *self,
-              const char      *host,
-              guint16          port,
-              QdSmtpSecurity   security,
-              GError         **error)
+QdMailbox *
+qd_session_make_mailbox (QdSession       *self,
+                         const char      *host,
+                         guint16          port,
+                         QdSmtpSecurity   security,
+                         GError         **error)
 {
   g_autofree char *ca_file = g_settings_get_string (self->settings, "ca-file");
   QdMailbox *mailbox = qd_mailbox_new (host, port, security, error);
@@ -885,16 +779,17 @@ qd_session_sign_in_with_async (QdSession            *self,
 
   if (mailbox != NULL)
     {
-      box = make_mailbox (self, mailbox->host, mailbox->port, mailbox->security, &error);
+      box = qd_session_make_mailbox (self, mailbox->host, mailbox->port, mailbox->security, &error);
       if (box == NULL)
         {
           g_task_report_error (self, callback, user_data, qd_session_sign_in_async, error);
           return;
         }
     }
-  sign_in_with_mailbox_async (self, gateway, box, mailbox != NULL ? mailbox->user : NULL,
-                              mailbox != NULL ? mailbox->password : NULL, remember,
-                              cancellable, callback, user_data);
+  qd_session_sign_in_with_mailbox_async (self, gateway, box,
+                                         mailbox != NULL ? mailbox->user : NULL,
+                                         mailbox != NULL ? mailbox->password : NULL, remember,
+                                         cancellable, callback, user_data);
 }
 
 /**
@@ -928,297 +823,6 @@ qd_session_sign_in_finish (QdSession     *self,
                            GError       **error)
 {
   return qd_task_finish_boolean (result, self, qd_session_sign_in_async, error);
-}
-
-/* restore: the remembered gateway and mailbox, users and passwords */
-
-/* Whether the settings name a place and a user under those keys. */
-static gboolean
-remembered (GSettings  *settings,
-            const char *host_key,
-            const char *user_key)
-{
-  g_autofree char *host = g_settings_get_string (settings, host_key);
-  g_autofree char *user = g_settings_get_string (settings, user_key);
-
-  return host[0] != '\0' && user[0] != '\0';
-}
-
-/**
- * qd_session_get_remembered:
- * @gateway: (out) (optional): whether a gateway is remembered
- * @mailbox: (out) (optional): whether a mailbox is remembered
- *
- * Whether qd_session_restore_async () has a gateway or a mailbox to sign
- * in to with passwords the keyring should have: FALSE after signing out,
- * or in without remembering (the keyring is asked all the same then).
- */
-gboolean
-qd_session_get_remembered (QdSession *self,
-                           gboolean  *gateway,
-                           gboolean  *mailbox)
-{
-  gboolean kept;
-  gboolean has_gateway;
-  gboolean has_mailbox;
-
-  g_return_val_if_fail (QD_IS_SESSION (self), FALSE);
-
-  kept = g_settings_get_boolean (self->settings, "password-remembered");
-  has_gateway = kept && remembered (self->settings, "gateway-url", "username");
-  has_mailbox = kept && remembered (self->settings, "imap-host", "imap-user");
-  if (gateway != NULL)
-    *gateway = has_gateway;
-  if (mailbox != NULL)
-    *mailbox = has_mailbox;
-  return has_gateway || has_mailbox;
-}
-
-/* The address the keyring knows the remembered gateway by: its client's,
- * of the remembered kind (ours when none is). */
-static char *
-remembered_server (GSettings     *settings,
-                   const char    *url,
-                   QdGatewayKind *kind_out)
-{
-  g_autofree char *name = g_settings_get_string (settings, "gateway-kind");
-  QdGatewayKind kind = QD_GATEWAY_KIND_QD;
-  g_autoptr(QdGateway) probe = NULL;
-
-  qd_gateway_kind_from_string (name, &kind);
-  probe = qd_gateway_new_for_kind (kind, url, NULL, NULL);
-  if (kind_out != NULL)
-    *kind_out = kind;
-  return g_strdup (probe != NULL ? qd_gateway_get_base_url (probe) : url);
-}
-
-typedef struct
-{
-  char           *url;
-  char           *server;      /* the keyring's name for it */
-  QdGatewayKind   kind;
-  char           *user;
-  char           *password;    /* or a link's ticket */
-  gboolean        ticket_expired;
-  char           *imap_host;
-  guint16         imap_port;
-  QdSmtpSecurity  imap_security;
-  char           *imap_user;
-  char           *imap_password;
-  QdMailbox      *mailbox;
-} Restore;
-
-static void
-restore_free (Restore *data)
-{
-  g_free (data->url);
-  g_free (data->server);
-  g_free (data->user);
-  if (data->password != NULL)
-    qd_secret_free (data->password);
-  g_free (data->imap_host);
-  g_free (data->imap_user);
-  if (data->imap_password != NULL)
-    qd_secret_free (data->imap_password);
-  g_clear_object (&data->mailbox);
-  g_free (data);
-}
-
-static void
-restore_signed_in_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!qd_session_sign_in_finish (QD_SESSION (object), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-restore_sign_in (GTask *task)
-{
-  QdSession *self = g_task_get_source_object (task);
-  Restore *data = g_task_get_task_data (task);
-  QdGatewayLogin login = { .url = data->url, .username = data->user,
-                           .password = data->password };
-
-  /* The kind remembered with the address, found again if none was. */
-  login.kind = NULL;
-  sign_in_with_mailbox_async (self, data->url != NULL ? &login : NULL, data->mailbox,
-                              data->imap_user, data->imap_password, TRUE,
-                              g_task_get_cancellable (task), restore_signed_in_cb,
-                              g_object_ref (task));
-}
-
-/* A remembered place without its password: the person signs in again. */
-static gboolean
-restore_check (GTask    *task,
-               char     *password,
-               GError   *error)
-{
-  Restore *data = g_task_get_task_data (task);
-
-  if (password == NULL)
-    {
-      if (error == NULL && data->ticket_expired)
-        error = g_error_new_literal (QD_ERROR, QD_ERROR_SESSION_EXPIRED,
-                                     _("The quarantine link you signed in with has expired. "
-                                       "Sign in with your password, or with the link of a "
-                                       "newer spam report."));
-      if (error == NULL)
-        error = g_error_new_literal (QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                                     _("Sign in to your mail gateway."));
-      g_task_return_error (task, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-restore_imap_lookup_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Restore *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->imap_password = qd_keyring_lookup_finish (result, &error);
-  if (restore_check (task, data->imap_password, error))
-    restore_sign_in (task);
-}
-
-static void
-restore_lookup_imap (GTask *task)
-{
-  QdSession *self = g_task_get_source_object (task);
-  Restore *data = g_task_get_task_data (task);
-  g_autofree char *server = NULL;
-
-  if (data->imap_host == NULL)
-    {
-      restore_sign_in (task);
-      return;
-    }
-  data->mailbox = make_mailbox (self, data->imap_host, data->imap_port, data->imap_security,
-                                NULL);
-  if (data->mailbox == NULL)
-    {
-      g_clear_pointer (&data->imap_host, g_free);
-      restore_sign_in (task);
-      return;
-    }
-  /* The connection and its TLS while the keyring is asked: signing in
-   * then waits for LOGIN only.  Its error, if any, comes with the sign-in. */
-  qd_mailbox_open_async (data->mailbox, g_task_get_cancellable (task), NULL, NULL);
-  /* The keyring is keyed by the port the mailbox uses. */
-  server = qd_mailbox_dup_server (data->mailbox);
-  qd_keyring_lookup_async (QD_SECRET_IMAP_PASSWORD, server, data->imap_user,
-                           g_task_get_cancellable (task), restore_imap_lookup_cb,
-                           g_object_ref (task));
-}
-
-static void
-restore_lookup_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Restore *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->password = qd_keyring_lookup_finish (result, &error);
-  if (restore_check (task, data->password, error))
-    restore_lookup_imap (task);
-}
-
-/* PMG: a link's ticket, while it lasts, stands for the password. */
-static void
-restore_ticket_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Restore *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  char *secret = qd_keyring_lookup_finish (result, &error);
-
-  data->password = ticket_secret_read (secret);
-  data->ticket_expired = secret != NULL && data->password == NULL;
-  if (secret != NULL)
-    qd_secret_free (secret);
-  if (data->password != NULL)
-    {
-      restore_lookup_imap (task);
-      return;
-    }
-  qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
-                           g_task_get_cancellable (task), restore_lookup_cb,
-                           g_object_ref (task));
-}
-
-/**
- * qd_session_restore_async:
- *
- * Signs in with the remembered gateway and mailbox, users and passwords,
- * if any; fails with %QD_ERROR_NOT_SIGNED_IN when nothing is remembered.
- */
-void
-qd_session_restore_async (QdSession           *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = qd_task_new (self, qd_session_restore_async, cancellable, callback,
-                                       user_data);
-  Restore *data = g_new0 (Restore, 1);
-  g_autofree char *security = NULL;
-
-  g_task_set_task_data (task, data, (GDestroyNotify)restore_free);
-  data->url = g_settings_get_string (self->settings, "gateway-url");
-  data->user = g_settings_get_string (self->settings, "username");
-  data->imap_host = g_settings_get_string (self->settings, "imap-host");
-  data->imap_port = (guint16)g_settings_get_int (self->settings, "imap-port");
-  data->imap_user = g_settings_get_string (self->settings, "imap-user");
-  security = g_settings_get_string (self->settings, "imap-security");
-  data->imap_security = QD_SMTP_SECURITY_TLS;
-  qd_smtp_security_from_string (security, &data->imap_security);
-  if (data->url[0] == '\0' || data->user[0] == '\0')
-    g_clear_pointer (&data->url, g_free);
-  if (data->imap_host[0] == '\0' || data->imap_user[0] == '\0')
-    g_clear_pointer (&data->imap_host, g_free);
-
-  if (data->url == NULL && data->imap_host == NULL)
-    {
-      g_task_return_new_error (task, QD_ERROR, QD_ERROR_NOT_SIGNED_IN,
-                               _("Sign in to your mail gateway."));
-      return;
-    }
-  if (data->url == NULL)
-    {
-      restore_lookup_imap (task);
-      return;
-    }
-  /* The keyring is keyed by the normalised address the client uses. */
-  data->server = remembered_server (self->settings, data->url, &data->kind);
-  if (data->kind == QD_GATEWAY_KIND_PMG)
-    qd_keyring_lookup_async (QD_SECRET_GATEWAY_TOKEN, data->server, data->user, cancellable,
-                             restore_ticket_cb, g_steal_pointer (&task));
-  else
-    qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
-                             cancellable, restore_lookup_cb, g_steal_pointer (&task));
-}
-
-gboolean
-qd_session_restore_finish (QdSession     *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return qd_task_finish_boolean (result, self, qd_session_restore_async, error);
 }
 
 /* sign out */
@@ -1293,17 +897,8 @@ qd_session_sign_out_async (QdSession           *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   /* Signed out while a restore was still signing in: the remembered
    * places' passwords are forgotten all the same. */
-  if (mailbox == NULL && !was_signed_in && remembered (self->settings, "imap-host", "imap-user"))
-    {
-      g_autofree char *host = g_settings_get_string (self->settings, "imap-host");
-      g_autofree char *security = g_settings_get_string (self->settings, "imap-security");
-      QdSmtpSecurity imap_security = QD_SMTP_SECURITY_TLS;
-
-      qd_smtp_security_from_string (security, &imap_security);
-      mailbox = make_mailbox (self, host,
-                              (guint16)g_settings_get_int (self->settings, "imap-port"),
-                              imap_security, NULL);
-    }
+  if (mailbox == NULL && !was_signed_in)
+    mailbox = qd_session_remembered_mailbox (self);
   if (mailbox != NULL)
     {
       g_autofree char *server = qd_mailbox_dup_server (mailbox);
@@ -1312,11 +907,12 @@ qd_session_sign_out_async (QdSession           *self,
       /* Nothing to wait for: the next start finds no password and asks. */
       qd_keyring_clear_async (QD_SECRET_IMAP_PASSWORD, server, user, NULL, NULL, NULL);
     }
-  if (gateway == NULL && !was_signed_in && remembered (self->settings, "gateway-url", "username"))
+  if (gateway == NULL && !was_signed_in &&
+      qd_session_remembered (self->settings, "gateway-url", "username"))
     {
       g_autofree char *url = g_settings_get_string (self->settings, "gateway-url");
       g_autofree char *user = g_settings_get_string (self->settings, "username");
-      g_autofree char *server = remembered_server (self->settings, url, NULL);
+      g_autofree char *server = qd_session_remembered_server (self->settings, url, NULL);
 
       forget_gateway (server, user, g_steal_pointer (&task));
       return;

@@ -7,6 +7,7 @@
 
 #include "qd-gw-error.h"
 #include "qd-gw-http.h"
+#include "qd-json.h"
 
 /**
  * qd_gw_http_server_new:
@@ -106,15 +107,10 @@ qd_gw_http_respond_error (SoupServerMessage *msg,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
+  qd_json_builder_add_string (builder, "code", code);
+  qd_json_builder_add_string (builder, "message", message);
   if (parameter != NULL)
-    {
-      json_builder_set_member_name (builder, "parameter");
-      json_builder_add_string_value (builder, parameter);
-    }
+    qd_json_builder_add_string (builder, "parameter", parameter);
   if (retry_after > 0)
     {
       g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, retry_after);

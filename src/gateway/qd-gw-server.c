@@ -917,24 +917,20 @@ respond_act_results (SoupServerMessage *msg,
       QdGwActResult *r = &g_array_index (results, QdGwActResult, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, r->id);
+      qd_json_builder_add_string (builder, "id", r->id);
       json_builder_set_member_name (builder, "ok");
       json_builder_add_boolean_value (builder, r->outcome != QD_GW_ACT_FAILED);
       if (r->outcome != QD_GW_ACT_FAILED)
         {
-          json_builder_set_member_name (builder, "result");
-          json_builder_add_string_value (builder, act_result_word (action, r->outcome));
+          qd_json_builder_add_string (builder, "result", act_result_word (action, r->outcome));
           succeeded++;
         }
       else
         {
           json_builder_set_member_name (builder, "error");
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "code");
-          json_builder_add_string_value (builder, qd_gw_error_code_string (r->error->code));
-          json_builder_set_member_name (builder, "message");
-          json_builder_add_string_value (builder, r->error->message);
+          qd_json_builder_add_string (builder, "code", qd_gw_error_code_string (r->error->code));
+          qd_json_builder_add_string (builder, "message", r->error->message);
           json_builder_end_object (builder);
         }
       json_builder_end_object (builder);

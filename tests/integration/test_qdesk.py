@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 
 import qdharness  # noqa: E402
 from qdharness import Gateway, Rspamd  # noqa: E402
-from qdsession import DesktopSession  # noqa: E402
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 
@@ -39,21 +38,8 @@ def message(subject, sender="News <news@shop.example>", to="alice@example.com", 
     return qdharness.make_message(sender, to, subject, body)
 
 
-class QdeskTestCase(unittest.TestCase):
+class QdeskTestCase(qdharness.QdeskTestCase):
     user, password = "alice", "alice-Secret-1"
-
-    def setUp(self):
-        self.session = DesktopSession()
-        self.session.__enter__()
-        self.addCleanup(self.session.close)
-
-    def qdesk(self, *args, input=None, expect=0, env=None):
-        proc = self.session.run_qdesk(*args, input=input, env=env)
-        if expect is not None:
-            self.assertEqual(proc.returncode, expect,
-                             f"qdesk {' '.join(map(str, args))} exited {proc.returncode}\n"
-                             f"stdout: {proc.stdout.decode()}\nstderr: {proc.stderr.decode()}")
-        return proc
 
     def login(self, url=None, user=None, password=None):
         return self.qdesk("--gateway", url or gateway.url, "login", "--user", user or self.user,

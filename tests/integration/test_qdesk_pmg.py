@@ -7,15 +7,12 @@ import datetime as dt
 import json
 import os
 import sys
-import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).parents[2]))
                        / "tests" / "lib"))
 
 import qdharness  # noqa: E402
-from qdpeerproc import PeerProcess  # noqa: E402
-from qdsession import DesktopSession  # noqa: E402
 
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 ALICE, ALICE_ALIAS, ALICE_PW = "alice@example.com", "Alice.Smith@example.com", "alice-pw-1"
@@ -31,40 +28,15 @@ def mail(n, receiver, age, sender='news@shop.example'):
 """
 
 
-def start_peer() -> PeerProcess:
+class PmgTestCase(qdharness.PeerQdeskTestCase):
+    peer_kind = "pmg"
     # Refusals come after 0.2 s instead of PMG's 3 s, to keep the file short.
-    peer = PeerProcess("pmg", version="9.1.0", auth_fail_delay=0.2)
-    peer.start()
-    peer.run(SEED)
-    return peer
+    peer_options = {"version": "9.1.0", "auth_fail_delay": 0.2}
+    peer_seed = SEED
 
-
-class PmgTestCase(unittest.TestCase):
-    peer: PeerProcess
-
-    @classmethod
-    def setUpClass(cls):
-        cls.peer = start_peer()
-        cls.addClassCleanup(cls.peer.stop)
-        cls.url = cls.peer.info["url"]
-        cls.fingerprint = cls.peer.info["fingerprint"]
-
-    def setUp(self):
-        self.session = DesktopSession()
-        self.session.__enter__()
-        self.addCleanup(self.session.close)
-
-    def qdesk(self, *args, input=None, expect=0):
-        proc = self.session.run_qdesk(*args, input=input, timeout=60)
-        err = proc.stderr.decode()
-        self.assertEqual(proc.returncode, expect,
-                         f"qdesk {' '.join(map(str, args))} exited {proc.returncode}\n"
-                         f"stdout: {proc.stdout.decode()[:2000]}\nstderr: {err}")
-        # Whatever happened, people read a sentence, not a trace or raw JSON.
-        self.assertNotIn("Traceback", err)
-        self.assertNotIn("CRITICAL", err)
-        self.assertNotIn("(null)", proc.stdout.decode() + err)
-        return proc
+    @property
+    def fingerprint(self) -> str:
+        return self.peer.info["fingerprint"]
 
     def add_user(self, pmail, password, aliases=()):
         self.peer.run("sim.add_user(pmail, password, aliases=list(aliases))",
@@ -85,10 +57,6 @@ class PmgTestCase(unittest.TestCase):
 
     def ticket(self, user):
         return self.session.secret("gateway-token", self.url, user)
-
-    def listed_ids(self, *args):
-        out = self.qdesk("list", "--all", "--json", *args).stdout.decode()
-        return [item["id"] for item in json.loads(out)["items"]]
 
 
 class SignIn(PmgTestCase):
@@ -286,16 +254,9 @@ class Faults(PmgTestCase):
     """Each test has a simulator of its own: they break it."""
 
     user, password = "carol@example.com", "carol-pw-3"
-
-    @classmethod
-    def setUpClass(cls):
-        pass
+    peer_per_test = True
 
     def setUp(self):
-        self.peer = start_peer()
-        self.addCleanup(self.peer.stop)
-        self.url = self.peer.info["url"]
-        self.fingerprint = self.peer.info["fingerprint"]
         super().setUp()
         self.add_user(self.user, self.password)
         self.login(self.user, self.password)

@@ -1105,6 +1105,78 @@ class Gateway:
 # ---------------------------------------------------------------------------
 # unittest support
 
+class QdeskTestCase(unittest.TestCase):
+    """Runs qdesk in a private desktop session of its own (qdsession.DesktopSession: home,
+    settings, and a gnome-keyring that self.session.secret () reads), one a test."""
+
+    qdesk_timeout = 120
+
+    def setUp(self):
+        # Here, not at the top: qdsession imports this module.
+        from qdsession import DesktopSession
+
+        self.session = DesktopSession()
+        self.session.__enter__()
+        self.addCleanup(self.session.close)
+
+    def qdesk(self, *args, input=None, expect: int | None = 0, env=None):
+        """qdesk ARGS in the session; it exits with EXPECT (None: any status), and whatever
+        happened, people read a sentence, not a trace or raw JSON."""
+        proc = self.session.run_qdesk(*args, input=input, env=env, timeout=self.qdesk_timeout)
+        err = proc.stderr.decode()
+        if expect is not None:
+            self.assertEqual(proc.returncode, expect,
+                             f"qdesk {' '.join(map(str, args))} exited {proc.returncode}\n"
+                             f"stdout: {proc.stdout.decode()[:2000]}\nstderr: {err}")
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn("CRITICAL", err)
+        self.assertNotIn("(null)", proc.stdout.decode() + err)
+        return proc
+
+    def listed_ids(self, *args) -> list[str]:
+        """The ids `qdesk list --all --json ARGS` lists, in its order."""
+        out = self.qdesk("list", "--all", "--json", *args).stdout.decode()
+        return [item["id"] for item in json.loads(out)["items"]]
+
+
+class PeerQdeskTestCase(QdeskTestCase):
+    """qdesk against a gateway simulator of tests/peers (qdpeerproc.PeerProcess of PEER_KIND,
+    with PEER_OPTIONS and PEER_SEED run in it): one for the class's tests, or one a test with
+    PEER_PER_TEST, for the tests that break it."""
+
+    peer_kind = ""
+    peer_options: dict = {}
+    peer_seed = ""
+    peer_per_test = False
+    qdesk_timeout = 60
+
+    @classmethod
+    def start_peer(cls):
+        from qdpeerproc import PeerProcess
+
+        peer = PeerProcess(cls.peer_kind, **cls.peer_options)
+        peer.start()
+        peer.run(cls.peer_seed)
+        return peer
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if not cls.peer_per_test:
+            cls.peer = cls.start_peer()
+            cls.addClassCleanup(cls.peer.stop)
+
+    def setUp(self):
+        if self.peer_per_test:
+            self.peer = self.start_peer()
+            self.addCleanup(self.peer.stop)
+        super().setUp()
+
+    @property
+    def url(self) -> str:
+        return self.peer.info["url"]
+
+
 class GatewayTestCase(unittest.TestCase):
     """Assertions about API answers shared by the test files."""
 
