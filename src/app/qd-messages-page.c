@@ -642,9 +642,26 @@ act_cb (GObject      *object,
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (outcome->failed + outcome->not_attempted > 0)
     {
-      g_autofree char *full = g_strdup_printf (_("%s; %u not handled"), title,
-                                               outcome->failed + outcome->not_attempted);
-      AdwToast *t = adw_toast_new (full);
+      const QdOutcome *last = g_ptr_array_index (outcome->outcomes, outcome->outcomes->len - 1);
+      g_autofree char *full = NULL;
+      AdwToast *t;
+
+      /* A batch that stopped (the session ended, the gateway stopped
+       * answering) says why at once: the rest waits for the person. */
+      if (outcome->not_attempted > 0 && !last->ok &&
+          g_strcmp0 (last->error_code, "not_attempted") == 0 && last->error_message != NULL)
+        {
+          /* A toast's title is markup; the reason may name the gateway's words. */
+          g_autofree char *why = g_markup_escape_text (last->error_message, -1);
+
+          /* Translators: what was done, how many were not, and why, with what to do */
+          full = g_strdup_printf (_("%s; %u not handled. %s"), title,
+                                  outcome->failed + outcome->not_attempted, why);
+        }
+      else
+        full = g_strdup_printf (_("%s; %u not handled"), title,
+                                outcome->failed + outcome->not_attempted);
+      t = adw_toast_new (full);
 
       adw_toast_set_button_label (t, _("_Details"));
       adw_toast_set_timeout (t, 0);
