@@ -4,6 +4,7 @@
 against a real qd-gateway; secrets in a real gnome-keyring."""
 
 import base64
+import collections
 import datetime as dt
 import email
 import email.utils
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 
 import qdharness  # noqa: E402
 from qdharness import Gateway  # noqa: E402
+from qdpeerproc import PeerProcess  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
 from qdfault import FaultProxy  # noqa: E402
 from qdsmtp import SmtpServer  # noqa: E402
@@ -90,6 +92,14 @@ def texts():
         "Accept the Gateway’s New Certificate?": "Accept the Gateway’s New Certificate?",
         "Or the Quarantine Link from a Spam Report": "Or the Quarantine Link from a Spam Report",
         "Release and Approve Sender": "Release and Approve Sender", "Delete": "Delete",
+        "%s; %u not handled": "%s; %u not handled", "Details": "Details",
+        "%s; %u not handled. %s": "%s; %u not handled. %s", "Close": "Close",
+        "cloud refused": "The quarantine service refused the user name or password. Check "
+                         "them and sign in again; Quarantine Desk does not retry by itself, "
+                         "so that your account is not locked.",
+        "session ended": "Your session with the gateway has ended and could not be renewed. "
+                         "Sign in again.",
+        "Some Messages Were Not Handled": "Some Messages Were Not Handled",
         "certificate changed": "The certificate of the gateway at %s has changed since you "
                                "accepted it, so nothing was sent: someone may be intercepting "
                                "the connection. Ask your administrator whether the gateway has "
@@ -121,6 +131,16 @@ def texts():
                                                      "%u reported messages moved to Junk.",
                                                      2).replace("%u", "2")
     return translated
+
+
+def ngettext(singular, plural, n):
+    """The window's sentence for N of something, in the language of this run."""
+    if LANG == "en":
+        return singular if n == 1 else plural
+    import gettext
+    catalog = gettext.translation("quarantine-desk", localedir=str(qdharness.build_root() / "po"),
+                                  languages=[LANG])
+    return catalog.ngettext(singular, plural, n)
 
 
 def qdui_plain(text):
@@ -1892,6 +1912,252 @@ class CloudGateway(OtherGatewayTest):
                         "Cloud offer three" not in mails)
         self.assertFalse(mails["Cloud newsletter two"]["released"] or
                          mails["Cloud newsletter two"]["deleted"])
+
+
+class GatewayBatches(OtherGatewayTest):
+    """1 200 held mails released in one step at another kind of gateway, its
+    simulator in a process of its own (tests/lib/qdpeerproc.py) so that a
+    test can turn it during the release, as the qdesk tests do."""
+
+    COUNT = 1200
+    USER = "alice@example.com"
+
+    def count(self):
+        """The number the count label says, or None."""
+        text = self.count_text()
+        if text is None or text == T["No messages"]:
+            return 0 if text is not None else None
+        digits = "".join(c for c in text.split(T["many messages"])[0] if c.isdigit())
+        return int(digits) if digits else None
+
+    def toast(self, text, what, timeout=60):
+        """Waits for a label of the window saying TEXT (a toast's title); when
+        it does not come, says what the window and the gateway show instead."""
+        seen = set()
+
+        def look():
+            labels = qdui.labels(self.window)
+            seen.update(labels)
+            return text if text in labels else None
+        try:
+            return qdharness.wait_for(look, timeout, what)
+        except qdharness.WaitTimeout:
+            self.shot(f"failed-{self.id().split('.')[-1]}")
+            self.fail(f"no {text!r}: the window said {sorted(seen)}; the gateway's mails "
+                      f"are {collections.Counter(self.states())}")
+
+    def release_all(self):
+        """Selects every message matching (not only those loaded) and releases them."""
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        qdui.click(qdui.find(self.page, "push button", T["Release"]))
+
+    def released(self, n):
+        return ngettext("%u message released", "%u messages released", n) % n
+
+    def not_handled(self, done, left):
+        return T["%s; %u not handled"] % (self.released(done), left)
+
+    def details(self):
+        """Opens the outcome's details from its toast: the dialog's text."""
+        qdui.click(qdui.find(self.window, "push button", T["Details"]))
+        dialog = qdharness.wait_for(lambda: (windows_named(
+            self.app, T["Some Messages Were Not Handled"]) or [None])[0], 20,
+            "the dialog of what was not handled")
+        return "\n".join(qdui.labels(dialog)), dialog
+
+
+PMG_SEED = """
+def mail(n, receiver, age):
+    raw = (f"From: Shop <news@shop.example>\\nTo: {receiver}\\nSubject: Batch offer {n}\\n"
+           f"Message-ID: <batch-{n}@shop.example>\\n\\nBuy number {n} today.\\n")
+    return sim.add_mail(raw, receiver, spamlevel=7, time=int(sim.now - age),
+                        spaminfo=[{'name': 'BAYES_99', 'score': 3.5, 'desc': 'Bayes'}]).id
+"""
+
+
+class ProxmoxGatewayBatches(GatewayBatches):
+    """PMG holding 1 200 spam mails for the user: released in batches that
+    stay under the body limit of older servers (64 KiB), and a ticket that
+    ends in the middle of the release."""
+
+    SHOT = "pmg-batches"
+
+    def setUp(self):
+        super().setUp()
+        self.peer = PeerProcess("pmg", version="9.1.0", auth_fail_delay=0.2,
+                                body_limit=64 * 1024)
+        self.peer.start()
+        self.addCleanup(self.peer.stop)
+        self.peer.run(PMG_SEED)
+        self.peer.run("sim.add_user(u, 'pmg-Secret-1')", u=self.USER)
+        # Within the last day, one every ten seconds: the list's first window has them all.
+        self.ids = self.peer.run("result = [mail(n, u, 60 + n * 10) for n in range(c)]",
+                                 u=self.USER, c=self.COUNT)
+        session.set_setting("gateway-url", f"'{self.peer.info['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+
+    def states(self):
+        return self.peer.run("result = [sim.mails[i].state for i in ids]", ids=self.ids)
+
+    def posts(self, since=0):
+        """The deliveries the simulator was asked for: (target, status)."""
+        return self.peer.run("result = [(r[1], r[2]) for r in sim.requests[n:] "
+                             "if r[0] == 'POST' and 'quarantine/content' in r[1]]", n=since)
+
+    def sign_in_listed(self):
+        self.launch()
+        self.choose_kind(2, "Proxmox Mail Gateway")
+        self.sign_in("pmg-Secret-1")
+        self.accept_certificate(self.peer.info["fingerprint"])
+        self.open_folder("Quarantine")
+        self.wait_count(lambda t: self.count() == self.COUNT, "the 1 200 held mails")
+
+    def test_release_1200_in_batches(self):
+        self.sign_in_listed()
+        self.shot("pmg-1200")
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: all 1 200 released")
+        self.wait_count(lambda t: t == T["No messages"], "the released mails to leave")
+        self.shot("pmg-1200-released")
+        self.assertEqual(self.states(), ["delivered"] * self.COUNT)
+        posts = self.posts()
+        self.assertGreaterEqual(len(posts), 2, "1 200 ids make more than one batch")
+        # A batch over the body limit would have been refused (413).
+        self.assertEqual({status for _, status in posts}, {200}, posts)
+
+    def test_ticket_ends_during_the_release(self):
+        self.sign_in_listed()
+        # After the first batch the gateway's clock jumps past the ticket's two hours.
+        self.peer.run("""
+original = module.PmgSim._content_post
+def late(self, params):
+    try:
+        return original(self, params)
+    finally:
+        self.advance(3 * 3600)
+module.PmgSim._content_post = late
+""")
+        self.release_all()
+        # The batch stops, and the window says what happened and what to do.
+        self.toast(T["%s; %u not handled. %s"] % (self.released(1000), 200, T["session ended"]),
+                   "the outcome: 200 not released, and why")
+        self.shot("pmg-ticket-ended")
+        # What was done stays done; nothing else was: 1 000 delivered, 200 still held.
+        states = self.states()
+        self.assertEqual(states.count("delivered"), 1000)
+        self.assertEqual(states.count("new"), 200)
+        self.wait_count(lambda t: self.count() == 200, "the 200 not released still listed")
+        # The details name each one not handled, with the same reason.
+        said, dialog = self.details()
+        self.assertIn(T["session ended"], said)
+        qdui.click(qdui.find(dialog, "push button", T["Close"]))
+
+        # Signed in again, the rest is released.
+        self.peer.run("module.PmgSim._content_post = original")
+        self.sign_out("gateway-password", self.peer.info["url"], self.USER)
+        self.sign_in("pmg-Secret-1")
+        self.wait_quarantine()
+        self.wait_count(lambda t: self.count() == 200, "the 200 left, signed in again")
+        self.release_all()
+        self.toast(self.released(200), "the outcome: the other 200 released")
+        self.wait_count(lambda t: t == T["No messages"], "the released mails to leave")
+        self.assertEqual(self.states(), ["delivered"] * self.COUNT)
+
+
+
+CLOUD_SEED = """
+def mail(n, user, age_h):
+    return sim.add_mail(user, type='SPAM', sender='news@shop.example', sender_name='Shop',
+                        subject=f'Cloud batch offer {n}',
+                        received_ms=sim.now_ms - int(age_h * 3600_000))
+"""
+
+
+class CloudGatewayBatches(GatewayBatches):
+    """The cloud service holding 1 200 spam mails for the user: released in
+    batches of at most 100 (the simulator refuses more), and the password
+    changed elsewhere in the middle of the release."""
+
+    SHOT = "cloud-batches"
+
+    def setUp(self):
+        super().setUp()
+        self.peer = PeerProcess("cloud", switches={"batch_limit": 100})
+        self.peer.start()
+        self.addCleanup(self.peer.stop)
+        self.peer.run(CLOUD_SEED)
+        self.peer.run("sim.add_user(u, 'cloud-Secret-1')", u=self.USER)
+        self.ids = self.peer.run("result = [mail(n, u, 1 + n * 0.01) for n in range(c)]",
+                                 u=self.USER, c=self.COUNT)
+        session.set_setting("gateway-url", f"'{self.peer.info['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+        session.set_setting("ca-file", f"'{self.peer.info['ca_file']}'")
+
+    def states(self):
+        return self.peer.run("result = ['released' if m['released'] else 'deleted' "
+                             "if m['deleted'] else 'new' "
+                             "for m in (sim.mail(u, i) for i in ids)]",
+                             u=self.USER, ids=self.ids)
+
+    def releases(self, since=0):
+        """The statuses of the release requests, each a batch."""
+        return self.peer.run("result = [r.status for r in sim.requests[n:] "
+                             "if r.path.endswith('/release')]", n=since)
+
+    def sign_in_listed(self, password="cloud-Secret-1", first=True):
+        if first:
+            self.launch()
+            self.choose_kind(3, "Symantec Email Security.cloud")
+        self.sign_in(password)
+        self.wait_quarantine()
+        self.wait_count(lambda t: self.count() == self.COUNT, "the 1 200 held mails")
+
+    def test_release_1200_in_batches(self):
+        self.sign_in_listed()
+        self.shot("cloud-1200")
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: all 1 200 released")
+        self.shot("cloud-1200-released")
+        self.assertEqual(self.states(), ["released"] * self.COUNT)
+        statuses = self.releases()
+        # Twelve batches at least; one over the limit would have been refused (400).
+        self.assertGreaterEqual(len(statuses), 12, statuses)
+        self.assertEqual(set(statuses), {200}, statuses)
+
+    def test_password_changed_during_the_release(self):
+        self.sign_in_listed()
+        # The service's "session" is the password: changed elsewhere after the first batch.
+        self.peer.run("""
+original = module.CloudSim._release
+def release(self, sw, user, path, seen):
+    try:
+        return original(self, sw, user, path, seen)
+    finally:
+        user.password = 'cloud-Secret-2'
+module.CloudSim._release = release
+""")
+        self.release_all()
+        self.toast(T["%s; %u not handled. %s"] % (self.released(100), 1100, T["cloud refused"]),
+                   "the outcome: 1 100 not released, and why")
+        self.shot("cloud-password-changed")
+        states = self.states()
+        self.assertEqual(states.count("released"), 100)
+        self.assertEqual(states.count("new"), 1100)
+        # Refused once, never tried again (the service may lock the account).
+        self.assertEqual(self.releases().count(401), 1)
+        self.wait_count(lambda t: self.count() == 1100, "the 1 100 not released still listed")
+        said, dialog = self.details()
+        self.assertIn(T["cloud refused"], said)
+        qdui.click(qdui.find(dialog, "push button", T["Close"]))
+
+        # Signed in again with the new password, the rest is released (the
+        # service lists what it released too: everything is listed again).
+        self.peer.run("module.CloudSim._release = original")
+        self.sign_out("gateway-password", self.peer.info["url"], self.USER)
+        self.sign_in_listed("cloud-Secret-2", first=False)
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: the 1 200 released")
+        self.assertEqual(self.states(), ["released"] * self.COUNT)
 
 
 if __name__ == "__main__":
