@@ -52,6 +52,11 @@ struct _QdMessagesPage
   QdItemSource       *list_source; /* the source the list was made with */
   GtkMultiSelection  *selection;
   GCancellable       *work;       /* the batch action in progress */
+  /* Every row selected, and the selection not changed since: a row not
+   * loaded then leaves the selection when its page comes (GtkMultiSelection
+   * knows selected rows by their item, and the page brings new ones), yet
+   * the person chose everything matching. */
+  gboolean            all_matching;
   gboolean            signing_in; /* "Signing In…" until the list says more */
 };
 
@@ -150,6 +155,8 @@ update_actions (QdMessagesPage *self)
   gtk_widget_action_set_enabled (widget, "messages.block-sender",
                                  actions & QD_ACTION_BLOCK_SENDER);
 
+  if (self->all_matching && self->list != NULL)
+    n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
   if (n == 0)
     label = g_strdup ("");
   else if (self->list != NULL && n == g_list_model_get_n_items (G_LIST_MODEL (self->list)) &&
@@ -241,6 +248,9 @@ show_selected (QdMessagesPage *self)
 static void
 selection_changed_cb (QdMessagesPage *self)
 {
+  guint n = n_selected (self);
+
+  self->all_matching = n > 0 && n == g_list_model_get_n_items (G_LIST_MODEL (self->list));
   show_selected (self);
   update_actions (self);
 }
@@ -632,9 +642,26 @@ act_cb (GObject      *object,
   overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
   if (outcome->failed + outcome->not_attempted > 0)
     {
-      g_autofree char *full = g_strdup_printf (_("%s; %u not handled"), title,
-                                               outcome->failed + outcome->not_attempted);
-      AdwToast *t = adw_toast_new (full);
+      const QdOutcome *last = g_ptr_array_index (outcome->outcomes, outcome->outcomes->len - 1);
+      g_autofree char *full = NULL;
+      AdwToast *t;
+
+      /* A batch that stopped (the session ended, the gateway stopped
+       * answering) says why at once: the rest waits for the person. */
+      if (outcome->not_attempted > 0 && !last->ok &&
+          g_strcmp0 (last->error_code, "not_attempted") == 0 && last->error_message != NULL)
+        {
+          /* A toast's title is markup; the reason may name the gateway's words. */
+          g_autofree char *why = g_markup_escape_text (last->error_message, -1);
+
+          /* Translators: what was done, how many were not, and why, with what to do */
+          full = g_strdup_printf (_("%s; %u not handled. %s"), title,
+                                  outcome->failed + outcome->not_attempted, why);
+        }
+      else
+        full = g_strdup_printf (_("%s; %u not handled"), title,
+                                outcome->failed + outcome->not_attempted);
+      t = adw_toast_new (full);
 
       adw_toast_set_button_label (t, _("_Details"));
       adw_toast_set_timeout (t, 0);
@@ -726,12 +753,12 @@ run_batch (QdMessagesPage *self,
       g_strv_builder_add (ids, qd_item_get_id (item));
     }
 
-  if (all_loaded)
+  if (all_loaded && (!self->all_matching || gtk_bitset_get_size (set) == n))
     {
       batch->ids = g_strv_builder_end (ids);
       start_batch (batch);
     }
-  else if (gtk_bitset_get_size (set) == n)
+  else if (gtk_bitset_get_size (set) == n || self->all_matching)
     {
       /* Everything matching the filter: the source names them all. */
       g_autoptr(QdQuery) query = current_query (self);
@@ -882,6 +909,7 @@ load (QdMessagesPage *self)
       qd_item_list_set_twins (self->list, twins, twin_folder);
   }
   self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  self->all_matching = FALSE;
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1035,6 +1035,7 @@ typedef struct
   gint64     window_end;   /* exclusive end of the window being read */
   guint      offset;       /* of its matching items, newest first, given already */
   guint64    given;        /* items given on earlier pages */
+  guint      pending;      /* matching items of the window being read, not given yet */
   guint      limit;
   GPtrArray *items;        /* QdItem */
 } ListData;
@@ -1116,6 +1117,7 @@ list_window_cb (GObject      *object,
       taken++;
     }
   data->offset += taken;
+  data->pending = matching->len - MIN (data->offset, matching->len);
   if (data->offset >= matching->len)
     {
       /* This window is done: the next one ends where it began. */
@@ -1138,13 +1140,21 @@ list_next_window (GTask *task)
   if (data->window_end <= data->since || data->items->len >= data->limit)
     {
       QdItemPage *page = g_new0 (QdItemPage, 1);
+      guint64 given;
 
       page->items = g_steal_pointer (&data->items);
-      page->total = data->given + page->items->len;
+      given = data->given + page->items->len;
+      page->total = given;
       if (data->window_end > data->since)
-        page->next_cursor = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u:%"
-                                             G_GUINT64_FORMAT, data->since, data->window_end,
-                                             data->offset, page->total);
+        {
+          page->next_cursor = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%u:%"
+                                               G_GUINT64_FORMAT, data->since, data->window_end,
+                                               data->offset, given);
+          /* PMG counts nothing: what is left of this window, or at least
+           * one more, so that a list has rows past these to ask the next
+           * page for, and "select all" holds more than the rows loaded. */
+          page->total += MAX (data->pending, 1);
+        }
       data->items = g_ptr_array_new_with_free_func (g_object_unref);
       g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
       g_object_unref (task);

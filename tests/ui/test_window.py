@@ -4,6 +4,7 @@
 against a real qd-gateway; secrets in a real gnome-keyring."""
 
 import base64
+import collections
 import datetime as dt
 import email
 import email.utils
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 
 import qdharness  # noqa: E402
 from qdharness import Gateway  # noqa: E402
+from qdpeerproc import PeerProcess  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
 from qdfault import FaultProxy  # noqa: E402
 from qdsmtp import SmtpServer  # noqa: E402
@@ -90,6 +92,14 @@ def texts():
         "Accept the Gateway’s New Certificate?": "Accept the Gateway’s New Certificate?",
         "Or the Quarantine Link from a Spam Report": "Or the Quarantine Link from a Spam Report",
         "Release and Approve Sender": "Release and Approve Sender", "Delete": "Delete",
+        "%s; %u not handled": "%s; %u not handled", "Details": "Details",
+        "%s; %u not handled. %s": "%s; %u not handled. %s", "Close": "Close",
+        "cloud refused": "The quarantine service refused the user name or password. Check "
+                         "them and sign in again; Quarantine Desk does not retry by itself, "
+                         "so that your account is not locked.",
+        "session ended": "Your session with the gateway has ended and could not be renewed. "
+                         "Sign in again.",
+        "Some Messages Were Not Handled": "Some Messages Were Not Handled",
         "certificate changed": "The certificate of the gateway at %s has changed since you "
                                "accepted it, so nothing was sent: someone may be intercepting "
                                "the connection. Ask your administrator whether the gateway has "
@@ -121,6 +131,16 @@ def texts():
                                                      "%u reported messages moved to Junk.",
                                                      2).replace("%u", "2")
     return translated
+
+
+def ngettext(singular, plural, n):
+    """The window's sentence for N of something, in the language of this run."""
+    if LANG == "en":
+        return singular if n == 1 else plural
+    import gettext
+    catalog = gettext.translation("quarantine-desk", localedir=str(qdharness.build_root() / "po"),
+                                  languages=[LANG])
+    return catalog.ngettext(singular, plural, n)
 
 
 def qdui_plain(text):
@@ -1300,6 +1320,17 @@ class KeyboardOnly(WindowTest):
         self.assertFalse([m for m in inbox if b"Another keyboard-free one" in m])
 
 
+def open_tab(root, name):
+    """Shows the page of the tab NAME under ROOT, and waits until it is shown:
+    a switcher's button acts when GtkButton's activation ends, 250 ms after the
+    action, and a click meanwhile on a button of the page not yet shown (not
+    realized) is dropped without a word."""
+    tab = qdui.find(root, "page tab", name)
+    qdui.do_action(tab)
+    qdharness.wait_for(lambda: tab.getState().contains(qdui.pyatspi.STATE_SELECTED), 10,
+                       f"the {name!r} tab shown")
+
+
 def windows_named(app, name):
     """The application's windows titled NAME (a button may be called so too)."""
     return [w for w in app if w is not None and qdui.accessible_name(w) == name]
@@ -1466,7 +1497,7 @@ class SenderLists(WindowTest):
             self.rows(approved)), 10, "the search to keep only the added address")
         qdui.set_text(search, "")
 
-        qdui.do_action(qdui.find(lists, "page tab", T["Blocked"]))
+        open_tab(lists, T["Blocked"])
         blocked = qdui.find(lists, "panel", T["Blocked Senders"])
         qdui.wait_for_label(blocked, lambda t: t == T["gateway problem"].replace("%u", "500"),
                             20, "the sentence for the list that failed")
@@ -1483,7 +1514,7 @@ class SenderLists(WindowTest):
         qdui.find(blocked, "list item", predicate=lambda a: self.DOMAIN in qdui.accessible_name(a))
         self.shot("sender-lists-blocked")
 
-        qdui.do_action(qdui.find(lists, "page tab", T["Approved"]))
+        open_tab(lists, T["Approved"])
         qdui.click(qdui.find(approved, "push button", T["Remove %s"] % self.FRIEND))
         qdharness.wait_for(lambda: self.FRIEND not in self.senders(api, "approved"), 20,
                            "the removal at the gateway")
@@ -1769,6 +1800,70 @@ class ProxmoxGateway(ProxmoxTest):
     def test_password_certificate_release_welcomelist(self):
         self.password_certificate_release_welcomelist()
 
+    def pane_said(self, lists, pane):
+        """What a pane of Sender Lists holds, for a failure's message: its
+        visible labels (the add row's error among them; GTK 4.8 says nothing
+        of what is on screen, so a hidden stack page's labels are there too),
+        the window's other labels (the toasts), the rows, the entry, the tabs."""
+        def shown(a):
+            return a.getState().contains(qdui.pyatspi.STATE_VISIBLE)
+        own = [qdui.accessible_name(a) for a in qdui.find_all(pane, "label") if shown(a)]
+        entry = qdui.find_all(pane, "text", T["Address or Domain"])
+        return {"labels": own,
+                "window": [t for t in (qdui.accessible_name(a) for a in
+                                       qdui.find_all(lists, "label") if shown(a))
+                           if t not in own],
+                "rows": [qdui.accessible_name(a) for a in qdui.find_all(pane, "list item")],
+                "entry": qdui.text_of(entry[0]) if entry else None,
+                "entry sensitive": qdui.is_sensitive(entry[0]) if entry else None,
+                "tabs selected": [qdui.accessible_name(a) for a in
+                                  qdui.find_all(lists, "page tab") if
+                                  a.getState().contains(qdui.pyatspi.STATE_SELECTED)]}
+
+    def test_sender_lists(self):
+        """Sender Lists against PMG: its welcomelist shown, a whole domain
+        blocked in PMG's form (*@domain), then removed, each read back from
+        the simulator's state."""
+        self.launch(env={"G_MESSAGES_DEBUG": "qd-core quarantine-desk"})
+        self.choose_kind(2, "Proxmox Mail Gateway")
+        self.sign_in("pmg-Secret-1")
+        self.accept_certificate(self.sim["fingerprint"])
+        self.open_folder("Quarantine")
+        self.wait_count(lambda t: t is not None and t.startswith("3"), "the three held mails")
+        qdui.do_action(qdui.find(self.window, "push button", T["Main menu"]))
+        qdui.do_action(qdui.find(self.window, "menu item", T["Sender Lists…"]))
+        lists = qdharness.wait_for(lambda: (windows_named(self.app, T["Sender Lists"]) or
+                                            [None])[0], 20, "the Sender Lists window")
+        open_tab(lists, T["Blocked"])
+        blocked = qdui.find(lists, "panel", T["Blocked Senders"])
+        # Its label is in the tree while the list loads too; an Add then is
+        # still sent (the list is read again after it).
+        qdui.wait_for_label(blocked, lambda t: t == T["No Blocked Senders"], 20,
+                            "the empty blocked list")
+        log_from = len(session.app_log())
+        entry = qdui.find(blocked, "text", T["Address or Domain"])
+        qdui.set_text(entry, "@Bulk.example")
+        qdharness.wait_for(lambda: qdui.text_of(entry) == "@Bulk.example", 10,
+                           "the domain typed")
+        qdui.click(qdui.find(blocked, "push button", T["Add"]))
+        try:
+            qdharness.wait_for(lambda: "*@bulk.example" in
+                               self.mails()[1]["lists"].get(self.USER, {}).get("BL", []), 20,
+                               "the domain blocked at the gateway, in its form")
+        except qdharness.WaitTimeout:
+            self.shot("failed-pmg-sender-lists")
+            self.fail(f"the domain never reached the gateway; the pane showed "
+                      f"{self.pane_said(lists, blocked)}; the app's log:\n"
+                      f"{session.app_log()[log_from:][-6000:]}")
+        qdui.find(blocked, "list item", timeout=20,
+                  predicate=lambda a: "bulk.example" in qdui.accessible_name(a))
+        self.shot("pmg-sender-lists")
+        qdui.click(qdui.find(blocked, "push button", T["Remove %s"] % "*@bulk.example"))
+        qdharness.wait_for(lambda: "*@bulk.example" not in
+                           self.mails()[1]["lists"].get(self.USER, {}).get("BL", []), 20,
+                           "the domain unblocked at the gateway")
+        self.keys("Escape")
+
     def test_kind_found_out_still_asks_for_the_certificate(self):
         """The kind left to be found out: the probe accepts any certificate
         (nothing secret goes out), but in a process of its own, so the
@@ -1892,6 +1987,258 @@ class CloudGateway(OtherGatewayTest):
                         "Cloud offer three" not in mails)
         self.assertFalse(mails["Cloud newsletter two"]["released"] or
                          mails["Cloud newsletter two"]["deleted"])
+
+
+class GatewayBatches(OtherGatewayTest):
+    """1 200 held mails released in one step at another kind of gateway, its
+    simulator in a process of its own (tests/lib/qdpeerproc.py) so that a
+    test can turn it during the release, as the qdesk tests do."""
+
+    COUNT = 1200
+    USER = "alice@example.com"
+
+    def count(self):
+        """The number the count label says, or None."""
+        text = self.count_text()
+        if text is None or text == T["No messages"]:
+            return 0 if text is not None else None
+        digits = "".join(c for c in text.split(T["many messages"])[0] if c.isdigit())
+        return int(digits) if digits else None
+
+    def toast(self, text, what, timeout=60):
+        """Waits for a label of the window saying TEXT (a toast's title); when
+        it does not come, says what the window and the gateway show instead."""
+        seen = set()
+
+        def look():
+            labels = qdui.labels(self.window)
+            seen.update(labels)
+            return text if text in labels else None
+        try:
+            return qdharness.wait_for(look, timeout, what)
+        except qdharness.WaitTimeout:
+            self.shot(f"failed-{self.id().split('.')[-1]}")
+            self.fail(f"no {text!r}: the window said {sorted(seen)}; the gateway's mails "
+                      f"are {collections.Counter(self.states())}")
+
+    def release_all(self):
+        """Selects every message matching (not only those loaded) and releases them."""
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        qdui.click(qdui.find(self.page, "push button", T["Release"]))
+
+    def released(self, n):
+        return ngettext("%u message released", "%u messages released", n) % n
+
+    def not_handled(self, done, left):
+        return T["%s; %u not handled"] % (self.released(done), left)
+
+    def details(self):
+        """Opens the outcome's details from its toast: the dialog's text."""
+        qdui.click(qdui.find(self.window, "push button", T["Details"]))
+        dialog = qdharness.wait_for(lambda: (windows_named(
+            self.app, T["Some Messages Were Not Handled"]) or [None])[0], 20,
+            "the dialog of what was not handled")
+        return "\n".join(qdui.labels(dialog)), dialog
+
+
+PMG_SEED = """
+def mail(n, receiver, age):
+    raw = (f"From: Shop <news@shop.example>\\nTo: {receiver}\\nSubject: Batch offer {n}\\n"
+           f"Message-ID: <batch-{n}@shop.example>\\n\\nBuy number {n} today.\\n")
+    return sim.add_mail(raw, receiver, spamlevel=7, time=int(sim.now - age),
+                        spaminfo=[{'name': 'BAYES_99', 'score': 3.5, 'desc': 'Bayes'}]).id
+"""
+
+
+class ProxmoxGatewayBatches(GatewayBatches):
+    """PMG holding 1 200 spam mails for the user: released in batches that
+    stay under the body limit of older servers (64 KiB), and a ticket that
+    ends in the middle of the release."""
+
+    SHOT = "pmg-batches"
+
+    def setUp(self):
+        super().setUp()
+        self.peer = PeerProcess("pmg", version="9.1.0", auth_fail_delay=0.2,
+                                body_limit=64 * 1024)
+        self.peer.start()
+        self.addCleanup(self.peer.stop)
+        self.peer.run(PMG_SEED)
+        self.peer.run("sim.add_user(u, 'pmg-Secret-1')", u=self.USER)
+        # Within the last day, one every ten seconds: the list's first window has them all.
+        self.ids = self.peer.run("result = [mail(n, u, 60 + n * 10) for n in range(c)]",
+                                 u=self.USER, c=self.COUNT)
+        session.set_setting("gateway-url", f"'{self.peer.info['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+
+    def states(self):
+        return self.peer.run("result = [sim.mails[i].state for i in ids]", ids=self.ids)
+
+    def listed(self, n):
+        """Whether the count says N: PMG counts nothing, so a page that ends
+        where a time window does stands for one more row, not looked at yet
+        (the view has not scrolled there, or the ticket ended first)."""
+        return self.count() in (n, n + 1)
+
+    def posts(self, since=0):
+        """The deliveries the simulator was asked for: (target, status)."""
+        return self.peer.run("result = [(r[1], r[2]) for r in sim.requests[n:] "
+                             "if r[0] == 'POST' and 'quarantine/content' in r[1]]", n=since)
+
+    def sign_in_listed(self):
+        self.launch()
+        self.choose_kind(2, "Proxmox Mail Gateway")
+        self.sign_in("pmg-Secret-1")
+        self.accept_certificate(self.peer.info["fingerprint"])
+        self.open_folder("Quarantine")
+        self.wait_count(lambda t: self.count() == self.COUNT, "the 1 200 held mails")
+
+    def test_release_1200_in_batches(self):
+        self.sign_in_listed()
+        self.shot("pmg-1200")
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: all 1 200 released")
+        self.wait_count(lambda t: t == T["No messages"], "the released mails to leave")
+        self.shot("pmg-1200-released")
+        self.assertEqual(self.states(), ["delivered"] * self.COUNT)
+        posts = self.posts()
+        self.assertGreaterEqual(len(posts), 2, "1 200 ids make more than one batch")
+        # A batch over the body limit would have been refused (413).
+        self.assertEqual({status for _, status in posts}, {200}, posts)
+
+    def test_ticket_ends_during_the_release(self):
+        self.sign_in_listed()
+        # After the first batch the gateway's clock jumps past the ticket's two hours.
+        self.peer.run("""
+original = module.PmgSim._content_post
+def late(self, params):
+    try:
+        return original(self, params)
+    finally:
+        self.advance(3 * 3600)
+module.PmgSim._content_post = late
+""")
+        self.release_all()
+        # The batch stops, and the window says what happened and what to do.
+        self.toast(T["%s; %u not handled. %s"] % (self.released(1000), 200, T["session ended"]),
+                   "the outcome: 200 not released, and why")
+        self.shot("pmg-ticket-ended")
+        # What was done stays done; nothing else was: 1 000 delivered, 200 still held.
+        states = self.states()
+        self.assertEqual(states.count("delivered"), 1000)
+        self.assertEqual(states.count("new"), 200)
+        self.wait_count(lambda t: self.listed(200), "the 200 not released still listed")
+        # The details name each one not handled, with the same reason.
+        said, dialog = self.details()
+        self.assertIn(T["session ended"], said)
+        qdui.click(qdui.find(dialog, "push button", T["Close"]))
+
+        # Signed in again, the rest is released.
+        self.peer.run("module.PmgSim._content_post = original")
+        self.sign_out("gateway-password", self.peer.info["url"], self.USER)
+        self.sign_in("pmg-Secret-1")
+        self.wait_quarantine()
+        self.wait_count(lambda t: self.listed(200), "the 200 left, signed in again")
+        self.release_all()
+        self.toast(self.released(200), "the outcome: the other 200 released")
+        self.wait_count(lambda t: t == T["No messages"], "the released mails to leave")
+        self.assertEqual(self.states(), ["delivered"] * self.COUNT)
+
+
+
+CLOUD_SEED = """
+def mail(n, user, age_h):
+    return sim.add_mail(user, type='SPAM', sender='news@shop.example', sender_name='Shop',
+                        subject=f'Cloud batch offer {n}',
+                        received_ms=sim.now_ms - int(age_h * 3600_000))
+"""
+
+
+class CloudGatewayBatches(GatewayBatches):
+    """The cloud service holding 1 200 spam mails for the user: released in
+    batches of at most 100 (the simulator refuses more), and the password
+    changed elsewhere in the middle of the release."""
+
+    SHOT = "cloud-batches"
+
+    def setUp(self):
+        super().setUp()
+        self.peer = PeerProcess("cloud", switches={"batch_limit": 100})
+        self.peer.start()
+        self.addCleanup(self.peer.stop)
+        self.peer.run(CLOUD_SEED)
+        self.peer.run("sim.add_user(u, 'cloud-Secret-1')", u=self.USER)
+        self.ids = self.peer.run("result = [mail(n, u, 1 + n * 0.01) for n in range(c)]",
+                                 u=self.USER, c=self.COUNT)
+        session.set_setting("gateway-url", f"'{self.peer.info['url']}'")
+        session.set_setting("username", f"'{self.USER}'")
+        session.set_setting("ca-file", f"'{self.peer.info['ca_file']}'")
+
+    def states(self):
+        return self.peer.run("result = ['released' if m['released'] else 'deleted' "
+                             "if m['deleted'] else 'new' "
+                             "for m in (sim.mail(u, i) for i in ids)]",
+                             u=self.USER, ids=self.ids)
+
+    def releases(self, since=0):
+        """The statuses of the release requests, each a batch."""
+        return self.peer.run("result = [r.status for r in sim.requests[n:] "
+                             "if r.path.endswith('/release')]", n=since)
+
+    def sign_in_listed(self, password="cloud-Secret-1", first=True):
+        if first:
+            self.launch()
+            self.choose_kind(3, "Symantec Email Security.cloud")
+        self.sign_in(password)
+        self.wait_quarantine()
+        self.wait_count(lambda t: self.count() == self.COUNT, "the 1 200 held mails")
+
+    def test_release_1200_in_batches(self):
+        self.sign_in_listed()
+        self.shot("cloud-1200")
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: all 1 200 released")
+        self.shot("cloud-1200-released")
+        self.assertEqual(self.states(), ["released"] * self.COUNT)
+        statuses = self.releases()
+        # Twelve batches at least; one over the limit would have been refused (400).
+        self.assertGreaterEqual(len(statuses), 12, statuses)
+        self.assertEqual(set(statuses), {200}, statuses)
+
+    def test_password_changed_during_the_release(self):
+        self.sign_in_listed()
+        # The service's "session" is the password: changed elsewhere after the first batch.
+        self.peer.run("""
+original = module.CloudSim._release
+def release(self, sw, user, path, seen):
+    try:
+        return original(self, sw, user, path, seen)
+    finally:
+        user.password = 'cloud-Secret-2'
+module.CloudSim._release = release
+""")
+        self.release_all()
+        self.toast(T["%s; %u not handled. %s"] % (self.released(100), 1100, T["cloud refused"]),
+                   "the outcome: 1 100 not released, and why")
+        self.shot("cloud-password-changed")
+        states = self.states()
+        self.assertEqual(states.count("released"), 100)
+        self.assertEqual(states.count("new"), 1100)
+        # Refused once, never tried again (the service may lock the account).
+        self.assertEqual(self.releases().count(401), 1)
+        self.wait_count(lambda t: self.count() == 1100, "the 1 100 not released still listed")
+        said, dialog = self.details()
+        self.assertIn(T["cloud refused"], said)
+        qdui.click(qdui.find(dialog, "push button", T["Close"]))
+
+        # Signed in again with the new password, the rest is released (the
+        # service lists what it released too: everything is listed again).
+        self.peer.run("module.CloudSim._release = original")
+        self.sign_out("gateway-password", self.peer.info["url"], self.USER)
+        self.sign_in_listed("cloud-Secret-2", first=False)
+        self.release_all()
+        self.toast(self.released(self.COUNT), "the outcome: the 1 200 released")
+        self.assertEqual(self.states(), ["released"] * self.COUNT)
 
 
 if __name__ == "__main__":
