@@ -245,6 +245,20 @@ show_selected (QdMessagesPage *self)
   qd_preview_pane_show (self->preview, self->list_source, item);
 }
 
+/* Rows that came in place of rows not loaded, or new mail on top, while
+ * everything matching is chosen: shown selected too, as they will be
+ * acted on. */
+static void
+selection_items_changed_cb (QdMessagesPage *self,
+                            guint           position,
+                            guint           removed,
+                            guint           added)
+{
+  if (self->all_matching && added > 0)
+    gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection), position, added,
+                                      FALSE);
+}
+
 static void
 selection_changed_cb (QdMessagesPage *self)
 {
@@ -913,6 +927,8 @@ load (QdMessagesPage *self)
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (selection_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::loading", G_CALLBACK (list_state_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->list, "notify::error", G_CALLBACK (list_state_cb), self,
