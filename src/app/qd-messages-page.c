@@ -157,6 +157,8 @@ update_actions (QdMessagesPage *self)
 
   if (self->all_matching && self->list != NULL)
     n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  /* The same count as the selection's label, when there is no one message to read. */
+  qd_preview_pane_set_n_selected (self->preview, n);
   if (n == 0)
     label = g_strdup ("");
   else if (self->list != NULL && n == g_list_model_get_n_items (G_LIST_MODEL (self->list)) &&

@@ -18,6 +18,7 @@ struct _QdPreviewPane
   GtkStack       *stack;
   GtkSpinner     *spinner;
   AdwStatusPage  *error_page;
+  AdwStatusPage  *empty_page;
   GtkLabel       *subject_label;
   GtkListBox     *header_list;
   GtkLabel       *remote_label;
@@ -354,6 +355,7 @@ qd_preview_pane_class_init (QdPreviewPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, stack);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, spinner);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, error_page);
+  gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, empty_page);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, subject_label);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, header_list);
   gtk_widget_class_bind_template_child (widget_class, QdPreviewPane, remote_label);
@@ -391,6 +393,43 @@ qd_preview_pane_show (QdPreviewPane *self,
   if (item != NULL)
     g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
   load (self);
+}
+
+/**
+ * qd_preview_pane_set_n_selected:
+ * @n_selected: how many messages the list has selected
+ *
+ * With several selected there is none to show: the empty page says how
+ * many are chosen, rather than that none is.
+ */
+void
+qd_preview_pane_set_n_selected (QdPreviewPane *self,
+                                guint          n_selected)
+{
+  g_return_if_fail (QD_IS_PREVIEW_PANE (self));
+
+  if (n_selected > 1)
+    {
+      g_autofree char *count = qd_format_count (n_selected);
+      g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%s Message Selected",
+                                                             "%s Messages Selected",
+                                                             n_selected),
+                                                count);
+
+      adw_status_page_set_title (self->empty_page, title);
+      adw_status_page_set_description (self->empty_page,
+                                       _("Release, delete or block them with the buttons "
+                                         "below the list."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->empty_page, _("No Message Selected"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Select a message to read it here. Held mail is "
+                                         "shown as text only: nothing in it is loaded or "
+                                         "opened."));
+    }
 }
 
 QdItem *

@@ -19,5 +19,7 @@ void     qd_preview_pane_show   (QdPreviewPane *self,
                                  QdItemSource  *source,
                                  QdItem        *item);
 QdItem  *qd_preview_pane_get_item (QdPreviewPane *self);
+void     qd_preview_pane_set_n_selected (QdPreviewPane *self,
+                                         guint          n_selected);
 
 G_END_DECLS

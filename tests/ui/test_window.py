@@ -11,6 +11,7 @@ import email.utils
 import http.server
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -2105,6 +2106,44 @@ class ProxmoxGatewayBatches(GatewayBatches):
         self.assertGreaterEqual(len(posts), 2, "1 200 ids make more than one batch")
         # A batch over the body limit would have been refused (413).
         self.assertEqual({status for _, status in posts}, {200}, posts)
+
+    def test_rows_that_come_after_select_all_read_as_selected(self):
+        """Select All Matching chooses the rows not loaded yet too: as the
+        list scrolls down and their page comes, they read as selected, as
+        Release will act on them (GTK 4.8's selection forgets rows whose
+        item a page replaces)."""
+        self.sign_in_listed()
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        # No message to read: the preview says how many are chosen, not that none is.
+        chosen = ngettext("%s Message Selected", "%s Messages Selected", self.COUNT)
+        # The count as the locale writes it: 1,200 or 1200.
+        qdui.wait_for_label(self.page, lambda t: t in (chosen % f"{self.COUNT:,}",
+                                                       chosen % self.COUNT),
+                            20, "the preview's count of the chosen")
+
+        def rows():
+            # A row still loading has no address in its name.
+            found = {}
+            for a in qdui.find_all(self.page, "list item"):
+                name = qdui.accessible_name(a)
+                if "@" in name:
+                    found[name] = a.getState().contains(qdui.pyatspi.STATE_SELECTED)
+            return found
+        before = set(rows())
+        # The message list: the largest list shown (a hidden list box has no size).
+        x, y, w, h = max((a.queryComponent().getExtents(qdui.pyatspi.DESKTOP_COORDS)
+                          for a in qdui.find_all(self.page, "list")), key=lambda e: e[2] * e[3])
+        # Down to the oldest, whose pages come only now (the newest are on top).
+        subprocess.run(["xdotool", "mousemove", "--sync", str(x + w // 2), str(y + h // 2),
+                        "click", "--repeat", "800", "--delay", "5", "5"],
+                       env=session.env, check=True)
+        fresh = qdharness.wait_for(
+            lambda: (lambda now: {n: s for n, s in now.items() if n not in before}
+                     if any(re.search(r"Batch offer 11\d\d\D", n) for n in now) else None)(
+                rows()), 30, "the oldest rows, their pages come after the choice")
+        self.shot(f"{self.SHOT}-selected-after")
+        self.assertEqual([n for n, chosen in fresh.items() if not chosen], [],
+                         "rows that came after Select All Matching, not shown selected")
 
     def test_ticket_ends_during_the_release(self):
         self.sign_in_listed()
