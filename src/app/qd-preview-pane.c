@@ -369,6 +369,7 @@ static void
 qd_preview_pane_init (QdPreviewPane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  qd_preview_pane_set_n_selected (self, 0);
 }
 
 /**
@@ -419,8 +420,8 @@ qd_preview_pane_set_n_selected (QdPreviewPane *self,
 
       adw_status_page_set_title (self->empty_page, title);
       adw_status_page_set_description (self->empty_page,
-                                       _("Release, delete or block them with the buttons "
-                                         "below the list."));
+                                       _("Act on them all with the buttons below the "
+                                         "list."));
     }
   else
     {
