@@ -36,12 +36,13 @@ find_main_window (GApplication *app)
   return NULL;
 }
 
-static GtkWindow *main_window (QdApplication *self);
+static GtkWindow *main_window (QdApplication *self,
+                               gboolean       at_start);
 
 static void
 qd_application_activate (GApplication *app)
 {
-  main_window (QD_APPLICATION (app));
+  main_window (QD_APPLICATION (app), TRUE);
 }
 
 static void
@@ -251,6 +252,8 @@ show_new_window_cb (gpointer user_data)
 {
   GtkWindow *window = user_data;
 
+  if (gtk_window_get_application (window) == NULL)   /* closed meanwhile */
+    return G_SOURCE_REMOVE;
   if (!gtk_widget_get_realized (GTK_WIDGET (window)))
     {
       gtk_widget_realize (GTK_WIDGET (window));
@@ -260,23 +263,28 @@ show_new_window_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The main window, shown.  A new one is realized and then shown in main
- * loop turns of their own: together with building it they held the loop
- * for 70–80 ms at the start (X round trips, the window's icon, styling),
- * while the sign-in that began before it waited for a turn to go on. */
+/* The main window, shown.  At the start a new one is realized and then
+ * shown in main loop turns of their own: together with building it they
+ * held the loop for 70–80 ms (X round trips, the window's icon, styling),
+ * while the sign-in that began before it waited for a turn to go on.
+ * Otherwise it is shown at once, under the dialog about to open on it. */
 static GtkWindow *
-main_window (QdApplication *self)
+main_window (QdApplication *self,
+             gboolean       at_start)
 {
   GtkWindow *window = find_main_window (G_APPLICATION (self));
 
-  if (window != NULL)
+  if (window == NULL)
     {
-      gtk_window_present (window);
-      return window;
+      window = GTK_WINDOW (qd_window_new (self));
+      if (at_start)
+        {
+          g_idle_add_full (G_PRIORITY_DEFAULT, show_new_window_cb, g_object_ref (window),
+                           g_object_unref);
+          return window;
+        }
     }
-  window = GTK_WINDOW (qd_window_new (self));
-  g_idle_add_full (G_PRIORITY_DEFAULT, show_new_window_cb, g_object_ref (window),
-                   g_object_unref);
+  gtk_window_present (window);
   return window;
 }
 
@@ -287,7 +295,7 @@ check_action (GSimpleAction *action,
               gpointer       user_data)
 {
   QdApplication *self = user_data;
-  GtkWindow *window = main_window (self);
+  GtkWindow *window = main_window (self, FALSE);
   g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
 
   if (qd_session_get_client (self->session) == NULL)
@@ -312,7 +320,7 @@ show_submission_action (GSimpleAction *action,
 {
   QdApplication *self = user_data;
 
-  qd_window_show_submission (QD_WINDOW (main_window (self)),
+  qd_window_show_submission (QD_WINDOW (main_window (self, FALSE)),
                              g_variant_get_string (parameter, NULL));
 }
 
