@@ -30,12 +30,20 @@ struct _QdSession
 };
 
 /* qd-session.c */
+/* Whether a sign-in keeps its passwords in the keyring. */
+typedef enum
+{
+  QD_REMEMBER_NO,      /* and forgets any kept before */
+  QD_REMEMBER_YES,
+  QD_REMEMBER_KEPT,    /* they come from the keyring: kept already */
+} QdRemember;
+
 void       qd_session_sign_in_with_mailbox_async (QdSession            *self,
                                                   const QdGatewayLogin *login,
                                                   QdMailbox            *mailbox,
                                                   const char           *mailbox_user,
                                                   const char           *mailbox_password,
-                                                  gboolean              remember,
+                                                  QdRemember            remember,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);

@@ -146,7 +146,7 @@ restore_sign_in (GTask *task)
   login.kind = NULL;
   qd_session_sign_in_with_mailbox_async (self, data->url != NULL ? &login : NULL,
                                          data->mailbox, data->imap_user, data->imap_password,
-                                         TRUE, g_task_get_cancellable (task),
+                                         QD_REMEMBER_KEPT, g_task_get_cancellable (task),
                                          restore_signed_in_cb, g_object_ref (task));
 }
 

@@ -287,7 +287,7 @@ typedef struct
   char             *link;         /* PMG: a spam report's link instead of a password */
   char             *fingerprint;  /* PMG: a certificate the person accepted just now */
   char             *keyring_user; /* whom the secrets are kept for */
-  gboolean          remember;
+  QdRemember        remember;
   QdAccount        *account;
   QdGatewayInfo    *info;
   QdMailbox        *mailbox;      /* NULL: no mailbox */
@@ -393,7 +393,8 @@ finish_sign_in (GTask *task)
     }
   else
     g_settings_set_string (self->settings, "imap-host", "");
-  g_settings_set_boolean (self->settings, "password-remembered", data->remember);
+  g_settings_set_boolean (self->settings, "password-remembered",
+                          data->remember != QD_REMEMBER_NO);
   g_settings_apply (self->settings);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_task_return_boolean (task, TRUE);
@@ -429,8 +430,11 @@ folders_found_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  /* Restored from the keyring: it holds this password already. */
+  if (data->remember == QD_REMEMBER_KEPT)
+    finish_sign_in (task);
   /* Not g_steal_pointer () in the same call: arguments have no order. */
-  if (data->remember)
+  else if (data->remember == QD_REMEMBER_YES)
     qd_keyring_store_async (QD_SECRET_IMAP_PASSWORD, server, data->mailbox_user,
                             data->mailbox_password, g_task_get_cancellable (task),
                             mailbox_keyring_done_cb, g_object_ref (task));
@@ -490,18 +494,13 @@ info_after_sign_in_cb (GObject      *object,
   sign_in_mailbox (task);
 }
 
+/* The gateway is signed in to and its secrets kept: then our API's
+ * /info, and the mailbox. */
 static void
-keyring_done_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+gateway_done (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   SignIn *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
 
-  /* The sign-in stands even if the keyring failed; the next start asks. */
-  if (!qd_keyring_store_finish (result, &error))
-    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
   /* Only our own API has an /info to ask. */
   if (!QD_IS_API_CLIENT (data->gateway))
     {
@@ -510,6 +509,20 @@ keyring_done_cb (GObject      *object,
     }
   qd_api_client_get_info_async (QD_API_CLIENT (data->gateway), g_task_get_cancellable (task),
                                 info_after_sign_in_cb, g_object_ref (task));
+}
+
+static void
+keyring_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* The sign-in stands even if the keyring failed; the next start asks. */
+  if (!qd_keyring_store_finish (result, &error))
+    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
+  gateway_done (task);
 }
 
 static void
@@ -567,7 +580,10 @@ sign_in_cb (GObject      *object,
   if (QD_IS_PMG_CLIENT (gateway))
     qd_keyring_clear_async (QD_SECRET_GATEWAY_TOKEN, server, data->keyring_user, NULL, NULL,
                             NULL);
-  if (data->remember)
+  /* Restored from the keyring: it holds this password already. */
+  if (data->remember == QD_REMEMBER_KEPT)
+    gateway_done (task);
+  else if (data->remember == QD_REMEMBER_YES)
     qd_keyring_store_async (QD_SECRET_GATEWAY_PASSWORD, server, data->keyring_user,
                             data->password, g_task_get_cancellable (task), keyring_done_cb,
                             g_object_ref (task));
@@ -686,7 +702,7 @@ qd_session_sign_in_with_mailbox_async (QdSession            *self,
                                        QdMailbox            *mailbox,
                                        const char           *mailbox_user,
                                        const char           *mailbox_password,
-                                       gboolean              remember,
+                                       QdRemember            remember,
                                        GCancellable         *cancellable,
                                        GAsyncReadyCallback   callback,
                                        gpointer              user_data)
@@ -788,7 +804,8 @@ qd_session_sign_in_with_async (QdSession            *self,
     }
   qd_session_sign_in_with_mailbox_async (self, gateway, box,
                                          mailbox != NULL ? mailbox->user : NULL,
-                                         mailbox != NULL ? mailbox->password : NULL, remember,
+                                         mailbox != NULL ? mailbox->password : NULL,
+                                         remember ? QD_REMEMBER_YES : QD_REMEMBER_NO,
                                          cancellable, callback, user_data);
 }
 
