@@ -38,12 +38,11 @@ struct _QdWindow
   AdwBin               *report_bin;
   AdwBin               *submissions_bin;
 
-  /* Built with the window, in their bins: a page is given the session as
-   * it is constructed, which a template cannot do (see qd_window_new ()) */
+  /* Built when first shown or needed (see get_messages_page ()), in their
+   * bins: a page is given the session as it is constructed, which a
+   * template cannot do */
   QdSignInPage         *sign_in_page;
   QdMessagesPage       *quarantine_page;
-
-  /* Built when first shown or needed (see get_junk_page ()), in their bins */
   QdMessagesPage       *junk_page;
   QdReportPage         *report_page;
   QdSubmissionsPage    *submissions_page;
@@ -60,27 +59,32 @@ struct _QdWindow
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Only Quarantine is built with the window.  The other pages are built
- * when first shown or needed: building all four, and measuring them all
- * (a view stack measures its hidden pages too), made the first frame after
- * signing in 100 ms late on a slow machine. */
+/* Only the page the window opens on is built with it.  The others are
+ * built when first shown or needed: building all four, and measuring them
+ * all (a view stack measures its hidden pages too), made the first frame
+ * after signing in 100 ms late on a slow machine; a mailbox alone never
+ * shows Quarantine, which took 30 ms of its start. */
 
 static QdMessagesPage *
-get_junk_page (QdWindow *self)
+get_messages_page (QdWindow *self,
+                   QdFolder  folder)
 {
-  if (self->junk_page == NULL)
+  QdMessagesPage **page = folder == QD_FOLDER_JUNK ? &self->junk_page : &self->quarantine_page;
+
+  if (*page == NULL)
     {
       /* Given what it needs before it is shown, as a page reads its data
        * when mapped. */
-      self->junk_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
-                                      "folder", QD_FOLDER_JUNK,
-                                      "session", self->session,
-                                      NULL);
-      qd_messages_page_set_signing_in (self->junk_page, self->restoring != NULL &&
+      *page = g_object_new (QD_TYPE_MESSAGES_PAGE,
+                            "folder", folder,
+                            "session", self->session,
+                            NULL);
+      qd_messages_page_set_signing_in (*page, self->restoring != NULL &&
                                        !qd_session_get_signed_in (self->session));
-      adw_bin_set_child (self->junk_bin, GTK_WIDGET (self->junk_page));
+      adw_bin_set_child (folder == QD_FOLDER_JUNK ? self->junk_bin : self->quarantine_bin,
+                         GTK_WIDGET (*page));
     }
-  return self->junk_page;
+  return *page;
 }
 
 static QdReportPage *
@@ -136,12 +140,12 @@ get_page (QdWindow   *self,
           const char *name)
 {
   if (g_strcmp0 (name, "junk") == 0)
-    return GTK_WIDGET (get_junk_page (self));
+    return GTK_WIDGET (get_messages_page (self, QD_FOLDER_JUNK));
   if (g_strcmp0 (name, "report") == 0)
     return GTK_WIDGET (get_report_page (self));
   if (g_strcmp0 (name, "submissions") == 0)
     return GTK_WIDGET (get_submissions_page (self));
-  return GTK_WIDGET (self->quarantine_page);
+  return GTK_WIDGET (get_messages_page (self, QD_FOLDER_QUARANTINE));
 }
 
 static void
@@ -337,6 +341,7 @@ signed_in (QdWindow *self)
   send_pending_reports (self);
   if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, last);
+  get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
   show_page (self, "main");
   schedule_new_mail (self);
 }
@@ -705,11 +710,6 @@ qd_window_new (QdApplication *application)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-  self->quarantine_page = g_object_new (QD_TYPE_MESSAGES_PAGE,
-                                        "folder", QD_FOLDER_QUARANTINE,
-                                        "session", self->session,
-                                        NULL);
-  adw_bin_set_child (self->quarantine_bin, GTK_WIDGET (self->quarantine_page));
   /* The page the window opens on is built now, before signing in waits
    * on the network, rather than after it, on the way to the first rows. */
   {
