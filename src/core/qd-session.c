@@ -400,17 +400,25 @@ finish_sign_in (GTask *task)
   g_task_return_boolean (task, TRUE);
 }
 
+/* A sign-in stands even if the keyring failed to keep its password: the
+ * next start asks for it. */
+static void
+keyring_stored (GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!qd_keyring_store_finish (result, &error))
+    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
+}
+
 static void
 mailbox_keyring_done_cb (GObject      *object,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
 
-  /* As for the gateway: the sign-in stands, the next start asks. */
-  if (!qd_keyring_store_finish (result, &error))
-    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
+  keyring_stored (result);
   finish_sign_in (task);
 }
 
@@ -517,11 +525,8 @@ keyring_done_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
 
-  /* The sign-in stands even if the keyring failed; the next start asks. */
-  if (!qd_keyring_store_finish (result, &error))
-    g_debug ("keyring: %s", error != NULL ? error->message : "failed");
+  keyring_stored (result);
   gateway_done (task);
 }
 
