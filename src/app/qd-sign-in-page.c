@@ -16,7 +16,7 @@ struct _QdSignInPage
 {
   QdSessionPage        parent_instance;
 
-  AdwStatusPage       *status_page;
+  GtkImage            *icon;
   AdwComboRow         *kind_row;
   AdwEntryRow         *gateway_row;
   AdwEntryRow         *username_row;
@@ -624,7 +624,7 @@ qd_sign_in_page_class_init (QdSignInPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/qd-sign-in-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, QdSignInPage, icon);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, kind_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, gateway_row);
   gtk_widget_class_bind_template_child (widget_class, QdSignInPage, username_row);
@@ -668,7 +668,7 @@ qd_sign_in_page_init (QdSignInPage *self)
   adw_combo_row_set_factory (self->kind_row, factory);
   /* Set here, not in the .ui: the icon is named after the application id,
    * which a development build changes. */
-  adw_status_page_set_icon_name (self->status_page, APPLICATION_ID);
+  gtk_image_set_from_icon_name (self->icon, APPLICATION_ID);
   qd_name_password_peek (GTK_WIDGET (self->password_row));
   qd_name_password_peek (GTK_WIDGET (self->imap_password_row));
   name_expander_parts (self);
