@@ -414,22 +414,6 @@ sign_in (QdSignInPage *self,
 }
 
 /**
- * qd_sign_in_page_set_restoring:
- *
- * Busy, as while it restores itself, while the window restores the
- * session: the form waits for that to end.
- */
-void
-qd_sign_in_page_set_restoring (QdSignInPage *self,
-                               gboolean      restoring)
-{
-  g_return_if_fail (QD_IS_SIGN_IN_PAGE (self));
-
-  if ((self->signing_in != NULL) != restoring)
-    set_busy (self, restoring);
-}
-
-/**
  * qd_sign_in_page_restore_failed:
  *
  * Says why signing in with what the keyring remembers failed, and waits

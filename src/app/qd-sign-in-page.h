@@ -17,8 +17,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdSignInPage, qd_sign_in_page, QD, SIGN_IN_PAGE, QdSessionPage)
 
 void qd_sign_in_page_restore        (QdSignInPage *self);
-void qd_sign_in_page_set_restoring  (QdSignInPage *self,
-                                     gboolean      restoring);
 void qd_sign_in_page_restore_failed (QdSignInPage *self,
                                      const GError *error);
 

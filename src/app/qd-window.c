@@ -148,6 +148,16 @@ get_page (QdWindow   *self,
   return GTK_WIDGET (get_messages_page (self, QD_FOLDER_QUARANTINE));
 }
 
+/* Opens on tab @name if it has one (else on the one shown), its page built. */
+static void
+open_tab (QdWindow   *self,
+          const char *name)
+{
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+  get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+}
+
 static void
 update_switcher_cb (QdWindow *self)
 {
@@ -339,9 +349,7 @@ signed_in (QdWindow *self)
                  qd_session_get_source (self->session, QD_FOLDER_JUNK) != NULL);
 
   send_pending_reports (self);
-  if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
-    adw_view_stack_set_visible_child_name (self->view_stack, last);
-  get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+  open_tab (self, last);
   show_page (self, "main");
   schedule_new_mail (self);
 }
@@ -387,9 +395,7 @@ show_signing_in (QdWindow *self,
   gboolean gateway_junk = gateway && (kind[0] == '\0' || g_str_equal (kind, "qd"));
   g_autofree char *last = choose_tabs (self, gateway, gateway_junk || mailbox);
 
-  if (adw_view_stack_get_child_by_name (self->view_stack, last) != NULL)
-    adw_view_stack_set_visible_child_name (self->view_stack, last);
-  get_page (self, adw_view_stack_get_visible_child_name (self->view_stack));
+  open_tab (self, last);
   set_signing_in (self, TRUE);
   show_page (self, "main");
 }
@@ -399,8 +405,6 @@ static void
 leave_signing_in (QdWindow *self)
 {
   set_signing_in (self, FALSE);
-  if (self->sign_in_page != NULL)
-    qd_sign_in_page_set_restoring (self->sign_in_page, FALSE);
   if (!qd_session_get_signed_in (self->session))
     show_page (self, "sign-in");
 }
@@ -434,8 +438,6 @@ restored_cb (GObject      *object,
         qd_session_sign_out_async (self->session, NULL, signed_out_cb, g_object_ref (self));
       return;
     }
-  if (restored && self->sign_in_page != NULL)
-    qd_sign_in_page_set_restoring (self->sign_in_page, FALSE);
   if (restored || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   leave_signing_in (self);
