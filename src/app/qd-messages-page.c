@@ -649,9 +649,6 @@ act_cb (GObject      *object,
   delete_twins (self, batch->action, (const char * const *)succeeded_ids);
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   qd_item_list_remove_ids (self->list, (const char * const *)done_ids);
-  if (!qd_item_list_get_complete (self->list) &&
-      g_list_model_get_n_items (G_LIST_MODEL (self->list)) < 50)
-    qd_item_list_refresh (self->list);
 
   qd_bench_batch_done (outcome->succeeded);
   title = summary (batch->action, outcome->succeeded);

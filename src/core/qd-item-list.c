@@ -727,7 +727,8 @@ qd_item_list_get_error (QdItemList *self)
 /**
  * qd_item_list_remove_ids:
  *
- * Takes the messages a finished action dealt with out of the list.
+ * Takes the messages a finished action dealt with out of the list.  A
+ * list read in order and not complete is then read again from the top.
  *
  * Returns: how many rows were removed
  */
@@ -774,6 +775,26 @@ qd_item_list_remove_ids (QdItemList         *self,
       self->total = MAX (0, self->total - (gint64)removed);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
+  if (g_hash_table_size (gone) > 0 && !self->by_position && !self->complete)
+    /* In order, the next page goes after a cursor that may count the
+     * messages just gone, loaded or not (PMG's counts offsets in a time
+     * window), and a page on its way would land where the rows were: what
+     * is still to come is asked for again from the top, and the rows
+     * loaded stay until its first page replaces them. */
+    qd_item_list_refresh (self);
+  else if (removed > 0 && self->cancellable != NULL)
+    {
+      /* A page on its way was asked for the rows as they were. */
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      if (self->has_wanted && self->wanted < self->n_items)
+        load_more (self);
+      else
+        {
+          self->has_wanted = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+        }
     }
   return removed;
 }

@@ -5,7 +5,8 @@
  * window shows old rows.  A shadow list, fed only by items-changed, must
  * match the model after every signal: when the view asks for a row far
  * below (only that page loads), while mail arrives between pages (the
- * snapshot keeps the positions), and after a query change.
+ * snapshot keeps the positions), after a query change, and when an
+ * action takes rows out while a page is on its way.
  *
  * The gateway is the real one (libqd-gateway), served in this process on
  * loopback with 1 000 held messages.
@@ -31,6 +32,7 @@ typedef struct
   guint           ask_row;       /* a row to ask for as the first page lands */
   gboolean        busy;          /* other work keeps the main loop busy */
   gboolean        last_loading;  /* "loading" as the last notification saw it */
+  gboolean        shadow_lazy;   /* the shadow asks for no row that is not loaded */
 } Fixture;
 
 static void
@@ -44,7 +46,10 @@ items_changed_cb (GListModel *model,
   g_ptr_array_remove_range (fixture->shadow, position, removed);
   for (guint i = 0; i < added; i++)
     g_ptr_array_insert (fixture->shadow, position + i,
-                        g_list_model_get_item (model, position + i));
+                        fixture->shadow_lazy &&
+                        !qd_item_list_is_loaded (QD_ITEM_LIST (model), position + i)
+                        ? qd_item_new_placeholder ()
+                        : g_list_model_get_item (model, position + i));
   fixture->signals++;
 }
 
@@ -306,6 +311,187 @@ test_loading_ends_when_a_busy_loop_delays_the_wish (Fixture       *fixture,
   g_assert_false (fixture->last_loading);
 }
 
+/* The real gateway read only in order, after a cursor, as the sources of
+ * PMG, the cloud service and the mailbox are: it forwards listing and
+ * acting and leaves out listing by position. */
+#define TEST_TYPE_IN_ORDER (test_in_order_get_type ())
+G_DECLARE_FINAL_TYPE (TestInOrder, test_in_order, TEST, IN_ORDER, GObject)
+
+struct _TestInOrder
+{
+  GObject       parent_instance;
+  QdItemSource *gateway;
+};
+
+static void test_in_order_iface_init (QdItemSourceInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestInOrder, test_in_order, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (QD_TYPE_ITEM_SOURCE,
+                                                      test_in_order_iface_init))
+
+static void
+forward_list_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  QdItemPage *page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
+}
+
+static void
+test_in_order_list_async (QdItemSource        *source,
+                          const QdQuery       *query,
+                          const char          *cursor,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
+
+  qd_item_source_list_async (TEST_IN_ORDER (source)->gateway, query, cursor, limit,
+                             cancellable, forward_list_cb, task);
+}
+
+static QdItemPage *
+test_in_order_list_finish (QdItemSource  *source,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_in_order_iface_init (QdItemSourceInterface *iface)
+{
+  iface->list_async = test_in_order_list_async;
+  iface->list_finish = test_in_order_list_finish;
+}
+
+static void
+test_in_order_finalize (GObject *object)
+{
+  g_clear_object (&TEST_IN_ORDER (object)->gateway);
+  G_OBJECT_CLASS (test_in_order_parent_class)->finalize (object);
+}
+
+static void
+test_in_order_class_init (TestInOrderClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_in_order_finalize;
+}
+
+static void
+test_in_order_init (TestInOrder *self)
+{
+}
+
+/* Loaded rows are always the first ones, with no hole: a list read in
+ * order asks only for the page after the last loaded. */
+static void
+assert_loaded_from_the_top (QdItemList *list)
+{
+  guint n_loaded = qd_item_list_get_n_loaded (list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    g_assert_cmpint (qd_item_list_is_loaded (list, i), ==, i < n_loaded);
+}
+
+/* A batch ends while the next page is on its way, as when a person
+ * releases everything while the list still reads its second page: the
+ * released leave, the page asked before lands nowhere it should not, and
+ * the list reads on to the end without a hole, a duplicate or a message
+ * that left. */
+static void
+test_remove_while_a_page_is_on_its_way (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(TestInOrder) source = g_object_new (TEST_TYPE_IN_ORDER, NULL);
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GHashTable) released = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(QdBatchResult) outcome = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  GListModel *model;
+
+  source->gateway = g_object_ref (QD_ITEM_SOURCE (fixture->gateway.client));
+  /* The fixture's list reads by position: this one takes its place. */
+  g_signal_handlers_disconnect_by_data (fixture->list, fixture);
+  g_clear_object (&fixture->list);
+  /* Asking for a row far below would have a list read in order read
+   * everything: only the rows named here are asked for. */
+  fixture->shadow_lazy = TRUE;
+  fixture->list = qd_item_list_new (QD_ITEM_SOURCE (source), query, PAGE_SIZE);
+  model = G_LIST_MODEL (fixture->list);
+  g_ptr_array_set_size (fixture->shadow, 0);
+  g_signal_connect (fixture->list, "items-changed", G_CALLBACK (items_changed_cb), fixture);
+  g_signal_connect (fixture->list, "page-loaded", G_CALLBACK (page_loaded_cb), fixture);
+  load_through (fixture, 0);
+  g_assert_cmpuint (qd_item_list_get_n_loaded (fixture->list), ==, PAGE_SIZE);
+
+  /* The first page is deleted at the gateway (phishing may not be released). */
+  for (guint i = 0; i < PAGE_SIZE; i++)
+    {
+      g_autoptr(QdItem) item = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, qd_item_get_id (item));
+    }
+  ids = g_strv_builder_end (builder);
+  qd_item_source_act_async (QD_ITEM_SOURCE (fixture->gateway.client), QD_ACTION_DELETE,
+                            (const char * const *)ids, FALSE, NULL, NULL, NULL,
+                            qd_async_wait_result_cb, &result);
+  outcome = qd_item_source_act_finish (QD_ITEM_SOURCE (fixture->gateway.client),
+                                       qd_async_wait (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outcome->succeeded, ==, PAGE_SIZE);
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_add (released, ids[i]);
+
+  /* The view scrolls on: the second page is asked for, and the batch's
+   * end takes the first out before it comes. */
+  g_clear_object (&result);
+  {
+    g_autoptr(QdItem) below = g_list_model_get_item (model, PAGE_SIZE + 10);
+
+    g_assert_true (qd_item_is_placeholder (below));
+  }
+  g_assert_true (qd_item_list_get_loading (fixture->list));
+  g_assert_cmpuint (qd_item_list_remove_ids (fixture->list, (const char * const *)ids), ==,
+                    PAGE_SIZE);
+  assert_shadow_matches (fixture);
+  while (qd_item_list_get_loading (fixture->list))
+    g_main_context_iteration (NULL, TRUE);
+  assert_shadow_matches (fixture);
+  assert_loaded_from_the_top (fixture->list);
+
+  /* Read to the end: every message still held, once, none released. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      load_through (fixture, i);
+      assert_loaded_from_the_top (fixture->list);
+    }
+  assert_shadow_matches (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, COUNT - PAGE_SIZE);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(QdItem) item = g_list_model_get_item (model, i);
+
+      g_assert_false (g_hash_table_contains (released, qd_item_get_id (item)));
+      /* The list holds the item, and so its id, past this scope. */
+      g_assert_true (g_hash_table_add (seen, (gpointer)qd_item_get_id (item)));
+    }
+  g_assert_true (qd_item_list_get_complete (fixture->list));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,5 +505,7 @@ main (int   argc,
               test_snapshot_while_mail_arrives, fixture_tear_down);
   g_test_add ("/item-list/query-change", Fixture, NULL, fixture_set_up, test_query_change,
               fixture_tear_down);
+  g_test_add ("/item-list/remove-while-a-page-is-on-its-way", Fixture, NULL, fixture_set_up,
+              test_remove_while_a_page_is_on_its_way, fixture_tear_down);
   return g_test_run ();
 }
