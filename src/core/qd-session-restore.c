@@ -99,6 +99,9 @@ typedef struct
   QdGatewayKind   kind;
   char           *user;
   char           *password;    /* or a link's ticket */
+  char           *token;       /* ours: the session kept with the password */
+  GError         *password_error;
+  guint           pending;     /* secrets asked for, not answered yet */
   gboolean        ticket_expired;
   char           *imap_user;
   char           *imap_password;
@@ -113,6 +116,9 @@ restore_free (Restore *data)
   g_free (data->user);
   if (data->password != NULL)
     qd_secret_free (data->password);
+  if (data->token != NULL)
+    qd_secret_free (data->token);
+  g_clear_error (&data->password_error);
   g_free (data->imap_user);
   if (data->imap_password != NULL)
     qd_secret_free (data->imap_password);
@@ -140,7 +146,7 @@ restore_sign_in (GTask *task)
   QdSession *self = g_task_get_source_object (task);
   Restore *data = g_task_get_task_data (task);
   QdGatewayLogin login = { .url = data->url, .username = data->user,
-                           .password = data->password };
+                           .password = data->password, .token = data->token };
 
   /* The kind remembered with the address, found again if none was. */
   login.kind = NULL;
@@ -211,6 +217,37 @@ restore_lookup_imap (GTask *task)
                            g_object_ref (task));
 }
 
+/* Both of our API's secrets are asked for at once: one after the other,
+ * the second answer waited behind the window being shown (40–50 ms). */
+static void
+restore_secret_done (GTask *task)
+{
+  Restore *data = g_task_get_task_data (task);
+
+  if (--data->pending > 0)
+    return;
+  if (restore_check (task, data->password, g_steal_pointer (&data->password_error)))
+    restore_lookup_imap (task);
+}
+
+/* Without a kept session (or if the keyring fails to give it), the
+ * password signs in.  A session is used only with its password: it is
+ * kept only with "Remember". */
+static void
+restore_token_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->token = qd_keyring_lookup_finish (result, &error);
+  if (error != NULL)
+    g_debug ("keyring: %s", error->message);
+  restore_secret_done (task);
+}
+
 static void
 restore_lookup_cb (GObject      *object,
                    GAsyncResult *result,
@@ -218,11 +255,28 @@ restore_lookup_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   Restore *data = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  data->password = qd_keyring_lookup_finish (result, &error);
-  if (restore_check (task, data->password, error))
-    restore_lookup_imap (task);
+  data->password = qd_keyring_lookup_finish (result, &data->password_error);
+  restore_secret_done (task);
+}
+
+/* The password, and for our API the session kept with it. */
+static void
+restore_lookup (GTask *task)
+{
+  Restore *data = g_task_get_task_data (task);
+
+  data->pending = 1;
+  qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
+                           g_task_get_cancellable (task), restore_lookup_cb,
+                           g_object_ref (task));
+  if (data->kind == QD_GATEWAY_KIND_QD)
+    {
+      data->pending++;
+      qd_keyring_lookup_async (QD_SECRET_GATEWAY_TOKEN, data->server, data->user,
+                               g_task_get_cancellable (task), restore_token_cb,
+                               g_object_ref (task));
+    }
 }
 
 /* PMG: a link's ticket, while it lasts, stands for the password. */
@@ -245,9 +299,7 @@ restore_ticket_cb (GObject      *object,
       restore_lookup_imap (task);
       return;
     }
-  qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
-                           g_task_get_cancellable (task), restore_lookup_cb,
-                           g_object_ref (task));
+  restore_lookup (task);
 }
 
 /**
@@ -290,8 +342,7 @@ qd_session_restore_async (QdSession           *self,
     qd_keyring_lookup_async (QD_SECRET_GATEWAY_TOKEN, data->server, data->user, cancellable,
                              restore_ticket_cb, g_steal_pointer (&task));
   else
-    qd_keyring_lookup_async (QD_SECRET_GATEWAY_PASSWORD, data->server, data->user,
-                             cancellable, restore_lookup_cb, g_steal_pointer (&task));
+    restore_lookup (task);
 }
 
 gboolean

@@ -284,6 +284,10 @@ typedef struct
   char             *url;
   char             *username;
   char             *password;     /* or a link's ticket, when restoring one */
+  char             *token;        /* ours: a kept session, tried first */
+  gboolean          info_asked;   /* ours: /info not answered yet */
+  GError           *info_error;
+  gboolean          gateway_ready; /* signed in to the gateway, secrets kept */
   char             *link;         /* PMG: a spam report's link instead of a password */
   char             *fingerprint;  /* PMG: a certificate the person accepted just now */
   char             *keyring_user; /* whom the secrets are kept for */
@@ -305,12 +309,15 @@ sign_in_free (SignIn *data)
   /* Secrets are wiped when freed (qd_secret_free); a link holds a ticket. */
   if (data->password != NULL)
     qd_secret_free (data->password);
+  if (data->token != NULL)
+    qd_secret_free (data->token);
   if (data->link != NULL)
     qd_secret_free (data->link);
   g_free (data->fingerprint);
   g_free (data->keyring_user);
   g_clear_pointer (&data->account, qd_account_free);
   g_clear_pointer (&data->info, qd_gateway_info_unref);
+  g_clear_error (&data->info_error);
   g_clear_object (&data->mailbox);
   g_free (data->mailbox_user);
   if (data->mailbox_password != NULL)
@@ -485,38 +492,41 @@ sign_in_mailbox (GTask *task)
                             g_object_ref (task));
 }
 
+/* The gateway signed in to, its secrets kept, and our API's /info in:
+ * then the mailbox. */
 static void
-info_after_sign_in_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(QdGatewayInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Without /info the gateway's own limits are unknown: the defaults apply. */
-  info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &error);
-  if (info == NULL)
-    g_warning ("the gateway's information is unavailable: %s", error->message);
-  ((SignIn *)g_task_get_task_data (task))->info = g_steal_pointer (&info);
-  sign_in_mailbox (task);
-}
-
-/* The gateway is signed in to and its secrets kept: then our API's
- * /info, and the mailbox. */
-static void
-gateway_done (GTask *task)
+gateway_and_info_done (GTask *task)
 {
   SignIn *data = g_task_get_task_data (task);
 
-  /* Only our own API has an /info to ask. */
-  if (!QD_IS_API_CLIENT (data->gateway))
-    {
-      sign_in_mailbox (task);
-      return;
-    }
-  qd_api_client_get_info_async (QD_API_CLIENT (data->gateway), g_task_get_cancellable (task),
-                                info_after_sign_in_cb, g_object_ref (task));
+  if (!data->gateway_ready || data->info_asked)
+    return;
+  /* Without /info the gateway's own limits are unknown: the defaults apply. */
+  if (data->info_error != NULL)
+    g_warning ("the gateway's information is unavailable: %s", data->info_error->message);
+  sign_in_mailbox (task);
+}
+
+/* Our API's /info is public: it is asked for as signing in begins, and
+ * its answer waits for the sign-in, or the sign-in for it. */
+static void
+info_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SignIn *data = g_task_get_task_data (task);
+
+  data->info = qd_api_client_get_info_finish (QD_API_CLIENT (object), result, &data->info_error);
+  data->info_asked = FALSE;
+  gateway_and_info_done (task);
+}
+
+static void
+gateway_done (GTask *task)
+{
+  ((SignIn *)g_task_get_task_data (task))->gateway_ready = TRUE;
+  gateway_and_info_done (task);
 }
 
 static void
@@ -546,6 +556,22 @@ sign_in_cb (GObject      *object,
   if (data->link != NULL)
     data->account = qd_pmg_client_sign_in_with_link_finish (QD_PMG_CLIENT (gateway), result,
                                                             &error);
+  else if (data->token != NULL)
+    {
+      data->account = qd_api_client_get_account_finish (QD_API_CLIENT (gateway), result, &error);
+      qd_api_client_set_renew_from_keyring (QD_API_CLIENT (gateway), TRUE);
+      /* The kept session has ended (or was signed out elsewhere): the
+       * password signs in, and says what a sign-in says if it is refused. */
+      if (g_error_matches (error, QD_ERROR, QD_ERROR_SESSION_EXPIRED))
+        {
+          g_clear_error (&error);
+          g_clear_pointer (&data->token, qd_secret_free);
+          qd_gateway_sign_in_async (gateway, data->username, data->password,
+                                    g_task_get_cancellable (task), sign_in_cb,
+                                    g_object_ref (task));
+          return;
+        }
+    }
   else
     data->account = qd_gateway_sign_in_finish (gateway, result, &error);
   qd_session_note_refused_certificate (self, gateway, error);
@@ -639,6 +665,31 @@ make_gateway (QdSession  *self,
   return g_steal_pointer (&gateway);
 }
 
+static void
+token_kept_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  keyring_stored (result);
+}
+
+/* A remembered sign-in to our API keeps its session token beside the
+ * password, renewed as the client renews it: the next start goes on with
+ * it, where signing in again would cost the gateway a password hash
+ * (65–75 ms on the way to the first rows, docs/performance.md).  Sign Out
+ * forgets both. */
+static void
+token_changed_cb (QdApiClient *client,
+                  gpointer     user_data)
+{
+  const char *token = qd_api_client_get_token (client);
+  const char *user = qd_api_client_get_username (client);
+
+  if (user != NULL && token != NULL)
+    qd_keyring_store_async (QD_SECRET_GATEWAY_TOKEN, qd_api_client_get_base_url (client), user,
+                            token, NULL, token_kept_cb, NULL);
+}
+
 /* The kind known: its client signs in. */
 static void
 sign_in_gateway (GTask *task)
@@ -651,6 +702,30 @@ sign_in_gateway (GTask *task)
   if (data->gateway == NULL)
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (QD_IS_API_CLIENT (data->gateway) && data->remember != QD_REMEMBER_NO)
+    g_signal_connect (data->gateway, "token-changed", G_CALLBACK (token_changed_cb), NULL);
+  /* Only our own API has an /info to ask. */
+  if (QD_IS_API_CLIENT (data->gateway))
+    {
+      data->info_asked = TRUE;
+      qd_api_client_get_info_async (QD_API_CLIENT (data->gateway),
+                                    g_task_get_cancellable (task), info_cb,
+                                    g_object_ref (task));
+    }
+  if (QD_IS_API_CLIENT (data->gateway) && data->token != NULL)
+    {
+      QdApiClient *client = QD_API_CLIENT (data->gateway);
+
+      /* Asking who the kept session is signs in without a password; an
+       * ended one is answered by signing in here, not by the client's
+       * own renewal, so that a refused password says so. */
+      qd_api_client_set_username (client, data->username);
+      qd_api_client_set_token (client, data->token);
+      qd_api_client_set_renew_from_keyring (client, FALSE);
+      qd_api_client_get_account_async (client, g_task_get_cancellable (task), sign_in_cb,
+                                       g_object_ref (task));
       return;
     }
   if (data->link != NULL)
@@ -742,6 +817,7 @@ qd_session_sign_in_with_mailbox_async (QdSession            *self,
   data->username = g_strdup (login->username);
   /* Kept only for the keyring; wiped when freed (qd_secret_free). */
   data->password = g_strdup (login->password);
+  data->token = g_strdup (login->token);
   data->link = by_link ? g_strdup (login->link) : NULL;
   if (login->fingerprint != NULL && login->fingerprint[0] != '\0')
     data->fingerprint = g_strdup (login->fingerprint);

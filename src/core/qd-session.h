@@ -29,6 +29,7 @@ typedef struct
   const char *kind;          /* "qd", "pmg", "symantec"; "" finds it out; NULL: the settings' */
   const char *username;
   const char *password;
+  const char *token;         /* ours: a kept session, tried before the password */
   const char *link;          /* PMG: a spam report's link, instead of user name and password */
   const char *fingerprint;   /* PMG: the SHA-256 of a certificate the person accepted */
 } QdGatewayLogin;

@@ -612,9 +612,13 @@ class RememberedSignIn(WindowTest):
             session.set_setting("gateway-url", f"'{proxy.url}'")
             self.remember()
             self.assertIsNotNone(session.secret("gateway-password", proxy.url, "demo"))
-            # The gateway takes its time: the window stays signing in, and its
-            # form, not shown meanwhile, takes no password (it is built only
-            # when first shown; before that it was kept busy).
+            # The session was kept with the password.
+            self.assertIsNotNone(session.secret("gateway-token", proxy.url, "demo"))
+            # The gateway takes its time, to go on with the kept session as to
+            # sign in: the window stays signing in, and its form, not shown
+            # meanwhile, takes no password (it is built only when first shown;
+            # before that it was kept busy).
+            proxy.fault("GET", "/api/v1/session", "stall", seconds=30, times=1000)
             proxy.fault("POST", "/api/v1/session", "stall", seconds=30, times=1000)
             self.launch()
             self.open_folder("Quarantine")
@@ -644,6 +648,8 @@ class RememberedSignIn(WindowTest):
             self.wait_form()
             qdharness.wait_for(lambda: session.secret("gateway-password", proxy.url, "demo")
                                is None, 20, "the remembered password to be forgotten")
+            self.assertIsNone(session.secret("gateway-token", proxy.url, "demo"),
+                              "the kept session outlived Sign Out")
             self.assertEqual(session.setting("password-remembered"), "false")
             qdharness.stop_process(self.app_proc)
 
@@ -653,12 +659,49 @@ class RememberedSignIn(WindowTest):
             self.assertFalse(qdui.is_sensitive(self.cancel()))
             self.wait_form()
 
-    def test_wrong_remembered_password_lands_on_the_form(self):
-        self.remember()
+    def store_secret(self, kind, secret):
         subprocess.run(["secret-tool", "store", "--label", "Quarantine Desk test",
                         "xdg:schema", "io.github.quarantinedesk.QuarantineDesk.Secret",
-                        "kind", "gateway-password", "server", gateway.url, "user", "demo"],
-                       input=b"not-the-password", env=session.env, check=True, timeout=20)
+                        "kind", kind, "server", gateway.url, "user", "demo"],
+                       input=secret.encode(), env=session.env, check=True, timeout=20)
+
+    def test_kept_session_goes_on_without_a_password(self):
+        """The next start goes on with the session kept beside the password: it
+        asks the gateway who that session is, and does not sign in again."""
+        with FaultProxy(lambda: gateway.url) as proxy:
+            session.set_setting("gateway-url", f"'{proxy.url}'")
+            self.remember()
+            before = len(proxy.requests)
+            self.launch()
+            self.open_folder("Quarantine")
+            self.wait_count(lambda text: text is not None)
+            made = proxy.requests[before:]
+            self.assertIn(("GET", "/api/v1/session"), made)
+            self.assertNotIn(("POST", "/api/v1/session"), made, "signed in again")
+
+    def test_kept_session_ended_signs_in_with_the_password(self):
+        """The session kept from the last start has ended at the gateway (signed
+        out elsewhere): the remembered password signs in instead, the list comes,
+        and the new session is kept."""
+        self.remember()
+        ended = session.secret("gateway-token", gateway.url, "demo")
+        self.assertIsNotNone(ended, "a remembered sign-in keeps its session")
+        subprocess.run(["curl", "-sf", "-X", "DELETE", "-H", f"Authorization: Bearer {ended}",
+                        f"{gateway.url}/api/v1/session"], check=True, timeout=20)
+        self.launch()
+        self.open_folder("Quarantine")
+        self.wait_count(lambda text: text is not None)
+        kept = qdharness.wait_for(
+            lambda: (lambda t: t if t not in (None, ended) else None)(
+                session.secret("gateway-token", gateway.url, "demo")),
+            20, "the new session to be kept")
+        self.assertNotEqual(kept, ended)
+
+    def test_wrong_remembered_password_lands_on_the_form(self):
+        self.remember()
+        # The kept session has ended too, else it would go on without the password.
+        self.store_secret("gateway-token", "not-a-session")
+        self.store_secret("gateway-password", "not-the-password")
         self.assertEqual(session.secret("gateway-password", gateway.url, "demo"),
                          "not-the-password")
         self.launch()
