@@ -58,6 +58,7 @@ struct _QdMessagesPage
    * the person chose everything matching. */
   gboolean            all_matching;
   gboolean            signing_in; /* "Signing In…" until the list says more */
+  gboolean            settled;    /* see the "settled" property */
 };
 
 G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD_TYPE_SESSION_PAGE)
@@ -65,6 +66,7 @@ G_DEFINE_FINAL_TYPE (QdMessagesPage, qd_messages_page, QD_TYPE_SESSION_PAGE)
 enum {
   PROP_0,
   PROP_FOLDER,
+  PROP_SETTLED,
   N_PROPS
 };
 
@@ -178,6 +180,18 @@ update_actions (QdMessagesPage *self)
   gtk_label_set_text (self->selection_label, label);
 }
 
+/* What the page opens on is shown, for good. */
+static void
+settle (QdMessagesPage *self)
+{
+  qd_messages_page_set_signing_in (self, FALSE);
+  if (!self->settled)
+    {
+      self->settled = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTLED]);
+    }
+}
+
 static void
 update_state (QdMessagesPage *self)
 {
@@ -190,7 +204,7 @@ update_state (QdMessagesPage *self)
   gtk_spinner_set_spinning (self->loading_spinner, loading);
   if (error != NULL && n == 0)
     {
-      qd_messages_page_set_signing_in (self, FALSE);
+      settle (self);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->content_stack, "error");
       gtk_label_set_text (self->count_label, "");
@@ -204,7 +218,7 @@ update_state (QdMessagesPage *self)
       gtk_label_set_text (self->count_label, _("Loading…"));
       return;
     }
-  qd_messages_page_set_signing_in (self, FALSE);
+  settle (self);
   if (n == 0)
     {
       gtk_stack_set_visible_child_name (self->content_stack,
@@ -976,7 +990,7 @@ qd_messages_page_signed_in (QdSessionPage *page)
   load (self);
   /* Nothing to load here: no source for this folder. */
   if (self->list == NULL)
-    qd_messages_page_set_signing_in (self, FALSE);
+    settle (self);
 }
 
 static void
@@ -1051,6 +1065,9 @@ qd_messages_page_get_property (GObject    *object,
     case PROP_FOLDER:
       g_value_set_enum (value, self->folder);
       break;
+    case PROP_SETTLED:
+      g_value_set_boolean (value, self->settled);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1098,6 +1115,11 @@ qd_messages_page_class_init (QdMessagesPageClass *klass)
   properties[PROP_FOLDER] =
     g_param_spec_enum ("folder", NULL, NULL, QD_TYPE_FOLDER, QD_FOLDER_QUARANTINE,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Whether the page has shown what it opens on: its first rows, that
+   * there are none, or why not; not "Signing In…" or "Loading…". */
+  properties[PROP_SETTLED] =
+    g_param_spec_boolean ("settled", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (QD_TYPE_FILTER_BAR);
@@ -1219,4 +1241,11 @@ qd_messages_page_set_signing_in (QdMessagesPage *self,
     }
   else if (g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "signing-in"))
     gtk_stack_set_visible_child_name (self->content_stack, "empty");
+}
+
+gboolean
+qd_messages_page_get_settled (QdMessagesPage *self)
+{
+  g_return_val_if_fail (QD_IS_MESSAGES_PAGE (self), FALSE);
+  return self->settled;
 }

@@ -21,5 +21,6 @@ void        qd_messages_page_focus_search (QdMessagesPage *self);
 void        qd_messages_page_refresh     (QdMessagesPage *self);
 void        qd_messages_page_set_signing_in (QdMessagesPage *self,
                                              gboolean        signing_in);
+gboolean    qd_messages_page_get_settled (QdMessagesPage *self);
 
 G_END_DECLS

@@ -59,6 +59,20 @@ struct _QdWindow
 
 G_DEFINE_FINAL_TYPE (QdWindow, qd_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_CONTENT_READY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+content_changed_cb (QdWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTENT_READY]);
+}
+
 /* Only the page the window opens on is built with it.  The others are
  * built when first shown or needed: building all four, and measuring them
  * all (a view stack measures its hidden pages too), made the first frame
@@ -81,6 +95,8 @@ get_messages_page (QdWindow *self,
                             NULL);
       qd_messages_page_set_signing_in (*page, self->restoring != NULL &&
                                        !qd_session_get_signed_in (self->session));
+      g_signal_connect_object (*page, "notify::settled", G_CALLBACK (content_changed_cb),
+                               self, G_CONNECT_SWAPPED);
       adw_bin_set_child (folder == QD_FOLDER_JUNK ? self->junk_bin : self->quarantine_bin,
                          GTK_WIDGET (*page));
     }
@@ -203,6 +219,7 @@ show_page (QdWindow   *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", !main || signed_in);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-sign-in", main && !signed_in);
   update_switcher_cb (self);
+  content_changed_cb (self);
 }
 
 /* No tab that could only say there is nothing to show it from: no
@@ -466,6 +483,7 @@ view_changed_cb (QdWindow *self)
     get_page (self, name);
   if (self->settings != NULL && name != NULL)
     g_settings_set_string (self->settings, "last-view", name);
+  content_changed_cb (self);
 }
 
 static void
@@ -628,6 +646,24 @@ qd_window_dispose (GObject *object)
 }
 
 static void
+qd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  QdWindow *self = QD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTENT_READY:
+      g_value_set_boolean (value, qd_window_get_content_ready (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 qd_window_class_init (QdWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -635,7 +671,16 @@ qd_window_class_init (QdWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = qd_window_dispose;
+  object_class->get_property = qd_window_get_property;
   window_class->close_request = qd_window_close_request;
+
+  /* Whether the page shown has what it opens on: the sign-in form, or the
+   * list's first rows (or that there are none, or why), not "Signing In…"
+   * or "Loading…". */
+  properties[PROP_CONTENT_READY] =
+    g_param_spec_boolean ("content-ready", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/qd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QdWindow, toast_overlay);
@@ -734,6 +779,22 @@ qd_window_new (QdApplication *application)
   qd_bench_window_built (GTK_WIDGET (self));
 
   return self;
+}
+
+gboolean
+qd_window_get_content_ready (QdWindow *self)
+{
+  const char *name;
+  QdMessagesPage *page;
+
+  g_return_val_if_fail (QD_IS_WINDOW (self), TRUE);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "main"))
+    return TRUE;
+  name = adw_view_stack_get_visible_child_name (self->view_stack);
+  page = g_strcmp0 (name, "junk") == 0 ? self->junk_page
+         : g_strcmp0 (name, "quarantine") == 0 ? self->quarantine_page : NULL;
+  return page == NULL || qd_messages_page_get_settled (page);
 }
 
 /**

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (QdWindow, qd_window, QD, WINDOW, AdwApplicationWindow)
 
 QdWindow *qd_window_new        (QdApplication *application);
+gboolean  qd_window_get_content_ready (QdWindow *self);
 void      qd_window_show_toast (QdWindow      *self,
                                 const char    *title);
 void      qd_window_show_submission (QdWindow    *self,
