@@ -19,6 +19,7 @@
 #include "gateway-fixture.h"
 #include "qd-async-wait.h"
 #include "qd-gw-bench-seed.h"
+#include "qd-task-private.h"
 
 #define COUNT     1000
 #define PAGE_SIZE 150
@@ -338,10 +339,7 @@ forward_list_cb (GObject      *object,
   GError *error = NULL;
   QdItemPage *page = qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
 
-  if (page == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, page, (GDestroyNotify)qd_item_page_free);
+  qd_task_return_pointer_or_error (task, page, (GDestroyNotify)qd_item_page_free, error);
 }
 
 static void
