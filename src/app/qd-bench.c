@@ -8,11 +8,8 @@
  *                    in QD_BENCH_LAUNCHED, else the kernel's, to 10 ms)
  *   sign-in-shown    1 when the sign-in page was drawn before the first rows
  *   stall-startup    longest main-loop stall from the window built to its
- *                    first frame drawn, that frame included: showing and
- *                    drawing the window (with its first rows, when they
- *                    came before it was shown)
+ *                    first frame drawn (and its rows, if it came with them)
  *   stall-load       longest stall from then to the first rows drawn, ms
- *                    (none when the rows came with the first frame)
  *   jump-10, -50, -90, -end  ms from the scroll bar set there to the rows
  *                    in view drawn; stall-jump, the longest stall meanwhile
  *   scroll-total     ms to scroll from the top to the last row, loaded
