@@ -224,6 +224,19 @@ peak_rss_mb (void)
 
 static void next_step (void);
 
+/* The window's first frame ends "startup", the first rows' too when they
+ * came with it (the window is shown once it has them, qd-application.c):
+ * then nothing was left to load after it. */
+static void
+first_frame_painted (void)
+{
+  if (bench.painted)
+    return;
+  bench.painted = TRUE;
+  trace ("window painted");
+  report_stall ("startup");
+}
+
 static void
 window_painted_cb (GdkFrameClock *clock,
                    gpointer       user_data)
@@ -231,24 +244,8 @@ window_painted_cb (GdkFrameClock *clock,
   g_signal_handlers_disconnect_by_func (clock, window_painted_cb, user_data);
   /* The window's first frame, or the list's when the window opened on
    * another page: whichever comes first. */
-  if (bench.step != STEP_FIRST_ROWS || bench.painted)
-    return;
-  bench.painted = TRUE;
-  trace ("window painted");
-  report_stall ("startup");
-}
-
-/* The first rows came with the window's first frame (the window is shown
- * once it has them, qd-application.c): that frame ends "startup" (it is
- * the window's first), and nothing was left to load after it. */
-static void
-first_rows_with_window (void)
-{
-  if (bench.painted)
-    return;
-  bench.painted = TRUE;
-  trace ("window painted");
-  report_stall ("startup");
+  if (bench.step == STEP_FIRST_ROWS)
+    first_frame_painted ();
 }
 
 /* G_MESSAGES_DEBUG: when each phase of the first frames ended (our
@@ -410,7 +407,7 @@ after_paint_cb (GdkFrameClock *clock,
   switch (bench.step)
     {
     case STEP_FIRST_ROWS:
-      first_rows_with_window ();
+      first_frame_painted ();
       end ("sign-in", "first-rows");
       report ("first-rows-from-start", (g_get_monotonic_time () - bench.process_start) / 1000.0);
       report ("sign-in-shown", bench.sign_in_shown);
