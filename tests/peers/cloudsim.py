@@ -1565,15 +1565,16 @@ def main(argv: list[str] | None = None) -> int:
 
     state = json.loads(Path(args.state).read_text(encoding="utf-8"))
     sim = CloudSim(port=args.port, state=state)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    # Waited for with sigwait, blocked in every thread from here: an
+    # Event set by a signal handler deadlocks when the signal lands while
+    # Event.wait () holds the Event's lock (seen as a test hanging on stop).
+    stop = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     sim.start()
     try:
         print(json.dumps({"url": sim.base_url, "ca_file": sim.ca_file, "port": sim.port,
                           "hosts": REGION_HOSTS}), flush=True)
-        while not stop.wait(0.2):
-            pass
+        signal.sigwait(stop)
     finally:
         if args.save:
             Path(args.save).write_text(json.dumps(sim.dump_state(), indent=1), encoding="utf-8")

@@ -19,6 +19,10 @@
 #include "qd-gateway-detect.h"
 #include "qd-item.h"
 
+/* Ending saves the state; the connections' threads end within their
+ * idle timeouts (5 s, 30 s). */
+#define PEER_SIM_STOP_LIMIT_S 60
+
 static void
 end_with_parent (gpointer user_data)
 {
@@ -101,16 +105,38 @@ peer_sim_get (PeerSim    *sim,
   return json_object_get_string_member (sim->ready, member);
 }
 
-/* Stops the simulator, which saves its state as it ends. */
+static gboolean
+set_flag_cb (gpointer flag)
+{
+  *(gboolean *)flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops the simulator, which saves its state as it ends.  One that does
+ * not end fails the test here, rather than at meson's timeout with no
+ * word of where. */
 void
 peer_sim_stop (PeerSim *sim)
 {
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean late = FALSE;
+  guint limit;
 
   if (sim->process == NULL)
     return;
   g_subprocess_send_signal (sim->process, SIGTERM);
-  g_subprocess_wait (sim->process, NULL, &error);
+  g_subprocess_wait_async (sim->process, NULL, qd_async_wait_result_cb, &result);
+  limit = g_timeout_add_seconds (PEER_SIM_STOP_LIMIT_S, set_flag_cb, &late);
+  while (result == NULL && !late)
+    g_main_context_iteration (NULL, TRUE);
+  if (late)
+    {
+      g_subprocess_force_exit (sim->process);
+      g_error ("The simulator did not end within %u s of SIGTERM.", PEER_SIM_STOP_LIMIT_S);
+    }
+  g_source_remove (limit);
+  g_subprocess_wait_finish (sim->process, result, &error);
   g_assert_no_error (error);
   g_clear_object (&sim->process);
 }

@@ -1451,15 +1451,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.auth_fail_delay is not None:
         sim.auth_fail_delay = args.auth_fail_delay
     sim.state_file = args.state
+    # Waited for with sigwait, blocked in every thread from here: an
+    # Event set by a signal handler deadlocks when the signal lands while
+    # Event.wait () holds the Event's lock (seen as a test hanging on stop).
+    stop = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
     sim.start()
     sim._changed()
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    signal.signal(signal.SIGINT, lambda *_: done.set())
     print(json.dumps({"url": sim.base_url, "port": sim.port, "fingerprint": sim.fingerprint,
                       "version": sim.version_text,
                       "links": {p: sim.report_link(p) for p in sim.users}}), flush=True)
-    done.wait()
+    signal.sigwait(stop)
     sim.stop()
     return 0
 
