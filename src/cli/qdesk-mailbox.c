@@ -391,12 +391,62 @@ print_not_moved (QdMailboxMoveResult *moved)
   return QDESK_EXIT_PARTIAL;
 }
 
+/* How many moved, which UIDs did not and why; the exit status of the move. */
+static int
+print_moved (QdBatchResult *moved,
+             gboolean       approve)
+{
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+  GString *list;
+  guint n_gone = 0;
+  guint shown = 0;
+
+  for (guint i = 0; i < moved->outcomes->len; i++)
+    {
+      QdOutcome *outcome = g_ptr_array_index (moved->outcomes, i);
+
+      n_gone += g_strcmp0 (outcome->error_code, "gone_from_junk") == 0;
+    }
+  g_print (_("Moved to INBOX: %u. No longer in Junk (moved or deleted before): %u. "
+             "Not moved: %u.\n"), moved->succeeded, n_gone,
+           moved->failed + moved->not_attempted - n_gone);
+  if (approve && moved->succeeded > 0)
+    g_print (_("The senders of the moved messages are approved at the gateway.\n"));
+  if (moved->failed + moved->not_attempted == n_gone)
+    return QDESK_EXIT_OK;
+
+  list = g_string_new (NULL);
+  for (guint i = 0; i < moved->outcomes->len; i++)
+    {
+      QdOutcome *outcome = g_ptr_array_index (moved->outcomes, i);
+      guint32 uidvalidity, uid;
+
+      if (outcome->ok || g_strcmp0 (outcome->error_code, "gone_from_junk") == 0)
+        continue;
+      if (outcome->error_message != NULL &&
+          !g_ptr_array_find_with_equal_func (reasons, outcome->error_message, g_str_equal, NULL))
+        g_ptr_array_add (reasons, outcome->error_message);
+      /* Enough to see which; the count above says how many. */
+      if (++shown == 21)
+        g_string_append (list, " …");
+      if (shown > 20 || !qd_mailbox_source_parse_id (outcome->id, &uidvalidity, &uid))
+        continue;
+      g_string_append_printf (list, list->len > 0 ? " %u" : "%u", uid);
+    }
+  g_printerr (_("Not moved (UIDs): %s\n"), list->str);
+  g_string_free (list, TRUE);
+  for (guint i = 0; i < reasons->len; i++)
+    g_printerr ("qdesk: %s\n", (const char *)g_ptr_array_index (reasons, i));
+  return QDESK_EXIT_PARTIAL;
+}
+
 static int
 cmd_move_to_inbox (QdeskContext  *ctx,
                    int            argc,
                    char         **argv)
 {
   gboolean all_matching = FALSE;
+  gboolean approve = FALSE;
   gint64 uidvalidity = 0;
   const GOptionEntry own[] = {
     { "all-matching", 0, 0, G_OPTION_ARG_NONE, &all_matching,
@@ -404,15 +454,20 @@ cmd_move_to_inbox (QdeskContext  *ctx,
     { "uidvalidity", 0, 0, G_OPTION_ARG_INT64, &uidvalidity,
       N_("The folder’s UIDVALIDITY when the UIDs were listed (qdesk mailbox list --json): "
          "nothing moves if it has changed"), N_("N") },
+    { "approve-sender", 0, 0, G_OPTION_ARG_NONE, &approve,
+      N_("Also approve the senders at the gateway (qdesk login), so their mail is not held "
+         "again"), NULL },
   };
   g_autofree GOptionEntry *entries = qdesk_with_filters (own, G_N_ELEMENTS (own));
   g_autoptr(GError) error = NULL;
   g_autoptr(QdQuery) query = NULL;
   g_autoptr(QdMailbox) mailbox = NULL;
   g_autoptr(QdMailboxListing) listing = NULL;
-  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  g_autoptr(QdMailboxSource) junk = NULL;
+  g_autoptr(QdBatchResult) moved = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_auto(GStrv) ids = NULL;
   QdMailboxFolder folder;
 
   if (!qdesk_parse ("mailbox move-to-inbox", _("UID…"), entries, &argc, &argv))
@@ -436,6 +491,15 @@ cmd_move_to_inbox (QdeskContext  *ctx,
         return qdesk_usage_error ("mailbox move-to-inbox", _("a UID is a positive number"));
       g_array_append_val (uids, (guint32){ (guint32)uid });
     }
+  /* The gateway first: nothing moves when the senders cannot be approved. */
+  if (approve)
+    {
+      if (qdesk_connect_gateway (ctx, TRUE, &error) == NULL)
+        return qdesk_fail_gateway (ctx, error);
+      if (!(qd_gateway_get_capabilities (ctx->gateway) & QD_GATEWAY_CAN_SENDER_LISTS))
+        return qdesk_cannot ("mailbox move-to-inbox",
+                             _("--approve-sender: this gateway keeps no approved senders."));
+    }
 
   mailbox = mailbox_open (ctx, &error);
   if (mailbox == NULL)
@@ -454,16 +518,20 @@ cmd_move_to_inbox (QdeskContext  *ctx,
       return QDESK_EXIT_OK;
     }
 
-  qd_mailbox_move_to_inbox_async (mailbox, folder, (guint32)uidvalidity,
-                                  (const guint32 *)uids->data, uids->len, NULL,
-                                  qd_async_wait_result_cb, &result);
-  moved = qd_mailbox_move_to_inbox_finish (mailbox, qd_async_wait (&result), &error);
+  /* As the window moves them: in batches, through the Junk page's source. */
+  ids = g_new0 (char *, uids->len + 1);
+  for (guint i = 0; i < uids->len; i++)
+    ids[i] = qd_mailbox_source_make_id ((guint32)uidvalidity, g_array_index (uids, guint32, i));
+  junk = qd_mailbox_source_new (mailbox, folder);
+  if (approve)
+    qd_mailbox_source_set_approver (junk, ctx->gateway);
+  qd_item_source_act_async (QD_ITEM_SOURCE (junk), QD_ACTION_MOVE_TO_INBOX,
+                            (const char * const *)ids, approve, NULL, NULL, NULL,
+                            qd_async_wait_result_cb, &result);
+  moved = qd_item_source_act_finish (QD_ITEM_SOURCE (junk), qd_async_wait (&result), &error);
   if (moved == NULL)
     return qdesk_fail (error);
-
-  g_print (_("Moved to INBOX: %u. No longer in Junk (moved or deleted before): %u. "
-             "Not moved: %u.\n"), moved->n_moved, moved->n_gone, moved->n_failed);
-  return print_not_moved (moved);
+  return print_moved (moved, approve);
 }
 
 /* Each UID's exact bytes (BODY.PEEK[]: none becomes \Seen) as a sample

@@ -86,6 +86,10 @@ qd_api_error_new_from_answer (guint       status,
     return g_error_new_literal (QD_ERROR, QD_ERROR_NOT_FOUND,
                                 _("The message is no longer on the gateway: it may have been "
                                   "released, deleted or expired. Refresh the list."));
+  if (status == 409 && g_strcmp0 (code, "list_full") == 0)
+    return g_error_new_literal (QD_ERROR, QD_ERROR_GATEWAY,
+                                _("The gateway’s list of senders is full. Remove senders you "
+                                  "no longer need from it, then try again."));
   if (status == 413)
     return g_error_new_literal (QD_ERROR, QD_ERROR_INVALID_INPUT,
                                 _("The gateway refused the request because it is too large."));

@@ -21,6 +21,7 @@
 #include "qd-error.h"
 #include "qd-item.h"
 #include "qd-mailbox-source.h"
+#include "qd-sender-entry.h"
 #include "qd-task-private.h"
 
 #define LISTINGS_KEPT 4
@@ -31,6 +32,7 @@ struct _QdMailboxSource
 
   QdMailbox       *mailbox;
   QdMailboxFolder  folder;
+  QdGateway       *approver;   /* where moving to the Inbox may approve senders */
   guint            generation;
   GHashTable      *listings;   /* generation -> QdMailboxListing */
 };
@@ -49,8 +51,10 @@ page_folder (QdMailboxSource *self)
 static QdActions
 item_actions (QdMailboxSource *self)
 {
-  return self->folder == QD_MAILBOX_FOLDER_JUNK ? QD_ACTION_MOVE_TO_INBOX | QD_ACTION_DELETE
-                                                : QD_ACTION_NONE;
+  if (self->folder != QD_MAILBOX_FOLDER_JUNK)
+    return QD_ACTION_NONE;
+  return QD_ACTION_MOVE_TO_INBOX | QD_ACTION_DELETE |
+         (self->approver != NULL ? QD_ACTION_APPROVE_SENDER : QD_ACTION_NONE);
 }
 
 /* "A:B", two numbers as ids ("UIDVALIDITY:UID") and cursors
@@ -425,7 +429,35 @@ find_finish (QdItemSource  *source,
 }
 
 /* moving (and deleting, which moves nowhere), a batch at a time so that
- * progress shows and cancel stops between them */
+ * progress shows and cancel stops between them; approving the senders
+ * of a move at the gateway, before each batch moves */
+
+typedef struct
+{
+  const char *code;
+  char       *message;
+} Hold;
+
+/* Called for the ids that move too (NULL): GPtrArray does not skip them. */
+static void
+hold_free (Hold *hold)
+{
+  if (hold == NULL)
+    return;
+  g_free (hold->message);
+  g_free (hold);
+}
+
+static Hold *
+hold_new (const char *code,
+          const char *message)
+{
+  Hold *hold = g_new (Hold, 1);
+
+  hold->code = code;
+  hold->message = g_strdup (message);
+  return hold;
+}
 
 typedef struct
 {
@@ -433,12 +465,28 @@ typedef struct
   QdBatchRun *run;         /* whose next is the first id of the batch in flight */
   guint       batch;       /* how many ids it has */
   guint32     uidvalidity;
+  GPtrArray  *held;        /* Hold per id of the batch: why it stays, NULL to move */
+
+  /* Approving, with the move's gateway; a sender the gateway refused
+   * keeps its messages in Junk, as the gateways' own release does. */
+  QdGateway  *approver;
+  GPtrArray  *entries;     /* per id of the batch: its sender's list entry, or NULL */
+  GPtrArray  *senders;     /* the batch's entries not asked for yet */
+  guint       sender_i;
+  GHashTable *approved;    /* entry -> NULL, or why the gateway refused it */
+  GError     *stop;        /* the gateway stopped answering: the rest waits */
 } Move;
 
 static void
 move_free (Move *move)
 {
   g_clear_pointer (&move->run, qd_batch_run_free);
+  g_ptr_array_unref (move->held);
+  g_clear_object (&move->approver);
+  g_clear_pointer (&move->entries, g_ptr_array_unref);
+  g_clear_pointer (&move->senders, g_ptr_array_unref);
+  g_clear_pointer (&move->approved, g_hash_table_unref);
+  g_clear_error (&move->stop);
   g_free (move);
 }
 
@@ -449,68 +497,74 @@ moved_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   Move *move = g_task_get_task_data (task);
   QdBatchRun *run = move->run;
   g_autoptr(QdMailboxMoveResult) moved = NULL;
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
   const char * const *ids = (const char * const *)run->ids + run->next;
+  guint j = 0;
 
   moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
   if (moved == NULL)
     {
       /* Nothing of this batch moved (a renumbered folder, a lost
        * connection before the first command): it and the rest wait. */
-      qd_batch_run_not_attempted (run, G_MAXUINT, error->message);
-      qd_batch_run_return (run, g_steal_pointer (&task));
+      qd_batch_run_stop (run, task, error);
       return;
     }
-  for (guint i = 0; i < moved->uids->len; i++)
-    switch (g_array_index (moved->statuses, QdMailboxMoveStatus, i))
-      {
-      case QD_MAILBOX_MOVE_MOVED:
-        qd_batch_result_add (run->result, ids[i], TRUE,
-                             move->action == QD_ACTION_DELETE ? "deleted" : "moved_to_inbox",
-                             NULL, NULL);
-        break;
-      case QD_MAILBOX_MOVE_GONE:
-        qd_batch_result_add (run->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
-        break;
-      case QD_MAILBOX_MOVE_FAILED:
-      default:
-        qd_batch_result_add (run->result, ids[i], FALSE, NULL, "move_failed",
-                             moved->error != NULL ? moved->error->message : NULL);
-        break;
-      }
+  for (guint i = 0; i < move->batch; i++)
+    {
+      Hold *hold = g_ptr_array_index (move->held, i);
+
+      if (hold != NULL)
+        {
+          qd_batch_result_add (run->result, ids[i], FALSE, NULL, hold->code, hold->message);
+          continue;
+        }
+      switch (g_array_index (moved->statuses, QdMailboxMoveStatus, j++))
+        {
+        case QD_MAILBOX_MOVE_MOVED:
+          qd_batch_result_add (run->result, ids[i], TRUE,
+                               move->action == QD_ACTION_DELETE ? "deleted" : "moved_to_inbox",
+                               NULL, NULL);
+          break;
+        case QD_MAILBOX_MOVE_GONE:
+          qd_batch_result_add (run->result, ids[i], FALSE, NULL, "gone_from_junk", NULL);
+          break;
+        case QD_MAILBOX_MOVE_FAILED:
+        default:
+          qd_batch_result_add (run->result, ids[i], FALSE, NULL, "move_failed",
+                               moved->error != NULL ? moved->error->message : NULL);
+          break;
+        }
+    }
   qd_batch_run_advance (run, move->batch);
   /* A batch that failed part-way lost the connection or the folder: the
    * next would fail the same way, so the rest are left for a retry. */
   if (moved->n_failed > 0)
     qd_batch_run_not_attempted (run, G_MAXUINT,
                                 moved->error != NULL ? moved->error->message : NULL);
-  move_next (g_steal_pointer (&task));
+  if (move->stop != NULL)
+    qd_batch_run_not_attempted (run, G_MAXUINT, move->stop->message);
+  move_next (task);
 }
 
+/* Moves the batch's ids that are not held. */
 static void
-move_next (GTask *task)
+move_batch (GTask *task)
 {
   QdMailboxSource *self = g_task_get_source_object (task);
   Move *move = g_task_get_task_data (task);
   QdBatchRun *run = move->run;
-  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GArray) uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
 
-  if (qd_batch_run_return_if_over (run, task,
-                                   move->action == QD_ACTION_DELETE
-                                   ? _("Cancelled before it was deleted.")
-                                   : _("Cancelled before it was moved.")))
-    return;
-
-  move->batch = MIN (QD_MAILBOX_MOVE_BATCH, run->n_ids - run->next);
-  uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
   for (guint i = 0; i < move->batch; i++)
     {
       guint32 uidvalidity = 0, uid = 0;
 
+      if (g_ptr_array_index (move->held, i) != NULL)
+        continue;
       /* Checked for every id before the first batch. */
       qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
       g_array_append_val (uids, uid);
@@ -522,6 +576,175 @@ move_next (GTask *task)
                                                           : QD_MAILBOX_FOLDER_INBOX,
                          move->uidvalidity, (const guint32 *)uids->data, uids->len, NULL,
                          moved_cb, task);
+}
+
+/* Every sender asked: the messages of those not approved stay. */
+static void
+hold_unapproved (Move *move)
+{
+  for (guint i = 0; i < move->batch; i++)
+    {
+      const char *entry = g_ptr_array_index (move->entries, i);
+      const char *refused;
+
+      if (entry == NULL || g_ptr_array_index (move->held, i) != NULL)
+        continue;
+      if (!g_hash_table_lookup_extended (move->approved, entry, NULL, (gpointer *)&refused))
+        g_ptr_array_index (move->held, i) = hold_new ("sender_list", move->stop->message);
+      else if (refused != NULL)
+        g_ptr_array_index (move->held, i) = hold_new ("sender_list", refused);
+    }
+}
+
+static void approve_next (GTask *task);
+
+static void
+approved_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GTask *task = user_data;
+  Move *move = g_task_get_task_data (task);
+  const char *entry = g_ptr_array_index (move->senders, move->sender_i);
+  GError *error = NULL;
+
+  if (qd_gateway_change_sender_finish (QD_GATEWAY (object), result, &error))
+    g_hash_table_insert (move->approved, g_strdup (entry), NULL);
+  /* The gateway answered for this address (refused it; its list is full,
+   * where an address already on it still passes): the others are asked. */
+  else if (g_error_matches (error, QD_ERROR, QD_ERROR_INVALID_INPUT) ||
+           g_error_matches (error, QD_ERROR, QD_ERROR_GATEWAY) ||
+           g_error_matches (error, QD_ERROR, QD_ERROR_NOT_FOUND))
+    {
+      g_hash_table_insert (move->approved, g_strdup (entry), g_strdup (error->message));
+      g_error_free (error);
+    }
+  else
+    move->stop = error;
+  move->sender_i++;
+  approve_next (task);
+}
+
+static void
+approve_next (GTask *task)
+{
+  Move *move = g_task_get_task_data (task);
+
+  /* What was approved moves; the rest waits. */
+  if (move->stop == NULL && move->sender_i < move->senders->len &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    move->stop = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                      _("Cancelled before it was moved."));
+  if (move->stop != NULL || move->sender_i >= move->senders->len)
+    {
+      hold_unapproved (move);
+      move_batch (task);
+      return;
+    }
+  qd_gateway_change_sender_async (move->approver, QD_SENDER_LIST_APPROVED,
+                                  g_ptr_array_index (move->senders, move->sender_i), TRUE, NULL,
+                                  approved_cb, task);
+}
+
+static void
+senders_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GTask *task = user_data;
+  Move *move = g_task_get_task_data (task);
+  QdBatchRun *run = move->run;
+  QdGatewayKind kind = qd_gateway_get_kind (move->approver);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) by_uid = NULL;
+  GError *error = NULL;
+
+  items = qd_mailbox_fetch_items_finish (QD_MAILBOX (object), result, &error);
+  if (items == NULL)
+    {
+      qd_batch_run_stop (run, task, error);
+      return;
+    }
+  by_uid = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < items->len; i++)
+    {
+      QdMailboxItem *item = g_ptr_array_index (items, i);
+
+      g_hash_table_insert (by_uid, GUINT_TO_POINTER (item->uid), item);
+    }
+  g_ptr_array_set_size (move->entries, 0);
+  g_ptr_array_set_size (move->entries, move->batch);
+  g_ptr_array_set_size (move->senders, 0);
+  for (guint i = 0; i < move->batch; i++)
+    {
+      guint32 uidvalidity = 0, uid = 0;
+      QdMailboxItem *item;
+      char *entry;
+
+      qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
+      /* Gone meanwhile: the move says so. */
+      item = g_hash_table_lookup (by_uid, GUINT_TO_POINTER (uid));
+      if (item == NULL)
+        continue;
+      entry = item->from_address != NULL
+        ? qd_sender_entry_parse (kind, item->from_address, NULL) : NULL;
+      if (entry == NULL)
+        {
+          g_ptr_array_index (move->held, i) =
+            hold_new ("sender_unknown",
+                      _("Its sender has no address that can be approved, so it stayed in "
+                        "Junk. Move it to the Inbox without approving its sender."));
+          continue;
+        }
+      g_ptr_array_index (move->entries, i) = entry;
+      if (!g_hash_table_contains (move->approved, entry) &&
+          !g_ptr_array_find_with_equal_func (move->senders, entry, g_str_equal, NULL))
+        g_ptr_array_add (move->senders, entry);
+    }
+  move->sender_i = 0;
+  approve_next (task);
+}
+
+/* The senders of the batch's messages, from their From headers. */
+static void
+fetch_senders (GTask *task)
+{
+  QdMailboxSource *self = g_task_get_source_object (task);
+  Move *move = g_task_get_task_data (task);
+  QdBatchRun *run = move->run;
+  g_autoptr(GArray) uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
+  QdMailboxListing batch = { self->folder, NULL, move->uidvalidity, uids };
+
+  for (guint i = 0; i < move->batch; i++)
+    {
+      guint32 uidvalidity = 0, uid = 0;
+
+      qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
+      g_array_append_val (uids, uid);
+    }
+  qd_mailbox_fetch_items_async (self->mailbox, &batch, 0, move->batch, NULL,
+                                senders_fetched_cb, task);
+}
+
+static void
+move_next (GTask *task)
+{
+  Move *move = g_task_get_task_data (task);
+  QdBatchRun *run = move->run;
+
+  if (qd_batch_run_return_if_over (run, task,
+                                   move->action == QD_ACTION_DELETE
+                                   ? _("Cancelled before it was deleted.")
+                                   : _("Cancelled before it was moved.")))
+    return;
+
+  move->batch = MIN (QD_MAILBOX_MOVE_BATCH, run->n_ids - run->next);
+  g_ptr_array_set_size (move->held, 0);
+  g_ptr_array_set_size (move->held, move->batch);
+  if (move->approver != NULL)
+    fetch_senders (task);
+  else
+    move_batch (task);
 }
 
 static void
@@ -542,14 +765,31 @@ act_async (QdItemSource        *source,
   g_task_set_task_data (task, move, (GDestroyNotify)move_free);
   move->run = qd_batch_run_new (ids, progress, progress_data);
   move->action = action;
+  move->held = g_ptr_array_new_with_free_func ((GDestroyNotify)hold_free);
   if ((action != QD_ACTION_MOVE_TO_INBOX && action != QD_ACTION_DELETE) ||
-      self->folder == QD_MAILBOX_FOLDER_INBOX || approve_sender)
+      self->folder == QD_MAILBOX_FOLDER_INBOX)
     {
       g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
                                _("Your mailbox can only move messages from Junk to the Inbox, "
                                  "or delete them from Junk."));
       g_object_unref (task);
       return;
+    }
+  if (approve_sender && (action != QD_ACTION_MOVE_TO_INBOX || self->approver == NULL))
+    {
+      g_task_return_new_error (task, QD_ERROR, QD_ERROR_INVALID_INPUT, "%s",
+                               _("Senders are approved at a gateway that keeps approved "
+                                 "senders. Sign in to one to approve senders as their "
+                                 "messages move to the Inbox."));
+      g_object_unref (task);
+      return;
+    }
+  if (approve_sender)
+    {
+      move->approver = g_object_ref (self->approver);
+      move->entries = g_ptr_array_new_with_free_func (g_free);
+      move->senders = g_ptr_array_new ();
+      move->approved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     }
   for (guint i = 0; i < move->run->n_ids; i++)
     {
@@ -627,6 +867,7 @@ qd_mailbox_source_finalize (GObject *object)
   QdMailboxSource *self = (QdMailboxSource *)object;
 
   g_clear_object (&self->mailbox);
+  g_clear_object (&self->approver);
   g_clear_pointer (&self->listings, g_hash_table_unref);
 
   G_OBJECT_CLASS (qd_mailbox_source_parent_class)->finalize (object);
@@ -669,4 +910,23 @@ qd_mailbox_source_get_mailbox (QdMailboxSource *self)
 {
   g_return_val_if_fail (QD_IS_MAILBOX_SOURCE (self), NULL);
   return self->mailbox;
+}
+
+/**
+ * qd_mailbox_source_set_approver:
+ * @gateway: (nullable): a gateway signed in, with
+ *   %QD_GATEWAY_CAN_SENDER_LISTS
+ *
+ * Where moving Junk to the Inbox may approve the senders as well: their
+ * items then offer %QD_ACTION_APPROVE_SENDER.  Set before the first
+ * listing.
+ */
+void
+qd_mailbox_source_set_approver (QdMailboxSource *self,
+                                QdGateway       *gateway)
+{
+  g_return_if_fail (QD_IS_MAILBOX_SOURCE (self));
+  g_return_if_fail (gateway == NULL || QD_IS_GATEWAY (gateway));
+
+  g_set_object (&self->approver, gateway);
 }

@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include "qd-gateway.h"
 #include "qd-item-source.h"
 #include "qd-mailbox.h"
 
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (QdMailboxSource, qd_mailbox_source, QD, MAILBOX_SOURCE, GO
 QdMailboxSource *qd_mailbox_source_new         (QdMailbox        *mailbox,
                                                 QdMailboxFolder   folder);
 QdMailbox       *qd_mailbox_source_get_mailbox (QdMailboxSource  *self);
+void             qd_mailbox_source_set_approver (QdMailboxSource *self,
+                                                 QdGateway       *gateway);
 char            *qd_mailbox_source_make_id     (guint32           uidvalidity,
                                                 guint32           uid);
 gboolean         qd_mailbox_source_parse_id    (const char       *id,

@@ -364,8 +364,15 @@ finish_sign_in (GTask *task)
   self->folders = g_steal_pointer (&data->folders);
   g_clear_object (&self->junk_source);
   if (self->mailbox != NULL && self->folders != NULL && self->folders->junk != NULL)
-    self->junk_source = QD_ITEM_SOURCE (qd_mailbox_source_new (self->mailbox,
-                                                               QD_MAILBOX_FOLDER_JUNK));
+    {
+      QdMailboxSource *junk = qd_mailbox_source_new (self->mailbox, QD_MAILBOX_FOLDER_JUNK);
+
+      /* Moving out of Junk may approve the senders where the gateway keeps them. */
+      if (self->gateway != NULL &&
+          (qd_gateway_get_capabilities (self->gateway) & QD_GATEWAY_CAN_SENDER_LISTS))
+        qd_mailbox_source_set_approver (junk, self->gateway);
+      self->junk_source = QD_ITEM_SOURCE (junk);
+    }
 
   /* One write for them all: the keyfile backend (Flatpak's) replaces its
    * file for each key, up to 35 ms measured on the way to the first rows. */

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 import qdharness as h  # noqa: E402
 import qdsmtp  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
+from qdharness import Gateway  # noqa: E402
 from qdstack import Dovecot, temporary_directory  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -36,7 +37,8 @@ from test_qdesk_submit import split_parts  # noqa: E402
 EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
 USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped", "reporter", "rdry",
-         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk", "copydrop"]
+         "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk", "copydrop", "approver",
+         "fullgw", "nogw"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -589,6 +591,92 @@ class CopyPathDropTests(_MoveBase):
         out = self.move_matching()
         self.assertIn("Moved to INBOX: 30.", out)
         self.check_moved(self.junk)
+
+
+class ApproveSendersTests(_MoveBase):
+    """Moving out of Junk and approving the senders at a real qd-gateway in
+    the same step: what the gateway refused stays in Junk, named."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gateway = Gateway()
+        cls.gateway.__enter__()
+        cls.addClassCleanup(cls.gateway.__exit__, None, None, None)
+        for user in ("approver", "fullgw"):
+            cls.gateway.add_user(user, PASSWORD, f"{user}@example.com")
+        cls.gateway.start()
+
+    def gateway_login(self):
+        self.qdesk("--gateway", self.gateway.url, "login", "--user", self.user,
+                   "--password-stdin", input=PASSWORD + "\n")
+
+    def approved(self):
+        doc = json.loads(self.qdesk("--json", "senders", "approved").stdout)
+        return sorted(s["address"] for s in doc["senders"])
+
+    def test_moves_and_approves_their_senders(self):
+        self.use_user("approver")
+        self.fill(self.junk)                      # 30 from news@shop.example
+        for i, sender in enumerate(["Ann <Ann@Other.example>", "bob@third.example",
+                                    "undisclosed-recipients:;"]):
+            self.imap.append(self.junk, message(f"From {i}", sender=sender),
+                             when="07-Jun-2026 20:30:00 +0900")
+        self.gateway_login()
+        self.login()
+        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
+                          "--since", "2026-06-07T19:00:00+09:00", "--until",
+                          "2026-06-07T21:00:00+09:00", expect=EXIT_PARTIAL)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        self.assertIn("Moved to INBOX: 32. No longer in Junk (moved or deleted before): 0. "
+                      "Not moved: 1.", out)
+        self.assertIn("approved at the gateway", out)
+        self.assertIn("no address that can be approved", err)
+        # One address each, in lower case, as the gateway keeps them.
+        self.assertEqual(self.approved(), ["ann@other.example", "bob@third.example",
+                                           "news@shop.example"])
+        inbox = self.imap.messages("INBOX")
+        self.assertEqual(len(inbox), 32)
+        self.assertTrue(all(count == 1 and "\\Seen" not in flags
+                            for count, flags in inbox.values()))
+        left = {mid for mid in self.imap.messages(self.junk)}
+        self.assertEqual(len(left), 2)            # the addressless one, and "Keep me"
+
+    def test_a_full_list_keeps_the_new_senders_messages_in_junk(self):
+        self.use_user("fullgw")
+        api = self.gateway.login(self.user, PASSWORD)
+        limit = api.get("/info").body["limits"]["max_sender_list"]
+        entries = ["news@shop.example"] + [f"filler{i}@list.example" for i in range(limit - 1)]
+        for address in entries:
+            self.assertIn(api.post("/approved-senders", {"address": address}).status, (200, 201))
+        self.fill(self.junk, n=3)
+        for i in range(2):
+            self.imap.append(self.junk, message(f"New sender {i}", sender="new@sender.example"),
+                             when="07-Jun-2026 20:30:00 +0900")
+        self.gateway_login()
+        self.login()
+        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
+                          "--since", "2026-06-07T19:00:00+09:00", "--until",
+                          "2026-06-07T21:00:00+09:00", expect=EXIT_PARTIAL)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        # A sender already approved still passes; the new one's two stay.
+        self.assertIn("Moved to INBOX: 3.", out)
+        self.assertIn("Not moved: 2.", out)
+        self.assertEqual(err.count("list of senders is full"), 1, err)
+        self.assertEqual(len(self.imap.messages("INBOX")), 3)
+        self.assertEqual(len(self.imap.messages(self.junk)), 3)
+        self.assertNotIn("new@sender.example", self.approved())
+
+    def test_without_a_gateway_nothing_moves(self):
+        self.use_user("nogw")
+        self.fill(self.junk, n=2)
+        self.login()
+        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
+                          expect=EXIT_SESSION)
+        err = proc.stderr.decode().strip()
+        self.assertEqual(len(err.splitlines()), 1, err)
+        self.assertIn("Sign in first", err)
+        self.assertEqual(self.imap.messages("INBOX"), {})
+        self.assertEqual(len(self.imap.messages(self.junk)), 3)
 
 
 class StartTlsInjection:

@@ -34,6 +34,8 @@ test_error_answers (void)
     { 413, NULL, QD_ERROR_INVALID_INPUT },
     { 503, "{\"error\": {\"code\": \"classifier_unavailable\"}}", QD_ERROR_UNAVAILABLE },
     { 400, "{\"error\": {\"code\": \"invalid_cursor\"}}", QD_ERROR_INVALID_INPUT },
+    { 400, "{\"error\": {\"code\": \"invalid_parameter\"}}", QD_ERROR_INVALID_INPUT },
+    { 409, "{\"error\": {\"code\": \"list_full\"}}", QD_ERROR_GATEWAY },
     { 500, "{\"error\": {\"code\": \"internal\"}}", QD_ERROR_GATEWAY },
   };
   g_autoptr(GError) limited = NULL;
