@@ -93,6 +93,9 @@ def texts():
         "Accept the Gateway’s New Certificate?": "Accept the Gateway’s New Certificate?",
         "Or the Quarantine Link from a Spam Report": "Or the Quarantine Link from a Spam Report",
         "Release and Approve Sender": "Release and Approve Sender", "Delete": "Delete",
+        "Move to Inbox and Approve Sender": "Move to Inbox and Approve Sender",
+        "sender unknown": "Its sender has no address that can be approved, so it stayed in "
+                          "Junk. Move it to the Inbox without approving its sender.",
         "%s; %u not handled": "%s; %u not handled", "Details": "Details",
         "%s; %u not handled. %s": "%s; %u not handled. %s", "Close": "Close",
         "cloud refused": "The quarantine service refused the user name or password. Check "
@@ -731,7 +734,7 @@ class MailboxTest(WindowTest):
         root = cls.root_cm.__enter__()
         cls.dovecot = Dovecot(root, imap=qdharness.free_port(), lmtp=qdharness.free_port(),
                               users=[{"username": u, "password": MAILBOX_PASSWORD}
-                                     for u in ("both", "alone")])
+                                     for u in ("both", "alone", "approves")])
         cls.dovecot.start()
 
     @classmethod
@@ -835,6 +838,47 @@ class MailboxJunk(MailboxTest):
         # server's own, for this examining session).
         self.assertEqual({flags.replace("\\Recent", "").strip() for flags in inbox.values()},
                          {""})
+
+    def test_move_and_approve_the_senders_at_the_gateway(self):
+        api = gateway.login("demo", "demo")
+        senders = [f"deals{i}@shop.example" for i in range(3)]
+        for address in senders:
+            # Approved senders would change what other tests' mail does.
+            self.addCleanup(api.delete, f"/approved-senders/{urllib.parse.quote(address)}")
+        self.fill_junk("approves", [f"Approve me {i}" for i in range(3)])
+        with self.imap("approves") as m:
+            when = dt.datetime.now().astimezone() - dt.timedelta(minutes=30)
+            typ, answer = m.append("Junk", "", imaplib_time(when), (
+                "From: undisclosed-recipients:;\r\nSubject: Approve me too\r\n"
+                "Message-ID: <approves-none@shop.example>\r\n"
+                f"Date: {email.utils.format_datetime(when)}\r\n\r\nHello\r\n").encode())
+            self.assertEqual(typ, "OK", answer)
+        self.connect_mailbox("approves")
+        self.sign_in_with_mailbox(gateway_too=True)
+        qdharness.wait_for(lambda: T["Junk"] in self.tabs(), 30, "the Junk tab")
+        qdui.do_action(qdui.find(self.window, "page tab", T["Junk"]))
+        self.open_folder("Junk")
+        self.wait_count(lambda t: t is not None and t.startswith("4"), "4 in Junk")
+
+        self.menu_item(T["More actions"], T["Select All Matching"])
+        self.menu_item(T["More actions"], T["Move to Inbox and Approve Sender"])
+        self.wait_count(lambda t: t is not None and t.startswith("1 "), "one left in Junk")
+        moved = ngettext("%u message moved to your inbox", "%u messages moved to your inbox", 3)
+        toast = T["%s; %u not handled"] % (moved % 3, 1)
+        qdui.wait_for_label(self.window, lambda text: text == toast, 30, "the summary")
+        self.shot("mailbox-junk-approved")
+        qdui.click(qdui.find(self.window, "push button", T["Details"]))
+        dialog = qdharness.wait_for(lambda: (windows_named(
+            self.app, T["Some Messages Were Not Handled"]) or [None])[0], 20,
+            "the dialog of what was not handled")
+        self.assertIn(T["sender unknown"], "\n".join(qdui.labels(dialog)))
+        self.shot("mailbox-junk-approved-details")
+
+        self.assertEqual(sorted(self.folder("approves", "INBOX")),
+                         sorted(f"<approves-{i}@shop.example>" for i in range(3)))
+        self.assertEqual(list(self.folder("approves", "Junk")), ["<approves-none@shop.example>"])
+        approved = {s["address"] for s in api.get("/approved-senders").body["senders"]}
+        self.assertTrue(set(senders) <= approved, approved)
 
     def test_wrong_mailbox_password_says_so_and_keeps_the_form(self):
         session.set_setting("gateway-url", "")
