@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(os.environ.get("QD_SOURCE_ROOT", Path(__file__).pare
 import qdharness as h  # noqa: E402
 import qdsmtp  # noqa: E402
 from qdsession import DesktopSession  # noqa: E402
+from qdfault import FaultProxy  # noqa: E402
 from qdharness import Gateway  # noqa: E402
 from qdstack import Dovecot, temporary_directory  # noqa: E402
 
@@ -38,7 +39,7 @@ EXIT_PARTIAL, EXIT_USAGE, EXIT_SESSION, EXIT_NETWORK = 1, 2, 3, 4
 PASSWORD = "mailbox-Secret-1"
 USERS = ["alice", "mover", "stale", "hostile", "pager", "refuse", "dropped", "reporter", "rdry",
          "rrules", "rmove", "rgone", "rcopy", "routbox", "nojunk", "copydrop", "approver",
-         "fullgw", "nogw"]
+         "fullgw", "nogw", "dropgw"]
 # Dovecot 2.3's capabilities after LOGIN, without MOVE.
 NO_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY "
            "THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL "
@@ -602,12 +603,12 @@ class ApproveSendersTests(_MoveBase):
         cls.gateway = Gateway()
         cls.gateway.__enter__()
         cls.addClassCleanup(cls.gateway.__exit__, None, None, None)
-        for user in ("approver", "fullgw"):
+        for user in ("approver", "fullgw", "dropgw"):
             cls.gateway.add_user(user, PASSWORD, f"{user}@example.com")
         cls.gateway.start()
 
-    def gateway_login(self):
-        self.qdesk("--gateway", self.gateway.url, "login", "--user", self.user,
+    def gateway_login(self, url=None):
+        self.qdesk("--gateway", url or self.gateway.url, "login", "--user", self.user,
                    "--password-stdin", input=PASSWORD + "\n")
 
     def approved(self):
@@ -665,6 +666,44 @@ class ApproveSendersTests(_MoveBase):
         self.assertEqual(len(self.imap.messages("INBOX")), 3)
         self.assertEqual(len(self.imap.messages(self.junk)), 3)
         self.assertNotIn("new@sender.example", self.approved())
+
+    def test_gateway_lost_midway_moves_only_what_was_approved(self):
+        self.use_user("dropgw")
+        for i, (sender, minute) in enumerate([("first@a.example", 50), ("second@b.example", 40),
+                                              ("third@c.example", 30)]):
+            self.imap.append(self.junk, message(f"Sender {i}", sender=sender),
+                             when=f"07-Jun-2026 20:{minute}:00 +0900")
+        proxy = FaultProxy(lambda: self.gateway.url)
+        proxy.__enter__()
+        self.addCleanup(proxy.__exit__, None, None, None)
+        self.gateway_login(proxy.url)
+        self.login()
+        # The first sender is approved; then the gateway stops answering.
+        proxy.fault("POST", "/api/v1/approved-senders", "drop", nth=2, times=100)
+        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
+                          expect=EXIT_PARTIAL)
+        out, err = proc.stdout.decode(), proc.stderr.decode()
+        self.assertIn("Moved to INBOX: 1. No longer in Junk (moved or deleted before): 0. "
+                      "Not moved: 2.", out)
+        self.assertEqual(len([line for line in err.splitlines() if line.startswith("qdesk:")]),
+                         1, err)
+        self.assertEqual(list(self.imap.messages("INBOX")), [self.message_id("Sender 0",
+                                                                            "first@a.example")])
+        self.assertEqual(len(self.imap.messages(self.junk)), 2)
+        # The third sender was never asked for.
+        posts = [p for m, p in proxy.requests if m == "POST" and "approved-senders" in p]
+        self.assertLessEqual(len(posts), 3, posts)
+        proxy.clear()
+        self.assertEqual(self.approved(), ["first@a.example"])
+        # Once the gateway answers again, the same command finishes the rest.
+        self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching")
+        self.assertEqual(len(self.imap.messages("INBOX")), 3)
+        self.assertEqual(self.approved(), ["first@a.example", "second@b.example",
+                                           "third@c.example"])
+
+    @staticmethod
+    def message_id(subject, sender):
+        return re.search(rb"Message-ID: (\S+)", message(subject, sender=sender)).group(1).decode()
 
     def test_without_a_gateway_nothing_moves(self):
         self.use_user("nogw")
