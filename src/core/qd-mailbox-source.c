@@ -550,14 +550,11 @@ moved_cb (GObject      *object,
   move_next (task);
 }
 
-/* Moves the batch's ids that are not held. */
-static void
-move_batch (GTask *task)
+/* The UIDs of the batch's ids that are not held. */
+static GArray *
+batch_uids (Move *move)
 {
-  QdMailboxSource *self = g_task_get_source_object (task);
-  Move *move = g_task_get_task_data (task);
-  QdBatchRun *run = move->run;
-  g_autoptr(GArray) uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
+  GArray *uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
 
   for (guint i = 0; i < move->batch; i++)
     {
@@ -566,9 +563,20 @@ move_batch (GTask *task)
       if (g_ptr_array_index (move->held, i) != NULL)
         continue;
       /* Checked for every id before the first batch. */
-      qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
+      qd_mailbox_source_parse_id (move->run->ids[move->run->next + i], &uidvalidity, &uid);
       g_array_append_val (uids, uid);
     }
+  return uids;
+}
+
+/* Moves the batch's ids that are not held. */
+static void
+move_batch (GTask *task)
+{
+  QdMailboxSource *self = g_task_get_source_object (task);
+  Move *move = g_task_get_task_data (task);
+  g_autoptr(GArray) uids = batch_uids (move);
+
   /* Not the task's cancellable: a batch once started finishes, so that
    * the result says exactly which of its messages moved. */
   qd_mailbox_move_async (self->mailbox, self->folder,
@@ -711,19 +719,11 @@ fetch_senders (GTask *task)
 {
   QdMailboxSource *self = g_task_get_source_object (task);
   Move *move = g_task_get_task_data (task);
-  QdBatchRun *run = move->run;
-  g_autoptr(GArray) uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), move->batch);
+  g_autoptr(GArray) uids = batch_uids (move);   /* none held yet */
   QdMailboxListing batch = { self->folder, NULL, move->uidvalidity, uids };
 
-  for (guint i = 0; i < move->batch; i++)
-    {
-      guint32 uidvalidity = 0, uid = 0;
-
-      qd_mailbox_source_parse_id (run->ids[run->next + i], &uidvalidity, &uid);
-      g_array_append_val (uids, uid);
-    }
-  qd_mailbox_fetch_items_async (self->mailbox, &batch, 0, move->batch, NULL,
-                                senders_fetched_cb, task);
+  qd_mailbox_fetch_items_async (self->mailbox, &batch, 0, uids->len, NULL, senders_fetched_cb,
+                                task);
 }
 
 static void

@@ -611,6 +611,13 @@ class ApproveSendersTests(_MoveBase):
         self.qdesk("--gateway", url or self.gateway.url, "login", "--user", self.user,
                    "--password-stdin", input=PASSWORD + "\n")
 
+    def move_approving(self):
+        """Moves the incident window's Junk, approving; (stdout, stderr)."""
+        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
+                          "--since", "2026-06-07T19:00:00+09:00", "--until",
+                          "2026-06-07T21:00:00+09:00", expect=EXIT_PARTIAL)
+        return proc.stdout.decode(), proc.stderr.decode()
+
     def approved(self):
         doc = json.loads(self.qdesk("--json", "senders", "approved").stdout)
         return sorted(s["address"] for s in doc["senders"])
@@ -624,10 +631,7 @@ class ApproveSendersTests(_MoveBase):
                              when="07-Jun-2026 20:30:00 +0900")
         self.gateway_login()
         self.login()
-        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
-                          "--since", "2026-06-07T19:00:00+09:00", "--until",
-                          "2026-06-07T21:00:00+09:00", expect=EXIT_PARTIAL)
-        out, err = proc.stdout.decode(), proc.stderr.decode()
+        out, err = self.move_approving()
         self.assertIn("Moved to INBOX: 32. No longer in Junk (moved or deleted before): 0. "
                       "Not moved: 1.", out)
         self.assertIn("approved at the gateway", out)
@@ -655,10 +659,7 @@ class ApproveSendersTests(_MoveBase):
                              when="07-Jun-2026 20:30:00 +0900")
         self.gateway_login()
         self.login()
-        proc = self.qdesk("mailbox", "move-to-inbox", "--approve-sender", "--all-matching",
-                          "--since", "2026-06-07T19:00:00+09:00", "--until",
-                          "2026-06-07T21:00:00+09:00", expect=EXIT_PARTIAL)
-        out, err = proc.stdout.decode(), proc.stderr.decode()
+        out, err = self.move_approving()
         # A sender already approved still passes; the new one's two stay.
         self.assertIn("Moved to INBOX: 3.", out)
         self.assertIn("Not moved: 2.", out)
