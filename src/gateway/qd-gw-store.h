@@ -120,6 +120,7 @@ gboolean   qd_gw_store_commit         (QdGwStore    *self,
 void       qd_gw_store_rollback       (QdGwStore    *self);
 
 GPtrArray *qd_gw_store_explain_used   (QdGwStore    *self);
+int        qd_gw_store_get_list_steps (QdGwStore    *self);
 
 /* users and sessions */
 gint64     qd_gw_store_add_user       (QdGwStore    *self,
