@@ -340,6 +340,7 @@ for_each_page (QdeskContext  *ctx,
   return ok;
 }
 
+
 typedef struct
 {
   const QdeskContext *ctx;
@@ -349,15 +350,28 @@ typedef struct
   gint64   total;
 } ListOutput;
 
+/* One builder and one generator serve a whole page. */
 static void
-print_item_json (QdItem *item)
+print_items_json (ListOutput *out,
+                  GPtrArray  *items)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *text = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  qd_item_to_json (item, builder);
-  text = qd_json_to_string (builder, FALSE);
-  fputs (text, stdout);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_reset (builder);
+      qd_item_to_json (g_ptr_array_index (items, i), builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      g_string_append (text, out->printed > 0 ? ",\n    " : "\n    ");
+      json_generator_to_gstring (generator, text);
+      out->printed++;
+    }
+  fwrite (text->str, 1, text->len, stdout);
 }
 
 static void
@@ -399,12 +413,7 @@ print_page (gpointer page_data,
           g_print ("{\n  \"total\": %" G_GINT64_FORMAT ",\n  \"items\": [", page->total);
           out->header_done = TRUE;
         }
-      for (guint i = 0; i < page->items->len; i++)
-        {
-          fputs (out->printed > 0 ? ",\n    " : "\n    ", stdout);
-          print_item_json (g_ptr_array_index (page->items, i));
-          out->printed++;
-        }
+      print_items_json (out, page->items);
     }
   else
     {
