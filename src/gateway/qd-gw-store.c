@@ -34,6 +34,11 @@ static const char schema[] =
   "PRAGMA journal_mode = WAL;"
   "PRAGMA synchronous = NORMAL;"
   "PRAGMA foreign_keys = ON;"
+  /* Pages and counts read the listing indexes, which at 100 000 items
+   * outgrow SQLite's own 2 MB cache: mapped, they are read in place
+   * from the system's file cache instead of copied in with a system
+   * call per page (a count: 30 ms, 18 mapped). */
+  "PRAGMA mmap_size = 268435456;"
   "CREATE TABLE IF NOT EXISTS users ("
   "  id INTEGER PRIMARY KEY,"
   "  username TEXT NOT NULL UNIQUE,"
@@ -90,6 +95,11 @@ static const char schema[] =
   "  from_sort, id, reason, category, expires_at, received_at, search);"
   "CREATE INDEX IF NOT EXISTS items_list_subject ON items (user_id, folder, listed,"
   "  subject_sort, id, reason, category, expires_at, received_at, search);"
+  /* The count without a search, asked with a listing's first page:
+   * without the search text its index is a third of the size (100 000
+   * items: 18 ms, 10 with it). */
+  "CREATE INDEX IF NOT EXISTS items_count ON items (user_id, folder, listed,"
+  "  received_at, reason, category, expires_at, id);"
   "CREATE INDEX IF NOT EXISTS items_by_expiry ON items (listed, expires_at);"
   "CREATE TABLE IF NOT EXISTS senders ("
   "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
@@ -707,14 +717,14 @@ qd_gw_store_set_item_maildir_name (QdGwStore   *self,
  * snapshot: the last id stored when the listing began, or 0.  Ids only
  * grow, so mail that arrives later has a larger one and moves no
  * position of the snapshot. */
-#define LIST_FILTER \
+#define LIST_FILTER_BUT_SEARCH \
   " WHERE user_id = ?1 AND folder = ?2 AND listed = 1" \
   " AND (?3 = 0 OR ((1 << reason) & ?3) != 0)" \
   " AND (?4 = 0 OR ((1 << category) & ?4) != 0)" \
   " AND received_at >= ?5 AND received_at < ?6" \
-  " AND (?7 IS NULL OR search LIKE ?7 ESCAPE '\\')" \
   " AND expires_at > ?8" \
   " AND (?13 = 0 OR id <= ?13)"
+#define LIST_FILTER LIST_FILTER_BUT_SEARCH " AND (?7 IS NULL OR search LIKE ?7 ESCAPE '\\')"
 
 /* A first page, or a page by position: ?12 limit, ?14 how many to skip
  * (the index is walked that far, without reading a row). */
@@ -731,7 +741,10 @@ qd_gw_store_set_item_maildir_name (QdGwStore   *self,
   " AND (" col ", id) " cmp " (?9, ?10)" \
   " ORDER BY " col " " dir ", id " dir " LIMIT ?12"
 
-#define COUNT_STATEMENT "SELECT count(*) FROM items INDEXED BY items_list_received" LIST_FILTER
+#define COUNT_STATEMENT \
+  "SELECT count(*) FROM items INDEXED BY items_count" LIST_FILTER_BUT_SEARCH
+#define COUNT_SEARCH_STATEMENT \
+  "SELECT count(*) FROM items INDEXED BY items_list_received" LIST_FILTER
 
 #define PAGES(col, sort, index) \
   { col, { PAGE (sort, index, "ASC"), PAGE (sort, index, "DESC") }, \
@@ -811,7 +824,7 @@ count_items (QdGwStore        *self,
       *total = self->count;
       return TRUE;
     }
-  stmt = prepare (self, COUNT_STATEMENT);
+  stmt = prepare (self, pattern != NULL ? COUNT_SEARCH_STATEMENT : COUNT_STATEMENT);
   bind_filter (stmt, query, pattern, now);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
