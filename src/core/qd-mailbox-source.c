@@ -492,27 +492,17 @@ move_free (Move *move)
 
 static void move_next (GTask *task);
 
+/* Every id of the batch has its outcome: what was held, and what
+ * @moved says of the others (in their order); then the next batch. */
 static void
-moved_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+batch_done (GTask               *task,
+            QdMailboxMoveResult *moved)
 {
-  GTask *task = user_data;
   Move *move = g_task_get_task_data (task);
   QdBatchRun *run = move->run;
-  g_autoptr(QdMailboxMoveResult) moved = NULL;
-  GError *error = NULL;
   const char * const *ids = (const char * const *)run->ids + run->next;
   guint j = 0;
 
-  moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
-  if (moved == NULL)
-    {
-      /* Nothing of this batch moved (a renumbered folder, a lost
-       * connection before the first command): it and the rest wait. */
-      qd_batch_run_stop (run, task, error);
-      return;
-    }
   for (guint i = 0; i < move->batch; i++)
     {
       Hold *hold = g_ptr_array_index (move->held, i);
@@ -550,6 +540,27 @@ moved_cb (GObject      *object,
   move_next (task);
 }
 
+static void
+moved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  Move *move = g_task_get_task_data (task);
+  g_autoptr(QdMailboxMoveResult) moved = NULL;
+  GError *error = NULL;
+
+  moved = qd_mailbox_move_finish (QD_MAILBOX (object), result, &error);
+  if (moved == NULL)
+    {
+      /* Nothing of this batch moved (a renumbered folder, a lost
+       * connection before the first command): it and the rest wait. */
+      qd_batch_run_stop (move->run, task, error);
+      return;
+    }
+  batch_done (task, moved);
+}
+
 /* The UIDs of the batch's ids that are not held. */
 static GArray *
 batch_uids (Move *move)
@@ -577,6 +588,15 @@ move_batch (GTask *task)
   Move *move = g_task_get_task_data (task);
   g_autoptr(GArray) uids = batch_uids (move);
 
+  /* Every one held: nothing to ask the server. */
+  if (uids->len == 0)
+    {
+      g_autoptr(GArray) statuses = g_array_new (FALSE, FALSE, sizeof (QdMailboxMoveStatus));
+      QdMailboxMoveResult none = { uids, statuses, 0, 0, 0, NULL };
+
+      batch_done (task, &none);
+      return;
+    }
   /* Not the task's cancellable: a batch once started finishes, so that
    * the result says exactly which of its messages moved. */
   qd_mailbox_move_async (self->mailbox, self->folder,

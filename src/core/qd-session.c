@@ -697,6 +697,32 @@ token_changed_cb (QdApiClient *client,
                             token, NULL, token_kept_cb, NULL);
 }
 
+/* Our own API: its token kept as it changes, its /info asked meanwhile,
+ * and a kept session asked who it is.  Returns whether that signs in. */
+static gboolean
+start_own_api (GTask       *task,
+               QdApiClient *client)
+{
+  SignIn *data = g_task_get_task_data (task);
+
+  if (data->remember != QD_REMEMBER_NO)
+    g_signal_connect (client, "token-changed", G_CALLBACK (token_changed_cb), NULL);
+  data->info_asked = TRUE;
+  qd_api_client_get_info_async (client, g_task_get_cancellable (task), info_cb,
+                                g_object_ref (task));
+  if (data->token == NULL)
+    return FALSE;
+  /* Asking who the kept session is signs in without a password; an
+   * ended one is answered by signing in here, not by the client's own
+   * renewal, so that a refused password says so. */
+  qd_api_client_set_username (client, data->username);
+  qd_api_client_set_token (client, data->token);
+  qd_api_client_set_renew_from_keyring (client, FALSE);
+  qd_api_client_get_account_async (client, g_task_get_cancellable (task), sign_in_cb,
+                                   g_object_ref (task));
+  return TRUE;
+}
+
 /* The kind known: its client signs in. */
 static void
 sign_in_gateway (GTask *task)
@@ -711,30 +737,8 @@ sign_in_gateway (GTask *task)
       g_task_return_error (task, error);
       return;
     }
-  if (QD_IS_API_CLIENT (data->gateway) && data->remember != QD_REMEMBER_NO)
-    g_signal_connect (data->gateway, "token-changed", G_CALLBACK (token_changed_cb), NULL);
-  /* Only our own API has an /info to ask. */
-  if (QD_IS_API_CLIENT (data->gateway))
-    {
-      data->info_asked = TRUE;
-      qd_api_client_get_info_async (QD_API_CLIENT (data->gateway),
-                                    g_task_get_cancellable (task), info_cb,
-                                    g_object_ref (task));
-    }
-  if (QD_IS_API_CLIENT (data->gateway) && data->token != NULL)
-    {
-      QdApiClient *client = QD_API_CLIENT (data->gateway);
-
-      /* Asking who the kept session is signs in without a password; an
-       * ended one is answered by signing in here, not by the client's
-       * own renewal, so that a refused password says so. */
-      qd_api_client_set_username (client, data->username);
-      qd_api_client_set_token (client, data->token);
-      qd_api_client_set_renew_from_keyring (client, FALSE);
-      qd_api_client_get_account_async (client, g_task_get_cancellable (task), sign_in_cb,
-                                       g_object_ref (task));
-      return;
-    }
+  if (QD_IS_API_CLIENT (data->gateway) && start_own_api (task, QD_API_CLIENT (data->gateway)))
+    return;
   if (data->link != NULL)
     qd_pmg_client_sign_in_with_link_async (QD_PMG_CLIENT (data->gateway), data->link,
                                            g_task_get_cancellable (task), sign_in_cb,

@@ -667,6 +667,12 @@ class ApproveSendersTests(_MoveBase):
         self.assertEqual(len(self.imap.messages("INBOX")), 3)
         self.assertEqual(len(self.imap.messages(self.junk)), 3)
         self.assertNotIn("new@sender.example", self.approved())
+        # Again: only the refused sender's two match, and stay, named.
+        out, err = self.move_approving()
+        self.assertIn("Moved to INBOX: 0.", out)
+        self.assertIn("Not moved: 2.", out)
+        self.assertEqual(err.count("list of senders is full"), 1, err)
+        self.assertEqual(len(self.imap.messages(self.junk)), 3)
 
     def test_gateway_lost_midway_moves_only_what_was_approved(self):
         self.use_user("dropgw")
