@@ -12,7 +12,8 @@
  *   stall-load       longest stall from then to the first rows drawn, ms
  *   jump-10, -50, -90, -end  ms from the scroll bar set there to the rows
  *                    in view drawn; stall-jump, the longest stall meanwhile
- *   scroll-total     ms to scroll from the top to the last row, loaded
+ *   scroll-total     ms to scroll to the last row, loaded, 5 screens a frame;
+ *                    -frames, -jumps: its frames, those the view moved itself
  *   stall-scroll     longest stall while scrolling, ms
  *   rss-peak-mb      peak resident memory after scrolling
  *   filter-reason    ms from a reason filter change to its first rows drawn
@@ -75,6 +76,9 @@ static struct
   QdFilterBar *filter_bar;
   double       scroll_pages;
   double       last_value;
+  double       scroll_target; /* where the last tick set the scroll bar; -1: nowhere */
+  guint        scroll_frames;
+  guint        scroll_jumps;  /* ticks that found the scroll bar elsewhere */
   guint        jump;         /* which of jump_to[] */
   guint        pages_since_jump;
   QdFolder     folder;
@@ -312,13 +316,20 @@ scroll_tick_cb (GtkWidget     *widget,
   double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (bench.list));
 
+  /* A list view that re-anchors as rows change moves the scroll bar by
+   * itself: a person scrolling sees the list jump. */
+  if (bench.scroll_target >= 0 && ABS (value - bench.scroll_target) > 1)
+    bench.scroll_jumps++;
+  bench.scroll_target = -1;
   /* The list view estimates its height, so "the bottom" is where a scroll
    * no longer moves, rather than a number known in advance. */
   if (value < bottom - 1 && value != bench.last_value)
     {
       bench.last_value = value;
-      gtk_adjustment_set_value (adj, MIN (bottom, value + bench.scroll_pages *
-                                          gtk_adjustment_get_page_size (adj)));
+      bench.scroll_target = MIN (bottom, value + bench.scroll_pages *
+                                 gtk_adjustment_get_page_size (adj));
+      bench.scroll_frames++;
+      gtk_adjustment_set_value (adj, bench.scroll_target);
       return G_SOURCE_CONTINUE;
     }
   bench.last_value = -1;
@@ -327,6 +338,8 @@ scroll_tick_cb (GtkWidget     *widget,
   if (n == 0 || !qd_item_list_is_loaded (bench.list, n - 1))
     return G_SOURCE_CONTINUE;
   end ("scroll", "scroll-total");
+  report ("scroll-frames", bench.scroll_frames);
+  report ("scroll-jumps", bench.scroll_jumps);
   report_stall ("scroll");
   report ("rss-peak-mb", peak_rss_mb ());
   report ("rows", n);
@@ -466,6 +479,7 @@ next_step (void)
     case STEP_SCROLL:
       qd_bench_begin ("scroll");
       bench.max_stall = 0;
+      bench.scroll_target = -1;
       gtk_widget_add_tick_callback (bench.scrolled, scroll_tick_cb, NULL, NULL);
       break;
     case STEP_FILTER_REASON:

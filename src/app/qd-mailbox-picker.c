@@ -190,10 +190,9 @@ row_setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, box);
 }
 
+/* A row still loading has nothing to pick yet. */
 static void
-row_bind_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             QdMailboxPicker          *self)
+show_pick (GtkListItem *list_item)
 {
   GtkWidget *box = gtk_list_item_get_child (list_item);
   GtkWidget *check = gtk_widget_get_first_child (box);
@@ -201,7 +200,6 @@ row_bind_cb (GtkSignalListItemFactory *factory,
   gboolean loaded = !qd_item_is_placeholder (item);
   g_autofree char *label = NULL;
 
-  /* A row still loading has nothing to pick yet. */
   gtk_widget_set_sensitive (check, loaded);
   if (loaded)
     {
@@ -213,6 +211,29 @@ row_bind_cb (GtkSignalListItemFactory *factory,
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   label != NULL ? label : _("Loading…"), -1);
+}
+
+/* Its page came: the placeholder became the message (qd_item_fill ()). */
+static void
+item_loaded_cb (QdItem      *item,
+                GParamSpec  *pspec,
+                GtkListItem *list_item)
+{
+  g_signal_handlers_disconnect_by_func (item, item_loaded_cb, list_item);
+  show_pick (list_item);
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             QdMailboxPicker          *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  QdItem *item = gtk_list_item_get_item (list_item);
+
+  if (qd_item_is_placeholder (item))
+    g_signal_connect (item, "notify::placeholder", G_CALLBACK (item_loaded_cb), list_item);
+  show_pick (list_item);
   qd_message_row_set_item (QD_MESSAGE_ROW (gtk_widget_get_last_child (box)), item);
 }
 
@@ -223,6 +244,8 @@ row_unbind_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_list_item_get_child (list_item);
 
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (list_item), item_loaded_cb,
+                                        list_item);
   qd_message_row_set_item (QD_MESSAGE_ROW (gtk_widget_get_last_child (box)), NULL);
 }
 

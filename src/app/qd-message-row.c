@@ -507,24 +507,13 @@ twin_changed_cb (QdMessageRow *self)
   describe (self);
 }
 
-/**
- * qd_message_row_set_item:
- * @item: (nullable): the message to show, a placeholder while its page
- *   loads, or %NULL when the row is unbound
- */
-void
-qd_message_row_set_item (QdMessageRow *self,
-                         QdItem       *item)
+/* Takes its texts from the item, whatever it held before. */
+static void
+show_item (QdMessageRow *self)
 {
+  QdItem *item = self->item;
   const char *name, *address;
 
-  g_return_if_fail (QD_IS_MESSAGE_ROW (self));
-
-  if (item == self->item)
-    return;
-  if (self->item != NULL)
-    g_signal_handlers_disconnect_by_data (self->item, self);
-  g_set_object (&self->item, item);
   clear_layouts (self);
   for (guint i = 0; i < N_TEXTS; i++)
     g_clear_pointer (&self->text[i], g_free);
@@ -553,6 +542,35 @@ qd_message_row_set_item (QdMessageRow *self,
   if (!self->hide_reason)
     g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
   describe (self);
+}
+
+/* The placeholder shown became its message (qd_item_fill ()). */
+static void
+item_loaded_cb (QdMessageRow *self)
+{
+  g_signal_handlers_disconnect_by_func (self->item, item_loaded_cb, self);
+  show_item (self);
+}
+
+/**
+ * qd_message_row_set_item:
+ * @item: (nullable): the message to show, a placeholder while its page
+ *   loads, or %NULL when the row is unbound
+ */
+void
+qd_message_row_set_item (QdMessageRow *self,
+                         QdItem       *item)
+{
+  g_return_if_fail (QD_IS_MESSAGE_ROW (self));
+
+  if (item == self->item)
+    return;
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_set_object (&self->item, item);
+  if (item != NULL && qd_item_is_placeholder (item))
+    g_signal_connect_swapped (item, "notify::placeholder", G_CALLBACK (item_loaded_cb), self);
+  show_item (self);
 }
 
 /**

@@ -261,9 +261,9 @@ show_selected (QdMessagesPage *self)
   qd_preview_pane_show (self->preview, self->list_source, item);
 }
 
-/* Rows that came in place of rows not loaded, or new mail on top, while
- * everything matching is chosen: shown selected too, as they will be
- * acted on. */
+/* New mail on top, or rows a grown count added, while everything
+ * matching is chosen: shown selected too, as they will be acted on.  (A
+ * page's rows come in place, and keep their selection: page_cb ().) */
 static void
 selection_items_changed_cb (QdMessagesPage *self,
                             guint           position,

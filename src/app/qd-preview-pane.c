@@ -390,9 +390,14 @@ qd_preview_pane_show (QdPreviewPane *self,
   g_set_object (&self->source, source);
   g_set_object (&self->item, item);
   g_clear_pointer (&self->view, qd_message_view_unref);
-  /* Where else the message is may be learnt while it is shown. */
+  /* Where else the message is may be learnt while it is shown, and a
+   * row still loading when chosen is shown once its page came. */
   if (item != NULL)
-    g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
+    {
+      g_signal_connect_swapped (item, "notify::twin-id", G_CALLBACK (twin_changed_cb), self);
+      if (qd_item_is_placeholder (item))
+        g_signal_connect_swapped (item, "notify::placeholder", G_CALLBACK (load), self);
+    }
   load (self);
 }
 

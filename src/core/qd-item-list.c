@@ -11,6 +11,11 @@
  * far below are placeholders until the pages above have arrived.  The
  * model never holds more than what was asked for.
  *
+ * What a view sees change is kept to what GTK 4.8 handles cheaply: a
+ * placeholder handed out becomes its message in place when its page
+ * comes (no items-changed), and a refresh's new rows replace the old
+ * ones a few at a time (swap_step ()).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -31,9 +36,10 @@ struct _QdItemList
   guint         page_size;
   gboolean      by_position;    /* the source lists by position */
 
-  GPtrArray    *items;          /* one slot per row: the item, or NULL until its page came */
+  GPtrArray    *items;          /* one slot per row: the item; until its page came, the
+                                 * placeholder handed out for it, or NULL */
   guint         n_items;        /* what the model reports */
-  guint         n_loaded;       /* slots that hold an item */
+  guint         n_loaded;       /* slots that hold a loaded item */
   gint64        total;
   char         *snapshot;       /* what positions count in, from the first page */
   guint         n_prepended;    /* new mail put on top since: not counted in the snapshot */
@@ -45,7 +51,7 @@ struct _QdItemList
   gboolean      has_wanted;
   guint         dispatch_id;    /* an idle that asks for the page wanted */
   guint         loading_at;     /* where the page in flight starts */
-  GHashTable   *placeholders;   /* position -> QdItem */
+  GHashTable   *asked;          /* positions asked for and not loaded since the last page */
   GCancellable *cancellable;
   GError       *error;
 
@@ -54,7 +60,19 @@ struct _QdItemList
   QdFolder      twin_folder;
   GCancellable *twin_cancellable;
   gboolean      replacing;      /* a refresh: the old rows stay until the new page */
+  /* Then they are said to be replaced a few at a time (swap_step ()): */
+  GPtrArray    *outgoing;       /* the old rows, until all are said to be gone */
+  guint         swapped;        /* rows at the top already said to be new */
+  guint         swap_id;        /* the idle that says the next ones */
 };
+
+/* GTK 4.8's list view keeps a widget for about 200 rows around where it
+ * shows (GTK_LIST_VIEW_MAX_LIST_ITEMS), and builds every one anew for a
+ * row replaced: 13-15 ms for a whole refresh at once.  Said in steps of
+ * 50, the rows in view first, each step is a few ms, with frames drawn
+ * between; rows past the first 200 have no widget and go in one. */
+#define SWAP_STEP 50
+#define SWAP_ROWS 200
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -90,6 +108,16 @@ qd_item_unref_nullable (gpointer item)
     g_object_unref (item);
 }
 
+/* The item at @position if its page came, else NULL. */
+static QdItem *
+loaded_at (QdItemList *self,
+           guint       position)
+{
+  QdItem *item = position < self->items->len ? g_ptr_array_index (self->items, position) : NULL;
+
+  return item != NULL && !qd_item_is_placeholder (item) ? item : NULL;
+}
+
 static GType
 qd_item_list_get_item_type (GListModel *model)
 {
@@ -99,7 +127,10 @@ qd_item_list_get_item_type (GListModel *model)
 static guint
 qd_item_list_get_n_items (GListModel *model)
 {
-  return QD_ITEM_LIST (model)->n_items;
+  QdItemList *self = QD_ITEM_LIST (model);
+
+  /* While a refresh is said in steps, the old rows below keep their count. */
+  return self->outgoing != NULL ? self->outgoing->len : self->n_items;
 }
 
 static gboolean
@@ -125,18 +156,29 @@ qd_item_list_get_item (GListModel *model,
   QdItemList *self = QD_ITEM_LIST (model);
   QdItem *placeholder;
 
+  if (self->outgoing != NULL && position >= self->swapped)
+    {
+      /* An old row not said to be replaced yet: as it was. */
+      if (position >= self->outgoing->len)
+        return NULL;
+      if (g_ptr_array_index (self->outgoing, position) == NULL)
+        self->outgoing->pdata[position] = qd_item_new_placeholder ();
+      return g_object_ref (g_ptr_array_index (self->outgoing, position));
+    }
   if (position >= self->n_items)
     return NULL;
-  if (position < self->items->len && g_ptr_array_index (self->items, position) != NULL)
+  if (loaded_at (self, position) != NULL)
     return g_object_ref (g_ptr_array_index (self->items, position));
 
-  /* Not loaded yet: ask for it, and stand in meanwhile. */
-  placeholder = g_hash_table_lookup (self->placeholders, GUINT_TO_POINTER (position));
+  /* Not loaded yet: ask for it, and stand in meanwhile.  The placeholder
+   * stays in its slot, and its page fills it in place (page_cb ()). */
+  placeholder = g_ptr_array_index (self->items, position);
   if (placeholder == NULL)
     {
       placeholder = qd_item_new_placeholder ();
-      g_hash_table_insert (self->placeholders, GUINT_TO_POINTER (position), placeholder);
+      self->items->pdata[position] = placeholder;
     }
+  g_hash_table_add (self->asked, GUINT_TO_POINTER (position));
   if (!self->replacing && self->by_position)
     {
       /* A view asks for its rows in a burst, as it lays them out: the
@@ -194,6 +236,70 @@ release_items (GPtrArray *items)
 
   g_task_set_task_data (task, items, NULL);
   g_task_run_in_thread (task, release_items_thread);
+}
+
+/* a refresh's rows, said in steps */
+
+/* Says the next rows replaced; returns whether all are. */
+static gboolean
+swap_step (QdItemList *self)
+{
+  guint old_n = self->outgoing->len;
+  guint head = MIN (SWAP_ROWS, MIN (old_n, self->n_items));
+
+  if (self->swapped < head)
+    {
+      guint from = self->swapped;
+
+      self->swapped = MIN (head, from + SWAP_STEP);
+      g_list_model_items_changed (G_LIST_MODEL (self), from, self->swapped - from,
+                                  self->swapped - from);
+      return FALSE;
+    }
+  {
+    GPtrArray *outgoing = g_steal_pointer (&self->outgoing);
+    guint from = self->swapped;
+    gboolean stepped = self->swap_id != 0;
+
+    g_clear_handle_id (&self->swap_id, g_source_remove);
+    g_list_model_items_changed (G_LIST_MODEL (self), from, old_n - from, self->n_items - from);
+    release_items (outgoing);
+    if (old_n != self->n_items)
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    if (stepped)
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  }
+  return TRUE;
+}
+
+static gboolean
+swap_cb (gpointer user_data)
+{
+  QdItemList *self = user_data;
+
+  if (swap_step (self))
+    return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Anything else that changes the rows first says the rest of a refresh. */
+static void
+finish_swap (QdItemList *self)
+{
+  while (self->outgoing != NULL && !swap_step (self))
+    ;
+}
+
+/* The first page of a refresh came: its rows replace @old_items. */
+static void
+swap_in (QdItemList *self,
+         GPtrArray  *old_items)
+{
+  self->outgoing = old_items;
+  self->swapped = 0;
+  /* The rows in view now; the next ones after the frame is drawn. */
+  if (!swap_step (self))
+    self->swap_id = g_idle_add (swap_cb, self);
 }
 
 /* twins: the same message, by Message-ID, in the other place */
@@ -292,10 +398,29 @@ resize (QdItemList *self,
         guint       n)
 {
   for (guint i = n; i < self->items->len; i++)
-    if (g_ptr_array_index (self->items, i) != NULL)
+    if (loaded_at (self, i) != NULL)
       self->n_loaded--;
   g_ptr_array_set_size (self->items, n);
   self->n_items = n;
+}
+
+/* A page asked for holds the list weakly: a list let go of is disposed,
+ * which cancels what it asked for, rather than kept alive by its pages
+ * and taking them in for nobody. */
+static GWeakRef *
+weak_ref_new (QdItemList *self)
+{
+  GWeakRef *ref = g_new (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+thaw_and_unref (gpointer item)
+{
+  g_object_thaw_notify (item);
+  g_object_unref (item);
 }
 
 static void
@@ -303,15 +428,24 @@ page_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(QdItemList) self = user_data;
+  g_autoptr(QdItemList) self = g_weak_ref_get (user_data);
   g_autoptr(QdItemPage) page = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) old_items = NULL;
-  guint old_n = self->n_items;
-  guint start = self->loading_at;
-  guint end, new_n;
+  g_autoptr(GPtrArray) filled = NULL;
+  guint old_n, start, end, new_n;
+  guint changed_from = G_MAXUINT, changed_end = 0;
   gboolean replaced;
 
+  g_weak_ref_clear (user_data);
+  g_free (user_data);
+  /* Let go of meanwhile: its dispose cancelled the request. */
+  if (self == NULL)
+    return;
+  /* A refresh's rows still being put in stay so unless this page changes
+   * what the view was told (below): its rows fill in silently. */
+  old_n = self->n_items;
+  start = self->loading_at;
   page = self->by_position
          ? qd_item_source_list_at_finish (QD_ITEM_SOURCE (object), result, &error)
          : qd_item_source_list_finish (QD_ITEM_SOURCE (object), result, &error);
@@ -350,15 +484,38 @@ page_cb (GObject      *object,
   if (self->items->len < new_n)
     g_ptr_array_set_size (self->items, new_n);
   self->n_items = self->items->len;
+  /* A row the view was shown as a placeholder becomes its message in
+   * place: GTK 4.8's list view destroys and builds anew the row widgets
+   * of every item replaced, which took 13-15 ms of the main loop for a
+   * page in view at 100 000 rows (docs/performance.md).  The filled
+   * placeholders say so once the model is whole again. */
+  filled = g_ptr_array_new_with_free_func (thaw_and_unref);
   for (guint i = 0; i < page->items->len; i++)
     {
       gpointer *slot = &self->items->pdata[start + i];
+      QdItem *item = g_ptr_array_index (page->items, i);
 
       if (*slot == NULL)
-        self->n_loaded++;
-      else
-        g_object_unref (*slot);
-      *slot = g_object_ref (g_ptr_array_index (page->items, i));
+        {
+          *slot = g_object_ref (item);
+          self->n_loaded++;
+        }
+      else if (qd_item_is_placeholder (*slot))
+        {
+          g_object_freeze_notify (*slot);
+          qd_item_fill (*slot, item);
+          g_ptr_array_add (filled, g_object_ref (*slot));
+          self->n_loaded++;
+        }
+      else if (g_strcmp0 (qd_item_get_id (*slot), qd_item_get_id (item)) != 0)
+        {
+          /* Another message than the one loaded there before: the view
+           * is told.  The same one again keeps its row. */
+          g_object_unref (*slot);
+          *slot = g_object_ref (item);
+          changed_from = MIN (changed_from, start + i);
+          changed_end = start + i + 1;
+        }
     }
   if (new_n < self->items->len)
     resize (self, new_n);
@@ -377,18 +534,18 @@ page_cb (GObject      *object,
   self->complete = self->n_loaded == self->n_items;
   /* A row the view asked for that this page did not bring (the view
    * spans two pages) is the next wish, the one nearest the last. */
-  if (self->by_position && self->has_wanted && qd_item_list_is_loaded (self, self->wanted))
+  if (self->by_position && self->has_wanted && loaded_at (self, self->wanted) != NULL)
     {
       GHashTableIter iter;
       gpointer key;
       guint best = G_MAXUINT;
 
-      g_hash_table_iter_init (&iter, self->placeholders);
+      g_hash_table_iter_init (&iter, self->asked);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         {
           guint position = GPOINTER_TO_UINT (key);
 
-          if (position < self->n_items && !qd_item_list_is_loaded (self, position) &&
+          if (position < self->n_items && loaded_at (self, position) == NULL &&
               (best == G_MAXUINT ||
                ABS ((gint64)position - self->wanted) < ABS ((gint64)best - self->wanted)))
             best = position;
@@ -396,34 +553,34 @@ page_cb (GObject      *object,
       if (best != G_MAXUINT)
         self->wanted = best;
     }
-  g_hash_table_remove_all (self->placeholders);
+  g_hash_table_remove_all (self->asked);
 
+  if (!replaced && (old_n != new_n || changed_from < changed_end))
+    finish_swap (self);
   if (replaced)
+    swap_in (self, g_steal_pointer (&old_items));
+  else if (old_n != new_n)
     {
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
-      release_items (g_steal_pointer (&old_items));
-    }
-  else if (old_n == new_n)
-    /* Only this page's rows changed: saying "everything below changed"
-     * would make the view and the selection redo every placeholder row
-     * below, 100 000 of them. */
-    g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, end - start);
-  else
-    {
-      /* The count moved too: from this page to the old end. */
-      guint from = MIN (start, MIN (old_n, new_n));
+      /* The count moved: from the first row replaced, or the old end, on. */
+      guint from = MIN (changed_from, MIN (old_n, new_n));
 
       g_list_model_items_changed (G_LIST_MODEL (self), from, old_n - from, new_n - from);
     }
+  else if (changed_from < changed_end)
+    /* Only these rows: saying "everything below changed" would make the
+     * view and the selection redo every row below, 100 000 of them. */
+    g_list_model_items_changed (G_LIST_MODEL (self), changed_from, changed_end - changed_from,
+                                changed_end - changed_from);
+  g_clear_pointer (&filled, g_ptr_array_unref);
   find_twins (self, self->items, start, end);
-  if (old_n != new_n)
+  if (old_n != new_n && !replaced)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
   if (self->complete)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
   g_signal_emit (self, signals[PAGE_LOADED], 0);
 
-  if (!self->complete && self->has_wanted && !qd_item_list_is_loaded (self, self->wanted))
+  if (!self->complete && self->has_wanted && loaded_at (self, self->wanted) == NULL)
     load_more (self);
   else
     {
@@ -440,8 +597,7 @@ page_start (QdItemList *self,
 {
   guint start = wanted - wanted % self->page_size;
 
-  while (start < wanted && start < self->items->len &&
-         g_ptr_array_index (self->items, start) != NULL)
+  while (start < wanted && loaded_at (self, start) != NULL)
     start++;
   return start;
 }
@@ -462,11 +618,11 @@ load_more (QdItemList *self)
       if (self->by_position)
         qd_item_source_list_at_async (self->source, self->query, 0, NULL, NULL,
                                       self->page_size, self->cancellable, page_cb,
-                                      g_object_ref (self));
+                                      weak_ref_new (self));
       else
         qd_item_source_list_async (self->source, self->query, self->next_cursor,
                                    self->page_size, self->cancellable, page_cb,
-                                   g_object_ref (self));
+                                   weak_ref_new (self));
     }
   else
     {
@@ -478,7 +634,7 @@ load_more (QdItemList *self)
       self->loading_at = position + self->n_prepended;
       qd_item_source_list_at_async (self->source, self->query, position, cursor,
                                     self->snapshot, self->page_size, self->cancellable,
-                                    page_cb, g_object_ref (self));
+                                    page_cb, weak_ref_new (self));
     }
   if (!was_loading)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -492,6 +648,8 @@ qd_item_list_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->dispatch_id, g_source_remove);
+  g_clear_handle_id (&self->swap_id, g_source_remove);
+  g_clear_pointer (&self->outgoing, g_ptr_array_unref);
   g_cancellable_cancel (self->twin_cancellable);
   g_clear_object (&self->twin_cancellable);
   g_clear_object (&self->twins);
@@ -507,7 +665,7 @@ qd_item_list_finalize (GObject *object)
 
   g_clear_pointer (&self->query, qd_query_unref);
   g_ptr_array_unref (self->items);
-  g_hash_table_unref (self->placeholders);
+  g_hash_table_unref (self->asked);
   g_hash_table_unref (self->cursors);
   g_free (self->next_cursor);
   g_free (self->snapshot);
@@ -576,7 +734,7 @@ static void
 qd_item_list_init (QdItemList *self)
 {
   self->items = g_ptr_array_new_with_free_func (qd_item_unref_nullable);
-  self->placeholders = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
+  self->asked = g_hash_table_new (NULL, NULL);
   self->cursors = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
@@ -658,6 +816,7 @@ qd_item_list_refresh (QdItemList *self)
 {
   g_return_if_fail (QD_IS_ITEM_LIST (self));
 
+  finish_swap (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->next_cursor, g_free);
@@ -677,12 +836,13 @@ qd_item_list_refresh (QdItemList *self)
   load_more (self);
 }
 
-/* Whether a page is on its way, or about to be asked for. */
+/* Whether a page is on its way, or about to be asked for, or a refresh's
+ * rows are still being put in. */
 gboolean
 qd_item_list_get_loading (QdItemList *self)
 {
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
-  return self->cancellable != NULL || self->dispatch_id != 0;
+  return self->cancellable != NULL || self->dispatch_id != 0 || self->swap_id != 0;
 }
 
 gboolean
@@ -704,17 +864,33 @@ guint
 qd_item_list_get_n_loaded (QdItemList *self)
 {
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
+  if (self->outgoing != NULL)
+    {
+      /* A refresh said in part: the new rows above, the old below. */
+      guint n = 0;
+
+      for (guint i = 0; i < self->outgoing->len; i++)
+        n += qd_item_list_is_loaded (self, i);
+      return n;
+    }
   return self->replacing ? 0 : self->n_loaded;
 }
 
-/* Whether the row at @position holds its message (asks nothing). */
+/* Whether the row at @position, as the model reports it now, holds its
+ * message (asks nothing). */
 gboolean
 qd_item_list_is_loaded (QdItemList *self,
                         guint       position)
 {
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), FALSE);
-  return !self->replacing && position < self->items->len &&
-         g_ptr_array_index (self->items, position) != NULL;
+  if (self->outgoing != NULL && position >= self->swapped)
+    {
+      QdItem *old = position < self->outgoing->len ? g_ptr_array_index (self->outgoing, position)
+                                                   : NULL;
+
+      return old != NULL && !qd_item_is_placeholder (old);
+    }
+  return !self->replacing && loaded_at (self, position) != NULL;
 }
 
 const GError *
@@ -741,19 +917,20 @@ qd_item_list_remove_ids (QdItemList         *self,
 
   g_return_val_if_fail (QD_IS_ITEM_LIST (self), 0);
 
+  finish_swap (self);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     g_hash_table_add (gone, (gpointer)ids[i]);
 
   /* From the end, so positions before the current one stay valid. */
   for (guint i = self->items->len; i > 0; i--)
     {
-      QdItem *item = g_ptr_array_index (self->items, i - 1);
+      QdItem *item = loaded_at (self, i - 1);
       guint end = i;
       guint start;
 
       if (item == NULL || !g_hash_table_contains (gone, qd_item_get_id (item)))
         continue;
-      while (i > 1 && (item = g_ptr_array_index (self->items, i - 2)) != NULL &&
+      while (i > 1 && (item = loaded_at (self, i - 2)) != NULL &&
              g_hash_table_contains (gone, qd_item_get_id (item)))
         i--;
       start = i - 1;
@@ -764,7 +941,7 @@ qd_item_list_remove_ids (QdItemList         *self,
       self->n_items -= end - start;
       self->n_loaded -= end - start;
       removed += end - start;
-      g_hash_table_remove_all (self->placeholders);
+      g_hash_table_remove_all (self->asked);
       g_list_model_items_changed (G_LIST_MODEL (self), start, end - start, 0);
     }
   if (removed > 0)
@@ -821,7 +998,7 @@ qd_item_list_dup_twin_ids (QdItemList         *self,
     g_hash_table_add (wanted, (gpointer)ids[i]);
   for (guint i = 0; i < self->items->len; i++)
     {
-      QdItem *item = g_ptr_array_index (self->items, i);
+      QdItem *item = loaded_at (self, i);
 
       if (item != NULL && qd_item_get_twin_id (item) != NULL &&
           g_hash_table_contains (wanted, qd_item_get_id (item)))
@@ -852,9 +1029,10 @@ fetch_new_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  finish_swap (self);
   for (guint i = 0; i < self->items->len; i++)
-    if (g_ptr_array_index (self->items, i) != NULL)
-      g_hash_table_add (known, (gpointer)qd_item_get_id (g_ptr_array_index (self->items, i)));
+    if (loaded_at (self, i) != NULL)
+      g_hash_table_add (known, (gpointer)qd_item_get_id (loaded_at (self, i)));
   /* The newest come first: new ones are those before the first known one. */
   for (guint i = 0; i < page->items->len; i++)
     {
@@ -879,7 +1057,7 @@ fetch_new_cb (GObject      *object,
       self->n_prepended += fresh->len;
       self->total += fresh->len;
       g_hash_table_remove_all (self->cursors);
-      g_hash_table_remove_all (self->placeholders);
+      g_hash_table_remove_all (self->asked);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, fresh->len);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);

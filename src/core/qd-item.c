@@ -71,6 +71,7 @@ enum {
   PROP_ACTIONS,
   PROP_STATUS,
   PROP_TWIN_ID,
+  PROP_PLACEHOLDER,
   N_PROPS
 };
 
@@ -163,6 +164,9 @@ qd_item_get_property (GObject    *object,
     case PROP_TWIN_ID:
       g_value_set_string (value, self->twin_id);
       break;
+    case PROP_PLACEHOLDER:
+      g_value_set_boolean (value, qd_item_is_placeholder (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -206,6 +210,9 @@ qd_item_class_init (QdItemClass *klass)
   /* Learnt after the item is listed: notified. */
   properties[PROP_TWIN_ID] =
     g_param_spec_string ("twin-id", NULL, NULL, NULL, flags | G_PARAM_EXPLICIT_NOTIFY);
+  /* Notified once, when a placeholder's page arrives (qd_item_fill ()). */
+  properties[PROP_PLACEHOLDER] =
+    g_param_spec_boolean ("placeholder", NULL, NULL, FALSE, flags | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -219,7 +226,7 @@ qd_item_init (QdItem *self)
  * qd_item_new_placeholder:
  *
  * A row not loaded yet: lists show it as "Loading…" until its page
- * arrives and the real item replaces it.
+ * arrives and fills it (qd_item_fill ()).
  */
 QdItem *
 qd_item_new_placeholder (void)
@@ -279,6 +286,52 @@ qd_item_is_placeholder (QdItem *self)
 {
   g_return_val_if_fail (QD_IS_ITEM (self), FALSE);
   return self->id == NULL;
+}
+
+/**
+ * qd_item_fill:
+ * @self: a placeholder
+ * @loaded: the message its row turned out to hold
+ *
+ * Makes the placeholder a copy of @loaded, in place, and notifies
+ * "placeholder": what shows or holds it (a list's row, the selection)
+ * keeps the same object, which is how a list model's rows become loaded
+ * without being replaced (see qd-item-list.c).
+ */
+void
+qd_item_fill (QdItem *self,
+              QdItem *loaded)
+{
+  g_return_if_fail (QD_IS_ITEM (self) && qd_item_is_placeholder (self));
+  g_return_if_fail (QD_IS_ITEM (loaded) && !qd_item_is_placeholder (loaded));
+
+  self->id = g_strdup (loaded->id);
+  self->folder = loaded->folder;
+  self->received_at = g_date_time_ref (loaded->received_at);
+  self->envelope_sender = g_strdup (loaded->envelope_sender);
+  self->envelope_is_from = loaded->envelope_is_from;
+  self->from = g_strdup (loaded->from);
+  self->from_name = g_strdup (loaded->from_name);
+  self->from_address = g_strdup (loaded->from_address);
+  self->recipient = loaded->recipient;
+  self->subject = g_strdup (loaded->subject);
+  self->size = loaded->size;
+  self->reason = loaded->reason;
+  self->category = loaded->category;
+  self->policy_rule = loaded->policy_rule;
+  self->score = loaded->score;
+  /* The strings are interned: the array is copied, not them. */
+  if (loaded->rules != NULL)
+    self->rules = g_memdup2 (loaded->rules,
+                             (g_strv_length ((GStrv)loaded->rules) + 1) * sizeof (char *));
+  self->expires_unix = loaded->expires_unix;
+  self->expires_known = loaded->expires_known;
+  self->actions = loaded->actions;
+  self->status = loaded->status;
+  self->message_id = g_strdup (loaded->message_id);
+  self->twin_id = g_strdup (loaded->twin_id);
+  self->twin_folder = loaded->twin_folder;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACEHOLDER]);
 }
 
 /**

@@ -49,6 +49,8 @@ QdItem             *qd_item_new_from_mailbox  (const QdMailboxItem *message,
                                                QdActions            actions);
 QdItem             *qd_item_new_placeholder   (void);
 gboolean            qd_item_is_placeholder    (QdItem      *self);
+void                qd_item_fill              (QdItem      *self,
+                                               QdItem      *loaded);
 void                qd_item_to_json           (QdItem      *self,
                                                JsonBuilder *builder);
 

@@ -6,7 +6,9 @@
  * match the model after every signal: when the view asks for a row far
  * below (only that page loads), while mail arrives between pages (the
  * snapshot keeps the positions), after a query change, and when an
- * action takes rows out while a page is on its way.
+ * action takes rows out while a page is on its way.  A row the view was
+ * given as a placeholder becomes its message in place, the same object,
+ * without items-changed; a row it never asked for it asks for later.
  *
  * The gateway is the real one (libqd-gateway), served in this process on
  * loopback with 1 000 held messages.
@@ -34,6 +36,10 @@ typedef struct
   gboolean        busy;          /* other work keeps the main loop busy */
   gboolean        last_loading;  /* "loading" as the last notification saw it */
   gboolean        shadow_lazy;   /* the shadow asks for no row that is not loaded */
+  GHashTable     *own;           /* stand-ins the lazy shadow made, not the model's */
+  gboolean        watch;         /* record the next items-changed's size: */
+  guint           watched_removed;
+  guint           watched_added;
 } Fixture;
 
 static void
@@ -44,18 +50,32 @@ items_changed_cb (GListModel *model,
                   Fixture    *fixture)
 {
   g_assert_cmpuint (position + removed, <=, fixture->shadow->len);
+  if (fixture->watch)
+    {
+      fixture->watch = FALSE;
+      fixture->watched_removed = removed;
+      fixture->watched_added = added;
+    }
   g_ptr_array_remove_range (fixture->shadow, position, removed);
   for (guint i = 0; i < added; i++)
-    g_ptr_array_insert (fixture->shadow, position + i,
-                        fixture->shadow_lazy &&
-                        !qd_item_list_is_loaded (QD_ITEM_LIST (model), position + i)
-                        ? qd_item_new_placeholder ()
-                        : g_list_model_get_item (model, position + i));
+    {
+      QdItem *item;
+
+      if (fixture->shadow_lazy && !qd_item_list_is_loaded (QD_ITEM_LIST (model), position + i))
+        {
+          item = qd_item_new_placeholder ();
+          g_hash_table_add (fixture->own, item);
+        }
+      else
+        item = g_list_model_get_item (model, position + i);
+      g_ptr_array_insert (fixture->shadow, position + i, item);
+    }
   fixture->signals++;
 }
 
-/* Every loaded row the shadow holds is the model's own object; every
- * other stands in with a placeholder. */
+/* Every loaded row the shadow holds is the model's own object, or a
+ * stand-in of the shadow's own that it never asked the model about;
+ * every other row is a placeholder. */
 static void
 assert_shadow_matches (Fixture *fixture)
 {
@@ -76,7 +96,8 @@ assert_shadow_matches (Fixture *fixture)
         g_autoptr(QdItem) item = g_list_model_get_item (model, i);
 
         g_assert_false (qd_item_is_placeholder (item));
-        g_assert_true (shadow == item);
+        if (shadow != item)
+          g_assert_true (g_hash_table_contains (fixture->own, shadow));
         loaded++;
       }
     }
@@ -99,6 +120,7 @@ fixture_set_up (Fixture       *fixture,
 
   gateway_fixture_set_up (&fixture->gateway, COUNT, 0);
   fixture->shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->own = g_hash_table_new (NULL, NULL);
   fixture->list = qd_item_list_new (QD_ITEM_SOURCE (fixture->gateway.client), query, PAGE_SIZE);
   g_signal_connect (fixture->list, "items-changed", G_CALLBACK (items_changed_cb), fixture);
   g_signal_connect (fixture->list, "page-loaded", G_CALLBACK (page_loaded_cb), fixture);
@@ -115,6 +137,7 @@ fixture_tear_down (Fixture       *fixture,
     g_signal_handlers_disconnect_by_data (fixture->list, fixture);
   g_clear_object (&fixture->list);
   g_clear_pointer (&fixture->shadow, g_ptr_array_unref);
+  g_clear_pointer (&fixture->own, g_hash_table_unref);
   gateway_fixture_tear_down (&fixture->gateway);
 }
 
@@ -187,6 +210,105 @@ test_jump (Fixture       *fixture,
   g_assert_true (qd_item_list_get_complete (fixture->list));
 }
 
+static void
+count_notify_cb (QdItem     *item,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* The rows a view shows while their page loads are placeholders; when it
+ * lands they become the messages in place: the same objects, each saying
+ * so once, and no items-changed (GTK 4.8's list view would destroy and
+ * build anew every row widget of a row replaced).  Rows the view did not
+ * ask for are loaded all the same, and given out when asked. */
+static void
+test_rows_load_in_place (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  GListModel *model = G_LIST_MODEL (fixture->list);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) all = NULL;
+  guint first = 3 * PAGE_SIZE + 20;
+  guint notified = 0;
+  guint signals;
+
+  load_through (fixture, 0);
+  for (guint i = first; i < first + 30; i++)
+    {
+      QdItem *item = g_list_model_get_item (model, i);
+
+      g_assert_true (qd_item_is_placeholder (item));
+      g_signal_connect (item, "notify::placeholder", G_CALLBACK (count_notify_cb), &notified);
+      g_ptr_array_add (shown, item);
+    }
+  signals = fixture->signals;
+  load_through (fixture, first + 29);
+  g_assert_cmpuint (fixture->signals, ==, signals);
+  g_assert_cmpuint (notified, ==, shown->len);
+  for (guint i = 0; i < shown->len; i++)
+    {
+      g_autoptr(QdItem) item = g_list_model_get_item (model, first + i);
+
+      g_assert_true (item == g_ptr_array_index (shown, i));
+      g_assert_false (qd_item_is_placeholder (item));
+      g_assert_nonnull (qd_item_get_received_at (item));
+      g_signal_handlers_disconnect_by_data (item, &notified);
+    }
+  assert_shadow_matches (fixture);
+
+  /* One listing, in order, each message once, the filled ones among them. */
+  all = load_all (fixture);
+  g_assert_cmpuint (all->len, ==, COUNT);
+  for (guint i = 0; i < shown->len; i++)
+    g_assert_true (g_ptr_array_index (all, first + i) == g_ptr_array_index (shown, i));
+}
+
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+set_true_cb (gpointer user_data)
+{
+  *(gboolean *)user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A list let go of while its first page is on its way goes at once: the
+ * page asked for does not keep it alive, and lands nowhere. */
+static void
+test_let_go_while_loading (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  QdItemList *list = qd_item_list_new (QD_ITEM_SOURCE (fixture->gateway.client), query,
+                                       PAGE_SIZE);
+  gboolean waited = FALSE;
+  guint signals = 0;
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes_cb), &signals);
+  g_assert_true (qd_item_list_get_loading (list));
+  g_object_add_weak_pointer (G_OBJECT (list), (gpointer *)&list);
+  g_object_unref (list);
+  g_assert_null (list);
+
+  /* Long enough for the gateway to have answered the page (the fixture's
+   * own list loads its first one meanwhile). */
+  load_through (fixture, 0);
+  g_timeout_add (200, set_true_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (signals, ==, 0);
+}
+
 /* Mail arriving between pages moves no position: the pages keep to the
  * snapshot of the first; the new mail comes on top when fetched. */
 static void
@@ -235,9 +357,22 @@ test_query_change (Fixture       *fixture,
   load_through (fixture, 400);
   query = qd_query_copy (qd_item_list_get_query (fixture->list));
   qd_query_set_reasons (query, 1 << QD_REASON_PHISHING);
+  fixture->watch = TRUE;
   qd_item_list_set_query (fixture->list, query);
   g_main_loop_run (fixture->gateway.loop);
   assert_shadow_matches (fixture);
+  /* The new rows are put in a few at a time, the first 50 at once (GTK
+   * 4.8's list view builds a row widget anew for each row said to be
+   * replaced): the shadow follows each step. */
+  g_assert_false (fixture->watch);
+  g_assert_cmpuint (fixture->watched_removed, ==, 50);
+  g_assert_cmpuint (fixture->watched_added, ==, 50);
+  g_assert_true (qd_item_list_get_loading (fixture->list));
+  while (qd_item_list_get_loading (fixture->list))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      assert_shadow_matches (fixture);
+    }
 
   /* No row of the old query may survive in the shadow. */
   load_through (fixture, g_list_model_get_n_items (G_LIST_MODEL (fixture->list)) - 1);
@@ -505,6 +640,10 @@ main (int   argc,
   g_test_add ("/item-list/loading-ends", Fixture, NULL, fixture_set_up,
               test_loading_ends_when_a_busy_loop_delays_the_wish, fixture_tear_down);
   g_test_add ("/item-list/jump", Fixture, NULL, fixture_set_up, test_jump, fixture_tear_down);
+  g_test_add ("/item-list/rows-load-in-place", Fixture, NULL, fixture_set_up,
+              test_rows_load_in_place, fixture_tear_down);
+  g_test_add ("/item-list/let-go-while-loading", Fixture, NULL, fixture_set_up,
+              test_let_go_while_loading, fixture_tear_down);
   g_test_add ("/item-list/snapshot", Fixture, NULL, fixture_set_up,
               test_snapshot_while_mail_arrives, fixture_tear_down);
   g_test_add ("/item-list/query-change", Fixture, NULL, fixture_set_up, test_query_change,
