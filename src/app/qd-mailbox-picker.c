@@ -16,6 +16,7 @@
 #include "qd-format.h"
 #include "qd-mailbox-picker.h"
 #include "qd-message-header.h"
+#include "qd-list-selection.h"
 #include "qd-message-row.h"
 
 #define PAGE_SIZE 200
@@ -546,7 +547,7 @@ qd_mailbox_picker_new (GtkWindow    *parent,
 
   query = current_query (self);
   self->list = qd_item_list_new (self->source, query, PAGE_SIZE);
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  self->selection = qd_list_selection_new (self->list);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed", G_CALLBACK (update_status),
                            self, G_CONNECT_SWAPPED);

@@ -11,6 +11,7 @@
 #include "qd-filter-bar.h"
 #include "qd-format.h"
 #include "qd-message-header.h"
+#include "qd-list-selection.h"
 #include "qd-message-row.h"
 #include "qd-messages-page.h"
 #include "qd-preview-pane.h"
@@ -935,7 +936,7 @@ load (QdMessagesPage *self)
     if (twins != NULL)
       qd_item_list_set_twins (self->list, twins, twin_folder);
   }
-  self->selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  self->selection = qd_list_selection_new (self->list);
   self->all_matching = FALSE;
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->selection, "selection-changed",

@@ -32,6 +32,17 @@ guint          qd_item_list_get_n_loaded (QdItemList  *self);
 gboolean       qd_item_list_is_loaded   (QdItemList   *self,
                                          guint         position);
 const GError  *qd_item_list_get_error   (QdItemList   *self);
+
+/* Whether the row at @position must stay loaded (it is selected, say). */
+typedef gboolean (*QdItemListKeepFunc) (guint    position,
+                                        gpointer user_data);
+
+void           qd_item_list_set_keep_func (QdItemList         *self,
+                                           QdItemListKeepFunc  func,
+                                           gpointer            user_data,
+                                           GDestroyNotify      destroy);
+void           qd_item_list_set_max_loaded (QdItemList  *self,
+                                            guint        max_loaded);
 guint          qd_item_list_remove_ids  (QdItemList   *self,
                                          const char * const *ids);
 GStrv          qd_item_list_dup_twin_ids (QdItemList  *self,

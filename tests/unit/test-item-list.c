@@ -309,6 +309,74 @@ test_let_go_while_loading (Fixture       *fixture,
   g_assert_cmpuint (signals, ==, 0);
 }
 
+/* Asks @list for @row as a view does, until it is loaded. */
+static void
+load_row (QdItemList *list,
+          guint       row)
+{
+  while (!qd_item_list_is_loaded (list, row))
+    {
+      if (row < g_list_model_get_n_items (G_LIST_MODEL (list)))
+        {
+          g_autoptr(QdItem) item = g_list_model_get_item (G_LIST_MODEL (list), row);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+keep_row_cb (guint    position,
+             gpointer user_data)
+{
+  return position == *(guint *)user_data;
+}
+
+/* Visiting a long list keeps its memory bounded: past the most rows it
+ * keeps loaded, those far from where the view asked go, except a row
+ * something holds (a row widget) and one the keep function names (the
+ * selection); asked for again, they come back as the same messages. */
+static void
+test_far_rows_go (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(QdItemList) list = qd_item_list_new (QD_ITEM_SOURCE (fixture->gateway.client),
+                                                 query, PAGE_SIZE);
+  g_autoptr(QdItem) held = NULL;
+  g_autofree char *first_id = NULL;
+  guint kept = 5;
+
+  qd_item_list_set_max_loaded (list, 2 * PAGE_SIZE + 100);
+  qd_item_list_set_keep_func (list, keep_row_cb, &kept, NULL);
+  load_row (list, 0);
+  {
+    g_autoptr(QdItem) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    first_id = g_strdup (qd_item_get_id (first));
+  }
+  held = g_list_model_get_item (G_LIST_MODEL (list), 1);
+  for (guint row = 2 * PAGE_SIZE; row < COUNT; row += 2 * PAGE_SIZE)
+    {
+      load_row (list, row);
+      g_assert_cmpuint (qd_item_list_get_n_loaded (list), <=, 2 * PAGE_SIZE + 100);
+    }
+  g_assert_true (qd_item_list_is_loaded (list, COUNT - 1));
+  g_assert_false (qd_item_list_is_loaded (list, 0));
+  g_assert_true (qd_item_list_is_loaded (list, 1));
+  g_assert_true (qd_item_list_is_loaded (list, kept));
+  g_assert_false (qd_item_list_get_complete (list));
+
+  /* Back at the top: the same first message. */
+  load_row (list, 0);
+  {
+    g_autoptr(QdItem) first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (qd_item_get_id (first), ==, first_id);
+  }
+  g_assert_cmpuint (qd_item_list_get_n_loaded (list), <=, 2 * PAGE_SIZE + 100);
+  qd_item_list_set_keep_func (list, NULL, NULL, NULL);
+}
+
 /* Mail arriving between pages moves no position: the pages keep to the
  * snapshot of the first; the new mail comes on top when fetched. */
 static void
@@ -644,6 +712,8 @@ main (int   argc,
               test_rows_load_in_place, fixture_tear_down);
   g_test_add ("/item-list/let-go-while-loading", Fixture, NULL, fixture_set_up,
               test_let_go_while_loading, fixture_tear_down);
+  g_test_add ("/item-list/far-rows-go", Fixture, NULL, fixture_set_up, test_far_rows_go,
+              fixture_tear_down);
   g_test_add ("/item-list/snapshot", Fixture, NULL, fixture_set_up,
               test_snapshot_while_mail_arrives, fixture_tear_down);
   g_test_add ("/item-list/query-change", Fixture, NULL, fixture_set_up, test_query_change,
