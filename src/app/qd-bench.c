@@ -446,23 +446,43 @@ after_paint_cb (GdkFrameClock *clock,
     bench.step = STEP_DONE;
 }
 
+static void watch_next_paint (void);
+
+/* The page came before the window was realized (it is shown in turns of
+ * its own at the start): its rows are drawn in its first frame. */
+static void
+mapped_cb (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (widget, mapped_cb, NULL);
+  watch_next_paint ();
+}
+
+/* The rows of a page are laid out and drawn in the next frame. */
+static void
+watch_next_paint (void)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (bench.scrolled);
+
+  if (clock == NULL)
+    {
+      g_signal_handlers_disconnect_by_func (bench.scrolled, mapped_cb, NULL);
+      g_signal_connect (bench.scrolled, "map", G_CALLBACK (mapped_cb), NULL);
+      return;
+    }
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+}
+
 static void
 page_loaded_cb (QdItemList *list,
                 gpointer    user_data)
 {
-  GdkFrameClock *clock;
-
   trace ("page loaded");
   bench.pages_since_jump++;
 
   if (bench.step == STEP_JUMP || bench.step == STEP_SCROLL || bench.step == STEP_DONE)
     return;
-  /* The rows of this page are laid out and drawn in the next frame. */
-  clock = gtk_widget_get_frame_clock (bench.scrolled);
-  if (clock == NULL)
-    return;
-  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  watch_next_paint ();
 }
 
 static void
