@@ -235,9 +235,10 @@ release_items_thread (GTask        *task,
 }
 
 /* Dropping 100 000 items takes the main loop 46 ms on a slow machine:
- * a frame and a half.  Items are plain immutable objects with atomic
- * reference counts, made in a worker thread already; they can go in
- * one.  Any a row still shows stays alive through the row's reference. */
+ * a frame and a half.  Items are plain objects with atomic reference
+ * counts, made in a worker thread already and not changed once loaded (a
+ * placeholder is filled once, here); they can go in one.  Any a row
+ * still shows stays alive through the row's reference. */
 static void
 release_items (GPtrArray *items)
 {
@@ -439,11 +440,13 @@ evict_far (QdItemList *self,
   guint target = self->max_loaded / 4 * 3;
   gint64 lo = self->n_prepended;
   gint64 hi = (gint64)self->items->len - 1;
-
   gboolean was_complete = self->complete;
+  GPtrArray *gone;
 
   if (self->n_loaded <= self->max_loaded || !self->by_position || self->snapshot == NULL)
     return;
+  /* Freed in a worker thread, as a refresh's old rows are: 5 000 at once. */
+  gone = g_ptr_array_new_with_free_func (g_object_unref);
   while (self->n_loaded > target && lo <= hi)
     {
       guint position = (guint)((gint64)center - lo > hi - (gint64)center ? lo++ : hi--);
@@ -452,11 +455,12 @@ evict_far (QdItemList *self,
       if (item == NULL || g_atomic_int_get (&G_OBJECT (item)->ref_count) > 1 ||
           (self->keep != NULL && self->keep (position, self->keep_data)))
         continue;
-      g_object_unref (item);
+      g_ptr_array_add (gone, item);
       self->items->pdata[position] = NULL;
       self->n_loaded--;
       self->complete = FALSE;
     }
+  release_items (gone);
   if (was_complete && !self->complete)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
 }
