@@ -465,6 +465,23 @@ evict_far (QdItemList *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
 }
 
+/* Whether @page brings, from @start, another message than one loaded. */
+static gboolean
+replaces_loaded (QdItemList *self,
+                 QdItemPage *page,
+                 guint       start)
+{
+  for (guint i = 0; i < page->items->len; i++)
+    {
+      QdItem *item = loaded_at (self, start + i);
+
+      if (item != NULL && g_strcmp0 (qd_item_get_id (item),
+                                     qd_item_get_id (g_ptr_array_index (page->items, i))) != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 thaw_and_unref (gpointer item)
 {
@@ -491,8 +508,6 @@ page_cb (GObject      *object,
   /* Let go of meanwhile: its dispose cancelled the request. */
   if (self == NULL)
     return;
-  /* A refresh's rows still being put in stay so unless this page changes
-   * what the view was told (below): its rows fill in silently. */
   old_n = self->n_items;
   start = self->loading_at;
   page = self->by_position
@@ -530,6 +545,11 @@ page_cb (GObject      *object,
   new_n = MAX ((guint)MAX (page->total, 0) + self->n_prepended, end);
   if (!self->by_position && page->next_cursor == NULL)
     new_n = end;
+  /* A refresh's rows still being put in: a page that only fills rows goes
+   * in silently; one that changes what the view was told is told after
+   * the rest of the refresh, before anything here changes. */
+  if (self->outgoing != NULL && (new_n != old_n || replaces_loaded (self, page, start)))
+    finish_swap (self);
   if (self->items->len < new_n)
     g_ptr_array_set_size (self->items, new_n);
   self->n_items = self->items->len;
@@ -604,8 +624,6 @@ page_cb (GObject      *object,
     }
   g_hash_table_remove_all (self->asked);
 
-  if (!replaced && (old_n != new_n || changed_from < changed_end))
-    finish_swap (self);
   if (replaced)
     swap_in (self, g_steal_pointer (&old_items));
   else if (old_n != new_n)

@@ -699,6 +699,52 @@ test_remove_while_a_page_is_on_its_way (Fixture       *fixture,
   g_assert_true (qd_item_list_get_complete (fixture->list));
 }
 
+/* A page that changes the count while a refresh's rows are still being
+ * put in (held back here by other work of the main loop): the view is
+ * told the rest of the refresh first, then the page, each against the
+ * count it was told last.  Read in order, new mail moves the count. */
+static void
+test_count_moves_while_a_refresh_steps (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(TestInOrder) source = g_object_new (TEST_TYPE_IN_ORDER, NULL);
+  g_autoptr(QdQuery) query = qd_query_new (QD_FOLDER_QUARANTINE);
+  g_autoptr(GError) error = NULL;
+  gint64 later = g_get_real_time () / G_USEC_PER_SEC + 172800 + 600;
+
+  source->gateway = g_object_ref (QD_ITEM_SOURCE (fixture->gateway.client));
+  g_signal_handlers_disconnect_by_data (fixture->list, fixture);
+  g_clear_object (&fixture->list);
+  fixture->shadow_lazy = TRUE;
+  fixture->list = qd_item_list_new (QD_ITEM_SOURCE (source), query, 40);
+  g_ptr_array_set_size (fixture->shadow, 0);
+  g_signal_connect (fixture->list, "items-changed", G_CALLBACK (items_changed_cb), fixture);
+  g_signal_connect (fixture->list, "page-loaded", G_CALLBACK (page_loaded_cb), fixture);
+  load_through (fixture, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, COUNT);
+
+  /* The refresh's first page: its first 50 rows are said, 40 of them
+   * loaded; a view shows row 45 and so asks for the next page. */
+  qd_item_list_refresh (fixture->list);
+  g_main_loop_run (fixture->gateway.loop);
+  g_assert_true (qd_item_list_get_loading (fixture->list));
+  {
+    g_autoptr(QdItem) item = g_list_model_get_item (G_LIST_MODEL (fixture->list), 45);
+
+    g_assert_true (qd_item_is_placeholder (item));
+  }
+  fixture->busy = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, fixture, NULL);
+  g_assert_true (qd_gw_bench_seed (fixture->gateway.gateway, "lists", 30, later, &error));
+  g_assert_no_error (error);
+  g_main_loop_run (fixture->gateway.loop);
+  fixture->busy = FALSE;
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fixture->list)), ==, COUNT + 30);
+  while (qd_item_list_get_loading (fixture->list))
+    g_main_context_iteration (NULL, TRUE);
+  assert_shadow_matches (fixture);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -718,6 +764,8 @@ main (int   argc,
               test_snapshot_while_mail_arrives, fixture_tear_down);
   g_test_add ("/item-list/query-change", Fixture, NULL, fixture_set_up, test_query_change,
               fixture_tear_down);
+  g_test_add ("/item-list/count-moves-while-a-refresh-steps", Fixture, NULL, fixture_set_up,
+              test_count_moves_while_a_refresh_steps, fixture_tear_down);
   g_test_add ("/item-list/remove-while-a-page-is-on-its-way", Fixture, NULL, fixture_set_up,
               test_remove_while_a_page_is_on_its_way, fixture_tear_down);
   return g_test_run ();
