@@ -14,9 +14,9 @@
 #include <glib/gi18n.h>
 
 #include "qd-format.h"
+#include "qd-list-selection.h"
 #include "qd-mailbox-picker.h"
 #include "qd-message-header.h"
-#include "qd-list-selection.h"
 #include "qd-message-row.h"
 
 #define PAGE_SIZE 200
